@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/* btfgen-batch: entry point and subcommand dispatch. */
+#include <stdio.h>
+#include <string.h>
+#include <bpf/libbpf.h>
+
+#include "commands.h"
+
+static const struct {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *summary;
+} commands[] = {
+	{ "run", cmd_run, "tailor every kernel of a manifest into one bundle (the default)" },
+	{ "min_core_btf", cmd_min_core_btf, "tailor one kernel BTF to objects, as bpftool gen min_core_btf" },
+	{ "lookup", cmd_lookup, "find the BTF of a kernel (the host by default) in a bundle" },
+	{ "ls", cmd_ls, "list the kernels of a bundle" },
+	{ "info", cmd_info, "objects, counts and compatibility matrix of a bundle" },
+	{ "extract", cmd_extract, "write a bundle out as a <distro>/<version>/<arch>/<release>.btf tree" },
+	{ "version", cmd_version, "versions of btfgen-batch and the libraries it uses" },
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: btfgen-batch MANIFEST.json\n"
+		   "       btfgen-batch COMMAND [ARGS...]   (COMMAND --help for details)\n\ncommands:\n");
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "  %-13s %s\n", commands[i].name, commands[i].summary);
+	fprintf(f, "\nexit codes: 0 ok, 1 some kernels failed (output holds the rest), 2 usage or\n"
+		   "manifest error (nothing written), 3 fatal (nothing written); lookup has its own.\n");
+}
+
+static int silent_libbpf(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	(void)level;
+	(void)fmt;
+	(void)ap;
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	/* libbpf's own warnings would interleave with ours; we report errors ourselves. */
+	libbpf_set_print(silent_libbpf);
+
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return EXIT_OK;
+	}
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		if (!strcmp(argv[1], commands[i].name))
+			return commands[i].fn(argc - 1, argv + 1);
+	}
+	/* "btfgen-batch manifest.json" is "btfgen-batch run manifest.json". */
+	if (argv[1][0] != '-' && strstr(argv[1], ".json"))
+		return cmd_run(argc, argv);
+	fprintf(stderr, "btfgen-batch: unknown command '%s'\n", argv[1]);
+	usage(stderr);
+	return EXIT_USAGE;
+}

@@ -1,0 +1,134 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* core: CO-RE relocation recording and BTF tailoring, on libbpf's public API only. */
+#ifndef BTFGEN_CORE_H
+#define BTFGEN_CORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <linux/types.h>
+
+struct btf;
+
+/*
+ * core/ never prints. Messages (debug traces of candidate matching) go to
+ * one callback, set once before any thread starts, like libbpf_set_print().
+ */
+typedef void (*core_log_fn)(const char *msg);
+void core_set_log(core_log_fn fn);
+
+/* ---- BPF objects ------------------------------------------------------ */
+
+/*
+ * A BPF ELF object reduced to what tailoring needs: its .BTF and the CO-RE
+ * records of its .BTF.ext, each with its program name and parsed local spec.
+ * Parsed once, immutable afterwards: share it read-only between threads.
+ */
+struct core_object;
+
+/*
+ * Open and parse a BPF object. On failure returns NULL, sets errno and writes
+ * a one-line reason (without the path) to err. Little- and big-endian
+ * objects are accepted. An object without .BTF.ext has no relocations.
+ * Free with core_object__free().
+ */
+struct core_object *core_object__open(const char *path, char *err, size_t err_sz);
+void core_object__free(struct core_object *obj);
+
+const char *core_object__path(const struct core_object *obj);
+__u32 core_object__relo_cnt(const struct core_object *obj);
+
+/* One CO-RE relocation, as written in the object. Strings live as long as obj. */
+struct core_relo_desc {
+	const char *section;   /* ELF section of the code, e.g. "kprobe/do_exit" */
+	const char *program;   /* function symbol holding insn_off, or section if none */
+	__u32 insn_off;        /* byte offset in section */
+	__u32 kind;            /* enum bpf_core_relo_kind */
+	const char *kind_name; /* libbpf's short name: "byte_off", "type_exists", ... */
+	const char *type_name; /* local root type name, "" when anonymous */
+	const char *access;    /* access string, e.g. "0:2:1" */
+};
+void core_object__relo_desc(const struct core_object *obj, __u32 idx, struct core_relo_desc *desc);
+
+/* ---- Kernel BTF -------------------------------------------------------- */
+
+/*
+ * Parse kernel BTF from memory: raw BTF (either byte order) or an ELF with a
+ * .BTF section (a vmlinux). Returns NULL with errno and err set. The caller
+ * frees with btf__free().
+ */
+struct btf *core_btf_from_mem(const void *data, size_t size, char *err, size_t err_sz);
+
+/*
+ * An index of one kernel BTF: essential name (flavour suffix "___x" cut) and
+ * kind class -> type ids, built once and used for every relocation.
+ * 'btf' is borrowed and must outlive the index. Read-only once built.
+ */
+struct kernel_index;
+struct kernel_index *kernel_index__new(const struct btf *btf);
+void kernel_index__free(struct kernel_index *ki);
+const struct btf *kernel_index__btf(const struct kernel_index *ki);
+
+/* ---- Relocation outcomes ---------------------------------------------- */
+
+enum core_relo_status {
+	CORE_RELO_RESOLVED,  /* a candidate matched: the relocation is satisfied */
+	CORE_RELO_NOT_FOUND, /* no candidate: *_exists give 0, value kinds are poisoned */
+	CORE_RELO_LOCAL,     /* type_id_local: needs nothing from the kernel */
+	CORE_RELO_FAILED,    /* libbpf refuses to load: ambiguity, bad spec, anonymous root... */
+};
+
+/* What libbpf would patch for one relocation on one kernel BTF. */
+struct core_relo_result {
+	enum core_relo_status status;
+	bool poison;     /* the instruction is poisoned (libbpf's "invalid insn") */
+	__u64 value;     /* new value; for type_id_target an id of *that* BTF */
+	__u32 target_id; /* root id of the first matching candidate, 0 if none */
+	int err;         /* -errno when FAILED */
+	char reason[112];/* why NOT_FOUND or FAILED, one line */
+};
+
+/* Resolve every relocation of obj against ki exactly as libbpf 1.x does
+ * (candidate cache per object, pruned in file order). 'results' has
+ * core_object__relo_cnt(obj) entries. Returns 0 or -ENOMEM. */
+int core_resolve(const struct kernel_index *ki, const struct core_object *obj,
+		 struct core_relo_result *results);
+
+/* Same outcome as libbpf sees it: status, poison and value (target type ids
+ * aside, which differ between a full and a tailored BTF by design). */
+bool core_relo_result__same(const struct core_relo_result *a, const struct core_relo_result *b,
+			    __u32 kind);
+
+/* ---- Tailoring ---------------------------------------------------------- */
+
+/*
+ * Marks on one kernel BTF (side bitmaps, the BTF is never modified) for a
+ * set of objects, then emits the tailored BTF: the marked types in source
+ * order, structs and unions with only the used members at their original
+ * offsets and their original sizes, pointers to unkept types made void.
+ * One tailor per kernel per thread; objects are only read.
+ */
+struct core_tailor;
+struct core_tailor *core_tailor__new(const struct kernel_index *ki);
+void core_tailor__free(struct core_tailor *t);
+
+/*
+ * Resolve obj (as core_resolve()) and mark every kernel type and member that
+ * any candidate libbpf could end up using needs. 'results' (may be NULL)
+ * receives the outcomes on the full BTF. obj must outlive the tailor.
+ * Returns 0 or -ENOMEM; per-relocation failures are outcomes, not errors.
+ */
+int core_tailor__add_object(struct core_tailor *t, const struct core_object *obj,
+			    struct core_relo_result *results);
+
+/* Emit the tailored raw BTF (host byte order). The caller frees *data. */
+int core_tailor__emit(struct core_tailor *t, void **data, __u32 *size);
+
+/*
+ * Check the tailored BTF (data, size): re-resolve every added object against
+ * it and compare each outcome with the one on the full BTF. Returns 0, or
+ * -EPROTO with the first difference described in err ("obj: relo #N ...").
+ */
+int core_tailor__verify(struct core_tailor *t, const void *data, __u32 size, char *err,
+			size_t err_sz);
+
+#endif /* BTFGEN_CORE_H */
