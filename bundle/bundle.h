@@ -1,0 +1,136 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* bundle: read a btfgen bundle and find the BTF of a kernel in it (no libbpf needed). */
+#ifndef BTFGEN_BUNDLE_H
+#define BTFGEN_BUNDLE_H
+
+#include <stddef.h>
+
+#define BUNDLE_FORMAT "btfgen-bundle"
+#define BUNDLE_FORMAT_VERSION 1
+
+/* An object the bundle was tailored for (index.json "objects"). */
+struct bundle_object {
+	const char *name, *arch, *sha256_hex;
+	unsigned relocations;
+};
+
+/* A relocation that cannot be satisfied on a kernel (index.json kernels[].unsatisfied). */
+struct bundle_unsatisfied {
+	const char *object, *program;
+	unsigned relocation;            /* index of the relocation within its program */
+	const char *kind, *type, *access, *reason;
+};
+
+/* A kernel as given to the writer (index.json "kernels" entry). */
+struct bundle_kernel {
+	const char *distro, *version, *arch, *release;
+	const char *status, *reason;    /* "ok" | "failed" | "skipped"; reason NULL when ok */
+	const char *input_sha256_hex;
+	unsigned long long input_size, full_btf_size;
+	const void *btf;                /* tailored BTF, NULL unless ok */
+	size_t btf_size;
+	const struct bundle_unsatisfied *unsatisfied;
+	size_t unsatisfied_cnt;
+};
+
+/* A kernel as read from a bundle. Strings live as long as the bundle; never NULL ("" if absent). */
+struct bundle_entry {
+	const char *distro, *version, *arch, *release;
+	const char *status, *reason;
+	const char *blob;               /* "blobs/<sha256>.btf", "" unless ok */
+	const char *input_sha256_hex;
+	unsigned long long btf_size, input_size, full_btf_size;
+	size_t unsatisfied_cnt;
+	size_t index;                   /* position in index.json "kernels" */
+};
+
+struct bundle;
+
+/*
+ * Opens a bundle held in memory (zstd, xz or plain tar). data is only read during the call:
+ * the bundle keeps its own decompressed copy, so data may be freed right after. Strict: an
+ * unknown format or version, a corrupt stream or tar, a missing index.json or an entry whose
+ * blob is absent fails with NULL, errno set and a one-line message in err. Blob hashes are
+ * checked when a blob is first used (bundle__btf_data) or all at once by bundle__verify.
+ */
+struct bundle *bundle__open_mem(const void *data, size_t size, char *err, size_t err_sz);
+struct bundle *bundle__open_file(const char *path, char *err, size_t err_sz);
+/* NULL is a no-op. Closes the memfds handed out by bundle__btf_path. */
+void bundle__free(struct bundle *b);
+/* Checks the SHA-256 of every blob against its name. 0 or -EBADMSG (message in err). */
+int bundle__verify(struct bundle *b, char *err, size_t err_sz);
+
+size_t bundle__entry_cnt(const struct bundle *b);
+const struct bundle_entry *bundle__entry(const struct bundle *b, size_t i);
+size_t bundle__object_cnt(const struct bundle *b);
+/* Valid until bundle__free. */
+const struct bundle_object *bundle__object(const struct bundle *b, size_t i);
+/* Fills *u with the i-th unsatisfied relocation of e; 0 or -ERANGE. Strings owned by b. */
+int bundle__unsatisfied(const struct bundle *b, const struct bundle_entry *e, size_t i,
+			struct bundle_unsatisfied *u);
+/* index.json as stored in the bundle (not NUL-terminated); valid until bundle__free. */
+const char *bundle__index_json(const struct bundle *b, size_t *size);
+/* Number of distinct blobs stored. */
+size_t bundle__blob_cnt(const struct bundle *b);
+
+/*
+ * The tailored BTF of an "ok" entry, pointing into the bundle (valid until bundle__free).
+ * Checks the blob's SHA-256 on first use: NULL with errno EBADMSG on a mismatch, ENODATA if
+ * the entry is not "ok".
+ */
+const void *bundle__btf_data(struct bundle *b, const struct bundle_entry *e, size_t *size);
+/*
+ * Writes "/proc/self/fd/N" to buf, N a memfd holding the entry's BTF, for libbpf's
+ * bpf_object_open_opts.btf_custom_path (no temp file). The memfd stays open until
+ * bundle__free. 0 or -errno (-ENAMETOOLONG if buf is too small).
+ */
+int bundle__btf_path(struct bundle *b, const struct bundle_entry *e, char *buf, size_t buf_sz);
+
+/* What to look for. Empty strings are "unknown". */
+struct bundle_query {
+	char distro[64];        /* os-release ID, e.g. "debian" */
+	char version[64];       /* os-release VERSION_ID, e.g. "11" */
+	char arch[32];          /* uname -m or BTFHub arch, e.g. "aarch64" */
+	char release[256];      /* uname -r */
+};
+
+enum bundle_match_kind {
+	BUNDLE_MATCH_EXACT,        /* distro, version, arch and release as given */
+	BUNDLE_MATCH_ALIAS,        /* after normalization (arch names, Debian codenames, ...) */
+	BUNDLE_MATCH_RELEASE_ONLY, /* distro/version missed; the release (+arch) alone matched */
+};
+
+#define BUNDLE_MAX_CANDIDATES 16
+
+struct bundle_match {
+	const struct bundle_entry *entry;       /* the match (also set for -ENODATA) */
+	enum bundle_match_kind kind;
+	/* on -ENOTUNIQ: the candidates (first BUNDLE_MAX_CANDIDATES), cand_cnt is the total */
+	size_t cand_cnt;
+	const struct bundle_entry *cands[BUNDLE_MAX_CANDIDATES];
+};
+
+/*
+ * Finds q's kernel. Order: exact keys; normalized keys (aarch64->arm64, amd64->x86_64,
+ * Debian 10/11/12/13 <-> buster/bullseye/bookworm/trixie, RHEL/OL/CentOS/Rocky/Alma major
+ * version only, Amazon 2018.03 -> 2018); then the release (+arch) alone. Several matches that
+ * map to the same blob count as one. Returns 0 (m->entry is "ok", has a BTF), -ENODATA
+ * (m->entry found but failed/skipped), -ENOENT (no match), -ENOTUNIQ (several, see m->cands),
+ * -EINVAL (q has no release).
+ */
+int bundle__find(const struct bundle *b, const struct bundle_query *q, struct bundle_match *m);
+const char *bundle_match_kind__str(enum bundle_match_kind kind);
+
+/*
+ * Fills q from the host: os-release from $BTFGEN_OS_RELEASE, else os_release_path (if not
+ * NULL), else /etc/os-release, then /usr/lib/os-release; release and arch from uname(2).
+ * Only empty fields of q are filled, so callers may preset some. 0 or -errno (a missing
+ * os-release is not an error: distro/version stay empty and lookup falls back to release).
+ */
+int bundle_host__detect(struct bundle_query *q, const char *os_release_path);
+/* Fills the empty distro/version of q from one os-release file; 0 or -errno. */
+int bundle_host__read_os_release(struct bundle_query *q, const char *path);
+/* Fills the empty release/arch of q from uname(2); 0 or -errno. */
+int bundle_host__uname(struct bundle_query *q);
+
+#endif

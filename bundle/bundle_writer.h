@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* bundle: the bundle writer (format v1) and the BTFHub-style tree writer. */
+#ifndef BTFGEN_BUNDLE_WRITER_H
+#define BTFGEN_BUNDLE_WRITER_H
+
+#include <stddef.h>
+
+#include "bundle.h"
+
+/*
+ * Format v1: one tar stream (ustar, mtime 0, uid/gid 0, uname/gname "root", mode 0644)
+ * compressed as one solid stream. Member order: index.json, then every distinct tailored BTF
+ * once, as blobs/<sha256 hex>.btf, in order of first appearance among the kernels.
+ * The tree layouts write <distro>/<version>/<arch>/<release>.btf (raw BTF) plus index.json
+ * at the top. Output bytes depend only on the inputs (and their order).
+ */
+enum bundle_compression {
+	BUNDLE_COMPRESS_ZSTD,   /* default: zstd level 19, single-threaded, content checksum */
+	BUNDLE_COMPRESS_XZ,     /* xz preset 6, CRC64 check */
+	BUNDLE_COMPRESS_NONE,   /* plain tar */
+};
+
+enum bundle_layout {
+	BUNDLE_LAYOUT_BUNDLE,   /* index.json + blobs/<sha256>.btf, compressed per comp */
+	BUNDLE_LAYOUT_TREE_DIR, /* a directory <distro>/<version>/<arch>/<release>.btf + index.json */
+	BUNDLE_LAYOUT_TREE_TAR, /* the same tree as a tar, compressed per comp */
+};
+
+/* Versions recorded in index.json "generator"; NULL fields are written as "". */
+struct bundle_generator {
+	const char *version, *libbpf, *libarchive, *zstd, *jansson;
+};
+
+struct bundle_writer;
+
+/*
+ * Creates a writer for out_path. Nothing touches the file system until commit. On error
+ * returns NULL, sets errno and writes a one-line message to err (if err_sz > 0).
+ */
+struct bundle_writer *bundle_writer__new(const char *out_path, enum bundle_layout layout,
+					 enum bundle_compression comp,
+					 const struct bundle_generator *gen, char *err, size_t err_sz);
+/* Records one object (name, arch, sha256, relocation count). Copies the strings. */
+int bundle_writer__add_object(struct bundle_writer *w, const struct bundle_object *o);
+/*
+ * Records one kernel, in manifest order. Copies everything, including the BTF, which is
+ * kept once per distinct SHA-256. status is "ok" (btf required), "failed" or "skipped"
+ * (reason required, btf ignored). Returns 0 or -errno (-EINVAL on an inconsistent entry).
+ */
+int bundle_writer__add_kernel(struct bundle_writer *w, const struct bundle_kernel *k);
+/*
+ * Writes everything: a temp file (or temp dir) in the target's directory, fsync, rename.
+ * On failure the old output, if any, is left as it was and no temp file remains.
+ * Call once; 0 or -errno.
+ */
+int bundle_writer__commit(struct bundle_writer *w, char *err, size_t err_sz);
+/* NULL is a no-op. An uncommitted writer has written nothing. */
+void bundle_writer__free(struct bundle_writer *w);
+
+/* Serializes one index.json as the writer would (for tests and merge); caller frees. */
+char *bundle_writer__index_json(struct bundle_writer *w, size_t *size);
+
+#endif
