@@ -1,0 +1,527 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/* pipeline: read one kernel's BTF from a BTFHub archive (tar + xz/gzip/zstd, or raw BTF). */
+#define _GNU_SOURCE /* strcasestr */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <archive.h>
+#include <archive_entry.h>
+
+#include "kernel_archive.h"
+#include "sha256.h"
+
+/* Longest member name quoted in a message; the rest is elided. */
+#define NAME_QUOTE_MAX 80
+
+static void set_err(char *err, size_t err_sz, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static void set_err(char *err, size_t err_sz, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!err || !err_sz)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, err_sz, fmt, ap);
+	va_end(ap);
+}
+
+/* "64 MiB", "12 KiB" or "1000 bytes": limits are usually round numbers. */
+static const char *fmt_size(size_t n, char *buf, size_t buf_sz)
+{
+	if (n && n % (1u << 20) == 0)
+		snprintf(buf, buf_sz, "%zu MiB", n >> 20);
+	else if (n && n % 1024 == 0)
+		snprintf(buf, buf_sz, "%zu KiB", n >> 10);
+	else
+		snprintf(buf, buf_sz, "%zu bytes", n);
+	return buf;
+}
+
+/* A member name fit for a one-line message: control bytes become '?', long names are cut. */
+static const char *quote_name(const char *name, char *buf, size_t buf_sz)
+{
+	size_t i, n = 0;
+
+	if (!name)
+		name = "";
+	for (i = 0; name[i] && n + 4 < buf_sz; i++) {
+		if (n >= NAME_QUOTE_MAX) {
+			memcpy(buf + n, "...", 3);
+			n += 3;
+			break;
+		}
+		buf[n++] = ((unsigned char)name[i] < 0x20 || name[i] == 0x7f) ? '?' : name[i];
+	}
+	buf[n] = '\0';
+	return buf;
+}
+
+/* "x.btf", or "x.btf/" as directories are named in tar, so those are caught and reported too. */
+static bool has_btf_suffix(const char *name)
+{
+	size_t len = strlen(name);
+
+	while (len && name[len - 1] == '/')
+		len--;
+	return len >= 4 && strncmp(name + len - 4, ".btf", 4) == 0;
+}
+
+/* Add a member's declared size to the running total: false once over the cap. */
+static bool total_ok(struct archive *a, uint64_t *total, la_int64_t declared,
+		     const struct kernel_archive_limits *lim)
+{
+	*total += (uint64_t)declared;
+	/* libarchive's own count also covers headers, padding and pax records. */
+	return *total <= lim->max_total && (uint64_t)archive_filter_bytes(a, 0) <= lim->max_total;
+}
+
+/* Absolute, or with a ".." component: a name that would escape a directory it was written to. */
+static bool unsafe_path(const char *name)
+{
+	const char *p = name;
+
+	if (name[0] == '/')
+		return true;
+	while (*p) {
+		size_t len = strcspn(p, "/");
+
+		if (len == 2 && p[0] == '.' && p[1] == '.')
+			return true;
+		p += len;
+		p += strspn(p, "/");
+	}
+	return false;
+}
+
+static bool is_raw_btf(const unsigned char *buf, size_t len)
+{
+	/* struct btf_header starts with __u16 magic = 0xEB9F, in the producer's byte order. */
+	return len >= 2 && ((buf[0] == 0x9f && buf[1] == 0xeb) || (buf[0] == 0xeb && buf[1] == 0x9f));
+}
+
+static const struct kernel_archive_limits *limits_or_default(const struct kernel_archive_limits *lim,
+							       struct kernel_archive_limits *tmp)
+{
+	tmp->max_input = lim && lim->max_input ? lim->max_input : KERNEL_ARCHIVE_MAX_INPUT;
+	tmp->max_member = lim && lim->max_member ? lim->max_member : KERNEL_ARCHIVE_MAX_MEMBER;
+	tmp->max_total = lim && lim->max_total ? lim->max_total : KERNEL_ARCHIVE_MAX_TOTAL;
+	return tmp;
+}
+
+/* What the stream is, for messages: by magic, so it is known even when libarchive fails early. */
+static const char *stream_kind(const unsigned char *buf, size_t len)
+{
+	if (len >= 6 && memcmp(buf, "\xfd" "7zXZ\0", 6) == 0)
+		return "xz";
+	if (len >= 2 && buf[0] == 0x1f && buf[1] == 0x8b)
+		return "gzip";
+	if (len >= 4 && memcmp(buf, "\x28\xb5\x2f\xfd", 4) == 0)
+		return "zstd";
+	return "tar";
+}
+
+/*
+ * libarchive's messages are terse and sometimes name internals ("lzma decompression
+ * failed", "Truncated tar archive", "Damaged tar archive"); say which stream broke
+ * and keep its words for the detail.
+ */
+static int archive_failure(struct archive *a, const char *kind, const char *what, char *err,
+			   size_t err_sz)
+{
+	const char *src = archive_error_string(a);
+	int e = archive_errno(a);
+	char msg[160];
+	size_t i, n = 0;
+
+	/* One line, single spaces: libarchive pads some messages ("error:  No progress"). */
+	for (i = 0; src && src[i] && n + 1 < sizeof(msg); i++) {
+		char c = (unsigned char)src[i] < 0x20 ? ' ' : src[i];
+
+		if (c == ' ' && (n == 0 || msg[n - 1] == ' '))
+			continue;
+		msg[n++] = c;
+	}
+	msg[n] = '\0';
+	if (!n)
+		snprintf(msg, sizeof(msg), "unknown error");
+	if (e == ENOMEM) {
+		set_err(err, err_sz, "out of memory decoding %s stream", kind);
+		return -ENOMEM;
+	}
+	/* liblzma and zstd, fed from memory, report a cut stream as "no progress". */
+	if (strcasestr(msg, "truncated") || strcasestr(msg, "premature end") ||
+	    strcasestr(msg, "no progress") || strcasestr(msg, "unexpected end"))
+		set_err(err, err_sz, "truncated %s stream (%s: %s)", kind, what, msg);
+	else
+		set_err(err, err_sz, "corrupt %s stream (%s: %s)", kind, what, msg);
+	return -EBADMSG;
+}
+
+/*
+ * Copy the current member's data into a buffer sized from its header. Sparse
+ * members come as blocks at offsets; holes stay zero. Bytes are counted as they
+ * arrive, so a header that lies about the size cannot make us overrun.
+ */
+static int read_member(struct archive *a, const char *kind, const char *qname, size_t declared, void **data,
+		       char *err, size_t err_sz)
+{
+	unsigned char *buf;
+	size_t end = 0;
+	int ret;
+
+	/* +1: never malloc(0), and leaves room to NUL-terminate for debugging. */
+	buf = malloc(declared + 1);
+	if (!buf) {
+		set_err(err, err_sz, "out of memory for member '%s' (%zu bytes)", qname, declared);
+		return -ENOMEM;
+	}
+	for (;;) {
+		const void *blk;
+		size_t blk_len;
+		la_int64_t off;
+
+		ret = archive_read_data_block(a, &blk, &blk_len, &off);
+		if (ret == ARCHIVE_EOF)
+			break;
+		if (ret < ARCHIVE_WARN) {
+			ret = archive_failure(a, kind, "reading member", err, err_sz);
+			goto fail;
+		}
+		if (off < 0 || (uint64_t)off > declared || blk_len > declared - (size_t)off) {
+			set_err(err, err_sz, "member '%s' holds more data than its declared %zu bytes",
+				qname, declared);
+			ret = -EBADMSG;
+			goto fail;
+		}
+		if ((size_t)off > end)
+			memset(buf + end, 0, (size_t)off - end);
+		memcpy(buf + off, blk, blk_len);
+		if ((size_t)off + blk_len > end)
+			end = (size_t)off + blk_len;
+	}
+	if (end < declared)
+		memset(buf + end, 0, declared - end);
+	*data = buf;
+	return 0;
+fail:
+	free(buf);
+	return ret;
+}
+
+/*
+ * Walk the tar stream in buf:
+ * 1. check every header: safe path; a *.btf name must be a regular file within
+ *    max_member; the declared sizes of all members add up to at most max_total,
+ *    which bounds the decoding spent on members we skip;
+ * 2. read the first .btf member into memory, skip the others (counting .btf ones);
+ * 3. go on to the end of the stream, so a truncated or corrupt tail is noticed
+ *    (xz checks its index and footer only there);
+ * 4. exactly one .btf member, or fail.
+ */
+static int read_tar(const void *buf, size_t len, const struct kernel_archive_limits *lim,
+		    void **data, size_t *size, char *err, size_t err_sz)
+{
+	char qname[NAME_QUOTE_MAX + 8], qfirst[NAME_QUOTE_MAX + 8], lbuf[32];
+	struct archive_entry *entry;
+	void *member = NULL;
+	size_t member_sz = 0;
+	uint64_t total = 0;
+	const char *kind = stream_kind(buf, len);
+	struct archive *a;
+	int ret, btf_cnt = 0;
+
+	a = archive_read_new();
+	if (!a) {
+		set_err(err, err_sz, "out of memory creating archive reader");
+		return -ENOMEM;
+	}
+	/*
+	 * Only what BTFHub and its mirrors use. ARCHIVE_WARN from a filter means
+	 * libarchive would run an external program: refuse that too.
+	 */
+	if (archive_read_support_format_tar(a) != ARCHIVE_OK ||
+	    archive_read_support_filter_xz(a) != ARCHIVE_OK ||
+	    archive_read_support_filter_gzip(a) != ARCHIVE_OK ||
+	    archive_read_support_filter_zstd(a) != ARCHIVE_OK) {
+		set_err(err, err_sz, "libarchive lacks built-in tar/xz/gzip/zstd support: %s",
+			archive_error_string(a) ?: "?");
+		ret = -ENOTSUP;
+		goto out;
+	}
+	if (archive_read_open_memory(a, buf, len) != ARCHIVE_OK) {
+		const char *msg = archive_error_string(a);
+
+		if (msg && strstr(msg, "Unrecognized archive format")) {
+			set_err(err, err_sz, "not a tar archive (plain, xz, gzip or zstd) nor raw BTF");
+			ret = -EBADMSG;
+		} else {
+			ret = archive_failure(a, kind, "opening", err, err_sz);
+		}
+		goto out;
+	}
+
+	for (;;) {
+		const char *name;
+		la_int64_t declared;
+		mode_t type;
+
+		ret = archive_read_next_header(a, &entry);
+		if (ret == ARCHIVE_EOF)
+			break;
+		if (ret < ARCHIVE_WARN) {
+			const char *msg = archive_error_string(a);
+
+			if (total == 0 && btf_cnt == 0 && msg &&
+			    strstr(msg, "Unrecognized archive format")) {
+				set_err(err, err_sz,
+					"not a tar archive (plain, xz, gzip or zstd) nor raw BTF");
+				ret = -EBADMSG;
+			} else {
+				ret = archive_failure(a, kind, "reading header", err, err_sz);
+			}
+			goto out;
+		}
+		name = archive_entry_pathname(entry);
+		quote_name(name, qname, sizeof(qname));
+		if (!name || !name[0]) {
+			set_err(err, err_sz, "member with an empty name");
+			ret = -EINVAL;
+			goto out;
+		}
+		if (unsafe_path(name)) {
+			set_err(err, err_sz, "unsafe member path '%s'", qname);
+			ret = -EINVAL;
+			goto out;
+		}
+		declared = archive_entry_size_is_set(entry) ? archive_entry_size(entry) : 0;
+		if (declared < 0) {
+			set_err(err, err_sz, "member '%s' has a negative size", qname);
+			ret = -EBADMSG;
+			goto out;
+		}
+		if (!has_btf_suffix(name)) {
+			/* Counted, then skipped: libarchive decodes its data on the next header. */
+			if (!total_ok(a, &total, declared, lim))
+				goto too_big;
+			continue;
+		}
+
+		type = archive_entry_filetype(entry);
+		if (archive_entry_hardlink(entry)) {
+			set_err(err, err_sz, "member '%s' is a hardlink", qname);
+			ret = -EINVAL;
+			goto out;
+		}
+		if (type != AE_IFREG) {
+			set_err(err, err_sz, "member '%s' is a %s, not a regular file", qname,
+				type == AE_IFLNK  ? "symlink"
+				: type == AE_IFDIR ? "directory"
+				: type == AE_IFCHR || type == AE_IFBLK ? "device"
+				: "special file");
+			ret = -EINVAL;
+			goto out;
+		}
+		if (!archive_entry_size_is_set(entry)) {
+			set_err(err, err_sz, "member '%s' has no size", qname);
+			ret = -EBADMSG;
+			goto out;
+		}
+		if ((uint64_t)declared > lim->max_member) {
+			set_err(err, err_sz, "member '%s' exceeds %s", qname,
+				fmt_size(lim->max_member, lbuf, sizeof(lbuf)));
+			ret = -EFBIG;
+			goto out;
+		}
+		if (!total_ok(a, &total, declared, lim))
+			goto too_big;
+		if (++btf_cnt > 1)
+			continue; /* counted for the message; qfirst keeps the first name */
+		memcpy(qfirst, qname, sizeof(qfirst));
+		ret = read_member(a, kind, qname, (size_t)declared, &member, err, err_sz);
+		if (ret)
+			goto out;
+		member_sz = (size_t)declared;
+	}
+
+	if (btf_cnt == 0) {
+		set_err(err, err_sz, "no .btf member");
+		ret = -EINVAL;
+		goto out;
+	}
+	if (btf_cnt > 1) {
+		set_err(err, err_sz, "%d .btf members (first '%s')", btf_cnt, qfirst);
+		ret = -EINVAL;
+		goto out;
+	}
+	*data = member;
+	*size = member_sz;
+	member = NULL;
+	ret = 0;
+	goto out;
+too_big:
+	set_err(err, err_sz, "archive exceeds %s decompressed (at member '%s')",
+		fmt_size(lim->max_total, lbuf, sizeof(lbuf)), qname);
+	ret = -EFBIG;
+out:
+	free(member);
+	archive_read_free(a);
+	return ret;
+}
+
+static int decode(const void *buf, size_t len, const struct kernel_archive_limits *lim,
+		  bool *raw, void **data, size_t *size, char *err, size_t err_sz)
+{
+	char lbuf[32];
+
+	*raw = false;
+	if (len == 0) {
+		set_err(err, err_sz, "empty file");
+		return -EBADMSG;
+	}
+	if (is_raw_btf(buf, len)) {
+		if (len > lim->max_member) {
+			set_err(err, err_sz, "raw BTF exceeds %s",
+				fmt_size(lim->max_member, lbuf, sizeof(lbuf)));
+			return -EFBIG;
+		}
+		*raw = true;
+		return 0;
+	}
+	return read_tar(buf, len, lim, data, size, err, err_sz);
+}
+
+/* The whole file in one buffer: libarchive then reads it in place, with no copy. */
+static int read_file(const char *path, size_t max, unsigned char **buf, size_t *len, char *err,
+		     size_t err_sz)
+{
+	unsigned char *p = NULL;
+	char lbuf[32];
+	struct stat st;
+	size_t off = 0;
+	int fd, ret;
+
+	/* O_NONBLOCK: a FIFO put in the archive must not hang us before fstat() rejects it. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0) {
+		ret = -errno;
+		set_err(err, err_sz, "cannot open: %s", strerror(errno));
+		return ret;
+	}
+	if (fstat(fd, &st)) {
+		ret = -errno;
+		set_err(err, err_sz, "cannot stat: %s", strerror(errno));
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		ret = S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
+		set_err(err, err_sz, "not a regular file");
+		goto out;
+	}
+	if ((uint64_t)st.st_size > max) {
+		set_err(err, err_sz, "input exceeds %s", fmt_size(max, lbuf, sizeof(lbuf)));
+		ret = -EFBIG;
+		goto out;
+	}
+	p = malloc((size_t)st.st_size + 1);
+	if (!p) {
+		set_err(err, err_sz, "out of memory for %lld-byte input", (long long)st.st_size);
+		ret = -ENOMEM;
+		goto out;
+	}
+	/* Read to EOF rather than trusting st_size: the file may change under us. */
+	for (;;) {
+		ssize_t n;
+
+		if (off == (size_t)st.st_size + 1) {
+			set_err(err, err_sz, "input grew while being read");
+			ret = -EBADMSG;
+			goto out;
+		}
+		n = read(fd, p + off, (size_t)st.st_size + 1 - off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			ret = -errno;
+			set_err(err, err_sz, "read error: %s", strerror(errno));
+			goto out;
+		}
+		if (n == 0)
+			break;
+		off += (size_t)n;
+	}
+	*buf = p;
+	*len = off;
+	p = NULL;
+	ret = 0;
+out:
+	free(p);
+	close(fd);
+	return ret;
+}
+
+int kernel_archive__read(const char *path, const struct kernel_archive_limits *lim, void **data,
+			 size_t *size, unsigned char sha256_out[32], char *err, size_t err_sz)
+{
+	struct kernel_archive_limits tmp;
+	unsigned char *buf = NULL;
+	size_t len = 0;
+	bool raw;
+	int ret;
+
+	lim = limits_or_default(lim, &tmp);
+	ret = read_file(path, lim->max_input, &buf, &len, err, err_sz);
+	if (ret)
+		return ret;
+	ret = decode(buf, len, lim, &raw, data, size, err, err_sz);
+	if (ret)
+		goto out;
+	if (sha256_out)
+		sha256(buf, len, sha256_out);
+	if (raw) {
+		/* The input is the BTF: hand over the buffer itself. */
+		*data = buf;
+		*size = len;
+		buf = NULL;
+	}
+out:
+	free(buf);
+	return ret;
+}
+
+int kernel_archive__read_mem(const void *buf, size_t len, const struct kernel_archive_limits *lim,
+			     void **data, size_t *size, char *err, size_t err_sz)
+{
+	struct kernel_archive_limits tmp;
+	void *copy;
+	bool raw;
+	int ret;
+
+	lim = limits_or_default(lim, &tmp);
+	if (len > lim->max_input) {
+		char lbuf[32];
+
+		set_err(err, err_sz, "input exceeds %s", fmt_size(lim->max_input, lbuf, sizeof(lbuf)));
+		return -EFBIG;
+	}
+	ret = decode(buf, len, lim, &raw, data, size, err, err_sz);
+	if (ret || !raw)
+		return ret;
+	copy = malloc(len);
+	if (!copy) {
+		set_err(err, err_sz, "out of memory for %zu-byte BTF", len);
+		return -ENOMEM;
+	}
+	memcpy(copy, buf, len);
+	*data = copy;
+	*size = len;
+	return 0;
+}
