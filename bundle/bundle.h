@@ -72,6 +72,8 @@ int bundle__unsatisfied(const struct bundle *b, const struct bundle_entry *e, si
 const char *bundle__index_json(const struct bundle *b, size_t *size);
 /* Number of distinct blobs stored. */
 size_t bundle__blob_cnt(const struct bundle *b);
+/* index.json "generator" fields (name, version, libbpf, ...), "" if absent; owned by b. */
+const char *bundle__generator(const struct bundle *b, const char *field);
 
 /*
  * The tailored BTF of an "ok" entry, pointing into the bundle (valid until bundle__free).
@@ -90,7 +92,7 @@ int bundle__btf_path(struct bundle *b, const struct bundle_entry *e, char *buf, 
 struct bundle_query {
 	char distro[64];        /* os-release ID, e.g. "debian" */
 	char version[64];       /* os-release VERSION_ID, e.g. "11" */
-	char arch[32];          /* uname -m or BTFHub arch, e.g. "aarch64" */
+	char arch[65];          /* uname -m or BTFHub arch, e.g. "aarch64" */
 	char release[256];      /* uname -r */
 };
 

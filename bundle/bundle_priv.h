@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* bundle: internals shared by the writer and the reader (tar, compression); not exported. */
+#ifndef BTFGEN_BUNDLE_PRIV_H
+#define BTFGEN_BUNDLE_PRIV_H
+
+#include <stddef.h>
+
+#include "bundle_writer.h"
+
+#define TAR_BLOCK 512
+#define TAR_RECORD 10240 /* GNU tar's default record: the archive is padded to a multiple */
+/* Upper bound on a decompressed bundle: a full BTFHub corpus tailored is a few MB. */
+#define BUNDLE_MAX_DECOMPRESSED (1ULL << 30)
+
+struct bbuf {
+	unsigned char *data;
+	size_t len, cap;
+};
+
+int bbuf__reserve(struct bbuf *b, size_t extra);
+int bbuf__append(struct bbuf *b, const void *data, size_t len);
+void bbuf__free(struct bbuf *b);
+
+/* Appends one regular-file member (deterministic ustar header + padded data). */
+int tar__append(struct bbuf *out, const char *name, const void *data, size_t size);
+/* Appends the two zero blocks and pads to TAR_RECORD. */
+int tar__finish(struct bbuf *out);
+
+/* Compresses in[0..in_len) into *out (allocated). 0 or -errno. */
+int bundle_compress(enum bundle_compression comp, const void *in, size_t in_len,
+		    unsigned char **out, size_t *out_len, char *err, size_t err_sz);
+/* Detects zstd/xz/plain tar by magic and decompresses into *out (allocated). */
+int bundle_decompress(const void *in, size_t in_len, unsigned char **out, size_t *out_len,
+		      char *err, size_t err_sz);
+
+void bundle_err(char *err, size_t err_sz, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+#endif
