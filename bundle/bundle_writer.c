@@ -439,8 +439,8 @@ static int write_all(int fd, const void *data, size_t len)
 	return 0;
 }
 
-static int write_file_atomic(const char *path, const void *data, size_t len, char *err,
-			     size_t err_sz)
+int bundle_file__write_atomic(const char *path, const void *data, size_t len, char *err,
+			      size_t err_sz)
 {
 	char dir[4096], base[1024], tmp[4096 + 1100];
 	int fd, ret;
@@ -667,7 +667,7 @@ int bundle_writer__commit(struct bundle_writer *w, char *err, size_t err_sz)
 	ret = bundle_compress(w->comp, tar.data, tar.len, &out, &out_len, err, err_sz);
 	if (ret)
 		goto out;
-	ret = write_file_atomic(w->out_path, out, out_len, err, err_sz);
+	ret = bundle_file__write_atomic(w->out_path, out, out_len, err, err_sz);
 out:
 	if (!ret)
 		w->committed = 1;

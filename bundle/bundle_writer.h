@@ -57,6 +57,13 @@ int bundle_writer__commit(struct bundle_writer *w, char *err, size_t err_sz);
 /* NULL is a no-op. An uncommitted writer has written nothing. */
 void bundle_writer__free(struct bundle_writer *w);
 
+/*
+ * Writes data to path through a temp file in the same directory, fsync and rename (mode 0644):
+ * readers see the old file or the new one, never a partial one. 0 or -errno (message in err).
+ */
+int bundle_file__write_atomic(const char *path, const void *data, size_t len, char *err,
+			      size_t err_sz);
+
 /* Serializes one index.json as the writer would (for tests and merge); caller frees. */
 char *bundle_writer__index_json(struct bundle_writer *w, size_t *size);
 

@@ -11,6 +11,13 @@ enum {
 	EXIT_FATAL = 3,        /* setup or output failure; nothing written */
 };
 
+/* lookup's own answers (0 = found and written); see cmd_lookup.c's help. */
+enum {
+	EXIT_LOOKUP_NOT_FOUND = 4,  /* no kernel of the bundle matches */
+	EXIT_LOOKUP_AMBIGUOUS = 5,  /* several kernels with different BTFs match */
+	EXIT_LOOKUP_NO_BTF = 6,     /* the kernel is in the bundle but failed or was skipped */
+};
+
 /* Each takes argc/argv starting at the subcommand's own name. */
 int cmd_run(int argc, char **argv);
 int cmd_min_core_btf(int argc, char **argv);
