@@ -1,12 +1,121 @@
 // SPDX-License-Identifier: BSD-2-Clause
-/* btfgen-batch extract: placeholder until its module lands. */
+/* btfgen-batch extract: write a bundle out as the BTFHub <distro>/<version>/<arch>/<release>.btf tree. */
+#include <errno.h>
+#include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bundle.h"
+#include "bundle_writer.h"
 #include "commands.h"
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: btfgen-batch extract BUNDLE DIR\n"
+		"\n"
+		"Writes every ok kernel of BUNDLE as DIR/<distro>/<version>/<arch>/<release>.btf (raw\n"
+		"BTF, the layout Tracee, bcc's libbpf-tools and Inspektor Gadget read) plus\n"
+		"DIR/index.json. The tree is built next to DIR and renamed into place; an existing DIR\n"
+		"is replaced only if it is empty or an earlier btfgen tree, and only on success.\n"
+		"Every blob's SHA-256 is checked first.\n"
+		"\n"
+		"  -h, --help   this text\n"
+		"\n"
+		"exit codes: 0 written, 2 usage, 3 unreadable or corrupt bundle, or write error.\n");
+}
 
 int cmd_extract(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fprintf(stderr, "btfgen-batch extract: not implemented yet\n");
-	return EXIT_FATAL;
+	static const struct option opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{},
+	};
+	struct bundle_unsatisfied *us = NULL;
+	struct bundle_writer *w = NULL;
+	struct bundle_generator gen;
+	struct bundle *b = NULL;
+	int c, ret, rc = EXIT_FATAL;
+	char err[512];
+	size_t i, j;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'h': usage(stdout); return EXIT_OK;
+		default: usage(stderr); return EXIT_USAGE;
+		}
+	}
+	if (optind != argc - 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	b = bundle__open_file(argv[optind], err, sizeof(err));
+	if (!b || bundle__verify(b, err, sizeof(err))) {
+		fprintf(stderr, "btfgen-batch extract: %s\n", err);
+		goto out;
+	}
+	gen = (struct bundle_generator){
+		.version = bundle__generator(b, "version"),
+		.libbpf = bundle__generator(b, "libbpf"),
+		.libarchive = bundle__generator(b, "libarchive"),
+		.zstd = bundle__generator(b, "zstd"),
+		.jansson = bundle__generator(b, "jansson"),
+	};
+	/* the tree's index.json is rebuilt by the same writer, so it equals the bundle's */
+	w = bundle_writer__new(argv[optind + 1], BUNDLE_LAYOUT_TREE_DIR, BUNDLE_COMPRESS_NONE, &gen,
+			       err, sizeof(err));
+	if (!w) {
+		fprintf(stderr, "btfgen-batch extract: %s\n", err);
+		goto out;
+	}
+	for (i = 0; i < bundle__object_cnt(b); i++) {
+		if (bundle_writer__add_object(w, bundle__object(b, i))) {
+			fprintf(stderr, "btfgen-batch extract: out of memory\n");
+			goto out;
+		}
+	}
+	for (i = 0; i < bundle__entry_cnt(b); i++) {
+		const struct bundle_entry *e = bundle__entry(b, i);
+		struct bundle_kernel k = {
+			.distro = e->distro, .version = e->version, .arch = e->arch,
+			.release = e->release, .status = e->status, .reason = e->reason,
+			.input_sha256_hex = *e->input_sha256_hex ? e->input_sha256_hex : NULL,
+			.input_size = e->input_size, .full_btf_size = e->full_btf_size,
+		};
+
+		if (*e->blob) {
+			k.btf = bundle__btf_data(b, e, &k.btf_size);
+			k.reason = NULL;
+			if (!k.btf) {
+				fprintf(stderr, "btfgen-batch extract: %s: %s\n", e->blob, strerror(errno));
+				goto out;
+			}
+		}
+		free(us);
+		us = calloc(e->unsatisfied_cnt + 1, sizeof(*us));
+		if (!us)
+			goto out;
+		for (j = 0; j < e->unsatisfied_cnt; j++)
+			bundle__unsatisfied(b, e, j, &us[j]);
+		k.unsatisfied = us;
+		k.unsatisfied_cnt = e->unsatisfied_cnt;
+		ret = bundle_writer__add_kernel(w, &k);
+		if (ret) {
+			fprintf(stderr, "btfgen-batch extract: kernel '%s/%s/%s/%s': %s\n", e->distro,
+				e->version, e->arch, e->release, strerror(-ret));
+			goto out;
+		}
+	}
+	if (bundle_writer__commit(w, err, sizeof(err))) {
+		fprintf(stderr, "btfgen-batch extract: %s\n", err);
+		goto out;
+	}
+	rc = EXIT_OK;
+out:
+	free(us);
+	bundle_writer__free(w);
+	bundle__free(b);
+	return rc;
 }

@@ -1,12 +1,211 @@
 // SPDX-License-Identifier: BSD-2-Clause
-/* btfgen-batch lookup: placeholder until its module lands. */
+/* btfgen-batch lookup: find a kernel's tailored BTF in a bundle (the host by default). */
+#include <errno.h>
+#include <getopt.h>
+#include <jansson.h>
 #include <stdio.h>
+#include <string.h>
+
+#include "bundle.h"
+#include "bundle_writer.h"
 #include "commands.h"
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: btfgen-batch lookup BUNDLE [--os-release FILE] [--distro ID] [--version V]\n"
+		"                           [--arch A] [--release R] [-o OUT.btf] [-j]\n"
+		"\n"
+		"Finds the BTF of a kernel in BUNDLE. Keys not given come from the host: ID and\n"
+		"VERSION_ID from os-release (--os-release FILE, else $BTFGEN_OS_RELEASE, else\n"
+		"/etc/os-release, then /usr/lib/os-release), release and arch from uname(2).\n"
+		"Matching: exact keys, then normalized keys (aarch64=arm64, amd64=x86_64, Debian\n"
+		"11=bullseye..., RHEL/OL/CentOS/Rocky/Alma major version, Amazon 2018.03=2018), then\n"
+		"the release (+arch) alone if that is unique. Prints what matched and how.\n"
+		"\n"
+		"  --os-release FILE  read ID/VERSION_ID from FILE (e.g. a host's, mounted in a container)\n"
+		"  --distro ID        os-release ID or BTFHub distro (debian, ubuntu, centos, ...)\n"
+		"  --version V        os-release VERSION_ID or BTFHub version (11, bullseye, 8, ...)\n"
+		"  --arch A           x86_64, arm64 (or aarch64, amd64)\n"
+		"  --release R        uname -r of the kernel\n"
+		"  -o, --output FILE  write the BTF there (temp file + rename; nothing written unless found)\n"
+		"  -j, --json         print the result as JSON\n"
+		"  -h, --help         this text\n"
+		"\n"
+		"exit codes: 0 found, 2 usage, 3 unreadable bundle or write error, 4 not found,\n"
+		"5 ambiguous (several kernels with different BTFs match), 6 the kernel is in the bundle\n"
+		"but its BTF failed or was skipped.\n");
+}
+
+static json_t *entry_json(const struct bundle_entry *e)
+{
+	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s}", "distro", e->distro, "version",
+			      e->version, "arch", e->arch, "release", e->release, "status", e->status);
+
+	if (!o)
+		return NULL;
+	if (*e->blob) {
+		json_object_set_new(o, "blob", json_string(e->blob));
+		json_object_set_new(o, "btf_size", json_integer((json_int_t)e->btf_size));
+	} else {
+		json_object_set_new(o, "reason", json_string(e->reason));
+	}
+	return o;
+}
+
+static void print_entry(FILE *f, const char *prefix, const struct bundle_entry *e)
+{
+	fprintf(f, "%s%s/%s/%s/%s", prefix, e->distro, e->version, e->arch, e->release);
+	if (*e->blob)
+		fprintf(f, " -> %s (%llu bytes)\n", e->blob, e->btf_size);
+	else
+		fprintf(f, " [%s: %s]\n", e->status, e->reason);
+}
 
 int cmd_lookup(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fprintf(stderr, "btfgen-batch lookup: not implemented yet\n");
-	return EXIT_FATAL;
+	static const struct option opts[] = {
+		{ "os-release", required_argument, NULL, 'O' },
+		{ "distro", required_argument, NULL, 'd' },
+		{ "version", required_argument, NULL, 'v' },
+		{ "arch", required_argument, NULL, 'a' },
+		{ "release", required_argument, NULL, 'r' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{},
+	};
+	const char *os_release = NULL, *out = NULL, *result;
+	struct bundle_query q = {};
+	struct bundle_match m;
+	struct bundle *b = NULL;
+	json_t *jo = NULL;
+	int c, json = 0, ret, rc = EXIT_FATAL;
+	char err[512];
+	size_t i;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "o:jh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'O': os_release = optarg; break;
+		case 'd': snprintf(q.distro, sizeof(q.distro), "%s", optarg); break;
+		case 'v': snprintf(q.version, sizeof(q.version), "%s", optarg); break;
+		case 'a': snprintf(q.arch, sizeof(q.arch), "%s", optarg); break;
+		case 'r': snprintf(q.release, sizeof(q.release), "%s", optarg); break;
+		case 'o': out = optarg; break;
+		case 'j': json = 1; break;
+		case 'h': usage(stdout); return EXIT_OK;
+		default: usage(stderr); return EXIT_USAGE;
+		}
+	}
+	if (optind != argc - 1) {
+		fprintf(stderr, "btfgen-batch lookup: give exactly one BUNDLE\n");
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (os_release) {
+		ret = bundle_host__read_os_release(&q, os_release);
+		if (ret) {
+			fprintf(stderr, "btfgen-batch lookup: '%s': %s\n", os_release, strerror(-ret));
+			return EXIT_USAGE;
+		}
+		ret = bundle_host__uname(&q);
+	} else {
+		ret = bundle_host__detect(&q, NULL);
+	}
+	if (ret) {
+		fprintf(stderr, "btfgen-batch lookup: reading the host's identity: %s\n", strerror(-ret));
+		return EXIT_FATAL;
+	}
+
+	b = bundle__open_file(argv[optind], err, sizeof(err));
+	if (!b) {
+		fprintf(stderr, "btfgen-batch lookup: %s\n", err);
+		return EXIT_FATAL;
+	}
+	ret = bundle__find(b, &q, &m);
+	switch (ret) {
+	case 0: result = "found"; rc = EXIT_OK; break;
+	case -ENODATA: result = "no-btf"; rc = EXIT_LOOKUP_NO_BTF; break;
+	case -ENOTUNIQ: result = "ambiguous"; rc = EXIT_LOOKUP_AMBIGUOUS; break;
+	case -ENOENT: result = "not-found"; rc = EXIT_LOOKUP_NOT_FOUND; break;
+	default:
+		fprintf(stderr, "btfgen-batch lookup: %s\n", strerror(-ret));
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	if (rc == EXIT_OK && out) {
+		const void *data;
+		size_t size;
+
+		data = bundle__btf_data(b, m.entry, &size);
+		if (!data) {
+			fprintf(stderr, "btfgen-batch lookup: %s: %s\n", m.entry->blob,
+				errno == EBADMSG ? "corrupt blob (SHA-256 mismatch)" : strerror(errno));
+			rc = EXIT_FATAL;
+			goto out;
+		}
+		if (bundle_file__write_atomic(out, data, size, err, sizeof(err))) {
+			fprintf(stderr, "btfgen-batch lookup: %s\n", err);
+			rc = EXIT_FATAL;
+			goto out;
+		}
+	}
+
+	if (json) {
+		json_t *cands = json_array();
+
+		jo = json_pack("{s:s, s:{s:s, s:s, s:s, s:s}}", "result", result, "query", "distro",
+			       q.distro, "version", q.version, "arch", q.arch, "release", q.release);
+		if (!jo || !cands) {
+			json_decref(cands);
+			rc = EXIT_FATAL;
+			goto out;
+		}
+		if (m.entry) {
+			json_object_set_new(jo, "match", json_string(bundle_match_kind__str(m.kind)));
+			json_object_set_new(jo, "entry", entry_json(m.entry));
+		}
+		if (ret == -ENOTUNIQ)
+			for (i = 0; i < m.cand_cnt && i < BUNDLE_MAX_CANDIDATES; i++)
+				json_array_append_new(cands, entry_json(m.cands[i]));
+		if (ret == -ENOTUNIQ)
+			json_object_set_new(jo, "candidates", cands);
+		else
+			json_decref(cands);
+		if (rc == EXIT_OK && out)
+			json_object_set_new(jo, "output", json_string(out));
+		json_dumpf(jo, stdout, JSON_INDENT(2));
+		fputc('\n', stdout);
+		goto out;
+	}
+	printf("query: distro=%s version=%s arch=%s release=%s\n", *q.distro ? q.distro : "?",
+	       *q.version ? q.version : "?", *q.arch ? q.arch : "?", q.release);
+	switch (ret) {
+	case 0:
+	case -ENODATA:
+		printf("%s (%s match): ", ret ? "found, without BTF" : "found",
+		       bundle_match_kind__str(m.kind));
+		print_entry(stdout, "", m.entry);
+		if (m.kind == BUNDLE_MATCH_RELEASE_ONLY)
+			printf("note: distro/version did not match; taken on the release alone\n");
+		if (rc == EXIT_OK && out)
+			printf("wrote %s\n", out);
+		break;
+	case -ENOTUNIQ:
+		printf("ambiguous (%s match): %zu kernels with different BTFs:\n",
+		       bundle_match_kind__str(m.kind), m.cand_cnt);
+		for (i = 0; i < m.cand_cnt && i < BUNDLE_MAX_CANDIDATES; i++)
+			print_entry(stdout, "  ", m.cands[i]);
+		printf("give --distro/--version/--arch to choose\n");
+		break;
+	default:
+		printf("not found: no kernel of the bundle has release %s%s%s\n", q.release,
+		       *q.arch ? " on " : "", q.arch);
+		break;
+	}
+out:
+	json_decref(jo);
+	bundle__free(b);
+	return rc;
 }

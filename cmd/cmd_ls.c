@@ -1,12 +1,97 @@
 // SPDX-License-Identifier: BSD-2-Clause
-/* btfgen-batch ls: placeholder until its module lands. */
+/* btfgen-batch ls: list the kernels of a bundle, one line each. */
+#include <getopt.h>
+#include <jansson.h>
 #include <stdio.h>
+#include <string.h>
+
+#include "bundle.h"
 #include "commands.h"
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: btfgen-batch ls BUNDLE [-j]\n"
+		"\n"
+		"Lists every kernel of BUNDLE in index order, one line each: status (ok, failed,\n"
+		"skipped), distro, version, arch, release, blob (first 12 hex digits of its SHA-256)\n"
+		"and tailored BTF size; failed and skipped kernels show their reason instead.\n"
+		"\n"
+		"  -j, --json   a JSON array, one object per kernel\n"
+		"  -h, --help   this text\n"
+		"\n"
+		"exit codes: 0 listed, 2 usage, 3 unreadable or corrupt bundle.\n");
+}
 
 int cmd_ls(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fprintf(stderr, "btfgen-batch ls: not implemented yet\n");
-	return EXIT_FATAL;
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{},
+	};
+	struct bundle *b;
+	int c, json = 0, rc = EXIT_OK;
+	json_t *arr = NULL;
+	char err[512];
+	size_t i, n;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j': json = 1; break;
+		case 'h': usage(stdout); return EXIT_OK;
+		default: usage(stderr); return EXIT_USAGE;
+		}
+	}
+	if (optind != argc - 1) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	b = bundle__open_file(argv[optind], err, sizeof(err));
+	if (!b) {
+		fprintf(stderr, "btfgen-batch ls: %s\n", err);
+		return EXIT_FATAL;
+	}
+	n = bundle__entry_cnt(b);
+	if (json)
+		arr = json_array();
+	else
+		printf("%-7s %-10s %-9s %-7s %-36s %-12s %9s\n", "STATUS", "DISTRO", "VERSION", "ARCH",
+		       "RELEASE", "BLOB", "SIZE");
+	for (i = 0; i < n; i++) {
+		const struct bundle_entry *e = bundle__entry(b, i);
+
+		if (json) {
+			json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s}", "distro", e->distro,
+					      "version", e->version, "arch", e->arch, "release",
+					      e->release, "status", e->status);
+
+			if (!o || json_array_append_new(arr, o)) {
+				rc = EXIT_FATAL;
+				break;
+			}
+			if (*e->blob) {
+				json_object_set_new(o, "blob", json_string(e->blob));
+				json_object_set_new(o, "btf_size", json_integer((json_int_t)e->btf_size));
+			} else {
+				json_object_set_new(o, "reason", json_string(e->reason));
+			}
+			json_object_set_new(o, "unsatisfied",
+					    json_integer((json_int_t)e->unsatisfied_cnt));
+		} else if (*e->blob) {
+			printf("%-7s %-10s %-9s %-7s %-36s %.12s %9llu\n", e->status, e->distro,
+			       e->version, e->arch, e->release, e->blob + 6, e->btf_size);
+		} else {
+			printf("%-7s %-10s %-9s %-7s %-36s %-12s %9s  %s\n", e->status, e->distro,
+			       e->version, e->arch, e->release, "-", "-", e->reason);
+		}
+	}
+	if (json && rc == EXIT_OK) {
+		json_dumpf(arr, stdout, JSON_INDENT(2));
+		fputc('\n', stdout);
+	}
+	json_decref(arr);
+	bundle__free(b);
+	return rc;
 }
