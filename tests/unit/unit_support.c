@@ -1,0 +1,428 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/* tests/unit: harness state, the BPF ELF writer and resolve/tailor round trips for the tests. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <gelf.h>
+#include <libelf.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include <bpf/btf.h>
+
+#include "unit_support.h"
+
+#ifndef EM_BPF
+#define EM_BPF 247
+#endif
+
+int unit_failures;
+const char *unit_current = "(setup)";
+static int unit_test_failures;
+
+void unit_fail(const char *file, int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s:%d: %s: ", file, line, unit_current);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	unit_failures++;
+}
+
+void unit_run_test(const char *name, void (*fn)(void))
+{
+	int before = unit_failures;
+
+	unit_current = name;
+	fn();
+	if (unit_failures != before) {
+		unit_test_failures++;
+		printf("FAIL %s\n", name);
+	} else {
+		printf("ok   %s\n", name);
+	}
+	fflush(stdout);
+	unit_current = "(setup)";
+}
+
+int unit_finish(void)
+{
+	printf("%s: %d check(s) failed in %d test(s)\n", unit_failures ? "FAILED" : "PASSED",
+	       unit_failures, unit_test_failures);
+	return unit_failures ? 1 : 0;
+}
+
+const char *unit_status_name(enum core_relo_status st)
+{
+	switch (st) {
+	case CORE_RELO_RESOLVED: return "RESOLVED";
+	case CORE_RELO_NOT_FOUND: return "NOT_FOUND";
+	case CORE_RELO_LOCAL: return "LOCAL";
+	case CORE_RELO_FAILED: return "FAILED";
+	}
+	return "(bad status)";
+}
+
+int unit_check_res(const char *file, int line, const struct core_relo_result *r,
+		   enum core_relo_status status, bool poison, __u64 value)
+{
+	if (r->status == status && r->poison == poison && r->value == value)
+		return 1;
+	unit_fail(file, line,
+		  "got %s poison=%d value=%llu (0x%llx) err=%d reason \"%s\"; "
+		  "want %s poison=%d value=%llu (0x%llx)",
+		  unit_status_name(r->status), r->poison, (unsigned long long)r->value,
+		  (unsigned long long)r->value, r->err, r->reason, unit_status_name(status), poison,
+		  (unsigned long long)value, (unsigned long long)value);
+	return 0;
+}
+
+int unit_check_failed(const char *file, int line, const struct core_relo_result *r)
+{
+	if (r->status == CORE_RELO_FAILED && r->err < 0 && r->reason[0])
+		return 1;
+	unit_fail(file, line, "got %s err=%d reason \"%s\" value=%llu; want FAILED, err < 0, a reason",
+		  unit_status_name(r->status), r->err, r->reason, (unsigned long long)r->value);
+	return 0;
+}
+
+__u32 unit_find(const struct btf *btf, const char *name, int kind)
+{
+	__s32 id = btf__find_by_name_kind(btf, name, kind);
+
+	if (id <= 0) {
+		unit_fail(__FILE__, __LINE__, "type '%s' of kind %d not found", name, kind);
+		return 0;
+	}
+	return id;
+}
+
+struct btf *unit_btf_copy(const struct btf *btf)
+{
+	const void *raw;
+	__u32 size;
+
+	raw = btf__raw_data(btf, &size);
+	if (!raw)
+		return NULL;
+	return btf__new(raw, size);
+}
+
+char *unit_tmp_path(const char *suffix)
+{
+	const char *dir = getenv("TMPDIR");
+	char *path;
+	int fd;
+
+	if (!dir || !*dir)
+		dir = "/tmp";
+	if (asprintf(&path, "%s/btfgen-unit-XXXXXX%s", dir, suffix) < 0)
+		return NULL;
+	fd = mkstemps(path, strlen(suffix));
+	if (fd < 0) {
+		free(path);
+		return NULL;
+	}
+	close(fd);
+	return path;
+}
+
+/* A string table under construction (ELF .shstrtab and .strtab). */
+struct strtab {
+	char buf[256];
+	size_t len;
+};
+
+static size_t strtab__add(struct strtab *s, const char *str)
+{
+	size_t off = s->len;
+
+	memcpy(s->buf + s->len, str, strlen(str) + 1);
+	s->len += strlen(str) + 1;
+	return off;
+}
+
+static Elf_Scn *elf_add_scn(Elf *elf, size_t name, Elf64_Word type, Elf64_Xword flags,
+			    void *buf, size_t size, Elf_Type dtype, size_t align)
+{
+	Elf_Scn *scn = elf_newscn(elf);
+	Elf_Data *data;
+	Elf64_Shdr *shdr;
+
+	if (!scn)
+		return NULL;
+	data = elf_newdata(scn);
+	shdr = elf64_getshdr(scn);
+	if (!data || !shdr)
+		return NULL;
+	data->d_buf = buf;
+	data->d_size = size;
+	data->d_type = dtype;
+	data->d_align = align;
+	data->d_version = EV_CURRENT;
+	shdr->sh_name = name;
+	shdr->sh_type = type;
+	shdr->sh_flags = flags;
+	shdr->sh_addralign = align;
+	return scn;
+}
+
+int unit_obj__write(const char *path, struct btf *lbtf, const struct unit_relo *relos,
+		    size_t cnt, unsigned int flags)
+{
+	struct strtab shstr = { .len = 1 }, str = { .len = 1 };
+	size_t n_text, n_btf, n_ext, n_sym, n_str, n_shstr;
+	__u32 *ext = NULL, btf_size, ext_size, *p;
+	struct bpf_insn *insns = NULL;
+	Elf64_Sym syms[3] = {};
+	Elf_Scn *text, *symtab, *strscn, *shscn;
+	const void *btf_raw;
+	void *btf_copy = NULL;
+	Elf64_Ehdr *ehdr;
+	Elf *elf = NULL;
+	int fd, sec_off, err = -EINVAL;
+
+	/* Strings the records refer to live in the local BTF, as clang puts them there. */
+	sec_off = btf__add_str(lbtf, UNIT_SEC);
+	if (sec_off < 0)
+		return sec_off;
+	ext_size = 32 + 4 + 8 + 16 * cnt;
+	ext = calloc(1, ext_size);
+	insns = calloc(cnt + 1, sizeof(*insns));
+	if (!ext || !insns) {
+		err = -ENOMEM;
+		goto out;
+	}
+	/* .BTF.ext: header, then an empty func_info and line_info and one core_relo block. */
+	((__u16 *)ext)[0] = 0xeB9F;
+	((__u8 *)ext)[2] = 1;
+	((__u8 *)ext)[3] = 0;
+	ext[1] = 32;                  /* hdr_len */
+	ext[6] = 0;                   /* core_relo_off */
+	ext[7] = 4 + 8 + 16 * cnt;    /* core_relo_len */
+	p = ext + 8;
+	*p++ = 16;                    /* rec_size */
+	*p++ = sec_off;
+	*p++ = cnt;
+	for (size_t i = 0; i < cnt; i++) {
+		int acc = btf__add_str(lbtf, relos[i].access);
+
+		if (acc < 0) {
+			err = acc;
+			goto out;
+		}
+		*p++ = i * sizeof(struct bpf_insn);
+		*p++ = relos[i].type_id;
+		*p++ = acc;
+		*p++ = relos[i].kind;
+	}
+	for (size_t i = 0; i < cnt; i++) {
+		insns[i].code = BPF_ALU64 | BPF_MOV | BPF_K; /* r0 = 0 */
+	}
+	insns[cnt].code = BPF_JMP | BPF_EXIT;
+
+	btf_raw = btf__raw_data(lbtf, &btf_size);
+	if (!btf_raw)
+		goto out;
+	btf_copy = malloc(btf_size);
+	if (!btf_copy) {
+		err = -ENOMEM;
+		goto out;
+	}
+	memcpy(btf_copy, btf_raw, btf_size);
+
+	n_text = strtab__add(&shstr, UNIT_SEC);
+	n_btf = strtab__add(&shstr, ".BTF");
+	n_ext = strtab__add(&shstr, ".BTF.ext");
+	n_sym = strtab__add(&shstr, ".symtab");
+	n_str = strtab__add(&shstr, ".strtab");
+	n_shstr = strtab__add(&shstr, ".shstrtab");
+
+	if (elf_version(EV_CURRENT) == EV_NONE)
+		goto out;
+	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0644);
+	if (fd < 0) {
+		err = -errno;
+		goto out;
+	}
+	elf = elf_begin(fd, ELF_C_WRITE, NULL);
+	if (!elf)
+		goto out_fd;
+	ehdr = elf64_newehdr(elf);
+	if (!ehdr)
+		goto out_fd;
+	ehdr->e_ident[EI_DATA] = ELFDATA2LSB;
+	ehdr->e_type = ET_REL;
+	ehdr->e_machine = EM_BPF;
+	ehdr->e_version = EV_CURRENT;
+
+	text = elf_add_scn(elf, n_text, SHT_PROGBITS, SHF_ALLOC | SHF_EXECINSTR, insns,
+			   (cnt + 1) * sizeof(*insns), ELF_T_BYTE, 8);
+	if (!text)
+		goto out_fd;
+	if (!elf_add_scn(elf, n_btf, SHT_PROGBITS, 0, btf_copy, btf_size, ELF_T_BYTE, 4))
+		goto out_fd;
+	if (!(flags & UNIT_OBJ_NO_EXT) &&
+	    !elf_add_scn(elf, n_ext, SHT_PROGBITS, 0, ext, ext_size, ELF_T_BYTE, 4))
+		goto out_fd;
+	syms[1].st_info = ELF64_ST_INFO(STB_LOCAL, STT_SECTION);
+	syms[1].st_shndx = elf_ndxscn(text);
+	syms[2].st_name = strtab__add(&str, UNIT_PROG);
+	syms[2].st_info = ELF64_ST_INFO(STB_GLOBAL, STT_FUNC);
+	syms[2].st_shndx = elf_ndxscn(text);
+	syms[2].st_size = (cnt + 1) * sizeof(*insns);
+	symtab = elf_add_scn(elf, n_sym, SHT_SYMTAB, 0, syms, sizeof(syms), ELF_T_SYM, 8);
+	strscn = elf_add_scn(elf, n_str, SHT_STRTAB, 0, str.buf, str.len, ELF_T_BYTE, 1);
+	shscn = elf_add_scn(elf, n_shstr, SHT_STRTAB, 0, shstr.buf, shstr.len, ELF_T_BYTE, 1);
+	if (!symtab || !strscn || !shscn)
+		goto out_fd;
+	elf64_getshdr(symtab)->sh_link = elf_ndxscn(strscn);
+	elf64_getshdr(symtab)->sh_info = 2; /* first global symbol */
+	elf64_getshdr(symtab)->sh_entsize = sizeof(Elf64_Sym);
+	ehdr->e_shstrndx = elf_ndxscn(shscn);
+
+	if (elf_update(elf, ELF_C_WRITE) < 0)
+		goto out_fd;
+	err = 0;
+out_fd:
+	if (err)
+		fprintf(stderr, "unit_obj__write: %s\n", elf_errmsg(-1));
+	elf_end(elf);
+	close(fd);
+out:
+	free(btf_copy);
+	free(insns);
+	free(ext);
+	return err;
+}
+
+struct core_object *unit_obj__open(struct btf *lbtf, const struct unit_relo *relos, size_t cnt)
+{
+	struct core_object *obj = NULL;
+	char err[256] = "";
+	char *path;
+
+	path = unit_tmp_path(".bpf.o");
+	if (!CHECK(path))
+		return NULL;
+	if (CHECK_INT(unit_obj__write(path, lbtf, relos, cnt, 0), 0)) {
+		obj = core_object__open(path, err, sizeof(err));
+		if (!obj)
+			unit_fail(__FILE__, __LINE__, "core_object__open: %s", err);
+	}
+	unlink(path);
+	free(path);
+	return obj;
+}
+
+static bool same_outcome(const struct core_relo_result *a, const struct core_relo_result *b,
+			 __u32 kind)
+{
+	if (a->status != b->status || a->poison != b->poison)
+		return false;
+	return kind == BPF_CORE_TYPE_ID_TARGET || a->value == b->value;
+}
+
+int unit_resolve(const struct btf *kbtf, struct btf *lbtf, const struct unit_relo *relos,
+		 size_t cnt, struct core_relo_result *res, unsigned int flags,
+		 struct btf **emitted)
+{
+	struct core_relo_result *res_add = NULL, *res_tail = NULL;
+	struct kernel_index *ki = NULL, *ki_tail = NULL;
+	struct core_object *obj = NULL;
+	struct core_tailor *t = NULL;
+	struct btf *tbtf = NULL;
+	char err[256] = "";
+	void *data = NULL;
+	__u32 size = 0;
+	int ret = -1;
+
+	if (emitted)
+		*emitted = NULL;
+	memset(res, 0, cnt * sizeof(*res));
+	obj = unit_obj__open(lbtf, relos, cnt);
+	if (!obj)
+		goto out;
+	if (!CHECK_U64(core_object__relo_cnt(obj), cnt))
+		goto out;
+	ki = kernel_index__new(kbtf);
+	if (!CHECK(ki))
+		goto out;
+	if (!CHECK(kernel_index__btf(ki) == kbtf))
+		goto out;
+	if (!CHECK_INT(core_resolve(ki, obj, res), 0))
+		goto out;
+	if (flags & UNIT_NO_TAILOR) {
+		ret = 0;
+		goto out;
+	}
+
+	res_add = calloc(cnt + 1, sizeof(*res_add));
+	res_tail = calloc(cnt + 1, sizeof(*res_tail));
+	t = core_tailor__new(ki);
+	if (!CHECK(res_add && res_tail && t))
+		goto out;
+	if (!CHECK_INT(core_tailor__add_object(t, obj, res_add), 0))
+		goto out;
+	if (!CHECK_INT(core_tailor__emit(t, &data, &size), 0))
+		goto out;
+	tbtf = btf__new(data, size);
+	if (!CHECK(tbtf))
+		goto out;
+	if (core_tailor__verify(t, data, size, err, sizeof(err)) != 0) {
+		unit_fail(__FILE__, __LINE__, "core_tailor__verify: %s", err);
+		goto out;
+	}
+	ki_tail = kernel_index__new(tbtf);
+	if (!CHECK(ki_tail))
+		goto out;
+	if (!CHECK_INT(core_resolve(ki_tail, obj, res_tail), 0))
+		goto out;
+	ret = 0;
+	for (size_t i = 0; i < cnt; i++) {
+		if (!same_outcome(&res[i], &res_add[i], relos[i].kind) ||
+		    res[i].target_id != res_add[i].target_id) {
+			unit_fail(__FILE__, __LINE__,
+				  "relo #%zu: core_tailor__add_object gave %s value %llu, "
+				  "core_resolve %s value %llu",
+				  i, unit_status_name(res_add[i].status),
+				  (unsigned long long)res_add[i].value,
+				  unit_status_name(res[i].status), (unsigned long long)res[i].value);
+			ret = -1;
+		}
+		if (res[i].status == CORE_RELO_FAILED)
+			continue;
+		if (!same_outcome(&res[i], &res_tail[i], relos[i].kind)) {
+			unit_fail(__FILE__, __LINE__,
+				  "relo #%zu (%s): full BTF %s poison=%d value=%llu, tailored BTF %s "
+				  "poison=%d value=%llu (%s)",
+				  i, relos[i].access, unit_status_name(res[i].status), res[i].poison,
+				  (unsigned long long)res[i].value,
+				  unit_status_name(res_tail[i].status), res_tail[i].poison,
+				  (unsigned long long)res_tail[i].value, res_tail[i].reason);
+			ret = -1;
+		}
+		if (!core_relo_result__same(&res[i], &res_tail[i], relos[i].kind) !=
+		    !same_outcome(&res[i], &res_tail[i], relos[i].kind)) {
+			unit_fail(__FILE__, __LINE__, "relo #%zu: core_relo_result__same disagrees", i);
+			ret = -1;
+		}
+	}
+	if (emitted) {
+		*emitted = tbtf;
+		tbtf = NULL;
+	}
+out:
+	kernel_index__free(ki_tail);
+	btf__free(tbtf);
+	free(data);
+	core_tailor__free(t);
+	kernel_index__free(ki);
+	core_object__free(obj);
+	free(res_tail);
+	free(res_add);
+	return ret;
+}
