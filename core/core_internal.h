@@ -1,0 +1,114 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* core: private structures shared by the core's own files (not exported to other modules). */
+#ifndef BTFGEN_CORE_INTERNAL_H
+#define BTFGEN_CORE_INTERNAL_H
+
+#include <stdarg.h>
+#include <bpf/btf.h>
+
+#include "btfgen_core.h"
+
+/* enum bpf_core_relo_kind values, as in include/uapi/linux/bpf.h */
+enum {
+	RELO_FIELD_BYTE_OFFSET = 0,
+	RELO_FIELD_BYTE_SIZE = 1,
+	RELO_FIELD_EXISTS = 2,
+	RELO_FIELD_SIGNED = 3,
+	RELO_FIELD_LSHIFT_U64 = 4,
+	RELO_FIELD_RSHIFT_U64 = 5,
+	RELO_TYPE_ID_LOCAL = 6,
+	RELO_TYPE_ID_TARGET = 7,
+	RELO_TYPE_EXISTS = 8,
+	RELO_TYPE_SIZE = 9,
+	RELO_ENUMVAL_EXISTS = 10,
+	RELO_ENUMVAL_VALUE = 11,
+	RELO_TYPE_MATCHES = 12,
+	RELO_KIND_CNT,
+};
+
+static inline bool relo_is_field_based(__u32 kind)
+{
+	return kind <= RELO_FIELD_RSHIFT_U64;
+}
+
+static inline bool relo_is_type_based(__u32 kind)
+{
+	return (kind >= RELO_TYPE_ID_LOCAL && kind <= RELO_TYPE_SIZE) ||
+	       kind == RELO_TYPE_MATCHES;
+}
+
+static inline bool relo_is_enumval_based(__u32 kind)
+{
+	return kind == RELO_ENUMVAL_EXISTS || kind == RELO_ENUMVAL_VALUE;
+}
+
+const char *relo_kind_name(__u32 kind);
+
+/* libbpf's limits: access strings of at most 64 indices, 32 levels of type recursion. */
+#define SPEC_MAX_LEN 64
+#define TYPE_MAX_DEPTH 32
+
+/* One high-level step of a spec: a named member, an array index or the root. */
+struct spec_accessor {
+	__u32 type_id; /* the composite (named member) or element type (index) */
+	__u32 idx;
+	const char *name; /* member or enumerator name; NULL for array indices */
+};
+
+/* A parsed access path on one BTF (local or candidate), as libbpf's bpf_core_spec. */
+struct core_spec {
+	const struct btf *btf;
+	struct spec_accessor spec[SPEC_MAX_LEN];
+	__u32 root_type_id;
+	__u32 kind;
+	int len;
+	__u32 raw_spec[SPEC_MAX_LEN];
+	int raw_len;
+	__u32 bit_offset;
+};
+
+struct core_relo {
+	struct core_relo_desc desc;
+	__u32 type_id;     /* local root type */
+	int spec_err;      /* parsing the local spec failed: libbpf refuses the object */
+	char spec_why[80];
+	bool anon_root;
+	struct core_spec local; /* valid when !spec_err */
+};
+
+struct core_object {
+	char *path;
+	struct btf *btf; /* local .BTF */
+	struct core_relo *relos;
+	__u32 relo_cnt;
+	char *strings; /* section and program names, owned */
+};
+
+/* Type-walking helpers on validated BTFs (ids in range). */
+const struct btf_type *skip_mods_and_typedefs(const struct btf *btf, __u32 id, __u32 *res_id);
+size_t essential_name_len(const char *name);
+/* Check every type id and name offset a BTF refers to; 0 or -EINVAL with a reason. */
+int btf_check_refs(const struct btf *btf, char *err, size_t err_sz);
+
+/* relo_match.c */
+int spec_parse(const struct btf *btf, __u32 type_id, const char *access, __u32 kind,
+	       struct core_spec *spec, char *why, size_t why_sz);
+
+struct core_tailor;
+/* Resolve every relocation of obj; when t is not NULL, mark what each matching candidate uses. */
+int resolve_object(const struct kernel_index *ki, const struct core_object *obj,
+		   struct core_relo_result *results, struct core_tailor *t);
+
+/* kernel_index.c: candidates for a local type (same essential name, core-compatible kind) in
+ * ascending id order. Writes up to cap ids and returns how many there are in all. */
+__u32 kernel_index__cands(const struct kernel_index *ki, const char *name, __u16 kind,
+			  __u32 *ids, __u32 cap);
+
+/* tailor.c */
+void tailor_mark_spec(struct core_tailor *t, const struct core_spec *targ_spec);
+
+/* Logging to the callback set with core_set_log(). */
+void core_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+extern core_log_fn core_log_cb;
+
+#endif

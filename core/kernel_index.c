@@ -1,0 +1,329 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/* core: kernel BTF loading and validation, and the essential-name index of candidates. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <gelf.h>
+#include <libelf.h>
+
+#include "core_internal.h"
+
+/*
+ * libbpf's flavour rule: "task_struct___v2" is a flavour of "task_struct".
+ * The rightmost X___Y with X and Y not '_' ends the essential name;
+ * "a___b___c" -> "a___b", "foo____bar" has no flavour.
+ */
+size_t essential_name_len(const char *name)
+{
+	size_t n = strlen(name);
+
+	for (long i = (long)n - 5; i >= 0; i--) {
+		const char *s = name + i;
+
+		if (s[0] != '_' && s[1] == '_' && s[2] == '_' && s[3] == '_' && s[4] != '_')
+			return i + 1;
+	}
+	return n;
+}
+
+/*
+ * Skip CONST/VOLATILE/RESTRICT/TYPE_TAG and TYPEDEF. The bound only guards
+ * against malformed cycles: real chains are a handful of links long.
+ */
+const struct btf_type *skip_mods_and_typedefs(const struct btf *btf, __u32 id, __u32 *res_id)
+{
+	const struct btf_type *t = btf__type_by_id(btf, id);
+
+	for (int i = 0; t && (btf_is_mod(t) || btf_is_typedef(t)); i++) {
+		if (i > 64)
+			return NULL;
+		id = t->type;
+		t = btf__type_by_id(btf, id);
+	}
+	if (res_id)
+		*res_id = id;
+	return t;
+}
+
+static bool name_ok(const struct btf *btf, __u32 off)
+{
+	return btf__name_by_offset(btf, off) != NULL;
+}
+
+/*
+ * libbpf 1.1 parses a BTF without checking that ids and name offsets point
+ * anywhere; everything downstream indexes with them, so check them once.
+ */
+int btf_check_refs(const struct btf *btf, char *err, size_t err_sz)
+{
+	__u32 n = btf__type_cnt(btf);
+
+	for (__u32 id = 1; id < n; id++) {
+		const struct btf_type *t = btf__type_by_id(btf, id);
+		__u32 bad = 0;
+		bool bad_name = !name_ok(btf, t->name_off);
+
+		switch (btf_kind(t)) {
+		case BTF_KIND_INT:
+		case BTF_KIND_FWD:
+		case BTF_KIND_FLOAT:
+			break;
+		case BTF_KIND_PTR:
+		case BTF_KIND_TYPEDEF:
+		case BTF_KIND_VOLATILE:
+		case BTF_KIND_CONST:
+		case BTF_KIND_RESTRICT:
+		case BTF_KIND_TYPE_TAG:
+		case BTF_KIND_FUNC:
+		case BTF_KIND_VAR:
+		case BTF_KIND_DECL_TAG:
+			if (t->type >= n)
+				bad = t->type;
+			break;
+		case BTF_KIND_ARRAY:
+			if (btf_array(t)->type >= n)
+				bad = btf_array(t)->type;
+			else if (btf_array(t)->index_type >= n)
+				bad = btf_array(t)->index_type;
+			break;
+		case BTF_KIND_STRUCT:
+		case BTF_KIND_UNION: {
+			const struct btf_member *m = btf_members(t);
+
+			for (int i = 0; i < btf_vlen(t); i++, m++) {
+				if (m->type >= n)
+					bad = m->type;
+				bad_name |= !name_ok(btf, m->name_off);
+			}
+			break;
+		}
+		case BTF_KIND_ENUM:
+			for (int i = 0; i < btf_vlen(t); i++)
+				bad_name |= !name_ok(btf, btf_enum(t)[i].name_off);
+			break;
+		case BTF_KIND_ENUM64:
+			for (int i = 0; i < btf_vlen(t); i++)
+				bad_name |= !name_ok(btf, btf_enum64(t)[i].name_off);
+			break;
+		case BTF_KIND_FUNC_PROTO: {
+			const struct btf_param *p = btf_params(t);
+
+			if (t->type >= n)
+				bad = t->type;
+			for (int i = 0; i < btf_vlen(t); i++, p++) {
+				if (p->type >= n)
+					bad = p->type;
+				bad_name |= !name_ok(btf, p->name_off);
+			}
+			break;
+		}
+		case BTF_KIND_DATASEC: {
+			const struct btf_var_secinfo *v = btf_var_secinfos(t);
+
+			for (int i = 0; i < btf_vlen(t); i++, v++)
+				if (v->type >= n)
+					bad = v->type;
+			break;
+		}
+		default:
+			snprintf(err, err_sz, "malformed BTF: type [%u] has unknown kind %u", id,
+				 btf_kind(t));
+			return -EINVAL;
+		}
+		if (bad) {
+			snprintf(err, err_sz, "malformed BTF: type [%u] refers to type [%u] of %u",
+				 id, bad, n - 1);
+			return -EINVAL;
+		}
+		if (bad_name) {
+			snprintf(err, err_sz, "malformed BTF: type [%u] has a name offset out of range",
+				 id);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+/* Find the bytes of section 'name' in an ELF image; NULL if absent. */
+static const void *elf_section_bytes(Elf *elf, const char *name, size_t *size)
+{
+	size_t shstrndx;
+	Elf_Scn *scn = NULL;
+
+	if (elf_getshdrstrndx(elf, &shstrndx))
+		return NULL;
+	while ((scn = elf_nextscn(elf, scn))) {
+		GElf_Shdr sh;
+		const char *sname;
+		Elf_Data *d;
+
+		if (!gelf_getshdr(scn, &sh))
+			return NULL;
+		sname = elf_strptr(elf, shstrndx, sh.sh_name);
+		if (!sname || strcmp(sname, name))
+			continue;
+		if (sh.sh_type == SHT_NOBITS)
+			return NULL;
+		d = elf_getdata(scn, NULL);
+		if (!d || !d->d_buf)
+			return NULL;
+		*size = d->d_size;
+		return d->d_buf;
+	}
+	return NULL;
+}
+
+struct btf *core_btf_from_mem(const void *data, size_t size, char *err, size_t err_sz)
+{
+	const void *btf_data = data;
+	size_t btf_size = size;
+	Elf *elf = NULL;
+	struct btf *btf;
+	int ret;
+
+	if (size >= 4 && !memcmp(data, ELFMAG, SELFMAG)) {
+		elf_version(EV_CURRENT);
+		/* elf_memory() only reads a native-order image in place. */
+		elf = elf_memory((char *)data, size);
+		if (!elf) {
+			snprintf(err, err_sz, "not a valid ELF file: %s", elf_errmsg(-1));
+			errno = EINVAL;
+			return NULL;
+		}
+		btf_data = elf_section_bytes(elf, ".BTF", &btf_size);
+		if (!btf_data) {
+			snprintf(err, err_sz, "ELF file has no .BTF section");
+			elf_end(elf);
+			errno = ENOENT;
+			return NULL;
+		}
+	}
+	if (btf_size < 24 || btf_size > UINT32_MAX) {
+		snprintf(err, err_sz, "not BTF: %zu bytes", btf_size);
+		elf_end(elf);
+		errno = EINVAL;
+		return NULL;
+	}
+	btf = btf__new(btf_data, btf_size);
+	ret = -errno;
+	elf_end(elf);
+	if (!btf) {
+		snprintf(err, err_sz, "invalid BTF: %s", strerror(-ret));
+		errno = -ret;
+		return NULL;
+	}
+	ret = btf_check_refs(btf, err, err_sz);
+	if (ret) {
+		btf__free(btf);
+		errno = -ret;
+		return NULL;
+	}
+	return btf;
+}
+
+/*
+ * Candidates are types with the local type's essential name and a
+ * core-compatible kind (ENUM and ENUM64 are one class). Every named type
+ * is chained in a hash bucket of its essential name; chains are built in
+ * descending id order so that walking them yields ascending ids, the order
+ * libbpf's linear scan gives.
+ */
+struct kernel_index {
+	const struct btf *btf;
+	__u32 nr_buckets; /* power of two */
+	__u32 *heads;     /* bucket -> first type id, 0 = empty */
+	__u32 *next;      /* type id -> next id in chain */
+	__u32 *hash;      /* type id -> hash of its essential name */
+};
+
+static __u32 name_hash(const char *s, size_t len)
+{
+	__u32 h = 2166136261u; /* FNV-1a */
+
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	return h;
+}
+
+struct kernel_index *kernel_index__new(const struct btf *btf)
+{
+	struct kernel_index *ki = calloc(1, sizeof(*ki));
+	__u32 n = btf__type_cnt(btf);
+
+	if (!ki)
+		return NULL;
+	ki->btf = btf;
+	ki->nr_buckets = 1024;
+	while (ki->nr_buckets < n)
+		ki->nr_buckets <<= 1;
+	ki->heads = calloc(ki->nr_buckets, sizeof(*ki->heads));
+	ki->next = calloc(n, sizeof(*ki->next));
+	ki->hash = calloc(n, sizeof(*ki->hash));
+	if (!ki->heads || !ki->next || !ki->hash) {
+		kernel_index__free(ki);
+		errno = ENOMEM;
+		return NULL;
+	}
+	for (__u32 id = n - 1; id >= 1; id--) {
+		const struct btf_type *t = btf__type_by_id(btf, id);
+		const char *name = btf__name_by_offset(btf, t->name_off);
+		__u32 b;
+
+		if (!name || !name[0])
+			continue;
+		ki->hash[id] = name_hash(name, essential_name_len(name));
+		b = ki->hash[id] & (ki->nr_buckets - 1);
+		ki->next[id] = ki->heads[b];
+		ki->heads[b] = id;
+	}
+	return ki;
+}
+
+void kernel_index__free(struct kernel_index *ki)
+{
+	if (!ki)
+		return;
+	free(ki->heads);
+	free(ki->next);
+	free(ki->hash);
+	free(ki);
+}
+
+const struct btf *kernel_index__btf(const struct kernel_index *ki)
+{
+	return ki->btf;
+}
+
+static bool kinds_core_compat(__u16 a, __u16 b)
+{
+	bool a_enum = a == BTF_KIND_ENUM || a == BTF_KIND_ENUM64;
+	bool b_enum = b == BTF_KIND_ENUM || b == BTF_KIND_ENUM64;
+
+	return a == b || (a_enum && b_enum);
+}
+
+__u32 kernel_index__cands(const struct kernel_index *ki, const char *name, __u16 kind,
+			  __u32 *ids, __u32 cap)
+{
+	size_t len = essential_name_len(name);
+	__u32 h = name_hash(name, len), cnt = 0;
+
+	for (__u32 id = ki->heads[h & (ki->nr_buckets - 1)]; id; id = ki->next[id]) {
+		const struct btf_type *t;
+		const char *tname;
+
+		if (ki->hash[id] != h)
+			continue;
+		t = btf__type_by_id(ki->btf, id);
+		if (!kinds_core_compat(btf_kind(t), kind))
+			continue;
+		tname = btf__name_by_offset(ki->btf, t->name_off);
+		if (essential_name_len(tname) != len || strncmp(tname, name, len))
+			continue;
+		if (cnt < cap)
+			ids[cnt] = id;
+		cnt++;
+	}
+	return cnt;
+}
