@@ -1,0 +1,473 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/* tests/bundle: writer determinism and dedup, reader round trip and strictness, tree layouts. */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "bundle_writer.h"
+
+static int failures;
+
+#define CHECK(cond, ...)                                                                   \
+	do {                                                                               \
+		if (!(cond)) {                                                             \
+			fprintf(stderr, "FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond);     \
+			fprintf(stderr, __VA_ARGS__);                                      \
+			fputc('\n', stderr);                                               \
+			failures++;                                                        \
+		}                                                                          \
+	} while (0)
+
+static char tmpdir[] = "/tmp/btfgen-bundle-rw-XXXXXX";
+
+/* Blob i: distinct pseudo-random bytes (not BTF: the format does not care). */
+static unsigned char blobs[4][300];
+
+static void make_blobs(void)
+{
+	unsigned x = 12345;
+	int i, j;
+
+	for (i = 0; i < 4; i++)
+		for (j = 0; j < 300; j++) {
+			x = x * 1103515245 + 12345;
+			blobs[i][j] = (unsigned char)(x >> 16);
+		}
+}
+
+static const struct {
+	const char *d, *v, *a, *r;
+	int blob; /* -1: failed */
+} kerns[] = {
+	{ "debian", "bullseye", "x86_64", "5.10.0-30-amd64", 0 },
+	{ "debian", "bullseye", "x86_64", "5.10.0-30-cloud-amd64", 1 },
+	{ "debian", "12", "x86_64", "6.1.0-47-amd64", 2 },
+	{ "debian", "12", "x86_64", "6.1.0-50-amd64", 2 },   /* same BTF as the previous */
+	{ "debian", "12", "arm64", "6.1.0-47-arm64", 3 },
+	{ "debian", "12", "arm64", "6.1.0-99-arm64", -1 },
+};
+#define NKERN (sizeof(kerns) / sizeof(kerns[0]))
+
+static int write_bundle(const char *path, enum bundle_layout layout, enum bundle_compression comp)
+{
+	struct bundle_generator gen = { "0.1.0", "1.1.2", "3.6.2", "1.5.4", "2.14" };
+	struct bundle_unsatisfied u = { "opensnoop.bpf.o", "tracepoint__syscalls__sys_enter_open",
+					3, "field_byte_offset", "struct task_struct", "0:12",
+					"field not found" };
+	struct bundle_object o = { "opensnoop.bpf.o", "x86_64", "ab", 17 };
+	struct bundle_writer *w;
+	char err[256];
+	size_t i;
+	int ret;
+
+	w = bundle_writer__new(path, layout, comp, &gen, err, sizeof(err));
+	if (!w)
+		return -errno;
+	ret = bundle_writer__add_object(w, &o);
+	for (i = 0; i < NKERN && !ret; i++) {
+		struct bundle_kernel k = {
+			.distro = kerns[i].d, .version = kerns[i].v, .arch = kerns[i].a,
+			.release = kerns[i].r, .input_sha256_hex = "00ff", .input_size = 1000 + i,
+			.full_btf_size = 5000000 + i,
+		};
+
+		if (kerns[i].blob >= 0) {
+			k.status = "ok";
+			k.btf = blobs[kerns[i].blob];
+			k.btf_size = sizeof(blobs[0]);
+		} else {
+			k.status = "failed";
+			k.reason = "no .BTF section";
+		}
+		if (i == 1) {
+			k.unsatisfied = &u;
+			k.unsatisfied_cnt = 1;
+		}
+		ret = bundle_writer__add_kernel(w, &k);
+	}
+	if (!ret)
+		ret = bundle_writer__commit(w, err, sizeof(err));
+	if (ret)
+		fprintf(stderr, "write %s: %s\n", path, err);
+	bundle_writer__free(w);
+	return ret;
+}
+
+static void *slurp(const char *path, size_t *size)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf;
+	long n;
+
+	if (!f)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	buf = malloc(n + 1);
+	if (buf && fread(buf, 1, n, f) != (size_t)n) {
+		free(buf);
+		buf = NULL;
+	}
+	fclose(f);
+	*size = n;
+	return buf;
+}
+
+static int count_temp_files(const char *dir)
+{
+	struct dirent *de;
+	DIR *d = opendir(dir);
+	int n = 0;
+
+	if (!d)
+		return -1;
+	while ((de = readdir(d)))
+		if (strstr(de->d_name, ".tmp"))
+			n++;
+	closedir(d);
+	return n;
+}
+
+static void test_determinism(void)
+{
+	static const char *comps[] = { "zstd", "xz", "none" };
+	char a[256], b[256];
+	int c, l;
+
+	for (l = 0; l < 2; l++) {
+		for (c = 0; c < 3; c++) {
+			size_t na, nb;
+			char *da, *db;
+
+			snprintf(a, sizeof(a), "%s/det-a-%d-%s", tmpdir, l, comps[c]);
+			snprintf(b, sizeof(b), "%s/det-b-%d-%s", tmpdir, l, comps[c]);
+			CHECK(!write_bundle(a, l ? BUNDLE_LAYOUT_TREE_TAR : BUNDLE_LAYOUT_BUNDLE, c),
+			      "%s", a);
+			CHECK(!write_bundle(b, l ? BUNDLE_LAYOUT_TREE_TAR : BUNDLE_LAYOUT_BUNDLE, c),
+			      "%s", b);
+			da = slurp(a, &na);
+			db = slurp(b, &nb);
+			CHECK(da && db && na == nb && !memcmp(da, db, na),
+			      "layout %d %s: two writes of the same input differ", l, comps[c]);
+			free(da);
+			free(db);
+		}
+	}
+	printf("ok   determinism (bundle and tree tar; zstd, xz, none)\n");
+}
+
+static void test_roundtrip(void)
+{
+	struct bundle_unsatisfied u;
+	char path[256], err[256], bpath[64];
+	struct bundle *b;
+	size_t i, sz;
+	const void *d;
+	int c;
+
+	for (c = 0; c < 3; c++) {
+		snprintf(path, sizeof(path), "%s/rt-%d", tmpdir, c);
+		CHECK(!write_bundle(path, BUNDLE_LAYOUT_BUNDLE, c), "write");
+		b = bundle__open_file(path, err, sizeof(err));
+		CHECK(b, "open: %s", err);
+		if (!b)
+			continue;
+		CHECK(bundle__blob_cnt(b) == 4, "dedup: %zu blobs, want 4", bundle__blob_cnt(b));
+		CHECK(bundle__entry_cnt(b) == NKERN, "entries %zu", bundle__entry_cnt(b));
+		CHECK(bundle__object_cnt(b) == 1 && bundle__object(b, 0)->relocations == 17 &&
+		      !strcmp(bundle__object(b, 0)->name, "opensnoop.bpf.o"), "objects");
+		CHECK(!bundle__verify(b, err, sizeof(err)), "verify: %s", err);
+		CHECK(!strcmp(bundle__generator(b, "libbpf"), "1.1.2"), "generator");
+		for (i = 0; i < NKERN; i++) {
+			const struct bundle_entry *e = bundle__entry(b, i);
+
+			CHECK(!strcmp(e->distro, kerns[i].d) && !strcmp(e->version, kerns[i].v) &&
+			      !strcmp(e->arch, kerns[i].a) && !strcmp(e->release, kerns[i].r),
+			      "entry %zu keys", i);
+			CHECK(e->input_size == 1000 + i && e->full_btf_size == 5000000 + i,
+			      "entry %zu sizes", i);
+			d = bundle__btf_data(b, e, &sz);
+			if (kerns[i].blob < 0) {
+				CHECK(!d && errno == ENODATA && !strcmp(e->status, "failed") &&
+				      !strcmp(e->reason, "no .BTF section"), "failed entry %zu", i);
+				CHECK(bundle__btf_path(b, e, bpath, sizeof(bpath)) == -ENODATA, "path");
+				continue;
+			}
+			CHECK(d && sz == sizeof(blobs[0]) && !memcmp(d, blobs[kerns[i].blob], sz),
+			      "entry %zu BTF differs", i);
+			CHECK(!bundle__btf_path(b, e, bpath, sizeof(bpath)), "btf_path");
+			{
+				size_t n;
+				char *m = slurp(bpath, &n);
+
+				CHECK(m && n == sz && !memcmp(m, d, n), "memfd %s content", bpath);
+				free(m);
+			}
+		}
+		CHECK(!strcmp(bundle__entry(b, 2)->blob, bundle__entry(b, 3)->blob),
+		      "equal BTFs share a blob");
+		CHECK(strcmp(bundle__entry(b, 0)->blob, bundle__entry(b, 1)->blob), "distinct blobs");
+		CHECK(bundle__entry(b, 1)->unsatisfied_cnt == 1 &&
+		      !bundle__unsatisfied(b, bundle__entry(b, 1), 0, &u) && u.relocation == 3 &&
+		      !strcmp(u.kind, "field_byte_offset") && !strcmp(u.access, "0:12"), "unsatisfied");
+		CHECK(bundle__unsatisfied(b, bundle__entry(b, 0), 0, &u) == -ERANGE, "unsat range");
+		bundle__free(b);
+	}
+	printf("ok   round trip, dedup, memfd path\n");
+}
+
+static int file_eq(const char *path, const void *data, size_t size)
+{
+	size_t n;
+	char *m = slurp(path, &n);
+	int eq = m && n == size && !memcmp(m, data, n);
+
+	free(m);
+	return eq;
+}
+
+static void test_tree_dir(void)
+{
+	char tree[256], path[512], bpath[256], err[256];
+	struct bundle *b;
+	const char *idx;
+	size_t i, n;
+	FILE *f;
+
+	snprintf(tree, sizeof(tree), "%s/tree", tmpdir);
+	CHECK(!write_bundle(tree, BUNDLE_LAYOUT_TREE_DIR, BUNDLE_COMPRESS_NONE), "tree");
+	for (i = 0; i < NKERN; i++) {
+		struct stat st;
+
+		snprintf(path, sizeof(path), "%s/%s/%s/%s/%s.btf", tree, kerns[i].d, kerns[i].v,
+			 kerns[i].a, kerns[i].r);
+		if (kerns[i].blob < 0)
+			CHECK(stat(path, &st) && errno == ENOENT, "%s must not exist", path);
+		else
+			CHECK(file_eq(path, blobs[kerns[i].blob], sizeof(blobs[0])), "%s", path);
+	}
+	/* the tree's index.json is the bundle's */
+	snprintf(bpath, sizeof(bpath), "%s/rt-0", tmpdir);
+	b = bundle__open_file(bpath, err, sizeof(err));
+	CHECK(b, "%s", err);
+	if (b) {
+		idx = bundle__index_json(b, &n);
+		snprintf(path, sizeof(path), "%s/index.json", tree);
+		CHECK(file_eq(path, idx, n), "tree index.json differs from the bundle's");
+		bundle__free(b);
+	}
+	/* replacing an earlier tree works; a stale file in it disappears */
+	snprintf(path, sizeof(path), "%s/stale", tree);
+	f = fopen(path, "w");
+	if (f)
+		fclose(f);
+	CHECK(!write_bundle(tree, BUNDLE_LAYOUT_TREE_DIR, BUNDLE_COMPRESS_NONE), "re-tree");
+	CHECK(access(path, F_OK) && errno == ENOENT, "old tree not replaced");
+	/* a directory that is not ours is never replaced */
+	snprintf(path, sizeof(path), "%s/notours", tmpdir);
+	mkdir(path, 0755);
+	snprintf(bpath, sizeof(bpath), "%s/notours/precious", tmpdir);
+	f = fopen(bpath, "w");
+	if (f)
+		fclose(f);
+	CHECK(write_bundle(path, BUNDLE_LAYOUT_TREE_DIR, BUNDLE_COMPRESS_NONE) == -EEXIST,
+	      "replaced a foreign directory");
+	CHECK(!access(bpath, F_OK), "foreign file removed");
+	CHECK(count_temp_files(tmpdir) == 0, "temp dirs left behind");
+	printf("ok   tree dir layout\n");
+}
+
+static void test_failures(void)
+{
+	struct bundle_writer *w;
+	struct bundle_kernel k = { "debian", "12", "x86_64", "6.1.0-47-amd64", "ok", NULL };
+	char path[256], err[256];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s/no/such/dir/x.bundle", tmpdir);
+	CHECK(write_bundle(path, BUNDLE_LAYOUT_BUNDLE, BUNDLE_COMPRESS_ZSTD) < 0, "commit into a "
+	      "missing directory succeeded");
+	/* a failed commit leaves the old bundle intact */
+	snprintf(path, sizeof(path), "%s/keep.bundle", tmpdir);
+	CHECK(!write_bundle(path, BUNDLE_LAYOUT_BUNDLE, BUNDLE_COMPRESS_ZSTD), "write");
+	chmod(tmpdir, 0555);
+	if (geteuid() != 0) {
+		/* root ignores directory permissions: only meaningful for others */
+		CHECK(write_bundle(path, BUNDLE_LAYOUT_BUNDLE, BUNDLE_COMPRESS_XZ) < 0, "ro dir");
+	}
+	chmod(tmpdir, 0755);
+	CHECK(!stat(path, &st) && st.st_size > 0, "old bundle damaged");
+
+	/* an uncommitted writer leaves nothing */
+	snprintf(path, sizeof(path), "%s/uncommitted", tmpdir);
+	w = bundle_writer__new(path, BUNDLE_LAYOUT_BUNDLE, BUNDLE_COMPRESS_ZSTD, NULL, err,
+			       sizeof(err));
+	CHECK(w, "new");
+	k.btf = blobs[0];
+	k.btf_size = 10;
+	CHECK(!bundle_writer__add_kernel(w, &k), "add");
+	CHECK(bundle_writer__add_kernel(w, &k) == -EEXIST, "duplicate key accepted");
+	k.release = "../../etc/passwd";
+	CHECK(bundle_writer__add_kernel(w, &k) == -EINVAL, "path in key accepted");
+	k.release = "x";
+	k.status = "ok";
+	k.btf = NULL;
+	CHECK(bundle_writer__add_kernel(w, &k) == -EINVAL, "ok without btf accepted");
+	k.status = "failed";
+	k.reason = NULL;
+	CHECK(bundle_writer__add_kernel(w, &k) == -EINVAL, "failed without reason accepted");
+	k.status = "weird";
+	k.reason = "x";
+	CHECK(bundle_writer__add_kernel(w, &k) == -EINVAL, "unknown status accepted");
+	bundle_writer__free(w);
+	CHECK(access(path, F_OK) && errno == ENOENT, "uncommitted writer wrote a file");
+	CHECK(count_temp_files(tmpdir) == 0, "temp files left behind");
+	bundle_writer__free(NULL);
+	bundle__free(NULL);
+	printf("ok   writer failures leave nothing behind\n");
+}
+
+/* Replaces the first occurrence of from by to (same length) in buf. */
+static int patch(char *buf, size_t n, const char *from, const char *to)
+{
+	size_t l = strlen(from), i;
+
+	for (i = 0; i + l <= n; i++) {
+		if (!memcmp(buf + i, from, l)) {
+			memcpy(buf + i, to, l);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static void expect_open_fails(const char *what, const void *data, size_t n, int want_errno)
+{
+	char err[256] = "";
+	struct bundle *b = bundle__open_mem(data, n, err, sizeof(err));
+
+	CHECK(!b && (!want_errno || errno == want_errno) && *err,
+	      "%s: opened (or wrong errno %d)", what, errno);
+	if (!b)
+		printf("     %s -> \"%s\"\n", what, err);
+	bundle__free(b);
+}
+
+static void test_strict(void)
+{
+	char path[256], err[256], *raw, *buf, hex[65];
+	const struct bundle_entry *e;
+	struct bundle *b;
+	size_t n, sz;
+
+	/* plain tar: patch bytes where we want them */
+	snprintf(path, sizeof(path), "%s/rt-2", tmpdir);
+	raw = slurp(path, &n);
+	CHECK(raw, "slurp");
+	if (!raw)
+		return;
+	buf = malloc(n);
+
+	memcpy(buf, raw, n);
+	CHECK(patch(buf, n, "\"format_version\": 1", "\"format_version\": 2"), "patch");
+	expect_open_fails("unknown format_version", buf, n, EPROTONOSUPPORT);
+
+	memcpy(buf, raw, n);
+	CHECK(patch(buf, n, "\"btfgen-bundle\"", "\"btfgen-bundlX\""), "patch");
+	expect_open_fails("unknown format", buf, n, EBADMSG);
+
+	/* dangling: the index names a blob that is not stored */
+	b = bundle__open_mem(raw, n, err, sizeof(err));
+	e = b ? bundle__entry(b, 0) : NULL;
+	if (e) {
+		memcpy(hex, e->blob + 6, 64);
+		hex[64] = 0;
+		memcpy(buf, raw, n);
+		{
+			char from[80], to[80];
+
+			snprintf(from, sizeof(from), "\"blobs/%s.btf\"", hex);
+			snprintf(to, sizeof(to), "\"blobs/%s.btf\"", hex);
+			to[7] = to[7] == '0' ? '1' : '0';
+			CHECK(patch(buf, n, from, to), "patch");
+		}
+		expect_open_fails("dangling blob", buf, n, EBADMSG);
+	}
+	bundle__free(b);
+
+	/* a blob whose bytes do not match its name: never handed out */
+	memcpy(buf, raw, n);
+	{
+		char *at = memmem(buf, n, blobs[1], sizeof(blobs[1]));
+
+		CHECK(at, "blob 1 not found in the plain tar");
+		if (at)
+			at[100] ^= 1;
+	}
+	b = bundle__open_mem(buf, n, err, sizeof(err));
+	CHECK(b, "lazy check: open should succeed: %s", err);
+	if (b) {
+		CHECK(bundle__verify(b, err, sizeof(err)) == -EBADMSG, "verify passed a bad blob");
+		CHECK(!bundle__btf_data(b, bundle__entry(b, 1), &sz) && errno == EBADMSG,
+		      "bad blob handed out");
+		CHECK(bundle__btf_data(b, bundle__entry(b, 0), &sz), "good blob refused");
+		bundle__free(b);
+	}
+
+	/* tar header damage */
+	memcpy(buf, raw, n);
+	buf[10] ^= 1;
+	expect_open_fails("tar header checksum", buf, n, EBADMSG);
+	expect_open_fails("truncated tar", raw, 512 + 100, EBADMSG);
+	expect_open_fails("garbage", "hello world, not a bundle at all", 32, EBADMSG);
+	expect_open_fails("empty", "", 0, EBADMSG);
+	free(raw);
+
+	/* compressed streams: flipped byte, truncation */
+	snprintf(path, sizeof(path), "%s/rt-0", tmpdir);
+	raw = slurp(path, &n);
+	memcpy(buf, raw, n);
+	buf[n / 2] ^= 0x40;
+	expect_open_fails("corrupt zstd stream", buf, n, 0);
+	expect_open_fails("truncated zstd stream", raw, n - 5, 0);
+	free(raw);
+	snprintf(path, sizeof(path), "%s/rt-1", tmpdir);
+	raw = slurp(path, &n);
+	memcpy(buf, raw, n);
+	buf[n / 2] ^= 0x40;
+	expect_open_fails("corrupt xz stream", buf, n, 0);
+	expect_open_fails("truncated xz stream", raw, n - 5, 0);
+	free(raw);
+	free(buf);
+	printf("ok   reader strictness\n");
+}
+
+int main(void)
+{
+	char cmd[300];
+
+	if (!mkdtemp(tmpdir)) {
+		perror("mkdtemp");
+		return 1;
+	}
+	make_blobs();
+	test_determinism();
+	test_roundtrip();
+	test_tree_dir();
+	test_failures();
+	test_strict();
+	if (!failures) {
+		snprintf(cmd, sizeof(cmd), "rm -rf %s", tmpdir);
+		if (system(cmd))
+			fprintf(stderr, "cannot remove %s\n", tmpdir);
+	} else {
+		fprintf(stderr, "%d failure(s); files kept in %s\n", failures, tmpdir);
+	}
+	return failures ? 1 : 0;
+}
