@@ -194,7 +194,8 @@ static void relo_line__feed(struct relo_line *r, char *rest)
 	}
 	if (sscanf(rest, "patched insn #%d (%63[^)]) %*s %llu -> %llu", &insn, what, &a, &b) == 4) {
 		if (strcmp(r->kind, "target_type_id") == 0)
-			snprintf(buf, sizeof(buf), "insn #%d %s resolved", insn, what);
+			snprintf(buf, sizeof(buf), "insn #%d %s %s", insn, what,
+				 b ? "resolved" : "0");
 		else if (strstr(rest, "mem_sz"))
 			snprintf(buf, sizeof(buf), "insn #%d %s mem_sz %llu -> %llu", insn, what, a, b);
 		else
@@ -258,6 +259,7 @@ static void parse_log(struct relo_list *relos, bool *core_failed, int *core_err)
 		 * "relo #" lines (map-load relocations, after CO-RE) only extend known entries.
 		 */
 		add = line[off] == '<' || strncmp(line + off, "parsing ", 8) == 0 ||
+		      strncmp(line + off, "target candidate search failed", 30) == 0 ||
 		      strncmp(line + off, "failed to relocate", 18) == 0;
 		r = relo_list__find(relos, prog, idx, add);
 		if (!r)
