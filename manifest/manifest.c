@@ -50,6 +50,10 @@ static int fail(struct load_ctx *c, int e, const char *key, const char *fmt, ...
 			vsnprintf(c->err + n, c->err_sz - n, fmt, ap);
 			va_end(ap);
 		}
+		/* One line, whatever the manifest's strings hold. */
+		for (n = 0; c->err[n]; n++)
+			if ((unsigned char)c->err[n] < 0x20 || c->err[n] == 0x7f)
+				c->err[n] = '?';
 	}
 	return -e;
 }
@@ -784,8 +788,10 @@ struct manifest *manifest__load(const char *path, char *err, size_t err_sz)
 {
 	struct load_ctx c = { .file = path, .err = err, .err_sz = err_sz };
 	json_t *root = NULL;
+	const char *slash, *base;
 	json_error_t jerr;
-	char *slash;
+	struct stat st;
+	FILE *f = NULL;
 	size_t k;
 	int ret;
 
@@ -797,33 +803,54 @@ struct manifest *manifest__load(const char *path, char *err, size_t err_sz)
 		goto out;
 	}
 	c.m->verify = true;
-	c.m->path = realpath(path, NULL);
-	if (!c.m->path) {
+	/*
+	 * Relative paths are relative to the folder the manifest is in as named, so
+	 * a symlinked manifest works from where the link is: resolve the folder only.
+	 */
+	slash = strrchr(path, '/');
+	if (!slash) {
+		c.m->dir = realpath(".", NULL);
+		base = path;
+	} else {
+		char *d = strndup(path, slash == path ? 1 : (size_t)(slash - path));
+
+		c.m->dir = d ? realpath(d, NULL) : NULL;
+		if (!d)
+			errno = ENOMEM;
+		free(d);
+		base = slash + 1;
+	}
+	if (!c.m->dir) {
 		ret = fail(&c, errno, NULL, "%s", strerror(errno));
 		goto out;
 	}
-	c.m->dir = strdup(c.m->path);
-	if (!c.m->dir) {
+	c.m->path = path_join(c.m->dir, base);
+	if (!c.m->path) {
 		ret = oom(&c);
 		goto out;
 	}
-	slash = strrchr(c.m->dir, '/');
-	slash[slash == c.m->dir ? 1 : 0] = '\0';
 
-	root = json_load_file(c.m->path, JSON_REJECT_DUPLICATES, &jerr);
+	f = fopen(c.m->path, "re");
+	if (!f || fstat(fileno(f), &st)) {
+		ret = fail(&c, errno, NULL, "%s", strerror(errno));
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		ret = fail(&c, S_ISDIR(st.st_mode) ? EISDIR : EINVAL, NULL, "not a regular file");
+		goto out;
+	}
+	root = json_loadf(f, JSON_REJECT_DUPLICATES, &jerr);
 	if (!root) {
-		if (json_error_code(&jerr) == json_error_cannot_open_file) {
-			ret = fail(&c, EIO, NULL, "%s", jerr.text);
-		} else {
-			ret = -EINVAL;
-			if (err && err_sz)
-				snprintf(err, err_sz, "%s:%d:%d: invalid JSON: %s", path, jerr.line,
-					 jerr.column, jerr.text);
-		}
+		ret = -EINVAL;
+		if (err && err_sz)
+			snprintf(err, err_sz, "%s:%d:%d: invalid JSON: %s", path, jerr.line,
+				 jerr.column, jerr.text);
 		goto out;
 	}
 	ret = load_root(&c, root);
 out:
+	if (f)
+		fclose(f);
 	for (k = 0; k < c.all_cnt; k++)
 		kernel_free(&c.all[k]);
 	free(c.all);

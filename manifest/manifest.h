@@ -65,8 +65,8 @@ struct manifest_kernel {
  * object's name is the one the user wrote).
  */
 struct manifest {
-	char *path;    /* the manifest file, absolute */
-	char *dir;     /* its folder, absolute, symlinks resolved */
+	char *path;    /* the manifest file, absolute: dir + its name as given (a symlink stays one) */
+	char *dir;     /* its folder, absolute, symlinks resolved; the base of relative paths */
 	char *archive; /* absolute */
 	char *output;  /* absolute; not checked for existence */
 	char *cache;   /* absolute, or NULL when not given */

@@ -223,8 +223,10 @@ fail:
  *    max_member; the declared sizes of all members add up to at most max_total,
  *    which bounds the decoding spent on members we skip;
  * 2. read the first .btf member into memory, skip the others (counting .btf ones);
- * 3. go on to the end of the stream, so a truncated or corrupt tail is noticed
- *    (xz checks its index and footer only there);
+ * 3. go on to the tar's end-of-archive marker rather than stopping after the
+ *    member, so later members are checked and a truncated or corrupt tail is
+ *    noticed (libarchive reads ahead past the marker, through xz's index and
+ *    footer, for the files BTFHub has: tested by test_bad.sh);
  * 4. exactly one .btf member, or fail.
  */
 static int read_tar(const void *buf, size_t len, const struct kernel_archive_limits *lim,

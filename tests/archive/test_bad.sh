@@ -6,7 +6,7 @@
 # usage: test_bad.sh KA_CAT TEST_DATA MKBAD_PY
 set -eu
 KA_CAT=$1
-DATA=$2
+DATA=$(cd "$2" && pwd)
 MKBAD=$3
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT

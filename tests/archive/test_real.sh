@@ -6,7 +6,7 @@
 # usage: test_real.sh KA_CAT TEST_DATA
 set -eu
 KA_CAT=$1
-DATA=$2
+DATA=$(cd "$2" && pwd)
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }

@@ -7,7 +7,7 @@
 # usage: test_manifest.sh MF_DUMP TEST_DATA
 set -eu
 MF_DUMP=$1
-DATA=$2
+DATA=$(cd "$2" && pwd)
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 export LC_ALL=C
@@ -67,6 +67,22 @@ grep -qx "dir $(cd "$T" && pwd -P)" out.txt || bad "dir: $(grep ^dir out.txt)"
 for l in 'jobs 0' 'format bundle' 'compression zstd' 'verify true' 'cache (none)'; do
 	grep -qx "$l" out.txt || bad "default '$l': $(grep "^${l%% *} " out.txt)"
 done
+
+# A symlinked manifest reads paths relative to the link's folder and keeps its own name:
+# sub/m.json fails where it is (no btfhub in sub/), and loads through $T/link.json.
+mkdir sub
+cp manifest.json sub/m.json
+ln -s sub/m.json link.json
+if "$MF_DUMP" sub/m.json >/dev/null; then
+	bad "sub/m.json loads from sub/"
+elif ! "$MF_DUMP" link.json >out.txt; then
+	bad "symlinked manifest: $(cat out.txt)"
+elif ! grep -qx "path $(pwd -P)/link.json" out.txt; then
+	bad "symlinked manifest path: $(grep ^path out.txt)"
+else
+	echo "ok: symlinked manifest, relative to the link"
+fi
+rm -rf sub link.json
 
 # 2. Both arches: every kernel.
 mf "{ \"version\": 1, \"archive\": \"btfhub\", \"output\": \"o\", \"objects\": { $ARM, $X86 } }"
