@@ -6,7 +6,6 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "bundle_json.h"
 #include "bundle_priv.h"
 #include "sha256.h"
 
@@ -28,15 +28,17 @@ struct rblob {
 struct rentry {
 	struct bundle_entry pub;        /* first: handed out as a pointer */
 	size_t blob;                    /* index into blobs, (size_t)-1 unless ok */
-	json_t *unsat;                  /* borrowed from the index */
+	const struct bjson_node *unsat; /* the entry's "unsatisfied" array, or NULL */
 };
 
 struct bundle {
 	unsigned char *buf;             /* the decompressed tar */
 	size_t buf_len;
-	const char *index;
+	const char *index;              /* index.json as stored, inside buf */
 	size_t index_len;
-	json_t *root;
+	char *index_text;               /* a copy the parser unescapes in place */
+	struct bjson js;
+	const struct bjson_node *root;
 	struct rblob *blobs;            /* sorted by hex */
 	size_t blob_cnt;
 	struct rentry *entries;
@@ -206,19 +208,8 @@ static int parse_tar(struct bundle *b, char *err, size_t err_sz)
 	return 0;
 }
 
-static const char *jstr(json_t *o, const char *key)
-{
-	const char *s = json_string_value(json_object_get(o, key));
-
-	return s ? s : "";
-}
-
-static unsigned long long jnum(json_t *o, const char *key)
-{
-	json_int_t v = json_integer_value(json_object_get(o, key));
-
-	return v > 0 ? (unsigned long long)v : 0;
-}
+#define jstr(o, key) bjson__str(&b->js, (o), (key))
+#define jnum(o, key) bjson__uint(&b->js, (o), (key))
 
 static struct rblob *find_blob(struct bundle *b, const char *hex)
 {
@@ -230,53 +221,55 @@ static struct rblob *find_blob(struct bundle *b, const char *hex)
 
 static int parse_index(struct bundle *b, char *err, size_t err_sz)
 {
-	json_t *objs, *kerns, *v;
-	json_error_t je;
+	const struct bjson_node *objs, *kerns, *v, *o;
 	size_t i;
+	int ret;
 
-	b->root = json_loadb(b->index, b->index_len, JSON_REJECT_DUPLICATES, &je);
-	if (!b->root) {
-		bundle_err(err, err_sz, "index.json: line %d: %s", je.line, je.text);
-		return -EBADMSG;
-	}
-	if (!json_is_object(b->root) || strcmp(jstr(b->root, "format"), BUNDLE_FORMAT)) {
+	b->index_text = malloc(b->index_len ? b->index_len : 1);
+	if (!b->index_text)
+		return -ENOMEM;
+	memcpy(b->index_text, b->index, b->index_len);
+	ret = bjson__parse(&b->js, b->index_text, b->index_len, err, err_sz);
+	if (ret)
+		return ret;
+	b->root = &b->js.nodes[0];
+	if (b->root->type != BJSON_OBJECT || strcmp(jstr(b->root, "format"), BUNDLE_FORMAT)) {
 		bundle_err(err, err_sz, "index.json: format is not \"%s\"", BUNDLE_FORMAT);
 		return -EBADMSG;
 	}
-	v = json_object_get(b->root, "format_version");
-	if (!json_is_integer(v) || json_integer_value(v) != BUNDLE_FORMAT_VERSION) {
+	v = bjson__get(&b->js, b->root, "format_version");
+	if (!v || v->type != BJSON_NUMBER || !v->is_int || v->num != BUNDLE_FORMAT_VERSION) {
 		bundle_err(err, err_sz, "index.json: unsupported format_version (this reader knows %d)",
 			   BUNDLE_FORMAT_VERSION);
 		return -EPROTONOSUPPORT;
 	}
-	objs = json_object_get(b->root, "objects");
-	kerns = json_object_get(b->root, "kernels");
-	if (!json_is_array(objs) || !json_is_array(kerns)) {
+	objs = bjson__get(&b->js, b->root, "objects");
+	kerns = bjson__get(&b->js, b->root, "kernels");
+	if (!objs || !kerns || objs->type != BJSON_ARRAY || kerns->type != BJSON_ARRAY) {
 		bundle_err(err, err_sz, "index.json: \"objects\" and \"kernels\" must be arrays");
 		return -EBADMSG;
 	}
-	b->obj_cnt = json_array_size(objs);
+	b->obj_cnt = objs->count;
 	b->objs = calloc(b->obj_cnt ? b->obj_cnt : 1, sizeof(*b->objs));
-	b->entry_cnt = json_array_size(kerns);
+	b->entry_cnt = kerns->count;
 	b->entries = calloc(b->entry_cnt ? b->entry_cnt : 1, sizeof(*b->entries));
 	if (!b->objs || !b->entries)
 		return -ENOMEM;
-	for (i = 0; i < b->obj_cnt; i++) {
-		json_t *o = json_array_get(objs, i);
-
+	o = bjson__at(&b->js, objs, 0);
+	for (i = 0; i < b->obj_cnt; i++, o = o->next == BJSON_NONE ? NULL : &b->js.nodes[o->next]) {
 		b->objs[i].name = jstr(o, "name");
 		b->objs[i].arch = jstr(o, "arch");
 		b->objs[i].sha256_hex = jstr(o, "sha256");
 		b->objs[i].relocations = (unsigned)jnum(o, "relocations");
 	}
-	for (i = 0; i < b->entry_cnt; i++) {
-		json_t *o = json_array_get(kerns, i);
+	o = bjson__at(&b->js, kerns, 0);
+	for (i = 0; i < b->entry_cnt; i++, o = o->next == BJSON_NONE ? NULL : &b->js.nodes[o->next]) {
 		struct rentry *re = &b->entries[i];
 		struct bundle_entry *e = &re->pub;
 		char hex[SHA256_HEX_SIZE];
 		struct rblob *rb;
 
-		if (!json_is_object(o)) {
+		if (o->type != BJSON_OBJECT) {
 			bundle_err(err, err_sz, "index.json: kernels[%zu] is not an object", i);
 			return -EBADMSG;
 		}
@@ -292,8 +285,10 @@ static int parse_index(struct bundle *b, char *err, size_t err_sz)
 		e->input_size = jnum(o, "input_size");
 		e->full_btf_size = jnum(o, "full_btf_size");
 		e->index = i;
-		re->unsat = json_object_get(o, "unsatisfied");
-		e->unsatisfied_cnt = json_is_array(re->unsat) ? json_array_size(re->unsat) : 0;
+		re->unsat = bjson__get(&b->js, o, "unsatisfied");
+		if (re->unsat && re->unsat->type != BJSON_ARRAY)
+			re->unsat = NULL;
+		e->unsatisfied_cnt = re->unsat ? re->unsat->count : 0;
 		re->blob = (size_t)-1;
 		if (!*e->distro || !*e->version || !*e->arch || !*e->release) {
 			bundle_err(err, err_sz, "index.json: kernels[%zu] lacks distro/version/arch/release",
@@ -415,7 +410,8 @@ void bundle__free(struct bundle *b)
 	for (i = 0; i < b->blob_cnt; i++)
 		if (b->blobs[i].memfd >= 0)
 			close(b->blobs[i].memfd);
-	json_decref(b->root);
+	bjson__free(&b->js);
+	free(b->index_text);
 	free(b->blobs);
 	free(b->entries);
 	free(b->objs);
@@ -484,7 +480,7 @@ const char *bundle__index_json(const struct bundle *b, size_t *size)
 
 const char *bundle__generator(const struct bundle *b, const char *field)
 {
-	return jstr(json_object_get(b->root, "generator"), field);
+	return jstr(bjson__get(&b->js, b->root, "generator"), field);
 }
 
 /* Maps a caller's entry pointer back to ours, refusing pointers from elsewhere. */
@@ -501,11 +497,11 @@ int bundle__unsatisfied(const struct bundle *b, const struct bundle_entry *e, si
 			struct bundle_unsatisfied *u)
 {
 	struct rentry *re = entry_priv(b, e);
-	json_t *o;
+	const struct bjson_node *o;
 
 	if (!re || i >= e->unsatisfied_cnt)
 		return -ERANGE;
-	o = json_array_get(re->unsat, i);
+	o = bjson__at(&b->js, re->unsat, (unsigned)i);
 	u->object = jstr(o, "object");
 	u->program = jstr(o, "program");
 	u->relocation = (unsigned)jnum(o, "relocation");

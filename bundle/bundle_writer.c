@@ -372,7 +372,7 @@ char *bundle_writer__index_json(struct bundle_writer *w, size_t *size)
 		errno = ENOMEM;
 		return NULL;
 	}
-	s = json_dumps(root, JSON_INDENT(1));
+	s = json_dumps(root, JSON_COMPACT);
 	json_decref(root);
 	if (!s) {
 		errno = ENOMEM;

@@ -375,8 +375,16 @@ static void test_strict(void)
 	buf = malloc(n);
 
 	memcpy(buf, raw, n);
-	CHECK(patch(buf, n, "\"format_version\": 1", "\"format_version\": 2"), "patch");
+	CHECK(patch(buf, n, "\"format_version\":1", "\"format_version\":2"), "patch");
 	expect_open_fails("unknown format_version", buf, n, EPROTONOSUPPORT);
+
+	memcpy(buf, raw, n);
+	CHECK(patch(buf, n, "{\"format\"", "[\"format\""), "patch");
+	expect_open_fails("index.json not JSON", buf, n, EBADMSG);
+
+	memcpy(buf, raw, n);
+	CHECK(patch(buf, n, "\"kernels\":[", "\"kernels\":{"), "patch");
+	expect_open_fails("index.json kernels not an array", buf, n, EBADMSG);
 
 	memcpy(buf, raw, n);
 	CHECK(patch(buf, n, "\"btfgen-bundle\"", "\"btfgen-bundlX\""), "patch");
