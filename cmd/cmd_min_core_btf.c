@@ -1,12 +1,272 @@
 // SPDX-License-Identifier: BSD-2-Clause
-/* btfgen-batch min_core_btf: placeholder until its module lands. */
+/* btfgen-batch min_core_btf: tailor one kernel BTF to objects, as `bpftool gen min_core_btf`. */
+#include <errno.h>
+#include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <bpf/btf.h>
+#include <jansson.h>
+
+#include "btfgen_core.h"
+#include "bundle_writer.h"
 #include "commands.h"
+#include "kernel_archive.h"
+
+static void help(FILE *f)
+{
+	fprintf(f,
+		"usage: btfgen-batch min_core_btf [OPTIONS] INPUT OUTPUT OBJECT...\n"
+		"\n"
+		"Write to OUTPUT the BTF of INPUT reduced to the types and members the CO-RE\n"
+		"relocations of the OBJECTs use, as `bpftool gen min_core_btf` does. INPUT is raw\n"
+		"BTF, an ELF with a .BTF section (a vmlinux), or a BTFHub .btf.tar.xz (.gz, .zst).\n"
+		"Every candidate libbpf may use is kept, so libbpf resolves every relocation the\n"
+		"same way on OUTPUT as on INPUT; this is checked before OUTPUT is written.\n"
+		"Relocations libbpf cannot satisfy on INPUT are reported on stderr, not fatal.\n"
+		"\n"
+		"options:\n"
+		"  -j, --json       print a JSON report on stdout: every relocation's outcome\n"
+		"      --no-verify  skip re-resolving the relocations against OUTPUT\n"
+		"  -h, --help       this text\n"
+		"\n"
+		"exit codes: 0 written; 2 bad arguments, unreadable or malformed INPUT or OBJECT;\n"
+		"3 OUTPUT cannot be written or fails verification. Nothing is written unless 0.\n");
+}
+
+static const char *status_name(enum core_relo_status s)
+{
+	switch (s) {
+	case CORE_RELO_RESOLVED:
+		return "resolved";
+	case CORE_RELO_NOT_FOUND:
+		return "not_found";
+	case CORE_RELO_LOCAL:
+		return "local";
+	default:
+		return "failed";
+	}
+}
+
+static int read_whole(const char *path, void **data, size_t *size, char *err, size_t err_sz)
+{
+	FILE *f = fopen(path, "rb");
+	size_t cap = 1 << 20, len = 0;
+	char *buf = NULL;
+
+	if (!f) {
+		snprintf(err, err_sz, "%s", strerror(errno));
+		return -errno;
+	}
+	for (;;) {
+		char *nb = realloc(buf, cap);
+
+		if (!nb) {
+			free(buf);
+			fclose(f);
+			snprintf(err, err_sz, "out of memory");
+			return -ENOMEM;
+		}
+		buf = nb;
+		len += fread(buf + len, 1, cap - len, f);
+		if (len < cap)
+			break;
+		cap *= 2;
+	}
+	if (ferror(f)) {
+		snprintf(err, err_sz, "read error");
+		free(buf);
+		fclose(f);
+		return -EIO;
+	}
+	fclose(f);
+	*data = buf;
+	*size = len;
+	return 0;
+}
+
+/* INPUT: an ELF (vmlinux) is read as is; anything else goes through the archive reader. */
+static struct btf *load_input(const char *path, char *err, size_t err_sz)
+{
+	unsigned char magic[4] = { 0 };
+	void *data = NULL;
+	size_t size = 0;
+	struct btf *btf;
+	FILE *f = fopen(path, "rb");
+	int ret;
+
+	if (!f) {
+		snprintf(err, err_sz, "%s", strerror(errno));
+		return NULL;
+	}
+	if (fread(magic, 1, 4, f) != 4)
+		memset(magic, 0, 4);
+	fclose(f);
+	if (!memcmp(magic, "\177ELF", 4))
+		ret = read_whole(path, &data, &size, err, err_sz);
+	else
+		ret = kernel_archive__read(path, NULL, &data, &size, NULL, err, err_sz);
+	if (ret)
+		return NULL;
+	btf = core_btf_from_mem(data, size, err, err_sz);
+	free(data);
+	return btf;
+}
+
+static json_t *relo_json(const struct core_object *obj, __u32 i, const struct core_relo_result *r)
+{
+	struct core_relo_desc d;
+	json_t *j;
+
+	core_object__relo_desc(obj, i, &d);
+	j = json_pack("{s:I, s:s, s:s, s:I, s:s, s:s, s:s, s:s}", "index", (json_int_t)i,
+		      "program", d.program, "section", d.section, "insn_off",
+		      (json_int_t)d.insn_off, "kind", d.kind_name, "type", d.type_name, "access",
+		      d.access, "status", status_name(r->status));
+	if (!j)
+		return NULL;
+	if (r->status == CORE_RELO_RESOLVED || r->status == CORE_RELO_NOT_FOUND ||
+	    r->status == CORE_RELO_LOCAL) {
+		json_object_set_new(j, "poison", json_boolean(r->poison));
+		if (!r->poison)
+			json_object_set_new(j, "value", json_integer((json_int_t)r->value));
+	}
+	if (r->reason[0])
+		json_object_set_new(j, "reason", json_string(r->reason));
+	return j;
+}
 
 int cmd_min_core_btf(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fprintf(stderr, "btfgen-batch min_core_btf: not implemented yet\n");
-	return EXIT_FATAL;
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "no-verify", no_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
+		{},
+	};
+	struct core_object **objs = NULL;
+	struct core_relo_result **results = NULL;
+	struct kernel_index *ki = NULL;
+	struct core_tailor *t = NULL;
+	bool json = false, verify = true;
+	const char *input, *output;
+	struct btf *btf = NULL;
+	json_t *report = NULL;
+	void *data = NULL;
+	__u32 size = 0;
+	char err[256];
+	int c, nobj, ret = EXIT_FATAL;
+
+	while ((c = getopt_long(argc, argv, "+jh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			json = true;
+			break;
+		case 'V':
+			verify = false;
+			break;
+		case 'h':
+			help(stdout);
+			return EXIT_OK;
+		default:
+			help(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (argc - optind < 3) {
+		fprintf(stderr, "btfgen-batch min_core_btf: need INPUT, OUTPUT and at least one OBJECT\n");
+		help(stderr);
+		return EXIT_USAGE;
+	}
+	input = argv[optind];
+	output = argv[optind + 1];
+	nobj = argc - optind - 2;
+
+	btf = load_input(input, err, sizeof(err));
+	if (!btf) {
+		fprintf(stderr, "btfgen-batch: input '%s': %s\n", input, err);
+		ret = EXIT_USAGE;
+		goto out;
+	}
+	objs = calloc(nobj, sizeof(*objs));
+	results = calloc(nobj, sizeof(*results));
+	ki = kernel_index__new(btf);
+	t = ki ? core_tailor__new(ki) : NULL;
+	if (!objs || !results || !t) {
+		fprintf(stderr, "btfgen-batch: out of memory\n");
+		goto out;
+	}
+	for (int i = 0; i < nobj; i++) {
+		const char *path = argv[optind + 2 + i];
+
+		objs[i] = core_object__open(path, err, sizeof(err));
+		if (!objs[i]) {
+			fprintf(stderr, "btfgen-batch: object '%s': %s\n", path, err);
+			ret = EXIT_USAGE;
+			goto out;
+		}
+		results[i] = calloc(core_object__relo_cnt(objs[i]) + 1, sizeof(**results));
+		if (!results[i] || core_tailor__add_object(t, objs[i], results[i])) {
+			fprintf(stderr, "btfgen-batch: out of memory\n");
+			goto out;
+		}
+		for (__u32 r = 0; r < core_object__relo_cnt(objs[i]); r++) {
+			struct core_relo_desc d;
+
+			if (results[i][r].status != CORE_RELO_FAILED)
+				continue;
+			core_object__relo_desc(objs[i], r, &d);
+			fprintf(stderr,
+				"btfgen-batch: warning: object '%s': prog '%s': relo #%u (%s %s %s): "
+				"libbpf cannot load it on this kernel: %s\n",
+				path, d.program, r, d.kind_name, d.type_name, d.access,
+				results[i][r].reason);
+		}
+	}
+	if (core_tailor__emit(t, &data, &size)) {
+		fprintf(stderr, "btfgen-batch: out of memory emitting BTF\n");
+		goto out;
+	}
+	if (verify && core_tailor__verify(t, data, size, err, sizeof(err))) {
+		fprintf(stderr, "btfgen-batch: tailored BTF does not verify, not written: %s\n", err);
+		goto out;
+	}
+	if (bundle_file__write_atomic(output, data, size, err, sizeof(err))) {
+		fprintf(stderr, "btfgen-batch: output '%s': %s\n", output, err);
+		goto out;
+	}
+	if (json) {
+		json_t *arr = json_array();
+
+		report = json_pack("{s:s, s:s, s:I, s:I, s:o}", "input", input, "output", output,
+				   "input_types", (json_int_t)btf__type_cnt(btf) - 1, "btf_size",
+				   (json_int_t)size, "objects", arr);
+		for (int i = 0; report && i < nobj; i++) {
+			json_t *relos = json_array();
+
+			for (__u32 r = 0; r < core_object__relo_cnt(objs[i]); r++)
+				json_array_append_new(relos, relo_json(objs[i], r, &results[i][r]));
+			json_array_append_new(arr, json_pack("{s:s, s:o}", "path",
+							     core_object__path(objs[i]),
+							     "relocations", relos));
+		}
+		if (!report || json_dumpf(report, stdout, JSON_INDENT(2)) || fputc('\n', stdout) == EOF) {
+			fprintf(stderr, "btfgen-batch: cannot print the JSON report\n");
+			goto out;
+		}
+	}
+	ret = EXIT_OK;
+out:
+	json_decref(report);
+	free(data);
+	core_tailor__free(t);
+	kernel_index__free(ki);
+	for (int i = 0; objs && i < nobj; i++) {
+		core_object__free(objs[i]);
+		free(results[i]);
+	}
+	free(objs);
+	free(results);
+	btf__free(btf);
+	return ret;
 }

@@ -1,12 +1,143 @@
 // SPDX-License-Identifier: BSD-2-Clause
-/* btfgen-batch run: placeholder until its module lands. */
+/* btfgen-batch run: the batch job of a manifest, with command-line overrides. */
+#include <errno.h>
+#include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <jansson.h>
+
+#include "batch.h"
 #include "commands.h"
+#include "manifest.h"
+
+static void help(FILE *f)
+{
+	fprintf(f,
+		"usage: btfgen-batch [run] [OPTIONS] MANIFEST.json\n"
+		"\n"
+		"Tailor every kernel the manifest selects to the objects of its arch and write\n"
+		"one bundle (or tree). Kernels that fail (corrupt archive, malformed BTF) are\n"
+		"recorded as failed in index.json; the others land. The output is written to a\n"
+		"temp file and renamed: a run that stops midway leaves the previous one intact.\n"
+		"\n"
+		"options:\n"
+		"  -j, --jobs N      worker threads (default: manifest \"jobs\", else online CPUs)\n"
+		"  -o, --output PATH write here instead of the manifest's \"output\"\n"
+		"      --json        print a machine-readable summary on stdout\n"
+		"      --no-progress no progress bar (it is shown only on a terminal anyway)\n"
+		"      --verify, --no-verify  override the manifest's \"verify\"\n"
+		"  -h, --help        this text\n"
+		"\n"
+		"exit codes: 0 all kernels ok; 1 some kernels failed, the output holds the rest;\n"
+		"2 usage, manifest or object error, nothing written; 3 fatal (cannot write the\n"
+		"output), nothing written.\n");
+}
+
+static void human_size(unsigned long long n, char *buf, size_t sz)
+{
+	if (n >= 10ULL << 20)
+		snprintf(buf, sz, "%.1f MiB", n / 1048576.0);
+	else if (n >= 10ULL << 10)
+		snprintf(buf, sz, "%.1f KiB", n / 1024.0);
+	else
+		snprintf(buf, sz, "%llu B", n);
+}
 
 int cmd_run(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fprintf(stderr, "btfgen-batch run: not implemented yet\n");
-	return EXIT_FATAL;
+	enum { OPT_JSON = 256, OPT_NO_PROGRESS, OPT_VERIFY, OPT_NO_VERIFY };
+	static const struct option opts[] = {
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "json", no_argument, NULL, OPT_JSON },
+		{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
+		{ "verify", no_argument, NULL, OPT_VERIFY },
+		{ "no-verify", no_argument, NULL, OPT_NO_VERIFY },
+		{ "help", no_argument, NULL, 'h' },
+		{},
+	};
+	struct batch_options bo = { .verify = -1, .log = stderr };
+	bool json = false, show_progress = true;
+	struct batch_summary sum;
+	struct manifest *m;
+	char err[512], size[32];
+	int c, ret;
+
+	while ((c = getopt_long(argc, argv, "j:o:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j': {
+			char *end;
+			long v = strtol(optarg, &end, 10);
+
+			if (*end || v < 1 || v > 1024) {
+				fprintf(stderr, "btfgen-batch run: -j wants a number from 1 to 1024\n");
+				return EXIT_USAGE;
+			}
+			bo.jobs = v;
+			break;
+		}
+		case 'o':
+			bo.output = optarg;
+			break;
+		case OPT_JSON:
+			json = true;
+			break;
+		case OPT_NO_PROGRESS:
+			show_progress = false;
+			break;
+		case OPT_VERIFY:
+		case OPT_NO_VERIFY:
+			bo.verify = c == OPT_VERIFY;
+			break;
+		case 'h':
+			help(stdout);
+			return EXIT_OK;
+		default:
+			help(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (argc - optind != 1) {
+		fprintf(stderr, "btfgen-batch run: need exactly one MANIFEST\n");
+		help(stderr);
+		return EXIT_USAGE;
+	}
+	m = manifest__load(argv[optind], err, sizeof(err));
+	if (!m) {
+		fprintf(stderr, "btfgen-batch: %s\n", err);
+		return EXIT_USAGE;
+	}
+	if (show_progress && isatty(STDERR_FILENO))
+		bo.progress = stderr;
+	ret = batch__run(m, &bo, &sum, err, sizeof(err));
+	if (ret) {
+		fprintf(stderr, "btfgen-batch: %s; nothing written\n", err);
+		manifest__free(m);
+		return ret == -EINVAL ? EXIT_USAGE : EXIT_FATAL;
+	}
+	human_size(sum.output_size, size, sizeof(size));
+	fprintf(stderr,
+		"btfgen-batch: %zu kernels: %zu ok, %zu failed; %zu distinct BTFs; "
+		"%zu unsatisfiable relocations; %s (%s); %.2f s\n",
+		sum.kernels, sum.ok, sum.failed, sum.distinct, sum.unsatisfied, sum.output, size,
+		sum.seconds);
+	if (json) {
+		json_t *j = json_pack("{s:I, s:I, s:I, s:I, s:I, s:s, s:I, s:f}", "kernels",
+				      (json_int_t)sum.kernels, "ok", (json_int_t)sum.ok, "failed",
+				      (json_int_t)sum.failed, "distinct_btfs",
+				      (json_int_t)sum.distinct, "unsatisfied_relocations",
+				      (json_int_t)sum.unsatisfied, "output", sum.output,
+				      "output_size", (json_int_t)sum.output_size, "seconds",
+				      sum.seconds);
+
+		if (j) {
+			json_dumpf(j, stdout, JSON_INDENT(2));
+			fputc('\n', stdout);
+			json_decref(j);
+		}
+	}
+	manifest__free(m);
+	return sum.failed ? EXIT_PARTIAL : EXIT_OK;
 }

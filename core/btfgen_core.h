@@ -42,6 +42,7 @@ struct core_relo_desc {
 	const char *section;   /* ELF section of the code, e.g. "kprobe/do_exit" */
 	const char *program;   /* function symbol holding insn_off, or section if none */
 	__u32 insn_off;        /* byte offset in section */
+	__u32 sec_relo_idx;    /* index within its section: libbpf's log calls it "relo #N" */
 	__u32 kind;            /* enum bpf_core_relo_kind */
 	const char *kind_name; /* libbpf's short name: "byte_off", "type_exists", ... */
 	const char *type_name; /* local root type name, "" when anonymous */

@@ -219,6 +219,7 @@ static int parse_core_relos(struct core_object *obj, const struct ext_reader *r,
 			memset(rl, 0, sizeof(*rl));
 			rl->desc.section = sec_name;
 			rl->desc.insn_off = rd32(r, pos);
+			rl->desc.sec_relo_idx = i;
 			rl->type_id = rd32(r, pos + 4);
 			rl->desc.kind = rd32(r, pos + 12);
 			access = btf__str_by_offset(obj->btf, rd32(r, pos + 8));

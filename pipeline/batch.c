@@ -1,0 +1,467 @@
+// SPDX-License-Identifier: BSD-2-Clause
+#define _GNU_SOURCE /* asprintf */
+/*
+ * pipeline: the batch job. Outline:
+ *   1. load every object once (parsed .BTF and CO-RE records, shared read-only);
+ *   2. workers take kernels in manifest order: read the archive in memory, parse the BTF
+ *      once, tailor it for all objects of its arch at once, verify, record what cannot be
+ *      satisfied;
+ *   3. the calling thread takes results in manifest order and hands them to the bundle
+ *      writer, which stores each distinct BTF once and writes temp-then-rename.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <archive.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+#include <jansson.h>
+#include <zstd.h>
+
+#include "batch.h"
+#include "btfgen_core.h"
+#include "kernel_archive.h"
+#include "sha256.h"
+#include "wpool.h"
+
+struct arch_objects {
+	const char *arch;
+	struct core_object **objs;
+	char **names; /* relative to the manifest's folder when inside it */
+	size_t cnt;
+};
+
+struct batch_ctx {
+	const struct manifest *m;
+	struct arch_objects *arches;
+	size_t arch_cnt;
+	bool verify;
+};
+
+struct kernel_result {
+	char *reason; /* NULL: ok */
+	void *btf;
+	__u32 btf_size;
+	char input_sha[SHA256_HEX_SIZE];
+	unsigned long long input_size, full_size;
+	struct bundle_unsatisfied *unsat;
+	char (*unsat_reason)[160];
+	size_t unsat_cnt;
+};
+
+static void kernel_result__free(void *p)
+{
+	struct kernel_result *r = p;
+
+	if (!r)
+		return;
+	free(r->reason);
+	free(r->btf);
+	free(r->unsat);
+	free(r->unsat_reason);
+	free(r);
+}
+
+static char *fmt_reason(const char *what, const char *why)
+{
+	char *s = NULL;
+
+	if (asprintf(&s, "%s: %s", what, why) < 0)
+		return NULL;
+	return s;
+}
+
+/* Record the relocations of obj that this kernel cannot satisfy: the compatibility matrix. */
+static int collect_unsatisfied(struct kernel_result *r, const struct core_object *obj,
+			       const char *name, const struct core_relo_result *res)
+{
+	for (__u32 i = 0; i < core_object__relo_cnt(obj); i++) {
+		const struct core_relo_result *x = &res[i];
+		struct bundle_unsatisfied *u;
+		struct core_relo_desc d;
+		void *nu, *nr;
+
+		if (x->status != CORE_RELO_NOT_FOUND && x->status != CORE_RELO_FAILED)
+			continue;
+		nu = realloc(r->unsat, (r->unsat_cnt + 1) * sizeof(*r->unsat));
+		if (!nu)
+			return -ENOMEM;
+		r->unsat = nu;
+		nr = realloc(r->unsat_reason, (r->unsat_cnt + 1) * sizeof(*r->unsat_reason));
+		if (!nr)
+			return -ENOMEM;
+		r->unsat_reason = nr;
+		core_object__relo_desc(obj, i, &d);
+		u = &r->unsat[r->unsat_cnt];
+		u->object = name;
+		u->program = d.program;
+		u->relocation = d.sec_relo_idx;
+		u->kind = d.kind_name;
+		u->type = d.type_name;
+		u->access = d.access;
+		if (x->status == CORE_RELO_FAILED)
+			snprintf(r->unsat_reason[r->unsat_cnt], sizeof(*r->unsat_reason),
+				 "libbpf refuses to load the object: %s", x->reason);
+		else
+			snprintf(r->unsat_reason[r->unsat_cnt], sizeof(*r->unsat_reason), "%s; %s",
+				 x->reason, x->poison ? "the instruction is poisoned"
+						      : "the relocation evaluates to 0");
+		r->unsat_cnt++;
+	}
+	return 0;
+}
+
+static const struct arch_objects *arch_objects(const struct batch_ctx *ctx, const char *arch)
+{
+	for (size_t i = 0; i < ctx->arch_cnt; i++)
+		if (!strcmp(ctx->arches[i].arch, arch))
+			return &ctx->arches[i];
+	return NULL;
+}
+
+/* One kernel, start to end, on a worker thread. Never fails as a whole: errors become reasons. */
+static void *kernel_work(size_t idx, void *arg)
+{
+	const struct batch_ctx *ctx = arg;
+	const struct manifest_kernel *k = &ctx->m->kernels[idx];
+	const struct arch_objects *a = arch_objects(ctx, k->arch);
+	struct kernel_result *r = calloc(1, sizeof(*r));
+	struct core_relo_result *res = NULL;
+	unsigned char digest[SHA256_DIGEST_SIZE];
+	struct kernel_index *ki = NULL;
+	struct core_tailor *t = NULL;
+	struct btf *btf = NULL;
+	void *data = NULL;
+	size_t size = 0;
+	struct stat st;
+	char err[256];
+	int ret;
+
+	if (!r)
+		return NULL;
+	if (!stat(k->input, &st))
+		r->input_size = st.st_size;
+	ret = kernel_archive__read(k->input, NULL, &data, &size, digest, err, sizeof(err));
+	if (ret) {
+		r->reason = fmt_reason("archive", err);
+		goto out;
+	}
+	sha256_hex(digest, r->input_sha);
+	r->full_size = size;
+	btf = core_btf_from_mem(data, size, err, sizeof(err));
+	free(data);
+	if (!btf) {
+		r->reason = fmt_reason("BTF", err);
+		goto out;
+	}
+	ki = kernel_index__new(btf);
+	t = ki ? core_tailor__new(ki) : NULL;
+	if (!t) {
+		r->reason = fmt_reason("tailoring", "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; a && i < a->cnt; i++) {
+		free(res);
+		res = calloc(core_object__relo_cnt(a->objs[i]) + 1, sizeof(*res));
+		if (!res || core_tailor__add_object(t, a->objs[i], res) ||
+		    collect_unsatisfied(r, a->objs[i], a->names[i], res)) {
+			r->reason = fmt_reason("tailoring", "out of memory");
+			goto out;
+		}
+	}
+	if (core_tailor__emit(t, &r->btf, &r->btf_size)) {
+		r->reason = fmt_reason("emitting", "out of memory");
+		goto out;
+	}
+	if (ctx->verify && core_tailor__verify(t, r->btf, r->btf_size, err, sizeof(err))) {
+		r->reason = fmt_reason("verification", err);
+		goto out;
+	}
+out:
+	if (r->reason) {
+		free(r->btf);
+		r->btf = NULL;
+	}
+	for (size_t i = 0; i < r->unsat_cnt; i++)
+		r->unsat[i].reason = r->unsat_reason[i];
+	free(res);
+	core_tailor__free(t);
+	kernel_index__free(ki);
+	btf__free(btf);
+	return r;
+}
+
+static int file_sha256(const char *path, char hex[SHA256_HEX_SIZE])
+{
+	unsigned char buf[65536], digest[SHA256_DIGEST_SIZE];
+	struct sha256_ctx c;
+	FILE *f = fopen(path, "rb");
+	size_t n;
+
+	if (!f)
+		return -errno;
+	sha256_init(&c);
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		sha256_update(&c, buf, n);
+	n = ferror(f);
+	fclose(f);
+	if (n)
+		return -EIO;
+	sha256_final(&c, digest);
+	sha256_hex(digest, hex);
+	return 0;
+}
+
+static void free_ctx(struct batch_ctx *ctx)
+{
+	for (size_t i = 0; i < ctx->arch_cnt; i++) {
+		for (size_t j = 0; j < ctx->arches[i].cnt; j++) {
+			core_object__free(ctx->arches[i].objs[j]);
+			free(ctx->arches[i].names[j]);
+		}
+		free(ctx->arches[i].objs);
+		free(ctx->arches[i].names);
+	}
+	free(ctx->arches);
+}
+
+/* Load every object once, and record it in the index. */
+static int load_objects(struct batch_ctx *ctx, struct bundle_writer *w, char *err, size_t err_sz)
+{
+	const struct manifest *m = ctx->m;
+	size_t dirlen = strlen(m->dir);
+
+	ctx->arches = calloc(m->arch_cnt ? m->arch_cnt : 1, sizeof(*ctx->arches));
+	if (!ctx->arches)
+		return -ENOMEM;
+	ctx->arch_cnt = m->arch_cnt;
+	for (size_t i = 0; i < m->arch_cnt; i++) {
+		const struct manifest_arch *ma = &m->arches[i];
+		struct arch_objects *a = &ctx->arches[i];
+
+		a->arch = ma->arch;
+		a->objs = calloc(ma->object_cnt, sizeof(*a->objs));
+		a->names = calloc(ma->object_cnt, sizeof(*a->names));
+		if (!a->objs || !a->names)
+			return -ENOMEM;
+		for (size_t j = 0; j < ma->object_cnt; j++) {
+			const char *path = ma->objects[j];
+			char hex[SHA256_HEX_SIZE], oerr[200];
+			struct bundle_object bo;
+			int ret;
+
+			a->objs[j] = core_object__open(path, oerr, sizeof(oerr));
+			if (!a->objs[j]) {
+				snprintf(err, err_sz, "object '%s': %s", path, oerr);
+				return -EINVAL;
+			}
+			a->cnt = j + 1;
+			if (!strncmp(path, m->dir, dirlen) && path[dirlen] == '/')
+				a->names[j] = strdup(path + dirlen + 1);
+			else
+				a->names[j] = strdup(path);
+			if (!a->names[j])
+				return -ENOMEM;
+			ret = file_sha256(path, hex);
+			if (ret) {
+				snprintf(err, err_sz, "object '%s': %s", path, strerror(-ret));
+				return ret;
+			}
+			bo.name = a->names[j];
+			bo.arch = a->arch;
+			bo.sha256_hex = hex;
+			bo.relocations = core_object__relo_cnt(a->objs[j]);
+			ret = bundle_writer__add_object(w, &bo);
+			if (ret) {
+				snprintf(err, err_sz, "index: %s", strerror(-ret));
+				return ret;
+			}
+		}
+	}
+	return 0;
+}
+
+void batch__generator(struct bundle_generator *gen)
+{
+	static char libbpf_ver[32];
+
+	snprintf(libbpf_ver, sizeof(libbpf_ver), "%u.%u", libbpf_major_version(),
+		 libbpf_minor_version());
+	gen->version = BTFGEN_VERSION;
+	gen->libbpf = libbpf_ver;
+	gen->libarchive = archive_version_details();
+	gen->zstd = ZSTD_versionString();
+	gen->jansson = JANSSON_VERSION;
+}
+
+/* Create the folders above 'path' (mkdir -p), so "dist/app.tar.zst" just works. */
+static int make_parents(const char *path, char *err, size_t err_sz)
+{
+	char *dir = strdup(path);
+	int ret = 0;
+
+	if (!dir)
+		return -ENOMEM;
+	for (char *p = dir + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(dir, 0755) && errno != EEXIST) {
+			ret = -errno;
+			snprintf(err, err_sz, "cannot create folder '%s': %s", dir, strerror(errno));
+			break;
+		}
+		*p = '/';
+	}
+	free(dir);
+	return ret;
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void progress(FILE *f, size_t done, size_t total, size_t failed)
+{
+	int width = 30, fill = total ? (int)(done * width / total) : width;
+
+	fprintf(f, "\r[%.*s%*s] %zu/%zu kernels, %zu failed", fill,
+		"##############################", width - fill, "", done, total, failed);
+	fflush(f);
+}
+
+/* Distinct blobs, for the summary: the writer stores each SHA-256 once too. */
+static int count_distinct(unsigned char (*digests)[SHA256_DIGEST_SIZE], size_t n)
+{
+	size_t distinct = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		size_t j;
+
+		for (j = 0; j < i; j++)
+			if (!memcmp(digests[i], digests[j], SHA256_DIGEST_SIZE))
+				break;
+		distinct += j == i;
+	}
+	return distinct;
+}
+
+int batch__run(const struct manifest *m, const struct batch_options *opts,
+	       struct batch_summary *sum, char *err, size_t err_sz)
+{
+	const char *out = opts->output ? opts->output : m->output;
+	unsigned char (*digests)[SHA256_DIGEST_SIZE] = NULL;
+	struct batch_ctx ctx = { .m = m };
+	struct bundle_writer *w = NULL;
+	struct bundle_generator gen;
+	enum bundle_layout layout = BUNDLE_LAYOUT_BUNDLE;
+	enum bundle_compression comp;
+	struct wpool *pool = NULL;
+	struct kernel_result *r;
+	double t0 = now();
+	size_t idx, ndig = 0;
+	int jobs = opts->jobs > 0 ? opts->jobs : m->jobs;
+	struct stat st;
+	int ret;
+
+	memset(sum, 0, sizeof(*sum));
+	sum->output = out;
+	if (jobs <= 0)
+		jobs = sysconf(_SC_NPROCESSORS_ONLN) > 0 ? (int)sysconf(_SC_NPROCESSORS_ONLN) : 1;
+	ctx.verify = opts->verify < 0 ? m->verify : opts->verify;
+	comp = m->compression == MANIFEST_COMPRESS_XZ	? BUNDLE_COMPRESS_XZ :
+	       m->compression == MANIFEST_COMPRESS_NONE ? BUNDLE_COMPRESS_NONE :
+							  BUNDLE_COMPRESS_ZSTD;
+	if (m->format == MANIFEST_FORMAT_TREE)
+		layout = strstr(out, ".tar") ? BUNDLE_LAYOUT_TREE_TAR : BUNDLE_LAYOUT_TREE_DIR;
+	ret = make_parents(out, err, err_sz);
+	if (ret)
+		goto out;
+	batch__generator(&gen);
+	w = bundle_writer__new(out, layout, comp, &gen, err, err_sz);
+	digests = calloc(m->kernel_cnt, sizeof(*digests));
+	if (!w || !digests) {
+		ret = w ? -ENOMEM : -errno;
+		goto out;
+	}
+	ret = load_objects(&ctx, w, err, err_sz);
+	if (ret)
+		goto out;
+	/* a window of two kernels per worker keeps every core busy while the writer catches up */
+	pool = wpool__new(jobs, m->kernel_cnt, 2 * (size_t)jobs, kernel_work, &ctx);
+	if (!pool) {
+		ret = -errno;
+		snprintf(err, err_sz, "cannot start %d workers: %s", jobs, strerror(errno));
+		goto out;
+	}
+	for (idx = 0; idx < m->kernel_cnt; idx++) {
+		const struct manifest_kernel *k = &m->kernels[idx];
+		struct bundle_kernel bk = {
+			.distro = k->distro, .version = k->version, .arch = k->arch,
+			.release = k->release,
+		};
+
+		r = wpool__next(pool, NULL);
+		if (!r) {
+			ret = -ENOMEM;
+			snprintf(err, err_sz, "kernel '%s': out of memory", k->name);
+			goto out;
+		}
+		bk.status = r->reason ? "failed" : "ok";
+		bk.reason = r->reason;
+		bk.input_sha256_hex = r->input_sha[0] ? r->input_sha : NULL;
+		bk.input_size = r->input_size;
+		bk.full_btf_size = r->full_size;
+		bk.btf = r->btf;
+		bk.btf_size = r->btf_size;
+		bk.unsatisfied = r->unsat;
+		bk.unsatisfied_cnt = r->unsat_cnt;
+		ret = bundle_writer__add_kernel(w, &bk);
+		if (ret) {
+			snprintf(err, err_sz, "kernel '%s': index: %s", k->name, strerror(-ret));
+			kernel_result__free(r);
+			goto out;
+		}
+		sum->kernels++;
+		sum->input_bytes += r->input_size;
+		sum->unsatisfied += r->unsat_cnt;
+		if (r->reason) {
+			sum->failed++;
+			if (opts->log) {
+				if (opts->progress)
+					fprintf(opts->progress, "\r\033[K");
+				fprintf(opts->log, "btfgen-batch: kernel '%s': %s\n", k->name,
+					r->reason);
+			}
+		} else {
+			sum->ok++;
+			sha256(r->btf, r->btf_size, digests[ndig++]);
+		}
+		if (opts->progress)
+			progress(opts->progress, sum->kernels, m->kernel_cnt, sum->failed);
+		kernel_result__free(r);
+	}
+	if (opts->progress)
+		fprintf(opts->progress, "\r\033[K");
+	ret = bundle_writer__commit(w, err, err_sz);
+	if (ret)
+		goto out;
+	sum->distinct = count_distinct(digests, ndig);
+	if (!stat(out, &st) && S_ISREG(st.st_mode))
+		sum->output_size = st.st_size;
+out:
+	sum->seconds = now() - t0;
+	wpool__free(pool, kernel_result__free);
+	bundle_writer__free(w);
+	free(digests);
+	free_ctx(&ctx);
+	return ret;
+}

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* pipeline: the batch job: every kernel of a manifest tailored for its arch's objects, one bundle. */
+#ifndef BTFGEN_BATCH_H
+#define BTFGEN_BATCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "bundle_writer.h"
+#include "manifest.h"
+
+struct batch_options {
+	int jobs;            /* worker threads; <= 0: manifest's "jobs", else the online CPUs */
+	const char *output;  /* overrides the manifest's output when not NULL */
+	int verify;          /* -1: the manifest's "verify"; 0 off; 1 on */
+	FILE *progress;      /* progress bar stream (a TTY), or NULL */
+	FILE *log;           /* one line per failed kernel (stderr), or NULL */
+};
+
+struct batch_summary {
+	size_t kernels, ok, failed;
+	size_t distinct;          /* distinct tailored BTFs stored */
+	size_t unsatisfied;       /* unsatisfiable relocations, summed over kernels */
+	unsigned long long output_size; /* bytes of the bundle (or tree tar); 0 for a tree dir */
+	unsigned long long input_bytes; /* compressed input read */
+	double seconds;
+	const char *output;       /* path written (valid while the options/manifest live) */
+};
+
+/*
+ * Run the batch job. Per-kernel failures (a corrupt archive, a malformed BTF) are
+ * recorded in the index and counted in the summary; the other kernels go on.
+ * Returns 0 when the output was written (check summary->failed), or -errno on a
+ * setup error (an object that cannot be loaded: -EINVAL) or a failure writing the
+ * output, with one line in err; then nothing was written.
+ */
+int batch__run(const struct manifest *m, const struct batch_options *opts,
+	       struct batch_summary *summary, char *err, size_t err_sz);
+
+/* The versions index.json records: ours and the libraries linked. Static strings. */
+void batch__generator(struct bundle_generator *gen);
+
+#endif
