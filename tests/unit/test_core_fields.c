@@ -545,15 +545,17 @@ static void test_signed_pointer(void)
 	struct btf *k = btf__new_empty(), *l = btf__new_empty();
 	struct core_relo_result res[1];
 	struct base kb, lb;
-	int l_sp;
+	int l_sp, p;
 
 	REQUIRE(k && l);
 	add_base(k, &kb);
+	p = btf__add_ptr(k, kb.i32);
 	btf__add_struct(k, "sp", 8);
-	REQUIRE(btf__add_field(k, "p", btf__add_ptr(k, kb.i32), 0, 0) == 0);
+	REQUIRE(btf__add_field(k, "p", p, 0, 0) == 0);
 	add_base(l, &lb);
+	p = btf__add_ptr(l, lb.i32);
 	l_sp = btf__add_struct(l, "sp", 8);
-	btf__add_field(l, "p", btf__add_ptr(l, lb.i32), 0, 0);
+	REQUIRE(btf__add_field(l, "p", p, 0, 0) == 0);
 	REQUIRE(l_sp > 0);
 
 	struct unit_relo relos[] = { { l_sp, "0:0", BPF_CORE_FIELD_SIGNED } };

@@ -29,7 +29,8 @@ static void test_flavours(void)
 	btf__add_field(k, "a", ki, 0, 0);
 	btf__add_field(k, "b", ki, 32, 0);
 	k_foo4 = add_one(k, "foo____bar", ki, false);
-	k_ab = add_one(k, "a___b", ki, false);
+	add_one(k, "a___b", ki, false); /* essential name "a" */
+	k_ab = add_one(k, "a___b___x", ki, false);
 	k_un = add_one(k, "un", ki, true);
 	add_one(k, "only____four", ki, false);
 	k_e64 = btf__add_enum64(k, "e", 8, false);
@@ -69,7 +70,7 @@ static void test_flavours(void)
 	/* Four underscores is no flavour: foo____bar matches only itself, never foo. */
 	CHECK_RES(res[2], CORE_RELO_RESOLVED, false, 1);
 	CHECK_U64(res[2].target_id, k_foo4);
-	/* Only the rightmost flavour is cut: a___b___c is a___b. */
+	/* Only the rightmost flavour is cut: a___b___c is a___b, as is a___b___x, not a___b. */
 	CHECK_RES(res[3], CORE_RELO_RESOLVED, false, 1);
 	CHECK_U64(res[3].target_id, k_ab);
 	/* A struct never matches a union of the same name. */

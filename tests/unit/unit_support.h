@@ -3,6 +3,7 @@
 #ifndef UNIT_SUPPORT_H
 #define UNIT_SUPPORT_H
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <linux/types.h>
