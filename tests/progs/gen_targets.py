@@ -3,6 +3,7 @@
 # Write hand-made raw "kernel" BTFs that clang and pahole no longer produce:
 #   kflag0.btf  old-style (kflag=0) bitfields: bit offsets in the member, widths in the INTs
 #   enum64.btf  ENUM64 (kind 19) with 64-bit unsigned and signed values, next to a 32-bit ENUM
+#   enum64-be.btf, kflag0-be.btf  the same in big-endian byte order (libbpf reads either order)
 # Usage: gen_targets.py OUTDIR
 import struct
 import sys
@@ -11,7 +12,8 @@ KIND = {'int': 1, 'ptr': 2, 'struct': 4, 'enum': 6, 'typedef': 8, 'enum64': 19}
 
 
 class Btf:
-    def __init__(self):
+    def __init__(self, endian='<'):
+        self.e = endian
         self.strs = b'\0'
         self.types = b''
 
@@ -28,36 +30,36 @@ class Btf:
 
     def hdr(self, name, kind, vlen, size_or_type, kflag=0):
         info = (kflag << 31) | (KIND[kind] << 24) | vlen
-        self.types += struct.pack('<III', self.s(name), info, size_or_type)
+        self.types += struct.pack(self.e + 'III', self.s(name), info, size_or_type)
 
     def int_(self, name, size, bits, signed=False, offset=0):
         self.hdr(name, 'int', 0, size)
-        self.types += struct.pack('<I', ((1 if signed else 0) << 24) | (offset << 16) | bits)
+        self.types += struct.pack(self.e + 'I', ((1 if signed else 0) << 24) | (offset << 16) | bits)
 
     def struct_(self, name, size, members, kflag=0):
         self.hdr(name, 'struct', len(members), size, kflag)
         for mname, mtype, off in members:
-            self.types += struct.pack('<III', self.s(mname), mtype, off)
+            self.types += struct.pack(self.e + 'III', self.s(mname), mtype, off)
 
     def enum_(self, name, size, values, signed=False):
         self.hdr(name, 'enum', len(values), size, 1 if signed else 0)
         for vname, v in values:
-            self.types += struct.pack('<Ii', self.s(vname), v)
+            self.types += struct.pack(self.e + 'Ii', self.s(vname), v)
 
     def enum64_(self, name, values, signed=False):
         self.hdr(name, 'enum64', len(values), 8, 1 if signed else 0)
         for vname, v in values:
             v &= (1 << 64) - 1
-            self.types += struct.pack('<III', self.s(vname), v & 0xffffffff, v >> 32)
+            self.types += struct.pack(self.e + 'III', self.s(vname), v & 0xffffffff, v >> 32)
 
     def raw(self):
-        h = struct.pack('<HBBIIIII', 0xeb9f, 1, 0, 24, 0, len(self.types), len(self.types),
+        h = struct.pack(self.e + 'HBBIIIII', 0xeb9f, 1, 0, 24, 0, len(self.types), len(self.types),
                         len(self.strs))
         return h + self.types + self.strs
 
 
-def kflag0():
-    b = Btf()
+def kflag0(endian):
+    b = Btf(endian)
     b.int_('unsigned int', 4, 32)                  # 1
     b.int_('int', 4, 32, signed=True)              # 2
     b.int_('unsigned int', 4, 3)                   # 3: 3-bit field type (old style)
@@ -71,8 +73,8 @@ def kflag0():
     return b.raw()
 
 
-def enum64():
-    b = Btf()
+def enum64(endian):
+    b = Btf(endian)
     b.int_('long int', 8, 64, signed=True)         # 1
     b.enum64_('big64', [('BIG_LOW', 1), ('BIG_HIGH', 1 << 62), ('BIG_TOP', 1 << 63),
                         ('BIG_MID', 0x123456789)])                 # 2: unsigned ENUM64
@@ -84,7 +86,8 @@ def enum64():
 
 if __name__ == '__main__':
     out = sys.argv[1]
-    with open(out + '/kflag0.btf', 'wb') as f:
-        f.write(kflag0())
-    with open(out + '/enum64.btf', 'wb') as f:
-        f.write(enum64())
+    for suffix, endian in (('', '<'), ('-be', '>')):
+        with open(out + '/kflag0' + suffix + '.btf', 'wb') as f:
+            f.write(kflag0(endian))
+        with open(out + '/enum64' + suffix + '.btf', 'wb') as f:
+            f.write(enum64(endian))

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
-/* Object for the hand-made target edge_target.bpf.o: nested arrays (m[2][3], c[1][2][1]), an array element size, a flexible array. */
+/* Object for the hand-made target edge_target.bpf.o: nested arrays (m[2][3], c[1][2][1]),
+ * an array element size, a flexible array. */
 #include "edge_types.h"
 
 SEC("kprobe/do_nanosleep")

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
-/* Object for the hand-made target edge_target.bpf.o: kflag=1 bitfields (3, 5 signed, 40 and 12 signed bits) and members inside anonymous unions. */
+/* Object for the hand-made target edge_target.bpf.o: kflag=1 bitfields (3, 5 signed, 40 and
+ * 12 signed bits) and members inside anonymous unions. */
 #include "edge_types.h"
 
 SEC("kprobe/do_nanosleep")

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
-/* Object for the hand-made target edge_target.bpf.o: a TYPE_TAG reached by type relocations through a pointer typedef (bpftool aborts:
- * "unsupported kind: type_tag") and a FWD behind a pointer typedef (bpftool aborts). */
+/* Object for the hand-made target edge_target.bpf.o: a TYPE_TAG reached by type relocations
+ * through a pointer typedef (bpftool aborts: "unsupported kind: type_tag") and a FWD behind a
+ * pointer typedef (bpftool aborts). */
 #include "edge_types.h"
 
 SEC("kprobe/do_nanosleep")

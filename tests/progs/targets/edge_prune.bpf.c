@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
-/* Object for the hand-made target edge_target.bpf.o: the brief's §0.1 pruning pattern: foo{a,y} and foo___2{a,x}; read a, then x.
+/* Object for the hand-made target edge_target.bpf.o: the brief's §0.1 pruning pattern,
+ * foo{a,y} and foo___2{a,x}; read a, then x.
  * bpftool marks only foo.a for the first read, so on its output x is poisoned. */
 #include "edge_types.h"
 
