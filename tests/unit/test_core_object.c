@@ -233,16 +233,18 @@ static void test_btf_from_mem(void)
 	char *path = unit_tmp_path(".o");
 	char err[256];
 	const void *raw;
-	void *elf = NULL, *junk = NULL;
+	void *elf = NULL, *junk = NULL, *raw_copy = NULL;
 	size_t elf_size = 0;
 	__u32 size;
 	int root;
 
 	l = small_local(&root);
 	REQUIRE(l && path);
+	/* a private copy: writing the ELF below adds strings to l, which frees its raw data */
 	raw = btf__raw_data(l, &size);
-	if (!CHECK(raw))
+	if (!CHECK(raw) || !CHECK(raw_copy = malloc(size)))
 		goto out;
+	raw = memcpy(raw_copy, raw, size);
 	b = core_btf_from_mem(raw, size, err, sizeof(err));
 	if (CHECK(b)) {
 		CHECK_U64(btf__type_cnt(b), btf__type_cnt(l));
@@ -303,6 +305,7 @@ static void test_btf_from_mem(void)
 		CHECK(err[0] != '\0');
 	}
 out:
+	free(raw_copy);
 	free(junk);
 	free(elf);
 	btf__free(swapped);
