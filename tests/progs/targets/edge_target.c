@@ -21,6 +21,14 @@ struct nested {
 	long tail[];
 };
 
+/* brief §1.10b: a zero-length array that is not the last member is not flexible; if tailoring
+ * drops the members after it, it becomes last, hence flexible */
+struct flexmid {
+	int n;
+	int arr[0];
+	int tail;
+};
+
 /* TYPE_TAG: clang 14 emits btf_type_tag on struct member pointers */
 struct tagged {
 	int __attribute__((btf_type_tag("user"))) *uptr;
@@ -63,4 +71,5 @@ uptr_t g_uptr;
 fwd_ptr_t g_fwd;
 struct bits g_bits;
 struct anon_twice g_anon;
+struct flexmid g_flexmid;
 long int g_long;
