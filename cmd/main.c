@@ -55,8 +55,8 @@ int main(int argc, char **argv)
 		if (!strcmp(argv[1], commands[i].name))
 			return commands[i].fn(argc - 1, argv + 1);
 	}
-	/* "btfgen-batch manifest.json" is "btfgen-batch run manifest.json". */
-	if (argv[1][0] != '-' && strstr(argv[1], ".json"))
+	/* "btfgen-batch [-j N ...] manifest.json" is "btfgen-batch run [-j N ...] manifest.json". */
+	if (argv[1][0] == '-' || strstr(argv[1], ".json"))
 		return cmd_run(argc, argv);
 	fprintf(stderr, "btfgen-batch: unknown command '%s'\n", argv[1]);
 	usage(stderr);

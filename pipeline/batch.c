@@ -25,6 +25,7 @@
 #include "batch.h"
 #include "btfgen_core.h"
 #include "kernel_archive.h"
+#include "kernel_cache.h"
 #include "sha256.h"
 #include "wpool.h"
 
@@ -33,6 +34,7 @@ struct arch_objects {
 	struct core_object **objs;
 	char **names; /* relative to the manifest's folder when inside it */
 	size_t cnt;
+	char cache_key[SHA256_HEX_SIZE]; /* hashes the generator, options and objects */
 };
 
 struct batch_ctx {
@@ -40,6 +42,7 @@ struct batch_ctx {
 	struct arch_objects *arches;
 	size_t arch_cnt;
 	bool verify;
+	const char *cache; /* result cache folder, or NULL */
 };
 
 struct kernel_result {
@@ -51,6 +54,7 @@ struct kernel_result {
 	struct bundle_unsatisfied *unsat;
 	char (*unsat_reason)[160];
 	size_t unsat_cnt;
+	struct kernel_cache_entry cached; /* owns btf and unsat when taken from the cache */
 };
 
 static void kernel_result__free(void *p)
@@ -59,6 +63,11 @@ static void kernel_result__free(void *p)
 
 	if (!r)
 		return;
+	if (r->cached.priv) { /* btf and unsat belong to the cache entry */
+		r->btf = NULL;
+		r->unsat = NULL;
+		kernel_cache_entry__free(&r->cached);
+	}
 	free(r->reason);
 	free(r->btf);
 	free(r->unsat);
@@ -145,12 +154,37 @@ static void *kernel_work(size_t idx, void *arg)
 		return NULL;
 	if (!stat(k->input, &st))
 		r->input_size = st.st_size;
-	ret = kernel_archive__read(k->input, NULL, &data, &size, digest, err, sizeof(err));
+	if (ctx->cache && a) {
+		char key[SHA256_HEX_SIZE];
+		void *raw = NULL;
+		size_t raw_len = 0;
+
+		ret = kernel_archive__load(k->input, NULL, &raw, &raw_len, digest, err, sizeof(err));
+		if (!ret) {
+			sha256_hex(digest, r->input_sha);
+			kernel_cache__key(a->cache_key, r->input_sha, key);
+			if (!kernel_cache__get(ctx->cache, key, &r->cached)) {
+				free(raw);
+				r->btf = r->cached.btf;
+				r->btf_size = r->cached.btf_size;
+				r->full_size = r->cached.full_size;
+				r->unsat = r->cached.unsat;
+				r->unsat_cnt = r->cached.unsat_cnt;
+				return r;
+			}
+			ret = kernel_archive__read_mem(raw, raw_len, NULL, &data, &size, err,
+						       sizeof(err));
+			free(raw);
+		}
+	} else {
+		ret = kernel_archive__read(k->input, NULL, &data, &size, digest, err, sizeof(err));
+		if (!ret)
+			sha256_hex(digest, r->input_sha);
+	}
 	if (ret) {
 		r->reason = fmt_reason("archive", err);
 		goto out;
 	}
-	sha256_hex(digest, r->input_sha);
 	r->full_size = size;
 	btf = core_btf_from_mem(data, size, err, sizeof(err));
 	free(data);
@@ -180,6 +214,15 @@ static void *kernel_work(size_t idx, void *arg)
 	if (ctx->verify && core_tailor__verify(t, r->btf, r->btf_size, err, sizeof(err))) {
 		r->reason = fmt_reason("verification", err);
 		goto out;
+	}
+	if (ctx->cache) {
+		char key[SHA256_HEX_SIZE];
+
+		for (size_t i = 0; i < r->unsat_cnt; i++)
+			r->unsat[i].reason = r->unsat_reason[i];
+		kernel_cache__key(a->cache_key, r->input_sha, key);
+		kernel_cache__put(ctx->cache, key, r->btf, r->btf_size, r->full_size, r->unsat,
+				  r->unsat_cnt);
 	}
 out:
 	if (r->reason) {
@@ -243,6 +286,13 @@ static int load_objects(struct batch_ctx *ctx, struct bundle_writer *w, char *er
 		const struct manifest_arch *ma = &m->arches[i];
 		struct arch_objects *a = &ctx->arches[i];
 
+		struct sha256_ctx kc;
+		unsigned char kd[SHA256_DIGEST_SIZE];
+
+		/* what a cached result depends on besides the input itself */
+		sha256_init(&kc);
+		sha256_update(&kc, BTFGEN_VERSION, strlen(BTFGEN_VERSION));
+		sha256_update(&kc, ctx->verify ? "verify" : "noverify", ctx->verify ? 6 : 8);
 		a->arch = ma->arch;
 		a->objs = calloc(ma->object_cnt, sizeof(*a->objs));
 		a->names = calloc(ma->object_cnt, sizeof(*a->names));
@@ -271,6 +321,8 @@ static int load_objects(struct batch_ctx *ctx, struct bundle_writer *w, char *er
 				snprintf(err, err_sz, "object '%s': %s", path, strerror(-ret));
 				return ret;
 			}
+			sha256_update(&kc, a->names[j], strlen(a->names[j]) + 1);
+			sha256_update(&kc, hex, strlen(hex));
 			bo.name = a->names[j];
 			bo.arch = a->arch;
 			bo.sha256_hex = hex;
@@ -281,6 +333,8 @@ static int load_objects(struct batch_ctx *ctx, struct bundle_writer *w, char *er
 				return ret;
 			}
 		}
+		sha256_final(&kc, kd);
+		sha256_hex(kd, a->cache_key);
 	}
 	return 0;
 }
@@ -383,6 +437,10 @@ int batch__run(const struct manifest *m, const struct batch_options *opts,
 	if (m->format == MANIFEST_FORMAT_TREE)
 		layout = strstr(out, ".tar") ? BUNDLE_LAYOUT_TREE_TAR : BUNDLE_LAYOUT_TREE_DIR;
 	ret = make_parents(out, err, err_sz);
+	if (!ret && m->cache) {
+		ctx.cache = m->cache;
+		ret = kernel_cache__prepare(m->cache, err, err_sz);
+	}
 	if (ret)
 		goto out;
 	batch__generator(&gen);
