@@ -20,7 +20,9 @@
 #define MANIFEST_MAX_JOBS 4096
 
 /* Kernel inputs in a BTFHub archive, by file name suffix. */
-static const char *const input_suffixes[] = { ".btf.tar.xz", ".btf.tar.gz", ".btf.tar.zst", ".btf" };
+static const char *const input_suffixes[] = {
+	".btf.tar.xz", ".btf.tar.gz", ".btf.tar.zst", ".btf",
+};
 
 struct load_ctx {
 	const char *file; /* the manifest path as given, first word of every message */
@@ -153,7 +155,9 @@ static int cmp_kernel_input(const void *a, const void *b)
 
 static int cmp_arch(const void *a, const void *b)
 {
-	return strcmp(((const struct manifest_arch *)a)->arch, ((const struct manifest_arch *)b)->arch);
+	const struct manifest_arch *x = a, *y = b;
+
+	return strcmp(x->arch, y->arch);
 }
 
 static void kernel_free(struct manifest_kernel *k)
@@ -527,7 +531,8 @@ static int walk_level(struct load_ctx *c, const char *dir, int depth, const char
 			break;
 		}
 		if (lstat(p, &st)) {
-			err = fail(c, EINVAL, "archive", "cannot stat '%s': %s", p, strerror(errno));
+			err = fail(c, EINVAL, "archive", "cannot stat '%s': %s", p,
+				   strerror(errno));
 		} else if (depth < 3) {
 			if (S_ISDIR(st.st_mode)) {
 				parts[depth] = names[i];
@@ -593,9 +598,8 @@ static int check_patterns(struct load_ctx *c, json_t *pats, const char *which, b
 		if (err)
 			return err;
 		if (!four_parts(pat))
-			return fail(c, EINVAL, key,
-				    "pattern '%s' must have four parts: distro/version/arch/release",
-				    pat);
+			return fail(c, EINVAL, key, "pattern '%s' must have four parts: %s", pat,
+				    "distro/version/arch/release");
 		if (!must_match)
 			continue;
 		for (k = 0; k < c->all_cnt; k++)
@@ -717,9 +721,9 @@ static int load_kernels(struct load_ctx *c, json_t *root)
 		if (!sel[k])
 			continue;
 		if (n && cmp_kernel(&c->all[k], &m->kernels[n - 1]) == 0) {
-			err = fail(c, EINVAL, "archive", "kernel '%s' is stored twice: '%s' and '%s'",
-				   c->all[k].name, base_name(m->kernels[n - 1].input),
-				   base_name(c->all[k].input));
+			err = fail(c, EINVAL, "archive",
+				   "kernel '%s' is stored twice: '%s' and '%s'", c->all[k].name,
+				   base_name(m->kernels[n - 1].input), base_name(c->all[k].input));
 			goto out;
 		}
 		if (!m->kernels) {
@@ -736,10 +740,11 @@ static int load_kernels(struct load_ctx *c, json_t *root)
 	}
 	if (n == 0) {
 		if (json_object_get(root, "kernels"))
-			err = fail(c, EINVAL, "kernels", "selects no kernel of an arch with objects");
+			err = fail(c, EINVAL, "kernels",
+				   "selects no kernel of an arch with objects");
 		else
-			err = fail(c, EINVAL, "archive", "no kernel of an arch with objects in '%s'",
-				   m->archive);
+			err = fail(c, EINVAL, "archive",
+				   "no kernel of an arch with objects in '%s'", m->archive);
 	}
 out:
 	free(sel);

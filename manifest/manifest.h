@@ -65,7 +65,7 @@ struct manifest_kernel {
  * object's name is the one the user wrote).
  */
 struct manifest {
-	char *path;    /* the manifest file, absolute: dir + its name as given (a symlink stays one) */
+	char *path;    /* the manifest file, absolute: dir + its own name (a symlink stays one) */
 	char *dir;     /* its folder, absolute, symlinks resolved; the base of relative paths */
 	char *archive; /* absolute */
 	char *output;  /* absolute; not checked for existence */

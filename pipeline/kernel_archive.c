@@ -21,7 +21,8 @@
 /* Longest member name quoted in a message; the rest is elided. */
 #define NAME_QUOTE_MAX 80
 
-static void set_err(char *err, size_t err_sz, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void set_err(char *err, size_t err_sz, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 static void set_err(char *err, size_t err_sz, const char *fmt, ...)
 {
@@ -105,11 +106,12 @@ static bool unsafe_path(const char *name)
 static bool is_raw_btf(const unsigned char *buf, size_t len)
 {
 	/* struct btf_header starts with __u16 magic = 0xEB9F, in the producer's byte order. */
-	return len >= 2 && ((buf[0] == 0x9f && buf[1] == 0xeb) || (buf[0] == 0xeb && buf[1] == 0x9f));
+	return len >= 2 &&
+	       ((buf[0] == 0x9f && buf[1] == 0xeb) || (buf[0] == 0xeb && buf[1] == 0x9f));
 }
 
-static const struct kernel_archive_limits *limits_or_default(const struct kernel_archive_limits *lim,
-							       struct kernel_archive_limits *tmp)
+static const struct kernel_archive_limits *
+limits_or_default(const struct kernel_archive_limits *lim, struct kernel_archive_limits *tmp)
 {
 	tmp->max_input = lim && lim->max_input ? lim->max_input : KERNEL_ARCHIVE_MAX_INPUT;
 	tmp->max_member = lim && lim->max_member ? lim->max_member : KERNEL_ARCHIVE_MAX_MEMBER;
@@ -120,7 +122,9 @@ static const struct kernel_archive_limits *limits_or_default(const struct kernel
 /* What the stream is, for messages: by magic, so it is known even when libarchive fails early. */
 static const char *stream_kind(const unsigned char *buf, size_t len)
 {
-	if (len >= 6 && memcmp(buf, "\xfd" "7zXZ\0", 6) == 0)
+	static const unsigned char xz_magic[6] = { 0xfd, '7', 'z', 'X', 'Z', 0 };
+
+	if (len >= 6 && memcmp(buf, xz_magic, 6) == 0)
 		return "xz";
 	if (len >= 2 && buf[0] == 0x1f && buf[1] == 0x8b)
 		return "gzip";
@@ -171,8 +175,8 @@ static int archive_failure(struct archive *a, const char *kind, const char *what
  * members come as blocks at offsets; holes stay zero. Bytes are counted as they
  * arrive, so a header that lies about the size cannot make us overrun.
  */
-static int read_member(struct archive *a, const char *kind, const char *qname, size_t declared, void **data,
-		       char *err, size_t err_sz)
+static int read_member(struct archive *a, const char *kind, const char *qname, size_t declared,
+		       void **data, char *err, size_t err_sz)
 {
 	unsigned char *buf;
 	size_t end = 0;
@@ -197,8 +201,9 @@ static int read_member(struct archive *a, const char *kind, const char *qname, s
 			goto fail;
 		}
 		if (off < 0 || (uint64_t)off > declared || blk_len > declared - (size_t)off) {
-			set_err(err, err_sz, "member '%s' holds more data than its declared %zu bytes",
-				qname, declared);
+			set_err(err, err_sz,
+				"member '%s' holds more data than its declared %zu bytes", qname,
+				declared);
 			ret = -EBADMSG;
 			goto fail;
 		}
@@ -263,7 +268,8 @@ static int read_tar(const void *buf, size_t len, const struct kernel_archive_lim
 		const char *msg = archive_error_string(a);
 
 		if (msg && strstr(msg, "Unrecognized archive format")) {
-			set_err(err, err_sz, "not a tar archive (plain, xz, gzip or zstd) nor raw BTF");
+			set_err(err, err_sz,
+				"not a tar archive (plain, xz, gzip or zstd) nor raw BTF");
 			ret = -EBADMSG;
 		} else {
 			ret = archive_failure(a, kind, "opening", err, err_sz);
@@ -511,7 +517,8 @@ int kernel_archive__read_mem(const void *buf, size_t len, const struct kernel_ar
 	if (len > lim->max_input) {
 		char lbuf[32];
 
-		set_err(err, err_sz, "input exceeds %s", fmt_size(lim->max_input, lbuf, sizeof(lbuf)));
+		set_err(err, err_sz, "input exceeds %s",
+			fmt_size(lim->max_input, lbuf, sizeof(lbuf)));
 		return -EFBIG;
 	}
 	ret = decode(buf, len, lim, &raw, data, size, err, err_sz);
@@ -525,5 +532,21 @@ int kernel_archive__read_mem(const void *buf, size_t len, const struct kernel_ar
 	memcpy(copy, buf, len);
 	*data = copy;
 	*size = len;
+	return 0;
+}
+
+int kernel_archive__load(const char *path, const struct kernel_archive_limits *lim, void **buf,
+			 size_t *len, unsigned char sha256_out[32], char *err, size_t err_sz)
+{
+	struct kernel_archive_limits tmp;
+	unsigned char *p = NULL;
+	int ret;
+
+	lim = limits_or_default(lim, &tmp);
+	ret = read_file(path, lim->max_input, &p, len, err, err_sz);
+	if (ret)
+		return ret;
+	sha256(p, *len, sha256_out);
+	*buf = p;
 	return 0;
 }

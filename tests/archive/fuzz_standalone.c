@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: BSD-2-Clause
-/* tests: run a libFuzzer target over files and folders of inputs, without libFuzzer (any compiler). */
+/* tests: run a libFuzzer target over files and folders of inputs, with any compiler. */
 #include <dirent.h>
 #include <stdint.h>
 #include <stdio.h>

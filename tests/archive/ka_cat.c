@@ -12,7 +12,8 @@
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: ka_cat [-i MAX_INPUT] [-m MAX_MEMBER] [-t MAX_TOTAL] [-s] FILE [OUT]\n"
+	fprintf(stderr, "usage: ka_cat [-i MAX_INPUT] [-m MAX_MEMBER] [-t MAX_TOTAL] [-s] "
+			"FILE [OUT]\n"
 			"  Writes the BTF bytes of FILE to OUT; -s prints the input's SHA-256.\n"
 			"  On failure prints 'error <errno name>: <cause>' and exits 1.\n");
 	exit(2);

@@ -20,7 +20,7 @@ expect() {
 	rc=0
 	out=$("$KA_CAT" "$@" "$T/$file") || rc=$?
 	if [ "$rc" != 1 ]; then
-		# 0: accepted; anything else: a crash or a sanitizer report (leak on the error path).
+		# 0: accepted; anything else: a crash or a sanitizer report (leak on an error path).
 		echo "FAIL: $file: exit $rc, want 1"
 		fails=$((fails + 1))
 		return
@@ -40,7 +40,8 @@ xz -dc "$f" | tar -xO >"$T/k.btf"
 
 # Corrupt: bytes flipped in the middle of the LZMA2 data, and in the stream footer.
 cp "$f" "$T/corrupt.tar.xz" && chmod u+w "$T/corrupt.tar.xz"
-printf '\377\000\377\000' | dd of="$T/corrupt.tar.xz" bs=1 seek=$((size / 2)) conv=notrunc 2>/dev/null
+printf '\377\000\377\000' |
+	dd of="$T/corrupt.tar.xz" bs=1 seek=$((size / 2)) conv=notrunc 2>/dev/null
 expect corrupt.tar.xz 'EBADMSG: corrupt xz stream'
 cp "$f" "$T/corrupt-tail.tar.xz" && chmod u+w "$T/corrupt-tail.tar.xz"
 printf '\377' | dd of="$T/corrupt-tail.tar.xz" bs=1 seek=$((size - 8)) conv=notrunc 2>/dev/null
@@ -104,7 +105,10 @@ for ok in oversized.tar.xz oversized-other.tar.xz raw.btf good-subdir.tar.xz; do
 		fails=$((fails + 1))
 	fi
 done
-cmp -s "$T/got" "$T/k.btf" || { echo "FAIL: good-subdir.tar.xz: bytes differ"; fails=$((fails + 1)); }
+if ! cmp -s "$T/got" "$T/k.btf"; then
+	echo "FAIL: good-subdir.tar.xz: bytes differ"
+	fails=$((fails + 1))
+fi
 
 [ "$fails" -eq 0 ] || { echo "$fails failure(s)"; exit 1; }
 echo "all bad inputs rejected as expected"
