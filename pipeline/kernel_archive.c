@@ -546,7 +546,8 @@ int kernel_archive__load(const char *path, const struct kernel_archive_limits *l
 	ret = read_file(path, lim->max_input, &p, len, err, err_sz);
 	if (ret)
 		return ret;
-	sha256(p, *len, sha256_out);
+	if (sha256_out)
+		sha256(p, *len, sha256_out);
 	*buf = p;
 	return 0;
 }

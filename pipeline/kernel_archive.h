@@ -54,7 +54,19 @@ struct kernel_archive_limits {
 int kernel_archive__read(const char *path, const struct kernel_archive_limits *lim, void **data,
 			 size_t *size, unsigned char sha256[32], char *err, size_t err_sz);
 
-/* As kernel_archive__read(), on a buffer already in memory (no SHA-256; used by the fuzzer). */
+/*
+ * Only read the input file as stored (within max_input) and hash it (sha256 may be NULL),
+ * without decoding: the batch keys its cache on the input's SHA-256 and decodes with
+ * kernel_archive__read_mem() only on a miss. *buf (*len bytes) is malloc'ed, the caller
+ * frees it; 0 or -errno as kernel_archive__read().
+ */
+int kernel_archive__load(const char *path, const struct kernel_archive_limits *lim, void **buf,
+			 size_t *len, unsigned char sha256[32], char *err, size_t err_sz);
+
+/*
+ * As kernel_archive__read(), on a buffer already in memory, e.g. from kernel_archive__load()
+ * (no SHA-256; buf stays the caller's; a raw BTF is copied into *data).
+ */
 int kernel_archive__read_mem(const void *buf, size_t len, const struct kernel_archive_limits *lim,
 			     void **data, size_t *size, char *err, size_t err_sz);
 

@@ -17,6 +17,10 @@ for f in $(find "$DATA/btfhub" -name '*.btf.tar.xz' -type f | sort); do
 	sha=$("$KA_CAT" -s "$f" "$T/got") || fail "$f: $sha"
 	cmp -s "$T/expect" "$T/got" || fail "$f: bytes differ from xz -dc | tar -xO"
 	[ "$sha" = "$(sha256sum <"$f" | cut -d' ' -f1)" ] || fail "$f: sha256 $sha"
+	# The same through kernel_archive__load() + __read_mem().
+	sha2=$("$KA_CAT" -l -s "$f" "$T/got") || fail "$f (load): $sha2"
+	cmp -s "$T/expect" "$T/got" || fail "$f (load): bytes differ"
+	[ "$sha2" = "$sha" ] || fail "$f (load): sha256 $sha2"
 	n=$((n + 1))
 done
 [ "$n" -gt 0 ] || fail "no archive under $DATA/btfhub"
@@ -34,6 +38,8 @@ cp "$T/k.btf" "$T/raw.btf"
 for v in k.btf.tar.gz k.btf.tar.zst plain.btf.tar misnamed.btf.tar.xz raw.btf; do
 	out=$("$KA_CAT" "$T/$v" "$T/got") || fail "$v: $out"
 	cmp -s "$T/k.btf" "$T/got" || fail "$v: bytes differ"
+	out=$("$KA_CAT" -l "$T/$v" "$T/got") || fail "$v (load): $out"
+	cmp -s "$T/k.btf" "$T/got" || fail "$v (load): bytes differ"
 done
 # A big-endian BTF starts EB 9F: still taken as raw BTF (libbpf judges the rest).
 printf '\353\237' >"$T/be.btf"
