@@ -28,6 +28,8 @@ static void help(FILE *f)
 		"      --json        print a machine-readable summary on stdout\n"
 		"      --no-progress no progress bar (it is shown only on a terminal anyway)\n"
 		"      --verify, --no-verify  override the manifest's \"verify\"\n"
+		"      --shard K/N   take only the K-th of N deterministic slices of the kernels\n"
+		"                    (one per CI job; join them with `btfgen-batch merge`)\n"
 		"  -h, --help        this text\n"
 		"\n"
 		"exit codes: 0 all kernels ok; 1 some kernels failed, the output holds the rest;\n"
@@ -47,7 +49,7 @@ static void human_size(unsigned long long n, char *buf, size_t sz)
 
 int cmd_run(int argc, char **argv)
 {
-	enum { OPT_JSON = 256, OPT_NO_PROGRESS, OPT_VERIFY, OPT_NO_VERIFY };
+	enum { OPT_JSON = 256, OPT_NO_PROGRESS, OPT_VERIFY, OPT_NO_VERIFY, OPT_SHARD };
 	static const struct option opts[] = {
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "output", required_argument, NULL, 'o' },
@@ -55,6 +57,7 @@ int cmd_run(int argc, char **argv)
 		{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
 		{ "verify", no_argument, NULL, OPT_VERIFY },
 		{ "no-verify", no_argument, NULL, OPT_NO_VERIFY },
+		{ "shard", required_argument, NULL, OPT_SHARD },
 		{ "help", no_argument, NULL, 'h' },
 		{},
 	};
@@ -90,6 +93,13 @@ int cmd_run(int argc, char **argv)
 		case OPT_VERIFY:
 		case OPT_NO_VERIFY:
 			bo.verify = c == OPT_VERIFY;
+			break;
+		case OPT_SHARD:
+			if (sscanf(optarg, "%u/%u%c", &bo.shard_k, &bo.shard_n, &(char){ 0 }) != 2 ||
+			    bo.shard_n < 1 || bo.shard_k < 1 || bo.shard_k > bo.shard_n) {
+				fprintf(stderr, "btfgen-batch run: --shard wants K/N with 1 <= K <= N\n");
+				return EXIT_USAGE;
+			}
 			break;
 		case 'h':
 			help(stdout);

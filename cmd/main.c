@@ -17,6 +17,7 @@ static const struct {
 	{ "ls", cmd_ls, "list the kernels of a bundle" },
 	{ "info", cmd_info, "objects, counts and compatibility matrix of a bundle" },
 	{ "extract", cmd_extract, "write a bundle out as a <distro>/<version>/<arch>/<release>.btf tree" },
+	{ "merge", cmd_merge, "join the bundles of a sharded run (run --shard K/N) into one" },
 	{ "version", cmd_version, "versions of btfgen-batch and the libraries it uses" },
 };
 

@@ -43,6 +43,8 @@ struct batch_ctx {
 	size_t arch_cnt;
 	bool verify;
 	const char *cache; /* result cache folder, or NULL */
+	size_t *sel;       /* indices of the kernels this run (shard) takes, in manifest order */
+	size_t sel_cnt;
 };
 
 struct kernel_result {
@@ -136,7 +138,7 @@ static const struct arch_objects *arch_objects(const struct batch_ctx *ctx, cons
 static void *kernel_work(size_t idx, void *arg)
 {
 	const struct batch_ctx *ctx = arg;
-	const struct manifest_kernel *k = &ctx->m->kernels[idx];
+	const struct manifest_kernel *k = &ctx->m->kernels[ctx->sel[idx]];
 	const struct arch_objects *a = arch_objects(ctx, k->arch);
 	struct kernel_result *r = calloc(1, sizeof(*r));
 	struct core_relo_result *res = NULL;
@@ -453,15 +455,23 @@ int batch__run(const struct manifest *m, const struct batch_options *opts,
 	ret = load_objects(&ctx, w, err, err_sz);
 	if (ret)
 		goto out;
+	ctx.sel = calloc(m->kernel_cnt, sizeof(*ctx.sel));
+	if (!ctx.sel) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < m->kernel_cnt; i++)
+		if (opts->shard_n < 2 || i % opts->shard_n == opts->shard_k - 1)
+			ctx.sel[ctx.sel_cnt++] = i;
 	/* a window of two kernels per worker keeps every core busy while the writer catches up */
-	pool = wpool__new(jobs, m->kernel_cnt, 2 * (size_t)jobs, kernel_work, &ctx);
+	pool = wpool__new(jobs, ctx.sel_cnt, 2 * (size_t)jobs, kernel_work, &ctx);
 	if (!pool) {
 		ret = -errno;
 		snprintf(err, err_sz, "cannot start %d workers: %s", jobs, strerror(errno));
 		goto out;
 	}
-	for (idx = 0; idx < m->kernel_cnt; idx++) {
-		const struct manifest_kernel *k = &m->kernels[idx];
+	for (idx = 0; idx < ctx.sel_cnt; idx++) {
+		const struct manifest_kernel *k = &m->kernels[ctx.sel[idx]];
 		struct bundle_kernel bk = {
 			.distro = k->distro, .version = k->version, .arch = k->arch,
 			.release = k->release,
@@ -504,7 +514,7 @@ int batch__run(const struct manifest *m, const struct batch_options *opts,
 			sha256(r->btf, r->btf_size, digests[ndig++]);
 		}
 		if (opts->progress)
-			progress(opts->progress, sum->kernels, m->kernel_cnt, sum->failed);
+			progress(opts->progress, sum->kernels, ctx.sel_cnt, sum->failed);
 		kernel_result__free(r);
 	}
 	if (opts->progress)
@@ -520,6 +530,7 @@ out:
 	wpool__free(pool, kernel_result__free);
 	bundle_writer__free(w);
 	free(digests);
+	free(ctx.sel);
 	free_ctx(&ctx);
 	return ret;
 }

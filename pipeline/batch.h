@@ -16,6 +16,8 @@ struct batch_options {
 	int verify;          /* -1: the manifest's "verify"; 0 off; 1 on */
 	FILE *progress;      /* progress bar stream (a TTY), or NULL */
 	FILE *log;           /* one line per failed kernel (stderr), or NULL */
+	unsigned shard_k;    /* with shard_n > 1: run only kernels i with i % shard_n == shard_k - 1 */
+	unsigned shard_n;
 };
 
 struct batch_summary {
@@ -37,6 +39,14 @@ struct batch_summary {
  */
 int batch__run(const struct manifest *m, const struct batch_options *opts,
 	       struct batch_summary *summary, char *err, size_t err_sz);
+
+/*
+ * Join shard bundles (written with --shard K/N by the same version on the same
+ * manifest) into the bundle one unsharded run would have written, byte for byte
+ * when 'comp' is the manifest's compression. 0 or -errno with one line in err.
+ */
+int batch__merge(char *const *shards, size_t shard_cnt, const char *out,
+		 enum bundle_compression comp, size_t *kernels, char *err, size_t err_sz);
 
 /* The versions index.json records: ours and the libraries linked. Static strings. */
 void batch__generator(struct bundle_generator *gen);

@@ -1,0 +1,163 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/* pipeline: join shard bundles into the bundle one unsharded run would have written. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "batch.h"
+#include "bundle.h"
+
+struct merged_entry {
+	struct bundle *b;
+	const struct bundle_entry *e;
+};
+
+/* Manifest order: distro, version, arch, release, each by strcmp (see manifest.h). */
+static int entry_cmp(const void *pa, const void *pb)
+{
+	const struct bundle_entry *a = ((const struct merged_entry *)pa)->e;
+	const struct bundle_entry *b = ((const struct merged_entry *)pb)->e;
+	int c;
+
+	if ((c = strcmp(a->distro, b->distro)) || (c = strcmp(a->version, b->version)) ||
+	    (c = strcmp(a->arch, b->arch)))
+		return c;
+	return strcmp(a->release, b->release);
+}
+
+/* Shards of one run agree on the generator and on every object. */
+static int same_run(const struct bundle *a, const struct bundle *b)
+{
+	static const char *const fields[] = { "version", "libbpf", "libarchive", "zstd", "jansson" };
+
+	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
+		if (strcmp(bundle__generator(a, fields[i]), bundle__generator(b, fields[i])))
+			return 0;
+	if (bundle__object_cnt(a) != bundle__object_cnt(b))
+		return 0;
+	for (size_t i = 0; i < bundle__object_cnt(a); i++) {
+		const struct bundle_object *x = bundle__object(a, i), *y = bundle__object(b, i);
+
+		if (strcmp(x->name, y->name) || strcmp(x->arch, y->arch) ||
+		    strcmp(x->sha256_hex, y->sha256_hex) || x->relocations != y->relocations)
+			return 0;
+	}
+	return 1;
+}
+
+static int add_entry(struct bundle_writer *w, const struct merged_entry *me, char *err,
+		     size_t err_sz)
+{
+	const struct bundle_entry *e = me->e;
+	struct bundle_unsatisfied *u = calloc(e->unsatisfied_cnt + 1, sizeof(*u));
+	struct bundle_kernel k = {
+		.distro = e->distro, .version = e->version, .arch = e->arch, .release = e->release,
+		.status = e->status, .reason = e->reason[0] ? e->reason : NULL,
+		.input_sha256_hex = e->input_sha256_hex[0] ? e->input_sha256_hex : NULL,
+		.input_size = e->input_size, .full_btf_size = e->full_btf_size,
+		.unsatisfied = u, .unsatisfied_cnt = e->unsatisfied_cnt,
+	};
+	int ret;
+
+	if (!u)
+		return -ENOMEM;
+	for (size_t i = 0; i < e->unsatisfied_cnt; i++) {
+		ret = bundle__unsatisfied(me->b, e, i, &u[i]);
+		if (ret)
+			goto out;
+	}
+	if (!strcmp(e->status, "ok")) {
+		k.btf = bundle__btf_data(me->b, e, &k.btf_size);
+		if (!k.btf) {
+			ret = -errno;
+			snprintf(err, err_sz, "kernel %s/%s/%s/%s: %s", e->distro, e->version,
+				 e->arch, e->release, strerror(errno));
+			goto out;
+		}
+	}
+	ret = bundle_writer__add_kernel(w, &k);
+	if (ret)
+		snprintf(err, err_sz, "kernel %s/%s/%s/%s: %s", e->distro, e->version, e->arch,
+			 e->release, strerror(-ret));
+out:
+	free(u);
+	return ret;
+}
+
+int batch__merge(char *const *shards, size_t shard_cnt, const char *out,
+		 enum bundle_compression comp, size_t *kernels, char *err, size_t err_sz)
+{
+	struct bundle **b = calloc(shard_cnt, sizeof(*b));
+	struct merged_entry *all = NULL;
+	struct bundle_writer *w = NULL;
+	struct bundle_generator gen;
+	size_t n = 0, total = 0;
+	char berr[256];
+	int ret = -ENOMEM;
+
+	if (!b)
+		return -ENOMEM;
+	for (size_t i = 0; i < shard_cnt; i++) {
+		b[i] = bundle__open_file(shards[i], berr, sizeof(berr));
+		if (!b[i]) {
+			ret = -errno;
+			snprintf(err, err_sz, "shard '%s': %s", shards[i], berr);
+			goto out;
+		}
+		if (!same_run(b[0], b[i])) {
+			ret = -EINVAL;
+			snprintf(err, err_sz, "shard '%s': other objects or generator than '%s'",
+				 shards[i], shards[0]);
+			goto out;
+		}
+		total += bundle__entry_cnt(b[i]);
+	}
+	all = calloc(total + 1, sizeof(*all));
+	if (!all)
+		goto out;
+	for (size_t i = 0; i < shard_cnt; i++)
+		for (size_t j = 0; j < bundle__entry_cnt(b[i]); j++)
+			all[n++] = (struct merged_entry){ b[i], bundle__entry(b[i], j) };
+	qsort(all, n, sizeof(*all), entry_cmp);
+	for (size_t i = 1; i < n; i++) {
+		if (!entry_cmp(&all[i - 1], &all[i])) {
+			ret = -EINVAL;
+			snprintf(err, err_sz, "kernel %s/%s/%s/%s is in two shards", all[i].e->distro,
+				 all[i].e->version, all[i].e->arch, all[i].e->release);
+			goto out;
+		}
+	}
+	gen = (struct bundle_generator){
+		.version = bundle__generator(b[0], "version"),
+		.libbpf = bundle__generator(b[0], "libbpf"),
+		.libarchive = bundle__generator(b[0], "libarchive"),
+		.zstd = bundle__generator(b[0], "zstd"),
+		.jansson = bundle__generator(b[0], "jansson"),
+	};
+	w = bundle_writer__new(out, BUNDLE_LAYOUT_BUNDLE, comp, &gen, err, err_sz);
+	if (!w) {
+		ret = -errno;
+		goto out;
+	}
+	for (size_t i = 0; shard_cnt && i < bundle__object_cnt(b[0]); i++) {
+		ret = bundle_writer__add_object(w, bundle__object(b[0], i));
+		if (ret)
+			goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		ret = add_entry(w, &all[i], err, err_sz);
+		if (ret)
+			goto out;
+	}
+	ret = bundle_writer__commit(w, err, err_sz);
+	if (!ret && kernels)
+		*kernels = n;
+out:
+	bundle_writer__free(w);
+	for (size_t i = 0; i < shard_cnt; i++)
+		bundle__free(b[i]);
+	free(b);
+	free(all);
+	return ret;
+}
