@@ -1,0 +1,491 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
+"""tests/badinput: `btfgen-batch min_core_btf` on broken inputs made from real ones.
+
+Every bad input must give one error line on stderr naming the file and the cause, exit 2
+(bad input) or 3 (output not writable), and leave nothing in the output directory. The
+happy cases check that the same real inputs do work and that the output parses with bpftool.
+
+usage: badinput.py --bin BTFGEN_BATCH --data TEST_DATA (--list | CASE...)
+"""
+import argparse
+import io
+import lzma
+import os
+import shutil
+import struct
+import subprocess
+import sys
+import tarfile
+import tempfile
+
+KERNEL_TAR = "btfhub/debian/bullseye/x86_64/5.10.0-30-amd64.btf.tar.xz"
+OBJECTS = ["objects/libbpf-tools/execsnoop.bpf.o", "objects/libbpf-tools/opensnoop.bpf.o"]
+
+
+class Elf:
+    """Just enough ELF64 little-endian to find and patch sections of a BPF object."""
+
+    def __init__(self, data):
+        self.data = bytearray(data)
+        if self.data[:4] != b"\x7fELF" or self.data[4] != 2 or self.data[5] != 1:
+            raise ValueError("not an ELF64 LE file")
+        self.shoff = struct.unpack_from("<Q", self.data, 0x28)[0]
+        self.shentsize, self.shnum, self.shstrndx = struct.unpack_from("<HHH", self.data, 0x3A)
+        self.sections = []
+        for i in range(self.shnum):
+            hdr = self.shoff + i * self.shentsize
+            name, _typ, _flags, _addr, off, size = struct.unpack_from("<IIQQQQ", self.data, hdr)
+            self.sections.append({"name_off": name, "off": off, "size": size, "hdr": hdr})
+        strtab = self.sections[self.shstrndx]["off"]
+        for s in self.sections:
+            start = strtab + s["name_off"]
+            s["name"] = self.data[start:self.data.index(b"\0", start)].decode()
+
+    def sec(self, name):
+        for s in self.sections:
+            if s["name"] == name:
+                return s
+        raise KeyError(name)
+
+    def set_size(self, name, size):
+        struct.pack_into("<Q", self.data, self.sec(name)["hdr"] + 0x20, size)
+
+    def set_name_off(self, name, name_off):
+        struct.pack_into("<I", self.data, self.sec(name)["hdr"], name_off)
+
+
+class Ext:
+    """The .BTF.ext of an object: header fields and where each CO-RE record lives."""
+
+    def __init__(self, elf):
+        self.elf = elf
+        sec = elf.sec(".BTF.ext")
+        self.base = sec["off"]
+        self.size = sec["size"]
+        d = elf.data
+        (self.magic, _ver, _flags, self.hdr_len) = struct.unpack_from("<HBBI", d, self.base)
+        self.core_off, self.core_len = struct.unpack_from("<II", d, self.base + 24)
+        self.line_off, self.line_len = struct.unpack_from("<II", d, self.base + 16)
+        start = self.base + self.hdr_len + self.core_off
+        self.rec_size_at = start
+        rec_size = struct.unpack_from("<I", d, start)[0]
+        self.blocks = []   # absolute offsets of {sec_name_off, num_info}
+        self.records = []  # absolute offsets of records
+        p, end = start + 4, start + self.core_len
+        while p < end:
+            self.blocks.append(p)
+            num = struct.unpack_from("<I", d, p + 4)[0]
+            p += 8
+            for _ in range(num):
+                self.records.append(p)
+                p += rec_size
+        # line_info records point at strings (source lines) long enough to overwrite
+        self.line_strs = []
+        p = self.base + self.hdr_len + self.line_off
+        lrec = struct.unpack_from("<I", d, p)[0]
+        p, end = p + 4, p + self.line_len
+        while p < end:
+            num = struct.unpack_from("<I", d, p + 4)[0]
+            p += 8
+            for _ in range(num):
+                self.line_strs.append(struct.unpack_from("<I", d, p + 8)[0])
+                p += lrec
+
+    def put32(self, rel, value):
+        struct.pack_into("<I", self.elf.data, self.base + rel, value & 0xFFFFFFFF)
+
+
+def btf_strings(elf):
+    """(absolute offset of the .BTF string section, its size)."""
+    base = elf.sec(".BTF")["off"]
+    hdr_len, _to, _tl, str_off, str_len = struct.unpack_from("<IIIII", elf.data, base + 4)
+    return base + hdr_len + str_off, str_len
+
+
+def set_access(elf, access):
+    """Point the first CO-RE record at a new access string, written over a source line."""
+    ext = Ext(elf)
+    strs, _ = btf_strings(elf)
+    need = len(access) + 1
+    for off in ext.line_strs:
+        start = strs + off
+        if elf.data.index(b"\0", start) - start + 1 >= need:
+            elf.data[start:start + need] = access.encode() + b"\0"
+            struct.pack_into("<I", elf.data, ext.records[0] + 8, off)
+            return
+    raise RuntimeError("no source line string long enough")
+
+
+def mutate_ext(field, value):
+    def f(elf):
+        ext = Ext(elf)
+        rel = {"magic": 0, "hdr_len": 4, "core_relo_off": 24, "core_relo_len": 28}[field]
+        if field == "magic":
+            struct.pack_into("<H", elf.data, ext.base, value)
+        else:
+            ext.put32(rel, value)
+    return f
+
+
+def mutate_core(what, value):
+    def f(elf):
+        ext = Ext(elf)
+        d = elf.data
+        if what == "rec_size":
+            struct.pack_into("<I", d, ext.rec_size_at, value)
+        elif what == "num_info":
+            struct.pack_into("<I", d, ext.blocks[0] + 4, value)
+        elif what == "sec_name_off":
+            struct.pack_into("<I", d, ext.blocks[0], value)
+        elif what == "type_id":
+            struct.pack_into("<I", d, ext.records[0] + 4, value)
+        elif what == "access_str_off":
+            struct.pack_into("<I", d, ext.records[0] + 8, value)
+        elif what == "kind":
+            struct.pack_into("<I", d, ext.records[0] + 12, value)
+    return f
+
+
+def truncate_ext(which):
+    def f(elf):
+        ext = Ext(elf)
+        if which == "header":
+            elf.set_size(".BTF.ext", 16)
+        else:  # cut in the middle of the CO-RE records
+            elf.set_size(".BTF.ext", ext.hdr_len + ext.core_off + ext.core_len - 10)
+    return f
+
+
+def no_btf(elf):
+    elf.set_name_off(".BTF", 0)
+
+
+def btf_bad_magic(elf):
+    struct.pack_into("<H", elf.data, elf.sec(".BTF")["off"], 0x1234)
+
+
+def btf_truncated(elf):
+    elf.set_size(".BTF", 30)
+
+
+# Object cases: name -> (mutation of the real object, words one of which the cause names).
+EXT_WORDS = ["btf.ext", "relo", "record", "header", "magic", "truncat", "section", "size",
+             "num_info", "offset", "length", "range", "bound", "malformed", "corrupt"]
+OBJ_CASES = {
+    "ext_truncated_header": (truncate_ext("header"), EXT_WORDS),
+    "ext_truncated_relo": (truncate_ext("relo"), EXT_WORDS),
+    "ext_bad_magic": (mutate_ext("magic", 0x1234), EXT_WORDS),
+    "ext_hdr_len_small": (mutate_ext("hdr_len", 8), EXT_WORDS),
+    "ext_hdr_len_huge": (mutate_ext("hdr_len", 0x7FFFFFF0), EXT_WORDS),
+    "ext_core_relo_off_oob": (mutate_ext("core_relo_off", 0x100000), EXT_WORDS),
+    "ext_core_relo_off_wrap": (mutate_ext("core_relo_off", 0xFFFFFFF0), EXT_WORDS),
+    "ext_core_relo_len_oob": (mutate_ext("core_relo_len", 0xFFFFFFF0), EXT_WORDS),
+    "ext_rec_size_small": (mutate_core("rec_size", 8), EXT_WORDS),
+    "ext_rec_size_unaligned": (mutate_core("rec_size", 18), EXT_WORDS),
+    "ext_rec_size_huge": (mutate_core("rec_size", 0x80000000), EXT_WORDS),
+    "ext_num_info_overflow": (mutate_core("num_info", 0x10000001), EXT_WORDS),
+    "ext_num_info_zero": (mutate_core("num_info", 0), EXT_WORDS),
+    "ext_sec_name_oob": (mutate_core("sec_name_off", 0xFFFFFFF0), EXT_WORDS + ["string", "name"]),
+    "relo_type_id_oob": (mutate_core("type_id", 0xFFFFFF), EXT_WORDS + ["type"]),
+    "relo_access_str_oob": (mutate_core("access_str_off", 0x0FFFFFFF),
+                            EXT_WORDS + ["access", "string"]),
+    "ext_beyond_eof": (lambda e: e.set_size(".BTF.ext", 0x1000000),
+                       ["truncat", "elf", "beyond", "end", "outside", "corrupt", "unreadable",
+                        "invalid section"]),
+    "obj_no_btf": (no_btf, [".btf", "btf"]),
+    "obj_btf_bad_magic": (btf_bad_magic, [".btf", "btf", "magic"]),
+    "obj_btf_truncated": (btf_truncated, [".btf", "btf", "truncat"]),
+}
+
+# A CO-RE record whose access string libbpf cannot parse, or whose kind or root it cannot use,
+# fails that relocation only: libbpf refuses to load that program, not the object. min_core_btf
+# documents it ("reported on stderr, not fatal"): a warning line naming the object and the
+# relocation, exit 0, OUTPUT written. mode "either" also accepts rejecting the object (exit 2).
+RELO_CASES = {
+    "relo_access_negative": (lambda e: set_access(e, "0:-1"), "reported"),
+    "relo_access_huge": (lambda e: set_access(e, "0:2147483647"), "reported"),
+    "relo_access_int_overflow": (lambda e: set_access(e, "0:99999999999"), "reported"),
+    "relo_access_garbage": (lambda e: set_access(e, "0:x:1"), "reported"),
+    "relo_access_empty_index": (lambda e: set_access(e, "0::1"), "reported"),
+    "relo_kind_unknown": (mutate_core("kind", 13), "either"),
+    "relo_kind_huge": (mutate_core("kind", 0xFFFFFFFF), "either"),
+    "relo_type_id_void": (mutate_core("type_id", 0), "either"),
+}
+
+
+def write(path, data):
+    with open(path, "wb") as f:
+        f.write(data)
+    return path
+
+
+def read(path):
+    with open(path, "rb") as f:
+        return f.read()
+
+
+def raw_kernel(data_dir):
+    """The raw BTF inside the real kernel archive."""
+    with tarfile.open(os.path.join(data_dir, KERNEL_TAR), "r:xz") as tar:
+        for m in tar.getmembers():
+            if m.isfile():
+                return tar.extractfile(m).read()
+    raise RuntimeError("no member in " + KERNEL_TAR)
+
+
+def tar_xz(members):
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w:xz") as tar:
+        for name, data in members:
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    return buf.getvalue()
+
+
+class Case:
+    """One run: input, objects, which file is bad, the expected exit code and cause words."""
+
+    def __init__(self, inp, objs, bad, rc, words):
+        self.inp, self.objs, self.bad, self.rc, self.words = inp, objs, bad, rc, words
+
+
+def make_case(name, data_dir, work):
+    tar_path = os.path.join(data_dir, KERNEL_TAR)
+    obj = os.path.join(data_dir, OBJECTS[0])
+    kern_words = ["btf", "archive", "tar", "xz", "magic", "truncat", "corrupt", "format",
+                  "header", "member", "empty", "lzma", "compress", "data"]
+
+    if name in OBJ_CASES:
+        mutate, words = OBJ_CASES[name]
+        elf = Elf(read(obj))
+        mutate(elf)
+        bad = write(os.path.join(work, name + ".bpf.o"), elf.data)
+        # the bad object second, so the error names it and not the good one
+        return Case(tar_path, [obj, bad], bad, 2, words)
+    if name in RELO_CASES:
+        mutate, mode = RELO_CASES[name]
+        elf = Elf(read(obj))
+        mutate(elf)
+        bad = write(os.path.join(work, name + ".bpf.o"), elf.data)
+        return Case(tar_path, [obj, bad], bad, mode, EXT_WORDS + ["access", "kind", "type"])
+    if name == "obj_missing":
+        bad = os.path.join(work, "missing.bpf.o")
+        return Case(tar_path, [bad], bad, 2, ["no such file", "not found", "exist"])
+    if name == "obj_directory":
+        bad = os.path.join(work, "dir.bpf.o")
+        os.mkdir(bad)
+        return Case(tar_path, [bad], bad, 2, ["directory", "not a", "read", "elf"])
+    if name == "obj_empty":
+        bad = write(os.path.join(work, "empty.bpf.o"), b"")
+        return Case(tar_path, [bad], bad, 2, ["elf", "empty", "short", "truncat", "object"])
+    if name == "obj_text":
+        bad = write(os.path.join(work, "text.bpf.o"), b"this is not an object\n" * 10)
+        return Case(tar_path, [bad], bad, 2, ["elf", "object", "format"])
+    if name == "obj_host_elf":
+        bad = shutil.copy("/bin/true", os.path.join(work, "true"))
+        return Case(tar_path, [bad], bad, 2, ["bpf", "machine", "elf", ".btf"])
+    if name == "obj_truncated":
+        data = read(obj)
+        bad = write(os.path.join(work, "cut.bpf.o"), data[:len(data) * 6 // 10])
+        # the section headers are at the end: gone, which is a broken ELF, not "no .BTF"
+        return Case(tar_path, [bad], bad, 2, ["elf", "truncat", "corrupt", "short", "end of file"])
+    if name == "kern_missing":
+        bad = os.path.join(work, "missing.btf")
+        return Case(bad, [obj], bad, 2, ["no such file", "not found", "exist"])
+    if name == "kern_directory":
+        bad = os.path.join(work, "kdir")
+        os.mkdir(bad)
+        return Case(bad, [obj], bad, 2, ["directory", "read", "not a"])
+    if name == "kern_empty":
+        bad = write(os.path.join(work, "empty.btf"), b"")
+        return Case(bad, [obj], bad, 2, kern_words)
+    if name == "kern_text":
+        bad = write(os.path.join(work, "text.btf"), b"not BTF at all\n" * 100)
+        return Case(bad, [obj], bad, 2, kern_words)
+    raw = raw_kernel(data_dir) if name.startswith("kern_raw") else None
+    if name == "kern_raw_truncated":
+        bad = write(os.path.join(work, "cut.btf"), raw[:len(raw) // 2])
+        return Case(bad, [obj], bad, 2, kern_words)
+    if name == "kern_raw_bad_magic":
+        bad = write(os.path.join(work, "magic.btf"), b"\x34\x12" + raw[2:])
+        return Case(bad, [obj], bad, 2, kern_words)
+    if name == "kern_raw_str_oob":
+        data = bytearray(raw)
+        struct.pack_into("<I", data, 20, 0x7FFFFFF0)  # str_len
+        bad = write(os.path.join(work, "strs.btf"), data)
+        return Case(bad, [obj], bad, 2, kern_words)
+    if name == "kern_tar_truncated":
+        data = read(tar_path)
+        bad = write(os.path.join(work, "cut.btf.tar.xz"), data[:len(data) // 2])
+        return Case(bad, [obj], bad, 2, kern_words)
+    if name == "kern_tar_corrupt":
+        data = bytearray(read(tar_path))
+        mid = len(data) // 2
+        for i in range(mid, mid + 64):
+            data[i] ^= 0xA5
+        bad = write(os.path.join(work, "corrupt.btf.tar.xz"), data)
+        return Case(bad, [obj], bad, 2, kern_words)
+    if name == "kern_tar_garbage_member":
+        bad = write(os.path.join(work, "garbage.btf.tar.xz"),
+                    tar_xz([("5.10.0-30-amd64.btf", b"garbage\n" * 64)]))
+        return Case(bad, [obj], bad, 2, kern_words)
+    if name == "kern_tar_empty":
+        bad = write(os.path.join(work, "none.btf.tar.xz"), tar_xz([]))
+        return Case(bad, [obj], bad, 2, kern_words)
+    if name == "kern_xz_not_tar":
+        bad = write(os.path.join(work, "plain.btf.tar.xz"), lzma.compress(b"plain text " * 100))
+        return Case(bad, [obj], bad, 2, kern_words)
+    raise KeyError(name)
+
+
+BAD_CASES = sorted(OBJ_CASES) + sorted(RELO_CASES) + [
+    "obj_missing", "obj_directory", "obj_empty", "obj_text", "obj_host_elf", "obj_truncated",
+    "kern_missing", "kern_directory", "kern_empty", "kern_text", "kern_raw_truncated",
+    "kern_raw_bad_magic", "kern_raw_str_oob", "kern_tar_truncated", "kern_tar_corrupt",
+    "kern_tar_garbage_member", "kern_tar_empty", "kern_xz_not_tar",
+]
+OTHER_CASES = ["out_dir_missing", "out_is_directory", "keep_existing_output", "happy_tar",
+               "happy_raw", "happy_replace_output"]
+
+
+class Checker:
+    def __init__(self, name):
+        self.name, self.failures = name, 0
+
+    def fail(self, msg):
+        print(f"FAIL [{self.name}]: {msg}", file=sys.stderr)
+        self.failures += 1
+
+    def check(self, cond, msg):
+        if not cond:
+            self.fail(msg)
+        return cond
+
+
+def run(binary, inp, out, objs):
+    cmd = [binary, "min_core_btf", inp, out] + objs
+    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=120)
+    return p.returncode, p.stdout.decode(errors="replace"), p.stderr.decode(errors="replace")
+
+
+def check_error(c, rc, err, want_rc, bad, words, out_dir, keep=None, left_ok=()):
+    lines = [l for l in err.splitlines() if l.strip()]
+    c.check(rc == want_rc, f"exit {rc}, want {want_rc}; stderr: {err[:500]!r}")
+    if rc < 0 or rc > 3:
+        c.fail(f"crashed or undocumented exit code {rc}")
+    if c.check(len(lines) == 1, f"{len(lines)} stderr lines, want 1: {err[:800]!r}") and lines:
+        line = lines[0]
+        c.check(bad in line, f"error line does not name '{bad}': {line!r}")
+        cause = line.split(bad, 1)[-1].lower()
+        c.check(sum(ch.isalpha() for ch in cause) >= 8, f"error line gives no cause: {line!r}")
+        c.check(any(w in cause for w in words),
+                f"cause names none of {words}: {line!r}")
+        for junk in ("success", "(null)", "unknown error", "out of memory"):
+            c.check(junk not in cause, f"cause says '{junk}': {line!r}")
+    left = sorted(os.listdir(out_dir))
+    want = sorted([os.path.basename(keep[0])] if keep else list(left_ok))
+    c.check(left == want, f"output directory holds {left}, want {want}")
+    if keep:
+        c.check(read(keep[0]) == keep[1], "existing output was modified")
+
+
+def check_output(c, rc, err, out_path, out_dir):
+    c.check(rc == 0, f"exit {rc}, want 0; stderr: {err[:800]!r}")
+    c.check(sorted(os.listdir(out_dir)) == [os.path.basename(out_path)],
+            f"output directory holds {sorted(os.listdir(out_dir))}")
+    if not os.path.exists(out_path):
+        c.fail("no output written")
+        return
+    data = read(out_path)
+    c.check(len(data) > 24 and data[:2] in (b"\x9f\xeb", b"\xeb\x9f"), "output is not BTF")
+    bpftool = shutil.which("bpftool") or "/usr/sbin/bpftool"
+    if os.path.exists(bpftool):
+        p = subprocess.run([bpftool, "btf", "dump", "file", out_path], stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE)
+        c.check(p.returncode == 0, f"bpftool btf dump file failed: {p.stderr[:300]!r}")
+        c.check(b"STRUCT" in p.stdout, "tailored BTF has no struct")
+
+
+def check_reported(c, rc, err, bad, out_path, out_dir):
+    """A relocation-level failure: one warning naming the object and relo #0, OUTPUT written."""
+    lines = [l for l in err.splitlines() if l.strip()]
+    if c.check(len(lines) == 1, f"{len(lines)} stderr lines, want 1: {err[:800]!r}") and lines:
+        c.check(bad in lines[0], f"warning does not name '{bad}': {lines[0]!r}")
+        c.check("relo #0" in lines[0], f"warning does not name relo #0: {lines[0]!r}")
+    check_output(c, rc, "".join(lines), out_path, out_dir)
+
+
+def run_case(name, binary, data_dir):
+    c = Checker(name)
+    work = tempfile.mkdtemp(prefix="btfgen-badinput.")
+    try:
+        out_dir = os.path.join(work, "out")
+        os.mkdir(out_dir)
+        out = os.path.join(out_dir, "out.btf")
+        tar_path = os.path.join(data_dir, KERNEL_TAR)
+        objs = [os.path.join(data_dir, o) for o in OBJECTS]
+        if name in BAD_CASES:
+            case = make_case(name, data_dir, work)
+            rc, _, err = run(binary, case.inp, out, case.objs)
+            if case.rc == "either" and rc == 2:
+                case.rc = 2
+            if case.rc in ("reported", "either"):
+                check_reported(c, rc, err, case.bad, out, out_dir)
+            else:
+                check_error(c, rc, err, case.rc, case.bad, case.words, out_dir)
+        elif name == "out_dir_missing":
+            out = os.path.join(work, "no-such-dir", "out.btf")
+            rc, _, err = run(binary, tar_path, out, objs)
+            check_error(c, rc, err, 3, out, ["no such file", "directory", "exist"], out_dir)
+            c.check(not os.path.exists(os.path.dirname(out)), "output directory was created")
+        elif name == "out_is_directory":
+            os.mkdir(out)
+            rc, _, err = run(binary, tar_path, out, objs)
+            check_error(c, rc, err, 3, out, ["directory", "rename", "exist"],
+                        out_dir, left_ok=["out.btf"])
+            c.check(os.path.isdir(out) and not os.listdir(out), "output directory was changed")
+        elif name == "keep_existing_output":
+            # a failing run leaves an existing OUTPUT as it was
+            write(out, b"keep me")
+            bad = write(os.path.join(work, "text.bpf.o"), b"not an object\n" * 8)
+            rc, _, err = run(binary, tar_path, out, [objs[0], bad])
+            check_error(c, rc, err, 2, bad, ["elf", "object", "format"], out_dir,
+                        keep=(out, b"keep me"))
+        elif name == "happy_tar":
+            rc, _, err = run(binary, tar_path, out, objs[:1])
+            check_output(c, rc, err, out, out_dir)
+        elif name == "happy_raw":
+            raw = write(os.path.join(work, "5.10.0-30-amd64.btf"), raw_kernel(data_dir))
+            rc, _, err = run(binary, raw, out, objs)
+            check_output(c, rc, err, out, out_dir)
+        elif name == "happy_replace_output":
+            write(out, b"old contents")
+            rc, _, err = run(binary, tar_path, out, objs)
+            check_output(c, rc, err, out, out_dir)
+        else:
+            c.fail("unknown case")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    print(f"{'ok  ' if not c.failures else 'FAIL'} {name}")
+    return c.failures
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--bin")
+    ap.add_argument("--data")
+    ap.add_argument("--list", action="store_true")
+    ap.add_argument("cases", nargs="*")
+    args = ap.parse_args()
+    if args.list:
+        print(";".join(BAD_CASES + OTHER_CASES))
+        return 0
+    cases = args.cases or BAD_CASES + OTHER_CASES
+    failures = sum(run_case(n, args.bin, args.data) for n in cases)
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
