@@ -233,6 +233,13 @@ fail:
  *    noticed (libarchive reads ahead past the marker, through xz's index and
  *    footer, for the files BTFHub has: tested by test_bad.sh);
  * 4. exactly one .btf member, or fail.
+ *
+ * Cost, measured on debian/12/x86_64/6.1.0-47-amd64 (1.0 MB of xz, 4.4 MB of BTF),
+ * CPU time per read: 63-65 ms here, 70 ms for liblzma's one-shot
+ * lzma_stream_buffer_decode() of the same file into a preallocated buffer; libarchive's
+ * streaming and the one copy into the member buffer cost nothing measurable. The
+ * SHA-256 of the input adds ~5 ms. Peak memory: the input, the member, and the
+ * decoder's state (xz -6: 8 MiB dictionary).
  */
 static int read_tar(const void *buf, size_t len, const struct kernel_archive_limits *lim,
 		    void **data, size_t *size, char *err, size_t err_sz)
