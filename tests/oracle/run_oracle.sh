@@ -38,6 +38,10 @@ t0=$(date +%s.%N)
 work=$(mktemp -d /tmp/btfgen-oracle.XXXXXX)
 if [ $keep -eq 1 ]; then echo "work dir: $work"; else trap 'rm -rf "$work"' EXIT; fi
 
+# Skip early, with the oracle's own message, when libbpf cannot load anything here.
+"$ORACLE" /dev/null /dev/null > /dev/null 2> "$work/probe.err"
+if [ $? -eq 77 ]; then cat "$work/probe.err"; exit 77; fi
+
 name=$(basename "$kernel")
 case "$kernel" in
 *.btf.tar.xz)
@@ -67,10 +71,6 @@ else
 		[ -e "$o" ] && echo "$o" >> "$sets"
 	done
 fi
-
-# Skip early, with the oracle's own message, when libbpf cannot load anything here.
-"$ORACLE" /dev/null /dev/null > /dev/null 2> "$work/probe.err"
-if [ $? -eq 77 ]; then cat "$work/probe.err"; exit 77; fi
 
 fail=0
 nsets=0
