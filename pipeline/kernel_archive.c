@@ -244,7 +244,8 @@ fail:
 static int read_tar(const void *buf, size_t len, const struct kernel_archive_limits *lim,
 		    void **data, size_t *size, char *err, size_t err_sz)
 {
-	char qname[NAME_QUOTE_MAX + 8], qfirst[NAME_QUOTE_MAX + 8], lbuf[32];
+	char qname[NAME_QUOTE_MAX + 8], qfirst[NAME_QUOTE_MAX + 8], qsecond[NAME_QUOTE_MAX + 8];
+	char lbuf[32];
 	struct archive_entry *entry;
 	void *member = NULL;
 	size_t member_sz = 0;
@@ -358,8 +359,12 @@ static int read_tar(const void *buf, size_t len, const struct kernel_archive_lim
 		}
 		if (!total_ok(a, &total, declared, lim))
 			goto too_big;
-		if (++btf_cnt > 1)
-			continue; /* counted for the message; qfirst keeps the first name */
+		if (++btf_cnt > 1) {
+			/* Counted, named in the message, not read. */
+			if (btf_cnt == 2)
+				memcpy(qsecond, qname, sizeof(qsecond));
+			continue;
+		}
 		memcpy(qfirst, qname, sizeof(qfirst));
 		ret = read_member(a, kind, qname, (size_t)declared, &member, err, err_sz);
 		if (ret)
@@ -373,7 +378,8 @@ static int read_tar(const void *buf, size_t len, const struct kernel_archive_lim
 		goto out;
 	}
 	if (btf_cnt > 1) {
-		set_err(err, err_sz, "%d .btf members (first '%s')", btf_cnt, qfirst);
+		set_err(err, err_sz, "%d .btf members ('%s', '%s'%s)", btf_cnt, qfirst, qsecond,
+			btf_cnt > 2 ? ", ..." : "");
 		ret = -EINVAL;
 		goto out;
 	}

@@ -86,7 +86,7 @@ expect symlink.tar.xz "EINVAL: member 'k.btf' is a symlink"
 expect hardlink.tar.xz "EINVAL: member 'k.btf' is a hardlink"
 expect device.tar.xz "EINVAL: member 'k.btf' is a device"
 expect directory.tar.xz "EINVAL: member 'k.btf/' is a directory"
-expect two.tar.xz "EINVAL: 2 .btf members"
+expect two.tar.xz "EINVAL: 2 .btf members ('a.btf', 'b.btf')"
 expect none.tar.xz 'EINVAL: no .btf member'
 expect empty-tar.tar.xz 'EINVAL: no .btf member'
 
