@@ -44,6 +44,10 @@ struct bundle_entry {
 	size_t index;                   /* position in index.json "kernels" */
 };
 
+/*
+ * A bundle is read-only after open except for the lazy blob checks and memfds of
+ * bundle__btf_data/bundle__btf_path: call those from one thread at a time.
+ */
 struct bundle;
 
 /*

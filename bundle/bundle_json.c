@@ -308,6 +308,11 @@ int bjson__parse(struct bjson *j, char *text, size_t len, char *err, size_t err_
 	int ret;
 
 	memset(j, 0, sizeof(*j));
+	/* index.json has a node per ~20 bytes: one allocation, no regrowth, in the common case */
+	j->cap = len / 16 + 16;
+	j->nodes = malloc((size_t)j->cap * sizeof(*j->nodes));
+	if (!j->nodes)
+		return -ENOMEM;
 	ret = parse_value(&ps, &root, 0);
 	if (!ret) {
 		skip_ws(&ps);

@@ -74,8 +74,12 @@ static int tar_checksum_ok(const unsigned char *h)
 	unsigned long sum = 0;
 	int i;
 
+	/* the checksum field counts as eight spaces */
 	for (i = 0; i < TAR_BLOCK; i++)
-		sum += (i >= 148 && i < 156) ? ' ' : h[i];
+		sum += h[i];
+	for (i = 148; i < 156; i++)
+		sum -= h[i];
+	sum += 8 * ' ';
 	return want >= 0 && (unsigned long)want == sum;
 }
 
@@ -219,6 +223,54 @@ static struct rblob *find_blob(struct bundle *b, const char *hex)
 	return bsearch(&key, b->blobs, b->blob_cnt, sizeof(*b->blobs), blob_cmp);
 }
 
+/*
+ * One pass over a kernel's members (rather than a search per field: this loop is most of the
+ * index parsing time of a 230-kernel bundle). Unknown members are ignored: later minor
+ * additions to format v1 stay readable.
+ */
+static void entry_fields(struct bundle *b, const struct bjson_node *o, struct rentry *re)
+{
+	struct bundle_entry *e = &re->pub;
+	const struct bjson_node *c;
+
+	e->distro = e->version = e->arch = e->release = e->status = e->reason = e->blob = "";
+	e->input_sha256_hex = "";
+	re->unsat = NULL;
+	for (c = bjson__at(&b->js, o, 0); c; c = c->next == BJSON_NONE ? NULL : &b->js.nodes[c->next]) {
+		const char *k = c->key;
+		unsigned long long n = c->type == BJSON_NUMBER && c->is_int && c->num > 0 ? c->num : 0;
+
+		if (c->type == BJSON_STRING) {
+			if (!strcmp(k, "distro"))
+				e->distro = c->str;
+			else if (!strcmp(k, "version"))
+				e->version = c->str;
+			else if (!strcmp(k, "arch"))
+				e->arch = c->str;
+			else if (!strcmp(k, "release"))
+				e->release = c->str;
+			else if (!strcmp(k, "status"))
+				e->status = c->str;
+			else if (!strcmp(k, "reason"))
+				e->reason = c->str;
+			else if (!strcmp(k, "blob"))
+				e->blob = c->str;
+			else if (!strcmp(k, "input_sha256"))
+				e->input_sha256_hex = c->str;
+		} else if (c->type == BJSON_NUMBER) {
+			if (!strcmp(k, "btf_size"))
+				e->btf_size = n;
+			else if (!strcmp(k, "input_size"))
+				e->input_size = n;
+			else if (!strcmp(k, "full_btf_size"))
+				e->full_btf_size = n;
+		} else if (c->type == BJSON_ARRAY && !strcmp(k, "unsatisfied")) {
+			re->unsat = c;
+		}
+	}
+	e->unsatisfied_cnt = re->unsat ? re->unsat->count : 0;
+}
+
 static int parse_index(struct bundle *b, char *err, size_t err_sz)
 {
 	const struct bjson_node *objs, *kerns, *v, *o;
@@ -273,22 +325,8 @@ static int parse_index(struct bundle *b, char *err, size_t err_sz)
 			bundle_err(err, err_sz, "index.json: kernels[%zu] is not an object", i);
 			return -EBADMSG;
 		}
-		e->distro = jstr(o, "distro");
-		e->version = jstr(o, "version");
-		e->arch = jstr(o, "arch");
-		e->release = jstr(o, "release");
-		e->status = jstr(o, "status");
-		e->reason = jstr(o, "reason");
-		e->blob = jstr(o, "blob");
-		e->input_sha256_hex = jstr(o, "input_sha256");
-		e->btf_size = jnum(o, "btf_size");
-		e->input_size = jnum(o, "input_size");
-		e->full_btf_size = jnum(o, "full_btf_size");
+		entry_fields(b, o, re);
 		e->index = i;
-		re->unsat = bjson__get(&b->js, o, "unsatisfied");
-		if (re->unsat && re->unsat->type != BJSON_ARRAY)
-			re->unsat = NULL;
-		e->unsatisfied_cnt = re->unsat ? re->unsat->count : 0;
 		re->blob = (size_t)-1;
 		if (!*e->distro || !*e->version || !*e->arch || !*e->release) {
 			bundle_err(err, err_sz, "index.json: kernels[%zu] lacks distro/version/arch/release",

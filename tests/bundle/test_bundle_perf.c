@@ -2,7 +2,9 @@
 /*
  * tests/bundle: start-up cost of the runtime lookup on a full-corpus-sized bundle: open from
  * memory (decompress, walk the tar, parse index.json) + find + hash the one blob used.
- * argv[1]: the budget in ms (default 2); a sanitizer build passes a looser one.
+ * argv[1]: the budget in ms (default 2); a sanitizer build passes a looser one. The check is
+ * on the best of 200 runs: CI machines are shared, and a preempted run measures the neighbours;
+ * the median is printed too.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -24,11 +26,18 @@ static double now_ms(void)
 	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
 int main(int argc, char **argv)
 {
 	static const char *const distros[] = { "ubuntu", "centos", "debian", "fedora", "amzn",
 					       "ol", "rhel", "sles" };
-	double budget = argc > 1 ? atof(argv[1]) : 2.0, t0, t, best = 1e9, sum = 0;
+	double budget = argc > 1 ? atof(argv[1]) : 2.0, t0, t, best = 1e9, times[200];
 	char path[] = "/tmp/btfgen-perf-XXXXXX", err[256], rel[64], ver[16];
 	unsigned char *btf = malloc(BLOB_SZ);
 	struct bundle_writer *w;
@@ -82,7 +91,7 @@ int main(int argc, char **argv)
 	if (fread(data, 1, size, f) != size)
 		return 1;
 	fclose(f);
-	if (getenv("KEEP")) printf("kept %s\n", path); else remove(path);
+	remove(path);
 
 	/* the last kernel: find scans everything */
 	snprintf(q.distro, sizeof(q.distro), "%s", distros[(NKERN - 1) % 8]);
@@ -101,18 +110,19 @@ int main(int argc, char **argv)
 		}
 		t = now_ms() - t0;
 		bundle__free(b);
-		sum += t;
+		times[r] = t;
 		if (t < best)
 			best = t;
 	}
+	qsort(times, runs, sizeof(times[0]), cmp_double);
 	printf("bundle: %d kernels, %zu bytes compressed, %d x %d bytes of BTF\n", NKERN, size,
 	       NKERN, BLOB_SZ);
-	printf("open_mem + find + btf_data: best %.3f ms, mean %.3f ms over %d runs (budget %.1f)\n",
-	       best, sum / runs, runs, budget);
+	printf("open_mem + find + btf_data: best %.3f ms, median %.3f ms over %d runs (budget %.1f)\n",
+	       best, times[runs / 2], runs, budget);
 	free(data);
 	free(btf);
-	if (sum / runs > budget) {
-		fprintf(stderr, "FAIL: mean %.3f ms over the %.1f ms budget\n", sum / runs, budget);
+	if (best > budget) {
+		fprintf(stderr, "FAIL: best %.3f ms over the %.1f ms budget\n", best, budget);
 		return 1;
 	}
 	return 0;
