@@ -25,7 +25,9 @@ for arch in x86_64 arm64; do
 	# maps-only object: make sure it has no .BTF.ext (clang may emit an empty one)
 	$OBJCOPY --remove-section=.BTF.ext "$own/$arch/mapsonly.bpf.o"
 	# clang 14 cannot emit type_matches: turn matches.bpf.o's type_exists records into it
-	OBJCOPY=$OBJCOPY python3 "$here/patch_kind.py" "$own/$arch/matches.bpf.o" 8 12
+	OBJCOPY=$OBJCOPY python3 "$here/patch_relo.py" "$own/$arch/matches.bpf.o" kind 8 12
+	OBJCOPY=$OBJCOPY python3 "$here/patch_relo.py" "$own/$arch/anon_exists.bpf.o" anon \
+		btfgen_anon_stand_in
 done
 
 # one big-endian object for the bad-input / endianness tests (libbpf 1.1 cannot read it)
@@ -39,6 +41,6 @@ for src in "$here"/targets/*.bpf.c; do
 	$CLANG -target bpf -D__TARGET_ARCH_x86 $cflags -I"$here/targets" -c "$src" \
 		-o "$targets/$(basename "$src" .c).o"
 done
-OBJCOPY=$OBJCOPY python3 "$here/patch_kind.py" "$targets/edge_match.bpf.o" 8 12
+OBJCOPY=$OBJCOPY python3 "$here/patch_relo.py" "$targets/edge_match.bpf.o" kind 8 12
 python3 "$here/gen_targets.py" "$targets"
 echo "built: $(ls "$own"/*/*.o | wc -l) objects, targets in $targets"

@@ -34,7 +34,8 @@ class Btf:
 
     def int_(self, name, size, bits, signed=False, offset=0):
         self.hdr(name, 'int', 0, size)
-        self.types += struct.pack(self.e + 'I', ((1 if signed else 0) << 24) | (offset << 16) | bits)
+        enc = (1 if signed else 0) << 24
+        self.types += struct.pack(self.e + 'I', enc | (offset << 16) | bits)
 
     def struct_(self, name, size, members, kflag=0):
         self.hdr(name, 'struct', len(members), size, kflag)

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
-/* type_matches (kind 12) on real kernel types. clang 14 cannot emit it: every type_exists
- * record here is rewritten to type_matches by build.sh (patch_kind.py 8 12). Covers structs
+/* type_matches (kind 12) on real kernel types. clang 14 cannot emit it: each type_exists
+ * record here becomes type_matches in build.sh (patch_relo.py kind 8 12). Covers structs
  * matched member by member (nested struct not behind a pointer, self pointers behind one),
  * a func-proto member, an enum, a typedef chain to int, and non-matching types. */
 #include "common.h"
