@@ -1,0 +1,70 @@
+#!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
+# Bad kernels in the selection fail alone: a corrupt, a truncated, a path-traversal, an
+# oversized archive and a malformed BTF each get a failed entry with a clear reason, in the
+# index and on stderr, exit code 1, and every good kernel still lands.
+. "$(dirname "$0")/lib.sh"
+
+a="$work/archive/debian/12/x86_64"
+mkdir -p "$a"
+good=$(find "$DATA/btfhub/debian/12/x86_64" -name '*.btf.tar.xz' | sort | head -2)
+for g in $good; do cp "$g" "$a/"; done
+src=$(echo "$good" | head -1)
+
+cp "$src" "$a/corrupt.btf.tar.xz"
+size=$(stat -c %s "$src")
+printf '\xff\xff\xff\xff\xff\xff\xff\xff' |
+	dd of="$a/corrupt.btf.tar.xz" bs=1 seek=$((size / 2)) conv=notrunc status=none
+head -c $((size / 2)) "$src" > "$a/truncated.btf.tar.xz"
+python3 - "$work" "$a" <<'PY'
+import io, sys, tarfile
+work, a = sys.argv[1], sys.argv[2]
+def tar(path, name, data, mode="w:xz"):
+    with tarfile.open(path, mode) as t:
+        info = tarfile.TarInfo(name); info.size = len(data)
+        t.addfile(info, io.BytesIO(data))
+tar(f"{a}/traversal.btf.tar.xz", "../../evil.btf", b"\x9f\xeb" + b"x" * 100)
+tar(f"{a}/malformed.btf.tar.xz", "malformed.btf", b"\x9f\xeb\x01\x00" + b"\xff" * 60)
+PY
+truncate -s 70M "$work/oversized.btf"
+tar -C "$work" --zstd -cf "$a/oversized.btf.tar.zst" oversized.btf
+rm "$work/oversized.btf"
+
+manifest "$work/m.json" "$work/archive" "$work/out.tar.zst"
+"$BTFGEN" run --no-progress "$work/m.json" 2>"$work/err"
+rc=$?
+cat "$work/err"
+[ $rc = 1 ] && ok "exit code 1 (some kernels failed)" || fail "exit code $rc, want 1"
+[ -f "$work/out.tar.zst" ] || { fail "no bundle written"; finish; }
+[ -z "$(find "$work" -name 'evil.btf')" ] && ok "nothing written from an archive path" ||
+	fail "evil.btf was written"
+
+check() { # release, pattern the reason must match
+	local entry
+	entry=$(index "$work/out.tar.zst" | jq -c --arg r "$1" '.kernels[] | select(.release == $r)')
+	if [ -z "$entry" ]; then
+		fail "$1: no index entry"
+		return
+	fi
+	if [ "$(jq -r .status <<<"$entry")" = failed ] &&
+	   jq -r .reason <<<"$entry" | grep -Eqi "$2" &&
+	   grep -q "kernel 'debian/12/x86_64/$1': " "$work/err"; then
+		ok "$1: failed alone: $(jq -r .reason <<<"$entry")"
+	else
+		fail "$1: $entry"
+	fi
+}
+check corrupt 'corrupt|xz|damaged'
+check truncated 'truncated|corrupt|premature'
+check traversal 'unsafe|\.\.'
+check oversized 'exceeds|too large|cap'
+check malformed 'BTF'
+
+for g in $good; do
+	r=$(basename "$g" .btf.tar.xz)
+	st=$(index "$work/out.tar.zst" | jq -r --arg r "$r" '.kernels[] | select(.release == $r) | .status')
+	[ "$st" = ok ] && ok "$r landed" || fail "$r: status '$st'"
+done
+grep -q '2 ok, 5 failed' "$work/err" && ok "summary counts 2 ok, 5 failed" ||
+	fail "summary line: $(tail -1 "$work/err")"
+finish
