@@ -38,6 +38,13 @@ static size_t unsat_count(const struct bundle *b, const struct bundle_entry *e, 
 	return n;
 }
 
+static const char *base_name(const char *path)
+{
+	const char *s = strrchr(path, '/');
+
+	return s ? s + 1 : path;
+}
+
 int cmd_info(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -48,6 +55,7 @@ int cmd_info(int argc, char **argv)
 	size_t i, k, n_ent, n_obj, cnt[3] = {}, total_unsat = 0, sum_btf = 0, sum_full = 0;
 	const char *gens[] = { "version", "libbpf", "libarchive", "zstd", "jansson" };
 	int c, json = 0, rc = EXIT_FATAL, verified;
+	size_t width;
 	json_t *jo = NULL, *jobjs, *jgen;
 	char err[512] = "";
 	struct bundle *b;
@@ -148,26 +156,44 @@ int cmd_info(int argc, char **argv)
 		printf("blobs:      %zu distinct; tailored BTF %zu bytes in all entries, full BTF %zu\n",
 		       bundle__blob_cnt(b), sum_btf, sum_full);
 		printf("objects:    %zu\n", n_obj);
+		width = 6;
+		for (k = 0; k < n_obj; k++)
+			if (strlen(base_name(bundle__object(b, k)->name)) > width)
+				width = strlen(base_name(bundle__object(b, k)->name));
+		if (n_obj)
+			printf("  %-*s %-7s %6s  %-12s  %s\n", (int)width, "OBJECT", "ARCH", "RELOS",
+			       "SHA256", "UNSATISFIED ON (of ok kernels)");
 		for (k = 0; k < n_obj; k++) {
 			const struct bundle_object *o = bundle__object(b, k);
 			json_t *jk = json_object_get(json_array_get(jobjs, k), "unsatisfied_on");
+			size_t n_k = json_array_size(jk), shown;
 
-			printf("  %-28s %-7s %5u relocations  %.12s  unsatisfied on %zu kernel(s)\n",
-			       o->name, o->arch, o->relocations, o->sha256_hex, json_array_size(jk));
-		}
-		printf("compatibility: %zu unsatisfied relocation(s)%s\n", total_unsat,
-		       total_unsat ? " (object: kernel x count)" : "; every relocation is satisfied");
-		for (k = 0; k < n_obj; k++) {
-			json_t *jk = json_object_get(json_array_get(jobjs, k), "unsatisfied_on");
+			printf("  %-*s %-7s %6u  %.12s  ", (int)width, base_name(o->name), o->arch,
+			       o->relocations, o->sha256_hex);
+			if (!n_k) {
+				printf("none\n");
+				continue;
+			}
+			if (n_k == cnt[0]) {
+				printf("all %zu kernels\n", n_k);
+				continue;
+			}
+			printf("%zu/%zu kernels", n_k, cnt[0]);
+			/* a short matrix: the first kernels by name, the rest counted (-j has all) */
+			for (shown = 0; shown < n_k && shown < 2; shown++) {
+				json_t *r = json_array_get(jk, shown);
 
-			for (i = 0; i < json_array_size(jk); i++) {
-				json_t *r = json_array_get(jk, i);
-
-				printf("  %-28s %s x %lld\n", bundle__object(b, k)->name,
+				printf("%s %s x%lld", shown ? "," : ":",
 				       json_string_value(json_object_get(r, "kernel")),
 				       (long long)json_integer_value(json_object_get(r, "relocations")));
 			}
+			if (n_k > shown)
+				printf(", +%zu more", n_k - shown);
+			printf("\n");
 		}
+		printf("compatibility: %zu unsatisfied relocation(s)%s\n", total_unsat,
+		       total_unsat ? "; details per kernel: info -j, or index.json" :
+				     ", every relocation is satisfied on every ok kernel");
 	}
 	rc = verified ? EXIT_OK : EXIT_FATAL;
 out:
