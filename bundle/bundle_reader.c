@@ -219,6 +219,8 @@ static struct rblob *find_blob(struct bundle *b, const char *hex)
 {
 	struct rblob key;
 
+	if (!b->blob_cnt)
+		return NULL;
 	snprintf(key.hex, sizeof(key.hex), "%s", hex);
 	return bsearch(&key, b->blobs, b->blob_cnt, sizeof(*b->blobs), blob_cmp);
 }
