@@ -567,6 +567,102 @@ out:
 	btf__free(k);
 }
 
+/* Access strings libbpf refuses to parse fail the relocation (and only it). */
+static void test_bad_specs(void)
+{
+	struct btf *k = btf__new_empty(), *l = btf__new_empty();
+	struct core_relo_result res[9];
+	struct base kb, lb;
+	int l_bs, arr;
+
+	REQUIRE(k && l);
+	add_base(k, &kb);
+	arr = btf__add_array(k, kb.i32, kb.i32, 4);
+	btf__add_struct(k, "bs", 20);
+	btf__add_field(k, "a", kb.i32, 0, 0);
+	REQUIRE(btf__add_field(k, "arr", arr, 32, 0) == 0);
+	add_base(l, &lb);
+	arr = btf__add_array(l, lb.i32, lb.i32, 4);
+	l_bs = btf__add_struct(l, "bs", 20);
+	btf__add_field(l, "a", lb.i32, 0, 0);
+	REQUIRE(btf__add_field(l, "arr", arr, 32, 0) == 0);
+
+	struct unit_relo relos[] = {
+		{ l_bs, "", BPF_CORE_FIELD_BYTE_OFFSET },      /* empty */
+		{ l_bs, ":0", BPF_CORE_FIELD_BYTE_OFFSET },    /* leading colon */
+		{ l_bs, "0:-1", BPF_CORE_FIELD_BYTE_OFFSET },  /* negative member */
+		{ l_bs, "0:1:-1", BPF_CORE_FIELD_BYTE_OFFSET }, /* negative element */
+		{ l_bs, "0:0:0", BPF_CORE_FIELD_BYTE_OFFSET }, /* an index into an int */
+		{ l_bs, "0:x", BPF_CORE_FIELD_BYTE_OFFSET },   /* not a number */
+		{ l_bs, "0:1:4", BPF_CORE_FIELD_EXISTS },      /* past the local array */
+		{ l_bs, "0", BPF_CORE_ENUMVAL_EXISTS },        /* enum kind on a struct */
+		{ l_bs, "0:1:3", BPF_CORE_FIELD_BYTE_OFFSET }, /* and a good one still works */
+	};
+	if (!CHECK_INT(unit_resolve(k, l, relos, NRELO(relos), res, 0, NULL), 0))
+		goto out;
+	for (int i = 0; i < 8; i++)
+		CHECK_FAILED(res[i]);
+	CHECK_RES(res[8], CORE_RELO_RESOLVED, false, 16);
+out:
+	btf__free(l);
+	btf__free(k);
+}
+
+/*
+ * A spec holds at most 64 indices (BPF_CORE_SPEC_MAX_LEN): with structs nested 70 deep,
+ * s63.x.x...x (63 members, 64 indices) resolves, one more level fails. Kernel levels have
+ * an int before x, so each level adds 4 bytes.
+ */
+static void test_spec_max_len(void)
+{
+	struct btf *k = btf__new_empty(), *l = btf__new_empty();
+	struct core_relo_result res[2];
+	struct base kb, lb;
+	char name[16], acc64[140], acc65[140];
+	int kprev, lprev, l63 = 0, l64 = 0;
+
+	REQUIRE(k && l);
+	add_base(k, &kb);
+	add_base(l, &lb);
+	kprev = kb.i32;
+	lprev = lb.i32;
+	for (int i = 0; i < 70; i++) {
+		int kid, lid;
+
+		snprintf(name, sizeof(name), "s%d", i);
+		kid = btf__add_struct(k, name, 4 * (i + 2));
+		REQUIRE(kid > 0 && !btf__add_field(k, "pad", kb.i32, 0, 0) &&
+			!btf__add_field(k, "x", kprev, 32, 0));
+		lid = btf__add_struct(l, name, 4);
+		REQUIRE(lid > 0 && !btf__add_field(l, "x", lprev, 0, 0));
+		kprev = kid;
+		lprev = lid;
+		if (i == 62)
+			l63 = lid; /* s62: 63 nested members down to the int */
+		if (i == 63)
+			l64 = lid;
+	}
+	REQUIRE(l63 > 0 && l64 > 0);
+	/* "0" and 63 (64) member indices */
+	strcpy(acc64, "0");
+	for (int i = 0; i < 63; i++)
+		strcat(acc64, ":0");
+	strcpy(acc65, acc64);
+	strcat(acc65, ":0");
+
+	struct unit_relo relos[] = {
+		{ l63, acc64, BPF_CORE_FIELD_BYTE_OFFSET },
+		{ l64, acc65, BPF_CORE_FIELD_BYTE_OFFSET },
+	};
+	if (!CHECK_INT(unit_resolve(k, l, relos, 2, res, 0, NULL), 0))
+		goto out;
+	CHECK_RES(res[0], CORE_RELO_RESOLVED, false, 63 * 4);
+	CHECK_FAILED(res[1]);
+out:
+	btf__free(l);
+	btf__free(k);
+}
+
 int main(void)
 {
 	RUN_TEST(test_typedef_const);
@@ -579,5 +675,7 @@ int main(void)
 	RUN_TEST(test_field_exists);
 	RUN_TEST(test_field_compat);
 	RUN_TEST(test_signed_pointer);
+	RUN_TEST(test_bad_specs);
+	RUN_TEST(test_spec_max_len);
 	return unit_finish();
 }

@@ -391,6 +391,77 @@ out:
 	btf__free(k);
 }
 
+/*
+ * A big-endian (bpfeb) object gives the same records and, against the same kernel, the same
+ * outcomes as its little-endian twin: shifts follow the host, not the object.
+ */
+static void test_big_endian_object(void)
+{
+	struct btf *k = btf__new_empty(), *l = btf__new_empty();
+	struct core_object *le = NULL, *be = NULL;
+	struct core_relo_result rle[6], rbe[6];
+	struct kernel_index *ki = NULL;
+	struct core_relo_desc dle, dbe;
+	int kint, kuint, lint, luint, lroot, len;
+
+	REQUIRE(k && l);
+	kint = btf__add_int(k, "int", 4, BTF_INT_SIGNED);
+	kuint = btf__add_int(k, "unsigned int", 4, 0);
+	btf__add_struct(k, "bee", 12);
+	btf__add_field(k, "pad", kint, 0, 0);
+	btf__add_field(k, "a", kint, 32, 0);
+	REQUIRE(btf__add_field(k, "bits", kuint, 69, 5) == 0);
+	btf__add_enum(k, "ben", 4);
+	REQUIRE(btf__add_enum_value(k, "BEN_X", 0x01020304) == 0);
+	lint = btf__add_int(l, "int", 4, BTF_INT_SIGNED);
+	luint = btf__add_int(l, "unsigned int", 4, 0);
+	lroot = btf__add_struct(l, "bee", 8);
+	btf__add_field(l, "a", lint, 0, 0);
+	btf__add_field(l, "bits", luint, 32, 5);
+	len = btf__add_enum(l, "ben", 4);
+	btf__add_enum_value(l, "BEN_X", 0);
+	REQUIRE(lroot > 0 && len > 0);
+
+	struct unit_relo relos[] = {
+		{ lroot, "0:0", BPF_CORE_FIELD_BYTE_OFFSET },
+		{ lroot, "0:1", BPF_CORE_FIELD_BYTE_OFFSET },
+		{ lroot, "0:1", BPF_CORE_FIELD_LSHIFT_U64 },
+		{ lroot, "0:1", BPF_CORE_FIELD_RSHIFT_U64 },
+		{ lroot, "0", BPF_CORE_TYPE_SIZE },
+		{ len, "0", BPF_CORE_ENUMVAL_VALUE },
+	};
+	le = unit_obj__open_flags(l, relos, NRELO(relos), 0);
+	be = unit_obj__open_flags(l, relos, NRELO(relos), UNIT_OBJ_BIG_ENDIAN);
+	ki = kernel_index__new(k);
+	if (!CHECK(le && be && ki))
+		goto out;
+	if (!CHECK_U64(core_object__relo_cnt(be), NRELO(relos)))
+		goto out;
+	for (__u32 i = 0; i < NRELO(relos); i++) {
+		core_object__relo_desc(le, i, &dle);
+		core_object__relo_desc(be, i, &dbe);
+		CHECK_U64(dbe.kind, relos[i].kind);
+		CHECK_U64(dbe.insn_off, dle.insn_off);
+		CHECK_STR(dbe.access, relos[i].access);
+		CHECK_STR(dbe.type_name, dle.type_name);
+		CHECK_STR(dbe.section, UNIT_SEC);
+		CHECK_STR(dbe.program, UNIT_PROG);
+	}
+	if (!CHECK_INT(core_resolve(ki, le, rle), 0) || !CHECK_INT(core_resolve(ki, be, rbe), 0))
+		goto out;
+	CHECK_RES(rle[0], CORE_RELO_RESOLVED, false, 4);
+	CHECK_RES(rle[1], CORE_RELO_RESOLVED, false, 8);
+	CHECK_RES(rle[5], CORE_RELO_RESOLVED, false, 0x01020304);
+	for (int i = 0; i < 6; i++)
+		CHECK_RES(rbe[i], rle[i].status, rle[i].poison, rle[i].value);
+out:
+	kernel_index__free(ki);
+	core_object__free(be);
+	core_object__free(le);
+	btf__free(l);
+	btf__free(k);
+}
+
 int main(void)
 {
 	RUN_TEST(test_writer_valid_for_libbpf);
@@ -399,5 +470,6 @@ int main(void)
 	RUN_TEST(test_open_errors);
 	RUN_TEST(test_btf_from_mem);
 	RUN_TEST(test_clang_object);
+	RUN_TEST(test_big_endian_object);
 	return unit_finish();
 }

@@ -240,9 +240,85 @@ out:
 	btf__free(k);
 }
 
+/*
+ * Root kinds are not typedef-stripped (a typedef matches only a typedef); RESTRICT is skipped
+ * like CONST; self-referential types end the walks (marking, matching) without looping.
+ */
+static void test_kinds_restrict_cycles(void)
+{
+	struct btf *k = btf__new_empty(), *l = btf__new_empty(), *out_btf = NULL;
+	struct core_relo_result res[8];
+	int kint, knode, kptr, lint, lfoo_t, lbar, lrptr, lnode, lnode_p, lptr;
+	const struct btf_type *t;
+	__u32 tid;
+
+	REQUIRE(k && l);
+	kint = btf__add_int(k, "int", 4, BTF_INT_SIGNED);
+	btf__add_struct(k, "foo_t", 4);               /* a struct named like a typedef */
+	btf__add_field(k, "a", kint, 0, 0);
+	btf__add_typedef(k, "bar", kint);             /* a typedef named like a struct */
+	btf__add_typedef(k, "rptr_t", btf__add_restrict(k, btf__add_ptr(k, kint)));
+	/* struct node { struct node *next; int v; }: node = n, its pointer n + 1, referenced
+	 * before it exists (btf__add_field only range-checks ids) */
+	knode = btf__type_cnt(k);
+	btf__add_struct(k, "node", 16);
+	btf__add_field(k, "next", knode + 1, 0, 0);
+	btf__add_field(k, "v", kint, 64, 0);
+	kptr = btf__add_ptr(k, knode);
+	REQUIRE(kptr == knode + 1);
+	REQUIRE(btf__add_typedef(k, "node_p", kptr) > 0);
+
+	lint = btf__add_int(l, "int", 4, BTF_INT_SIGNED);
+	lfoo_t = btf__add_typedef(l, "foo_t", lint);
+	lbar = btf__add_struct(l, "bar", 4);
+	btf__add_field(l, "a", lint, 0, 0);
+	lrptr = btf__add_typedef(l, "rptr_t", btf__add_ptr(l, lint));
+	lnode = btf__type_cnt(l);
+	btf__add_struct(l, "node", 8);
+	btf__add_field(l, "next", lnode + 1, 0, 0);
+	lptr = btf__add_ptr(l, lnode);
+	lnode_p = btf__add_typedef(l, "node_p", lptr);
+	REQUIRE(lptr == lnode + 1 && lnode_p > 0 && lfoo_t > 0 && lbar > 0 && lrptr > 0);
+
+	struct unit_relo relos[] = {
+		{ lfoo_t, "0", BPF_CORE_TYPE_EXISTS },  /* typedef vs struct */
+		{ lbar, "0", BPF_CORE_TYPE_EXISTS },    /* struct vs typedef */
+		{ lrptr, "0", BPF_CORE_TYPE_EXISTS },   /* through RESTRICT */
+		{ lnode_p, "0", BPF_CORE_TYPE_EXISTS }, /* pointer cycle */
+		{ lnode, "0", BPF_CORE_TYPE_MATCHES },  /* match through the cycle */
+		{ lnode, "0:0", BPF_CORE_FIELD_BYTE_OFFSET },
+		{ lnode, "0", BPF_CORE_TYPE_SIZE },
+		{ lnode_p, "0", BPF_CORE_TYPE_SIZE },
+	};
+	if (!CHECK_INT(unit_resolve(k, l, relos, NRELO(relos), res, 0, &out_btf), 0))
+		goto out;
+	CHECK_RES(res[0], CORE_RELO_NOT_FOUND, false, 0);
+	CHECK_RES(res[1], CORE_RELO_NOT_FOUND, false, 0);
+	CHECK_RES(res[2], CORE_RELO_RESOLVED, false, 1);
+	CHECK_RES(res[3], CORE_RELO_RESOLVED, false, 1);
+	CHECK_RES(res[4], CORE_RELO_RESOLVED, false, 1);
+	CHECK_RES(res[5], CORE_RELO_RESOLVED, false, 0);
+	CHECK_RES(res[6], CORE_RELO_RESOLVED, false, 16);
+	CHECK_RES(res[7], CORE_RELO_RESOLVED, false, 8);
+	/* node's next still points at node in the tailored BTF */
+	tid = unit_find(out_btf, "node", BTF_KIND_STRUCT);
+	t = tid ? btf__type_by_id(out_btf, tid) : NULL;
+	if (t && CHECK(btf_vlen(t) >= 1)) {
+		const struct btf_type *pt = btf__type_by_id(out_btf, btf_members(t)[0].type);
+
+		if (CHECK(pt && btf_is_ptr(pt)))
+			CHECK_U64(pt->type, tid);
+	}
+out:
+	btf__free(out_btf);
+	btf__free(l);
+	btf__free(k);
+}
+
 int main(void)
 {
 	RUN_TEST(test_type_relos);
 	RUN_TEST(test_type_matches);
+	RUN_TEST(test_kinds_restrict_cycles);
 	return unit_finish();
 }

@@ -179,6 +179,7 @@ int unit_obj__write(const char *path, struct btf *lbtf, const struct unit_relo *
 	struct bpf_insn *insns = NULL;
 	Elf64_Sym syms[3] = {};
 	Elf_Scn *text, *symtab, *strscn, *shscn;
+	struct btf *swapped = NULL;
 	const void *btf_raw;
 	void *btf_copy = NULL;
 	Elf64_Ehdr *ehdr;
@@ -224,7 +225,19 @@ int unit_obj__write(const char *path, struct btf *lbtf, const struct unit_relo *
 	}
 	insns[cnt].code = BPF_JMP | BPF_EXIT;
 
-	btf_raw = btf__raw_data(lbtf, &btf_size);
+	if (flags & UNIT_OBJ_BIG_ENDIAN) {
+		/* every .BTF.ext field after the 16-bit magic and two bytes is a 32-bit word */
+		((__u16 *)ext)[0] = __builtin_bswap16(((__u16 *)ext)[0]);
+		for (__u32 i = 1; i < ext_size / 4; i++)
+			ext[i] = __builtin_bswap32(ext[i]);
+		btf_raw = btf__raw_data(lbtf, &btf_size);
+		swapped = btf_raw ? btf__new(btf_raw, btf_size) : NULL;
+		if (!swapped || btf__set_endianness(swapped, BTF_BIG_ENDIAN))
+			goto out;
+		btf_raw = btf__raw_data(swapped, &btf_size);
+	} else {
+		btf_raw = btf__raw_data(lbtf, &btf_size);
+	}
 	if (!btf_raw)
 		goto out;
 	btf_copy = malloc(btf_size);
@@ -254,7 +267,7 @@ int unit_obj__write(const char *path, struct btf *lbtf, const struct unit_relo *
 	ehdr = elf64_newehdr(elf);
 	if (!ehdr)
 		goto out_fd;
-	ehdr->e_ident[EI_DATA] = ELFDATA2LSB;
+	ehdr->e_ident[EI_DATA] = (flags & UNIT_OBJ_BIG_ENDIAN) ? ELFDATA2MSB : ELFDATA2LSB;
 	ehdr->e_type = ET_REL;
 	ehdr->e_machine = EM_BPF;
 	ehdr->e_version = EV_CURRENT;
@@ -293,6 +306,7 @@ out_fd:
 	elf_end(elf);
 	close(fd);
 out:
+	btf__free(swapped);
 	free(btf_copy);
 	free(insns);
 	free(ext);
@@ -301,6 +315,12 @@ out:
 
 struct core_object *unit_obj__open(struct btf *lbtf, const struct unit_relo *relos, size_t cnt)
 {
+	return unit_obj__open_flags(lbtf, relos, cnt, 0);
+}
+
+struct core_object *unit_obj__open_flags(struct btf *lbtf, const struct unit_relo *relos,
+					 size_t cnt, unsigned int flags)
+{
 	struct core_object *obj = NULL;
 	char err[256] = "";
 	char *path;
@@ -308,7 +328,7 @@ struct core_object *unit_obj__open(struct btf *lbtf, const struct unit_relo *rel
 	path = unit_tmp_path(".bpf.o");
 	if (!CHECK(path))
 		return NULL;
-	if (CHECK_INT(unit_obj__write(path, lbtf, relos, cnt, 0), 0)) {
+	if (CHECK_INT(unit_obj__write(path, lbtf, relos, cnt, flags), 0)) {
 		obj = core_object__open(path, err, sizeof(err));
 		if (!obj)
 			unit_fail(__FILE__, __LINE__, "core_object__open: %s", err);

@@ -22,7 +22,8 @@ struct unit_relo {
 };
 
 enum {
-	UNIT_OBJ_NO_EXT = 1 << 0, /* no .BTF.ext section at all */
+	UNIT_OBJ_NO_EXT = 1 << 0,     /* no .BTF.ext section at all */
+	UNIT_OBJ_BIG_ENDIAN = 1 << 1, /* a bpfeb object: ELF, .BTF and .BTF.ext big-endian */
 };
 
 /* Section and function the records point into. */
@@ -43,6 +44,8 @@ char *unit_tmp_path(const char *suffix);
 
 /* Write the object to a temp file and open it with core_object__open (CHECK on failure). */
 struct core_object *unit_obj__open(struct btf *lbtf, const struct unit_relo *relos, size_t cnt);
+struct core_object *unit_obj__open_flags(struct btf *lbtf, const struct unit_relo *relos,
+					 size_t cnt, unsigned int flags);
 
 enum {
 	UNIT_NO_TAILOR = 1 << 0, /* resolve on the full BTF only */
