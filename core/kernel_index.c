@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /* core: kernel BTF loading and validation, and the essential-name index of candidates. */
+#include <byteswap.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -174,6 +175,49 @@ static const void *elf_section_bytes(Elf *elf, const char *name, size_t *size)
 	return NULL;
 }
 
+/* libbpf only says EINVAL about a bad header: say which field is wrong. */
+int btf_check_header(const void *data, size_t size, char *err, size_t err_sz)
+{
+	struct btf_header h;
+	bool swap;
+
+	if (size < sizeof(h)) {
+		snprintf(err, err_sz, "not BTF: %zu bytes, shorter than a header", size);
+		return -EINVAL;
+	}
+	memcpy(&h, data, sizeof(h));
+	swap = h.magic == bswap_16(BTF_MAGIC);
+	if (h.magic != BTF_MAGIC && !swap) {
+		snprintf(err, err_sz, "not BTF: magic 0x%04x", h.magic);
+		return -EINVAL;
+	}
+	if (swap) {
+		h.hdr_len = bswap_32(h.hdr_len);
+		h.type_off = bswap_32(h.type_off);
+		h.type_len = bswap_32(h.type_len);
+		h.str_off = bswap_32(h.str_off);
+		h.str_len = bswap_32(h.str_len);
+	}
+	if (h.version != BTF_VERSION) {
+		snprintf(err, err_sz, "unsupported BTF version %u", h.version);
+		return -ENOTSUP;
+	}
+	if (h.hdr_len < sizeof(h) || h.hdr_len > size) {
+		snprintf(err, err_sz, "bad BTF header length %u", h.hdr_len);
+		return -EINVAL;
+	}
+	if ((__u64)h.hdr_len + h.type_off + h.type_len > size ||
+	    (__u64)h.hdr_len + h.str_off + h.str_len > size) {
+		snprintf(err, err_sz, "truncated BTF: sections end at %llu, data is %zu bytes",
+			 (unsigned long long)h.hdr_len +
+				 (h.str_off + h.str_len > h.type_off + h.type_len ?
+					  (__u64)h.str_off + h.str_len : (__u64)h.type_off + h.type_len),
+			 size);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 struct btf *core_btf_from_mem(const void *data, size_t size, char *err, size_t err_sz)
 {
 	const void *btf_data = data;
@@ -199,10 +243,12 @@ struct btf *core_btf_from_mem(const void *data, size_t size, char *err, size_t e
 			return NULL;
 		}
 	}
-	if (btf_size < 24 || btf_size > UINT32_MAX) {
-		snprintf(err, err_sz, "not BTF: %zu bytes", btf_size);
+	ret = btf_size > UINT32_MAX ? -E2BIG : btf_check_header(btf_data, btf_size, err, err_sz);
+	if (ret) {
+		if (ret == -E2BIG)
+			snprintf(err, err_sz, "BTF of %zu bytes is too large", btf_size);
 		elf_end(elf);
-		errno = EINVAL;
+		errno = -ret;
 		return NULL;
 	}
 	btf = btf__new(btf_data, btf_size);

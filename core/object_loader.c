@@ -283,6 +283,11 @@ struct core_object *core_object__open(const char *path, char *err, size_t err_sz
 		snprintf(err, err_sz, "corrupt ELF: %s", elf_errmsg(-1));
 		goto out;
 	}
+	if (eh.e_shoff + (__u64)eh.e_shnum * eh.e_shentsize > size) {
+		snprintf(err, err_sz, "truncated ELF: section headers end at %llu, file has %zu bytes",
+			 (unsigned long long)(eh.e_shoff + (__u64)eh.e_shnum * eh.e_shentsize), size);
+		goto out;
+	}
 	if (eh.e_machine != EM_BPF || eh.e_ident[EI_CLASS] != ELFCLASS64) {
 		snprintf(err, err_sz, "not a BPF object (ELF machine %u, class %u)", eh.e_machine,
 			 eh.e_ident[EI_CLASS]);
@@ -295,6 +300,11 @@ struct core_object *core_object__open(const char *path, char *err, size_t err_sz
 
 		if (!gelf_getshdr(scn, &sh)) {
 			snprintf(err, err_sz, "corrupt ELF section header: %s", elf_errmsg(-1));
+			goto out;
+		}
+		if (sh.sh_type != SHT_NOBITS && sh.sh_offset + sh.sh_size > size) {
+			snprintf(err, err_sz, "truncated ELF: section #%zu ends at %llu, file has %zu bytes",
+				 elf_ndxscn(scn), (unsigned long long)(sh.sh_offset + sh.sh_size), size);
 			goto out;
 		}
 		if (sh.sh_type == SHT_SYMTAB)
@@ -318,6 +328,14 @@ struct core_object *core_object__open(const char *path, char *err, size_t err_sz
 	if (!btf_data) {
 		snprintf(err, err_sz, "no .BTF section (built without -g?)");
 		ret = -ENOENT;
+		goto out;
+	}
+	ret = btf_check_header(btf_data, btf_size, err, err_sz);
+	if (ret) {
+		char why[160];
+
+		snprintf(why, sizeof(why), "%s", err);
+		snprintf(err, err_sz, ".BTF: %s", why);
 		goto out;
 	}
 	obj->btf = btf__new(btf_data, btf_size);
