@@ -12,8 +12,9 @@
  *
  * The local spec comes from the object only, so it is identical for any target BTF. Target type
  * ids (candidate ids, TYPE_ID_TARGET values) legitimately differ between a full kernel BTF and
- * a tailored one, so they are masked: a target_type_id relocation only says "resolved". A final
- * line gives the overall relocation result ("core: ok" or "core: failed <err>").
+ * a tailored one, so they are masked: a target_type_id relocation only says "resolved" (or "0"
+ * when nothing matched). Candidate lines are dropped: their ids and numbering depend on the
+ * target. A final line gives the overall result ("core: ok" or "core: failed <err>").
  *
  * Exit codes: 0 relocation phase reached (whatever its result), 1 libbpf failed before or
  * outside CO-RE relocation (bad BTF, bad object), 2 usage, 77 skipped (needs root and bpf()).
