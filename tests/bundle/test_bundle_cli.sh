@@ -168,6 +168,33 @@ expect_rc 6 "$BTFGEN" lookup "$tmp/amb.bundle" --distro debian --version 12 --ar
 [[ ! -e $tmp/o.btf ]] || fail "lookup of a failed kernel wrote its output"
 echo "ok   release-only, ambiguous (5), not found (4), no BTF (6)"
 
+# RHEL-likes publish per major version, Amazon Linux 1 as 2018: hosts say 8.4 and 2018.03
+r1=$tmp/ref/debian/bullseye/x86_64/5.10.0-30-amd64.btf
+r2=$tmp/ref/debian/12/x86_64/6.1.0-47-amd64.btf
+r3=$tmp/ref/debian/bullseye/arm64/5.10.0-30-arm64.btf
+expect_rc 0 "$MKTEST" "$tmp/rhel.bundle" "rhel/8/x86_64/4.18.0-305.el8.x86_64=$r1" \
+	"ol/8/x86_64/4.18.0-305.el8.x86_64=$r2" "centos/8/x86_64/4.18.0-240.el8.x86_64=$r3" \
+	"amzn/2018/x86_64/4.14.238-125.422.amzn1.x86_64=$r2"
+expect_rc 0 "$BTFGEN" ls -j "$tmp/rhel.bundle" && cp "$tmp/out" "$tmp/rhel.json"
+for c in "rhel 8.4 4.18.0-305.el8.x86_64 $r1" "ol 8.4 4.18.0-305.el8.x86_64 $r2" \
+	"centos 8.3.2011 4.18.0-240.el8.x86_64 $r3" "amzn 2018.03 4.14.238-125.422.amzn1.x86_64 $r2"; do
+	read -r id ver rel ref <<<"$c"
+	blob=$(jq -r --arg d "$id" '.[] | select(.distro == $d) | .blob' "$tmp/rhel.json")
+	printf 'NAME="x"\nID="%s"\nVERSION_ID="%s"\n' "$id" "$ver" >"$tmp/osr"
+	check_lookup alias "$blob" "$ref" "$tmp/rhel.bundle" --os-release "$tmp/osr" --arch x86_64 \
+		--release "$rel"
+	printf "ID=%s\nVERSION_ID=%s\n" "$id" "$ver" >"$tmp/osr"
+	check_lookup alias "$blob" "$ref" "$tmp/rhel.bundle" --os-release "$tmp/osr" --arch amd64 \
+		--release "$rel"
+done
+# a Rocky host on a release both RHEL and OL have, with different BTFs: ambiguous
+printf 'ID="rocky"\nVERSION_ID="8.4"\n' >"$tmp/osr"
+expect_rc 5 "$BTFGEN" lookup "$tmp/rhel.bundle" --os-release "$tmp/osr" --arch x86_64 \
+	--release 4.18.0-305.el8.x86_64
+check_lookup release-only "$(jq -r '.[] | select(.distro == "centos") | .blob' "$tmp/rhel.json")" \
+	"$r3" "$tmp/rhel.bundle" --os-release "$tmp/osr" --arch x86_64 --release 4.18.0-240.el8.x86_64
+echo "ok   RHEL/OL/CentOS VERSION_ID 8.x and Amazon 2018.03 from os-release files"
+
 # 3. ls, info, extract
 expect_rc 0 "$BTFGEN" ls "$B"
 [[ $(grep -c '^ok ' "$tmp/out") == "$nkern" ]] || fail "ls: want $nkern ok lines"
