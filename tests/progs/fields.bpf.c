@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /* Field relocations on real kernel types: byte_off, byte_sz, field_exists, signed, lshift_u64,
  * rshift_u64; arrays, pointer-as-array, pointer chains, flavors (task_struct___v1 / ___new:
- * state vs __state), signed and unsigned bitfields, anonymous members on both sides. */
+ * state vs __state), signed and unsigned int and enum bitfields, anonymous members on both
+ * sides. */
 #include "common.h"
 
 struct task_struct {
@@ -31,6 +32,13 @@ struct ipv6_pinfo {
 struct printf_spec {
 	int field_width: 24;
 	int precision: 16;
+} PAI;
+
+/* an enum bitfield: net_device.reg_state is 'enum { ... } reg_state:8' (signed enum on 6.x) */
+struct net_device___rs {
+	enum {
+		NETREG_UNINITIALIZED___rs,
+	} reg_state: 8;
 } PAI;
 
 /* unsigned bitfields */
@@ -102,6 +110,7 @@ int fields_bitfields(struct ipv6_pinfo *np)
 	out[17] = __builtin_preserve_field_info(sk->sk_userlocks, BPF_FIELD_SIGNED);
 	out[18] = BPF_CORE_READ(sk, sk_protocol);
 	out[19] = bpf_core_field_exists(sk->sk_protocol);
+	out[30] = BPF_CORE_READ_BITFIELD_PROBED((struct net_device___rs *)np, reg_state);
 	return 0;
 }
 
