@@ -17,17 +17,17 @@ struct bundle_object {
 /* A relocation that cannot be satisfied on a kernel (index.json kernels[].unsatisfied). */
 struct bundle_unsatisfied {
 	const char *object, *program;
-	unsigned relocation;            /* index of the relocation within its program */
+	unsigned relocation; /* index of the relocation within its program */
 	const char *kind, *type, *access, *reason;
 };
 
 /* A kernel as given to the writer (index.json "kernels" entry). */
 struct bundle_kernel {
 	const char *distro, *version, *arch, *release;
-	const char *status, *reason;    /* "ok" | "failed" | "skipped"; reason NULL when ok */
+	const char *status, *reason; /* "ok" | "failed" | "skipped"; reason NULL when ok */
 	const char *input_sha256_hex;
 	unsigned long long input_size, full_btf_size;
-	const void *btf;                /* tailored BTF, NULL unless ok */
+	const void *btf; /* tailored BTF, NULL unless ok */
 	size_t btf_size;
 	const struct bundle_unsatisfied *unsatisfied;
 	size_t unsatisfied_cnt;
@@ -37,11 +37,11 @@ struct bundle_kernel {
 struct bundle_entry {
 	const char *distro, *version, *arch, *release;
 	const char *status, *reason;
-	const char *blob;               /* "blobs/<sha256>.btf", "" unless ok */
+	const char *blob; /* "blobs/<sha256>.btf", "" unless ok */
 	const char *input_sha256_hex;
 	unsigned long long btf_size, input_size, full_btf_size;
 	size_t unsatisfied_cnt;
-	size_t index;                   /* position in index.json "kernels" */
+	size_t index; /* position in index.json "kernels" */
 };
 
 /*
@@ -94,22 +94,22 @@ int bundle__btf_path(struct bundle *b, const struct bundle_entry *e, char *buf, 
 
 /* What to look for. Empty strings are "unknown". */
 struct bundle_query {
-	char distro[64];        /* os-release ID, e.g. "debian" */
-	char version[64];       /* os-release VERSION_ID, e.g. "11" */
-	char arch[65];          /* uname -m or BTFHub arch, e.g. "aarch64" */
-	char release[256];      /* uname -r */
+	char distro[64];   /* os-release ID, e.g. "debian" */
+	char version[64];  /* os-release VERSION_ID, e.g. "11" */
+	char arch[65];	   /* uname -m or BTFHub arch, e.g. "aarch64" */
+	char release[256]; /* uname -r */
 };
 
 enum bundle_match_kind {
-	BUNDLE_MATCH_EXACT,        /* distro, version, arch and release as given */
-	BUNDLE_MATCH_ALIAS,        /* after normalization (arch names, Debian codenames, ...) */
+	BUNDLE_MATCH_EXACT,	   /* distro, version, arch and release as given */
+	BUNDLE_MATCH_ALIAS,	   /* after normalization (arch names, Debian codenames, ...) */
 	BUNDLE_MATCH_RELEASE_ONLY, /* distro/version missed; the release (+arch) alone matched */
 };
 
 #define BUNDLE_MAX_CANDIDATES 16
 
 struct bundle_match {
-	const struct bundle_entry *entry;       /* the match (also set for -ENODATA) */
+	const struct bundle_entry *entry; /* the match (also set for -ENODATA) */
 	enum bundle_match_kind kind;
 	/* on -ENOTUNIQ: the candidates (first BUNDLE_MAX_CANDIDATES), cand_cnt is the total */
 	size_t cand_cnt;

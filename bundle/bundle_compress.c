@@ -16,8 +16,8 @@
 #define BUNDLE_ZSTD_LEVEL 19
 #define BUNDLE_XZ_PRESET 6
 
-static const unsigned char zstd_magic[4] = { 0x28, 0xb5, 0x2f, 0xfd };
-static const unsigned char xz_magic[6] = { 0xfd, '7', 'z', 'X', 'Z', 0x00 };
+static const unsigned char zstd_magic[4] = {0x28, 0xb5, 0x2f, 0xfd};
+static const unsigned char xz_magic[6] = {0xfd, '7', 'z', 'X', 'Z', 0x00};
 
 static int compress_zstd(const void *in, size_t in_len, unsigned char **out, size_t *out_len,
 			 char *err, size_t err_sz)
@@ -32,7 +32,8 @@ static int compress_zstd(const void *in, size_t in_len, unsigned char **out, siz
 	buf = malloc(bound ? bound : 1);
 	if (!buf)
 		goto out;
-	if (ZSTD_isError(ZSTD_CCtx_setParameter(cctx, ZSTD_c_compressionLevel, BUNDLE_ZSTD_LEVEL)) ||
+	if (ZSTD_isError(
+		ZSTD_CCtx_setParameter(cctx, ZSTD_c_compressionLevel, BUNDLE_ZSTD_LEVEL)) ||
 	    ZSTD_isError(ZSTD_CCtx_setParameter(cctx, ZSTD_c_checksumFlag, 1)) ||
 	    ZSTD_isError(ZSTD_CCtx_setParameter(cctx, ZSTD_c_contentSizeFlag, 1))) {
 		bundle_err(err, err_sz, "zstd: cannot set compression parameters");
@@ -135,7 +136,7 @@ static int decompress_zstd(const void *in, size_t in_len, unsigned char **out, s
 	if (!ds)
 		return -ENOMEM;
 	{
-		ZSTD_inBuffer ib = { in, in_len, 0 };
+		ZSTD_inBuffer ib = {in, in_len, 0};
 
 		for (;;) {
 			ZSTD_outBuffer ob;
@@ -143,11 +144,12 @@ static int decompress_zstd(const void *in, size_t in_len, unsigned char **out, s
 			ret = bbuf__reserve(&b, 1 << 20);
 			if (ret)
 				goto fail;
-			ob = (ZSTD_outBuffer){ b.data + b.len, b.cap - b.len, 0 };
+			ob = (ZSTD_outBuffer){b.data + b.len, b.cap - b.len, 0};
 			n = ZSTD_decompressStream(ds, &ob, &ib);
 			b.len += ob.pos;
 			if (ZSTD_isError(n)) {
-				bundle_err(err, err_sz, "corrupt zstd stream: %s", ZSTD_getErrorName(n));
+				bundle_err(err, err_sz, "corrupt zstd stream: %s",
+					   ZSTD_getErrorName(n));
 				ret = -EBADMSG;
 				goto fail;
 			}

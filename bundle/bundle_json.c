@@ -99,14 +99,30 @@ static int parse_string(struct parser *ps, const char **out)
 			return fail(ps, "unterminated string");
 		r++;
 		switch (*r) {
-		case '"': *w++ = '"'; break;
-		case '\\': *w++ = '\\'; break;
-		case '/': *w++ = '/'; break;
-		case 'b': *w++ = '\b'; break;
-		case 'f': *w++ = '\f'; break;
-		case 'n': *w++ = '\n'; break;
-		case 'r': *w++ = '\r'; break;
-		case 't': *w++ = '\t'; break;
+		case '"':
+			*w++ = '"';
+			break;
+		case '\\':
+			*w++ = '\\';
+			break;
+		case '/':
+			*w++ = '/';
+			break;
+		case 'b':
+			*w++ = '\b';
+			break;
+		case 'f':
+			*w++ = '\f';
+			break;
+		case 'n':
+			*w++ = '\n';
+			break;
+		case 'r':
+			*w++ = '\r';
+			break;
+		case 't':
+			*w++ = '\t';
+			break;
 		case 'u': {
 			unsigned cp, lo;
 
@@ -114,8 +130,8 @@ static int parse_string(struct parser *ps, const char **out)
 				return fail(ps, "bad \\u escape");
 			r += 4;
 			if (cp >= 0xd800 && cp < 0xdc00) {
-				if (r + 7 > ps->end || r[1] != '\\' || r[2] != 'u' || hex4(r + 3, &lo) ||
-				    lo < 0xdc00 || lo >= 0xe000)
+				if (r + 7 > ps->end || r[1] != '\\' || r[2] != 'u' ||
+				    hex4(r + 3, &lo) || lo < 0xdc00 || lo >= 0xe000)
 					return fail(ps, "bad surrogate pair");
 				cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
 				r += 6;
@@ -264,13 +280,27 @@ static int parse_value(struct parser *ps, unsigned *idx, int depth)
 	if (ps->p >= ps->end)
 		return fail(ps, "unexpected end");
 	switch (*ps->p) {
-	case '{': type = BJSON_OBJECT; break;
-	case '[': type = BJSON_ARRAY; break;
-	case '"': type = BJSON_STRING; break;
-	case 't': type = BJSON_TRUE; break;
-	case 'f': type = BJSON_FALSE; break;
-	case 'n': type = BJSON_NULL; break;
-	default: type = BJSON_NUMBER; break;
+	case '{':
+		type = BJSON_OBJECT;
+		break;
+	case '[':
+		type = BJSON_ARRAY;
+		break;
+	case '"':
+		type = BJSON_STRING;
+		break;
+	case 't':
+		type = BJSON_TRUE;
+		break;
+	case 'f':
+		type = BJSON_FALSE;
+		break;
+	case 'n':
+		type = BJSON_NULL;
+		break;
+	default:
+		type = BJSON_NUMBER;
+		break;
 	}
 	ret = new_node(ps, type, idx);
 	if (ret)
@@ -290,7 +320,9 @@ static int parse_value(struct parser *ps, unsigned *idx, int depth)
 	case BJSON_NUMBER:
 		return parse_number(ps, &ps->j->nodes[*idx]);
 	default: {
-		const char *lit = type == BJSON_TRUE ? "true" : type == BJSON_FALSE ? "false" : "null";
+		const char *lit = type == BJSON_TRUE	? "true"
+				  : type == BJSON_FALSE ? "false"
+							: "null";
 		size_t l = strlen(lit);
 
 		if ((size_t)(ps->end - ps->p) < l || memcmp(ps->p, lit, l))
@@ -303,7 +335,7 @@ static int parse_value(struct parser *ps, unsigned *idx, int depth)
 
 int bjson__parse(struct bjson *j, char *text, size_t len, char *err, size_t err_sz)
 {
-	struct parser ps = { j, text, text + len, err, err_sz, text };
+	struct parser ps = {j, text, text + len, err, err_sz, text};
 	unsigned root;
 	int ret;
 
@@ -368,6 +400,6 @@ unsigned long long bjson__uint(const struct bjson *j, const struct bjson_node *n
 {
 	const struct bjson_node *v = bjson__get(j, n, key);
 
-	return v && v->type == BJSON_NUMBER && v->is_int && v->num > 0 ?
-		       (unsigned long long)v->num : 0;
+	return v && v->type == BJSON_NUMBER && v->is_int && v->num > 0 ? (unsigned long long)v->num
+								       : 0;
 }

@@ -10,19 +10,26 @@
 
 #include <stddef.h>
 
-enum bjson_type { BJSON_NULL, BJSON_FALSE, BJSON_TRUE, BJSON_NUMBER, BJSON_STRING, BJSON_ARRAY,
-		  BJSON_OBJECT };
+enum bjson_type {
+	BJSON_NULL,
+	BJSON_FALSE,
+	BJSON_TRUE,
+	BJSON_NUMBER,
+	BJSON_STRING,
+	BJSON_ARRAY,
+	BJSON_OBJECT
+};
 
 #define BJSON_NONE ((unsigned)-1)
 
 struct bjson_node {
 	enum bjson_type type;
-	unsigned next;          /* next sibling, BJSON_NONE at the end */
-	unsigned child;         /* first child of an array/object */
-	unsigned count;         /* children of an array/object */
-	const char *key;        /* member name (NUL-terminated) inside an object, else NULL */
-	const char *str;        /* string value (NUL-terminated, unescaped) */
-	long long num;          /* integer value of a number (fraction/exponent rejected) */
+	unsigned next;	 /* next sibling, BJSON_NONE at the end */
+	unsigned child;	 /* first child of an array/object */
+	unsigned count;	 /* children of an array/object */
+	const char *key; /* member name (NUL-terminated) inside an object, else NULL */
+	const char *str; /* string value (NUL-terminated, unescaped) */
+	long long num;	 /* integer value of a number (fraction/exponent rejected) */
 	int is_int;
 };
 

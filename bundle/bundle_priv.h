@@ -34,6 +34,6 @@ int bundle_decompress(const void *in, size_t in_len, unsigned char **out, size_t
 		      char *err, size_t err_sz);
 
 void bundle_err(char *err, size_t err_sz, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 #endif

@@ -21,25 +21,25 @@ struct rblob {
 	char hex[SHA256_HEX_SIZE];
 	const unsigned char *data;
 	size_t size;
-	int verified;                   /* 1 ok, -1 mismatch, 0 not checked yet */
-	int memfd;                      /* -1 until bundle__btf_path */
+	int verified; /* 1 ok, -1 mismatch, 0 not checked yet */
+	int memfd;    /* -1 until bundle__btf_path */
 };
 
 struct rentry {
-	struct bundle_entry pub;        /* first: handed out as a pointer */
-	size_t blob;                    /* index into blobs, (size_t)-1 unless ok */
+	struct bundle_entry pub;	/* first: handed out as a pointer */
+	size_t blob;			/* index into blobs, (size_t)-1 unless ok */
 	const struct bjson_node *unsat; /* the entry's "unsatisfied" array, or NULL */
 };
 
 struct bundle {
-	unsigned char *buf;             /* the decompressed tar */
+	unsigned char *buf; /* the decompressed tar */
 	size_t buf_len;
-	const char *index;              /* index.json as stored, inside buf */
+	const char *index; /* index.json as stored, inside buf */
 	size_t index_len;
-	char *index_text;               /* a copy the parser unescapes in place */
+	char *index_text; /* a copy the parser unescapes in place */
 	struct bjson js;
 	const struct bjson_node *root;
-	struct rblob *blobs;            /* sorted by hex */
+	struct rblob *blobs; /* sorted by hex */
 	size_t blob_cnt;
 	struct rentry *entries;
 	size_t entry_cnt;
@@ -139,8 +139,8 @@ static int parse_tar(struct bundle *b, char *err, size_t err_sz)
 		}
 		size = tar_num(h + 124, 12);
 		if (size < 0 || (unsigned long long)size > b->buf_len - off - TAR_BLOCK) {
-			bundle_err(err, err_sz, "corrupt tar: member at offset %zu overruns the archive",
-				   off);
+			bundle_err(err, err_sz,
+				   "corrupt tar: member at offset %zu overruns the archive", off);
 			return -EBADMSG;
 		}
 		type = (char)h[156];
@@ -152,15 +152,17 @@ static int parse_tar(struct bundle *b, char *err, size_t err_sz)
 			snprintf(name, sizeof(name), "%.*s", (int)nlen, h);
 		nlen = strlen(name);
 		if (type != '0' && type != '\0' && type != '5') {
-			/* pax/GNU long names would rename the next member: refuse rather than guess */
-			bundle_err(err, err_sz, "unsupported tar member type '%c' ('%s')", type, name);
+			/* pax/GNU long names would rename the next member: refuse, never guess */
+			bundle_err(err, err_sz, "unsupported tar member type '%c' ('%s')", type,
+				   name);
 			return -EBADMSG;
 		}
 		if (type == '5') {
 			/* directories carry nothing */
 		} else if (member == 0) {
 			if (strcmp(name, "index.json")) {
-				bundle_err(err, err_sz, "not a bundle: first member is '%s', not index.json",
+				bundle_err(err, err_sz,
+					   "not a bundle: first member is '%s', not index.json",
 					   name);
 				return -EBADMSG;
 			}
@@ -238,9 +240,11 @@ static void entry_fields(struct bundle *b, const struct bjson_node *o, struct re
 	e->distro = e->version = e->arch = e->release = e->status = e->reason = e->blob = "";
 	e->input_sha256_hex = "";
 	re->unsat = NULL;
-	for (c = bjson__at(&b->js, o, 0); c; c = c->next == BJSON_NONE ? NULL : &b->js.nodes[c->next]) {
+	for (c = bjson__at(&b->js, o, 0); c;
+	     c = c->next == BJSON_NONE ? NULL : &b->js.nodes[c->next]) {
 		const char *k = c->key;
-		unsigned long long n = c->type == BJSON_NUMBER && c->is_int && c->num > 0 ? c->num : 0;
+		unsigned long long n =
+		    c->type == BJSON_NUMBER && c->is_int && c->num > 0 ? c->num : 0;
 
 		if (c->type == BJSON_STRING) {
 			if (!strcmp(k, "distro"))
@@ -293,7 +297,8 @@ static int parse_index(struct bundle *b, char *err, size_t err_sz)
 	}
 	v = bjson__get(&b->js, b->root, "format_version");
 	if (!v || v->type != BJSON_NUMBER || !v->is_int || v->num != BUNDLE_FORMAT_VERSION) {
-		bundle_err(err, err_sz, "index.json: unsupported format_version (this reader knows %d)",
+		bundle_err(err, err_sz,
+			   "index.json: unsupported format_version (this reader knows %d)",
 			   BUNDLE_FORMAT_VERSION);
 		return -EPROTONOSUPPORT;
 	}
@@ -317,7 +322,8 @@ static int parse_index(struct bundle *b, char *err, size_t err_sz)
 		b->objs[i].relocations = (unsigned)jnum(o, "relocations");
 	}
 	o = bjson__at(&b->js, kerns, 0);
-	for (i = 0; i < b->entry_cnt; i++, o = o->next == BJSON_NONE ? NULL : &b->js.nodes[o->next]) {
+	for (i = 0; i < b->entry_cnt;
+	     i++, o = o->next == BJSON_NONE ? NULL : &b->js.nodes[o->next]) {
 		struct rentry *re = &b->entries[i];
 		struct bundle_entry *e = &re->pub;
 		char hex[SHA256_HEX_SIZE];
@@ -331,13 +337,14 @@ static int parse_index(struct bundle *b, char *err, size_t err_sz)
 		e->index = i;
 		re->blob = (size_t)-1;
 		if (!*e->distro || !*e->version || !*e->arch || !*e->release) {
-			bundle_err(err, err_sz, "index.json: kernels[%zu] lacks distro/version/arch/release",
-				   i);
+			bundle_err(err, err_sz,
+				   "index.json: kernels[%zu] lacks distro/version/arch/release", i);
 			return -EBADMSG;
 		}
 		if (strcmp(e->status, "ok")) {
 			if (strcmp(e->status, "failed") && strcmp(e->status, "skipped")) {
-				bundle_err(err, err_sz, "index.json: kernels[%zu]: unknown status '%s'", i,
+				bundle_err(err, err_sz,
+					   "index.json: kernels[%zu]: unknown status '%s'", i,
 					   e->status);
 				return -EBADMSG;
 			}
@@ -345,12 +352,15 @@ static int parse_index(struct bundle *b, char *err, size_t err_sz)
 			continue;
 		}
 		if (!blob_name_hex(e->blob, strlen(e->blob), hex) || !(rb = find_blob(b, hex))) {
-			bundle_err(err, err_sz, "corrupt bundle: kernel '%s/%s/%s/%s' refers to missing "
-				   "blob '%s'", e->distro, e->version, e->arch, e->release, e->blob);
+			bundle_err(err, err_sz,
+				   "corrupt bundle: kernel '%s/%s/%s/%s' refers to missing "
+				   "blob '%s'",
+				   e->distro, e->version, e->arch, e->release, e->blob);
 			return -EBADMSG;
 		}
 		if (rb->size != e->btf_size) {
-			bundle_err(err, err_sz, "corrupt bundle: blob '%s' has %zu bytes, index says %llu",
+			bundle_err(err, err_sz,
+				   "corrupt bundle: blob '%s' has %zu bytes, index says %llu",
 				   e->blob, rb->size, e->btf_size);
 			return -EBADMSG;
 		}
@@ -478,7 +488,8 @@ int bundle__verify(struct bundle *b, char *err, size_t err_sz)
 
 	for (i = 0; i < b->blob_cnt; i++) {
 		if (blob_check(&b->blobs[i])) {
-			bundle_err(err, err_sz, "corrupt bundle: blob %s does not match its SHA-256",
+			bundle_err(err, err_sz,
+				   "corrupt bundle: blob %s does not match its SHA-256",
 				   b->blobs[i].hex);
 			return -EBADMSG;
 		}

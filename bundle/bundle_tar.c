@@ -99,17 +99,17 @@ int tar__append(struct bbuf *out, const char *path, const void *data, size_t siz
 	err = tar_split_name(path, (char *)h, (char *)h + 345);
 	if (err)
 		return err;
-	tar_octal((char *)h + 100, 8, 0644);    /* mode */
-	tar_octal((char *)h + 108, 8, 0);       /* uid */
-	tar_octal((char *)h + 116, 8, 0);       /* gid */
-	tar_octal((char *)h + 124, 12, size);   /* size */
-	tar_octal((char *)h + 136, 12, 0);      /* mtime: 0, so bytes never depend on the clock */
-	h[156] = '0';                           /* regular file */
-	memcpy(h + 257, "ustar", 6);            /* POSIX magic "ustar\0" + version "00" */
+	tar_octal((char *)h + 100, 8, 0644);  /* mode */
+	tar_octal((char *)h + 108, 8, 0);     /* uid */
+	tar_octal((char *)h + 116, 8, 0);     /* gid */
+	tar_octal((char *)h + 124, 12, size); /* size */
+	tar_octal((char *)h + 136, 12, 0);    /* mtime: 0, so bytes never depend on the clock */
+	h[156] = '0';			      /* regular file */
+	memcpy(h + 257, "ustar", 6);	      /* POSIX magic "ustar\0" + version "00" */
 	memcpy(h + 263, "00", 2);
-	memcpy(h + 265, "root", 4);             /* uname */
-	memcpy(h + 297, "root", 4);             /* gname */
-	memset(h + 148, ' ', 8);                /* checksum counted as spaces */
+	memcpy(h + 265, "root", 4); /* uname */
+	memcpy(h + 297, "root", 4); /* gname */
+	memset(h + 148, ' ', 8);    /* checksum counted as spaces */
 	for (i = 0; i < TAR_BLOCK; i++)
 		sum += h[i];
 	snprintf((char *)h + 148, 8, "%06o", sum); /* six digits, NUL, space */

@@ -23,15 +23,15 @@ struct wblob {
 };
 
 struct wkernel {
-	struct bundle_kernel k;         /* strings and unsatisfied owned by the writer */
-	size_t blob;                    /* index into blobs, (size_t)-1 unless ok */
+	struct bundle_kernel k; /* strings and unsatisfied owned by the writer */
+	size_t blob;		/* index into blobs, (size_t)-1 unless ok */
 };
 
 struct bundle_writer {
 	char *out_path;
 	enum bundle_layout layout;
 	enum bundle_compression comp;
-	char *gen[5];                   /* version, libbpf, libarchive, zstd, jansson */
+	char *gen[5]; /* version, libbpf, libarchive, zstd, jansson */
 	struct bundle_object *objs;
 	size_t obj_cnt, obj_cap;
 	struct wkernel *kerns;
@@ -41,7 +41,7 @@ struct bundle_writer {
 	int committed;
 };
 
-static const char *gen_keys[5] = { "version", "libbpf", "libarchive", "zstd", "jansson" };
+static const char *gen_keys[5] = {"version", "libbpf", "libarchive", "zstd", "jansson"};
 
 static int dup_str(char **dst, const char *src)
 {
@@ -70,13 +70,15 @@ static int grow(void **arr, size_t *cap, size_t cnt, size_t elem)
 
 struct bundle_writer *bundle_writer__new(const char *out_path, enum bundle_layout layout,
 					 enum bundle_compression comp,
-					 const struct bundle_generator *gen, char *err, size_t err_sz)
+					 const struct bundle_generator *gen, char *err,
+					 size_t err_sz)
 {
 	const char *g[5] = {};
 	struct bundle_writer *w;
 	int i;
 
-	if (!out_path || !*out_path || layout > BUNDLE_LAYOUT_TREE_TAR || comp > BUNDLE_COMPRESS_NONE) {
+	if (!out_path || !*out_path || layout > BUNDLE_LAYOUT_TREE_TAR ||
+	    comp > BUNDLE_COMPRESS_NONE) {
 		bundle_err(err, err_sz, "bundle writer: invalid arguments");
 		errno = EINVAL;
 		return NULL;
@@ -116,7 +118,8 @@ int bundle_writer__add_object(struct bundle_writer *w, const struct bundle_objec
 		return -ENOMEM;
 	d = &w->objs[w->obj_cnt];
 	memset(d, 0, sizeof(*d));
-	if (dup_str((char **)&d->name, o->name) || dup_str((char **)&d->arch, o->arch ? o->arch : "") ||
+	if (dup_str((char **)&d->name, o->name) ||
+	    dup_str((char **)&d->arch, o->arch ? o->arch : "") ||
 	    dup_str((char **)&d->sha256_hex, o->sha256_hex ? o->sha256_hex : "")) {
 		free((char *)d->name);
 		free((char *)d->arch);
@@ -131,8 +134,7 @@ int bundle_writer__add_object(struct bundle_writer *w, const struct bundle_objec
 /* A key becomes a path component in the tree layouts: never empty, ".", ".." or with '/'. */
 static int valid_component(const char *s)
 {
-	return s && *s && !strchr(s, '/') && strcmp(s, ".") && strcmp(s, "..") &&
-	       strlen(s) < 200;
+	return s && *s && !strchr(s, '/') && strcmp(s, ".") && strcmp(s, "..") && strlen(s) < 200;
 }
 
 static void kernel_free(struct bundle_kernel *k)
@@ -218,8 +220,9 @@ int bundle_writer__add_kernel(struct bundle_writer *w, const struct bundle_kerne
 	d = &w->kerns[w->kern_cnt];
 	memset(d, 0, sizeof(*d));
 	d->blob = (size_t)-1;
-	if (dup_str((char **)&d->k.distro, k->distro) || dup_str((char **)&d->k.version, k->version) ||
-	    dup_str((char **)&d->k.arch, k->arch) || dup_str((char **)&d->k.release, k->release) ||
+	if (dup_str((char **)&d->k.distro, k->distro) ||
+	    dup_str((char **)&d->k.version, k->version) || dup_str((char **)&d->k.arch, k->arch) ||
+	    dup_str((char **)&d->k.release, k->release) ||
 	    dup_str((char **)&d->k.status, k->status) ||
 	    dup_str((char **)&d->k.reason, ok ? NULL : k->reason) ||
 	    dup_str((char **)&d->k.input_sha256_hex, k->input_sha256_hex))
@@ -303,7 +306,8 @@ static json_t *build_index(struct bundle_writer *w)
 		err |= set_str(o, "status", k->status);
 		if (w->kerns[i].blob != (size_t)-1) {
 			n_ok++;
-			snprintf(blob, sizeof(blob), "blobs/%s.btf", w->blobs[w->kerns[i].blob].hex);
+			snprintf(blob, sizeof(blob), "blobs/%s.btf",
+				 w->blobs[w->kerns[i].blob].hex);
 			err |= set_str(o, "blob", blob);
 			err |= set_int(o, "btf_size", k->btf_size);
 		} else {
@@ -497,7 +501,8 @@ static int build_tar(struct bundle_writer *w, struct bbuf *tar, const char *inde
 				continue;
 			snprintf(name, sizeof(name), "%s/%s/%s/%s.btf", k->k.distro, k->k.version,
 				 k->k.arch, k->k.release);
-			err = tar__append(tar, name, w->blobs[k->blob].data, w->blobs[k->blob].size);
+			err =
+			    tar__append(tar, name, w->blobs[k->blob].data, w->blobs[k->blob].size);
 		}
 	}
 	return err ? err : tar__finish(tar);
@@ -581,14 +586,17 @@ static int commit_tree_dir(struct bundle_writer *w, const char *index, size_t in
 		return -EINVAL;
 	}
 	if (!lstat(w->out_path, &st) && (!S_ISDIR(st.st_mode) || !replaceable_dir(w->out_path))) {
-		bundle_err(err, err_sz, "'%s' exists and is not an empty directory or a btfgen tree; "
-			   "not replacing it", w->out_path);
+		bundle_err(err, err_sz,
+			   "'%s' exists and is not an empty directory or a btfgen tree; "
+			   "not replacing it",
+			   w->out_path);
 		return -EEXIST;
 	}
 	snprintf(tmp, sizeof(tmp), "%s/.%s.tmpXXXXXX", dir, base);
 	if (!mkdtemp(tmp)) {
 		ret = -errno;
-		bundle_err(err, err_sz, "'%s': cannot create temp dir: %s", w->out_path, strerror(-ret));
+		bundle_err(err, err_sz, "'%s': cannot create temp dir: %s", w->out_path,
+			   strerror(-ret));
 		return ret;
 	}
 	chmod(tmp, 0755);
@@ -612,7 +620,8 @@ static int commit_tree_dir(struct bundle_writer *w, const char *index, size_t in
 		ret = ret ? ret : mkdir_at(dfd, sub);
 		snprintf(sub, sizeof(sub), "%s/%s/%s/%s.btf", k->k.distro, k->k.version, k->k.arch,
 			 k->k.release);
-		ret = ret ? ret : write_at(dfd, sub, w->blobs[k->blob].data, w->blobs[k->blob].size);
+		ret =
+		    ret ? ret : write_at(dfd, sub, w->blobs[k->blob].data, w->blobs[k->blob].size);
 	}
 	if (ret)
 		goto fail;

@@ -15,14 +15,14 @@
  * at the top. Output bytes depend only on the inputs (and their order).
  */
 enum bundle_compression {
-	BUNDLE_COMPRESS_ZSTD,   /* default: zstd level 19, single-threaded, content checksum */
-	BUNDLE_COMPRESS_XZ,     /* xz preset 6, CRC64 check */
-	BUNDLE_COMPRESS_NONE,   /* plain tar */
+	BUNDLE_COMPRESS_ZSTD, /* default: zstd level 19, single-threaded, content checksum */
+	BUNDLE_COMPRESS_XZ,   /* xz preset 6, CRC64 check */
+	BUNDLE_COMPRESS_NONE, /* plain tar */
 };
 
 enum bundle_layout {
-	BUNDLE_LAYOUT_BUNDLE,   /* index.json + blobs/<sha256>.btf, compressed per comp */
-	BUNDLE_LAYOUT_TREE_DIR, /* a directory <distro>/<version>/<arch>/<release>.btf + index.json */
+	BUNDLE_LAYOUT_BUNDLE,	/* index.json + blobs/<sha256>.btf, compressed per comp */
+	BUNDLE_LAYOUT_TREE_DIR, /* directory of <distro>/<version>/<arch>/<release>.btf */
 	BUNDLE_LAYOUT_TREE_TAR, /* the same tree as a tar, compressed per comp */
 };
 
@@ -39,7 +39,8 @@ struct bundle_writer;
  */
 struct bundle_writer *bundle_writer__new(const char *out_path, enum bundle_layout layout,
 					 enum bundle_compression comp,
-					 const struct bundle_generator *gen, char *err, size_t err_sz);
+					 const struct bundle_generator *gen, char *err,
+					 size_t err_sz);
 /* Records one object (name, arch, sha256, relocation count). Copies the strings. */
 int bundle_writer__add_object(struct bundle_writer *w, const struct bundle_object *o);
 /*

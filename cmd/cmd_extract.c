@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
-/* btfgen-batch extract: write a bundle out as the BTFHub <distro>/<version>/<arch>/<release>.btf tree. */
+/* btfgen-batch extract: write a bundle out as the BTFHub <distro>/<version>/<arch>/<release>.btf
+ * tree. */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -12,25 +13,27 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f,
-		"usage: btfgen-batch extract BUNDLE DIR\n"
-		"\n"
-		"Writes every ok kernel of BUNDLE as DIR/<distro>/<version>/<arch>/<release>.btf (raw\n"
-		"BTF, the layout Tracee, bcc's libbpf-tools and Inspektor Gadget read) plus\n"
-		"DIR/index.json. The tree is built next to DIR and renamed into place; an existing DIR\n"
-		"is replaced only if it is empty or an earlier btfgen tree, and only on success.\n"
-		"Every blob's SHA-256 is checked first.\n"
-		"\n"
-		"  -h, --help   this text\n"
-		"\n"
-		"exit codes: 0 written, 2 usage, 3 unreadable or corrupt bundle, or write error.\n");
+	fprintf(
+	    f,
+	    "usage: btfgen-batch extract BUNDLE DIR\n"
+	    "\n"
+	    "Writes every ok kernel of BUNDLE as DIR/<distro>/<version>/<arch>/<release>.btf (raw\n"
+	    "BTF, the layout Tracee, bcc's libbpf-tools and Inspektor Gadget read) plus\n"
+	    "DIR/index.json. The tree is built next to DIR and renamed into place; an existing "
+	    "DIR\n"
+	    "is replaced only if it is empty or an earlier btfgen tree, and only on success.\n"
+	    "Every blob's SHA-256 is checked first.\n"
+	    "\n"
+	    "  -h, --help   this text\n"
+	    "\n"
+	    "exit codes: 0 written, 2 usage, 3 unreadable or corrupt bundle, or write error.\n");
 }
 
 int cmd_extract(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{},
+	    {"help", no_argument, NULL, 'h'},
+	    {},
 	};
 	struct bundle_unsatisfied *us = NULL;
 	struct bundle_writer *w = NULL;
@@ -43,8 +46,12 @@ int cmd_extract(int argc, char **argv)
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
-		case 'h': usage(stdout); return EXIT_OK;
-		default: usage(stderr); return EXIT_USAGE;
+		case 'h':
+			usage(stdout);
+			return EXIT_OK;
+		default:
+			usage(stderr);
+			return EXIT_USAGE;
 		}
 	}
 	if (optind != argc - 2) {
@@ -57,11 +64,11 @@ int cmd_extract(int argc, char **argv)
 		goto out;
 	}
 	gen = (struct bundle_generator){
-		.version = bundle__generator(b, "version"),
-		.libbpf = bundle__generator(b, "libbpf"),
-		.libarchive = bundle__generator(b, "libarchive"),
-		.zstd = bundle__generator(b, "zstd"),
-		.jansson = bundle__generator(b, "jansson"),
+	    .version = bundle__generator(b, "version"),
+	    .libbpf = bundle__generator(b, "libbpf"),
+	    .libarchive = bundle__generator(b, "libarchive"),
+	    .zstd = bundle__generator(b, "zstd"),
+	    .jansson = bundle__generator(b, "jansson"),
 	};
 	/* the tree's index.json is rebuilt by the same writer, so it equals the bundle's */
 	w = bundle_writer__new(argv[optind + 1], BUNDLE_LAYOUT_TREE_DIR, BUNDLE_COMPRESS_NONE, &gen,
@@ -79,17 +86,23 @@ int cmd_extract(int argc, char **argv)
 	for (i = 0; i < bundle__entry_cnt(b); i++) {
 		const struct bundle_entry *e = bundle__entry(b, i);
 		struct bundle_kernel k = {
-			.distro = e->distro, .version = e->version, .arch = e->arch,
-			.release = e->release, .status = e->status, .reason = e->reason,
-			.input_sha256_hex = *e->input_sha256_hex ? e->input_sha256_hex : NULL,
-			.input_size = e->input_size, .full_btf_size = e->full_btf_size,
+		    .distro = e->distro,
+		    .version = e->version,
+		    .arch = e->arch,
+		    .release = e->release,
+		    .status = e->status,
+		    .reason = e->reason,
+		    .input_sha256_hex = *e->input_sha256_hex ? e->input_sha256_hex : NULL,
+		    .input_size = e->input_size,
+		    .full_btf_size = e->full_btf_size,
 		};
 
 		if (*e->blob) {
 			k.btf = bundle__btf_data(b, e, &k.btf_size);
 			k.reason = NULL;
 			if (!k.btf) {
-				fprintf(stderr, "btfgen-batch extract: %s: %s\n", e->blob, strerror(errno));
+				fprintf(stderr, "btfgen-batch extract: %s: %s\n", e->blob,
+					strerror(errno));
 				goto out;
 			}
 		}
@@ -103,8 +116,8 @@ int cmd_extract(int argc, char **argv)
 		k.unsatisfied_cnt = e->unsatisfied_cnt;
 		ret = bundle_writer__add_kernel(w, &k);
 		if (ret) {
-			fprintf(stderr, "btfgen-batch extract: kernel '%s/%s/%s/%s': %s\n", e->distro,
-				e->version, e->arch, e->release, strerror(-ret));
+			fprintf(stderr, "btfgen-batch extract: kernel '%s/%s/%s/%s': %s\n",
+				e->distro, e->version, e->arch, e->release, strerror(-ret));
 			goto out;
 		}
 	}

@@ -11,19 +11,21 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f,
-		"usage: btfgen-batch info BUNDLE [-j]\n"
-		"\n"
-		"Shows what BUNDLE was made by and for: generator and library versions, the objects\n"
-		"(arch, relocation count, SHA-256), kernel counts by status, distinct blobs and sizes,\n"
-		"an integrity check of every blob, and the compatibility matrix in short: for each\n"
-		"object the kernels on which some of its CO-RE relocations cannot be satisfied, and\n"
-		"how many.\n"
-		"\n"
-		"  -j, --json   the same as JSON\n"
-		"  -h, --help   this text\n"
-		"\n"
-		"exit codes: 0 shown, 2 usage, 3 unreadable or corrupt bundle.\n");
+	fprintf(
+	    f,
+	    "usage: btfgen-batch info BUNDLE [-j]\n"
+	    "\n"
+	    "Shows what BUNDLE was made by and for: generator and library versions, the objects\n"
+	    "(arch, relocation count, SHA-256), kernel counts by status, distinct blobs and "
+	    "sizes,\n"
+	    "an integrity check of every blob, and the compatibility matrix in short: for each\n"
+	    "object the kernels on which some of its CO-RE relocations cannot be satisfied, and\n"
+	    "how many.\n"
+	    "\n"
+	    "  -j, --json   the same as JSON\n"
+	    "  -h, --help   this text\n"
+	    "\n"
+	    "exit codes: 0 shown, 2 usage, 3 unreadable or corrupt bundle.\n");
 }
 
 /* Unsatisfied relocations of entry e that belong to object name. */
@@ -48,12 +50,12 @@ static const char *base_name(const char *path)
 int cmd_info(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{},
+	    {"json", no_argument, NULL, 'j'},
+	    {"help", no_argument, NULL, 'h'},
+	    {},
 	};
 	size_t i, k, n_ent, n_obj, cnt[3] = {}, total_unsat = 0, sum_btf = 0, sum_full = 0;
-	const char *gens[] = { "version", "libbpf", "libarchive", "zstd", "jansson" };
+	const char *gens[] = {"version", "libbpf", "libarchive", "zstd", "jansson"};
 	int c, json = 0, rc = EXIT_FATAL, verified;
 	size_t width;
 	json_t *jo = NULL, *jobjs, *jgen;
@@ -63,9 +65,15 @@ int cmd_info(int argc, char **argv)
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
 		switch (c) {
-		case 'j': json = 1; break;
-		case 'h': usage(stdout); return EXIT_OK;
-		default: usage(stderr); return EXIT_USAGE;
+		case 'j':
+			json = 1;
+			break;
+		case 'h':
+			usage(stdout);
+			return EXIT_OK;
+		default:
+			usage(stderr);
+			return EXIT_USAGE;
 		}
 	}
 	if (optind != argc - 1) {
@@ -104,9 +112,10 @@ int cmd_info(int argc, char **argv)
 	json_object_set_new(jo, "format_version", json_integer(BUNDLE_FORMAT_VERSION));
 	json_object_set_new(jo, "generator", jgen);
 	json_object_set_new(jo, "integrity", json_string(verified ? "ok" : err));
-	json_object_set_new(jo, "kernels", json_pack("{s:I, s:I, s:I, s:I}", "total", (json_int_t)n_ent,
-						     "ok", (json_int_t)cnt[0], "failed",
-						     (json_int_t)cnt[1], "skipped", (json_int_t)cnt[2]));
+	json_object_set_new(jo, "kernels",
+			    json_pack("{s:I, s:I, s:I, s:I}", "total", (json_int_t)n_ent, "ok",
+				      (json_int_t)cnt[0], "failed", (json_int_t)cnt[1], "skipped",
+				      (json_int_t)cnt[2]));
 	json_object_set_new(jo, "blobs", json_integer((json_int_t)bundle__blob_cnt(b)));
 	json_object_set_new(jo, "btf_bytes", json_integer((json_int_t)sum_btf));
 	json_object_set_new(jo, "full_btf_bytes", json_integer((json_int_t)sum_full));
@@ -116,9 +125,9 @@ int cmd_info(int argc, char **argv)
 	for (k = 0; k < n_obj; k++) {
 		const struct bundle_object *o = bundle__object(b, k);
 		json_t *jk = json_array();
-		json_t *oj = json_pack("{s:s, s:s, s:I, s:s}", "name", o->name, "arch", o->arch,
-				       "relocations", (json_int_t)o->relocations, "sha256",
-				       o->sha256_hex);
+		json_t *oj =
+		    json_pack("{s:s, s:s, s:I, s:s}", "name", o->name, "arch", o->arch,
+			      "relocations", (json_int_t)o->relocations, "sha256", o->sha256_hex);
 
 		if (!jk || !oj) {
 			json_decref(jk);
@@ -153,7 +162,8 @@ int cmd_info(int argc, char **argv)
 		printf("integrity:  %s\n", verified ? "ok (every blob matches its SHA-256)" : err);
 		printf("kernels:    %zu (ok %zu, failed %zu, skipped %zu)\n", n_ent, cnt[0], cnt[1],
 		       cnt[2]);
-		printf("blobs:      %zu distinct; tailored BTF %zu bytes in all entries, full BTF %zu\n",
+		printf("blobs:      %zu distinct; tailored BTF %zu bytes in all entries, full BTF "
+		       "%zu\n",
 		       bundle__blob_cnt(b), sum_btf, sum_full);
 		printf("objects:    %zu\n", n_obj);
 		width = 6;
@@ -161,8 +171,8 @@ int cmd_info(int argc, char **argv)
 			if (strlen(base_name(bundle__object(b, k)->name)) > width)
 				width = strlen(base_name(bundle__object(b, k)->name));
 		if (n_obj)
-			printf("  %-*s %-7s %6s  %-12s  %s\n", (int)width, "OBJECT", "ARCH", "RELOS",
-			       "SHA256", "UNSATISFIED ON (of ok kernels)");
+			printf("  %-*s %-7s %6s  %-12s  %s\n", (int)width, "OBJECT", "ARCH",
+			       "RELOS", "SHA256", "UNSATISFIED ON (of ok kernels)");
 		for (k = 0; k < n_obj; k++) {
 			const struct bundle_object *o = bundle__object(b, k);
 			json_t *jk = json_object_get(json_array_get(jobjs, k), "unsatisfied_on");
@@ -179,21 +189,22 @@ int cmd_info(int argc, char **argv)
 				continue;
 			}
 			printf("%zu/%zu kernels", n_k, cnt[0]);
-			/* a short matrix: the first kernels by name, the rest counted (-j has all) */
+			/* short: the first kernels by name, the rest counted (-j has all) */
 			for (shown = 0; shown < n_k && shown < 2; shown++) {
 				json_t *r = json_array_get(jk, shown);
 
 				printf("%s %s x%lld", shown ? "," : ":",
 				       json_string_value(json_object_get(r, "kernel")),
-				       (long long)json_integer_value(json_object_get(r, "relocations")));
+				       (long long)json_integer_value(
+					   json_object_get(r, "relocations")));
 			}
 			if (n_k > shown)
 				printf(", +%zu more", n_k - shown);
 			printf("\n");
 		}
 		printf("compatibility: %zu unsatisfied relocation(s)%s\n", total_unsat,
-		       total_unsat ? "; details per kernel: info -j, or index.json" :
-				     ", every relocation is satisfied on every ok kernel");
+		       total_unsat ? "; details per kernel: info -j, or index.json"
+				   : ", every relocation is satisfied on every ok kernel");
 	}
 	rc = verified ? EXIT_OK : EXIT_FATAL;
 out:

@@ -12,35 +12,37 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f,
-		"usage: btfgen-batch lookup BUNDLE [--os-release FILE] [--distro ID] [--version V]\n"
-		"                           [--arch A] [--release R] [-o OUT.btf] [-j]\n"
-		"\n"
-		"Finds the BTF of a kernel in BUNDLE. Keys not given come from the host: ID and\n"
-		"VERSION_ID from os-release (--os-release FILE, else $BTFGEN_OS_RELEASE, else\n"
-		"/etc/os-release, then /usr/lib/os-release), release and arch from uname(2).\n"
-		"Matching: exact keys, then normalized keys (aarch64=arm64, amd64=x86_64, Debian\n"
-		"11=bullseye..., RHEL/OL/CentOS/Rocky/Alma major version, Amazon 2018.03=2018), then\n"
-		"the release (+arch) alone if that is unique. Prints what matched and how.\n"
-		"\n"
-		"  --os-release FILE  read ID/VERSION_ID from FILE (e.g. a host's, mounted in a container)\n"
-		"  --distro ID        os-release ID or BTFHub distro (debian, ubuntu, centos, ...)\n"
-		"  --version V        os-release VERSION_ID or BTFHub version (11, bullseye, 8, ...)\n"
-		"  --arch A           x86_64, arm64 (or aarch64, amd64)\n"
-		"  --release R        uname -r of the kernel\n"
-		"  -o, --output FILE  write the BTF there (temp file + rename; nothing written unless found)\n"
-		"  -j, --json         print the result as JSON\n"
-		"  -h, --help         this text\n"
-		"\n"
-		"exit codes: 0 found, 2 usage, 3 unreadable bundle or write error, 4 not found,\n"
-		"5 ambiguous (several kernels with different BTFs match), 6 the kernel is in the bundle\n"
-		"but its BTF failed or was skipped.\n");
+	fprintf(
+	    f,
+	    "usage: btfgen-batch lookup BUNDLE [--os-release FILE] [--distro ID] [--version V]\n"
+	    "                           [--arch A] [--release R] [-o OUT.btf] [-j]\n"
+	    "\n"
+	    "Finds the BTF of a kernel in BUNDLE. Keys not given come from the host: ID and\n"
+	    "VERSION_ID from os-release (--os-release FILE, else $BTFGEN_OS_RELEASE, else\n"
+	    "/etc/os-release, then /usr/lib/os-release), release and arch from uname(2).\n"
+	    "Matching: exact keys, then normalized keys (aarch64=arm64, amd64=x86_64, Debian\n"
+	    "11=bullseye..., RHEL/OL/CentOS/Rocky/Alma major version, Amazon 2018.03=2018), then\n"
+	    "the release (+arch) alone if that is unique. Prints what matched and how.\n"
+	    "\n"
+	    "  --os-release FILE  read ID/VERSION_ID from FILE (a host's, in a container)\n"
+	    "  --distro ID        os-release ID or BTFHub distro (debian, ubuntu, centos, ...)\n"
+	    "  --version V        os-release VERSION_ID or BTFHub version (11, bullseye, 8, ...)\n"
+	    "  --arch A           x86_64, arm64 (or aarch64, amd64)\n"
+	    "  --release R        uname -r of the kernel\n"
+	    "  -o, --output FILE  write the BTF there (temp file + rename); only when found\n"
+	    "  -j, --json         print the result as JSON\n"
+	    "  -h, --help         this text\n"
+	    "\n"
+	    "exit codes: 0 found, 2 usage, 3 unreadable bundle or write error, 4 not found,\n"
+	    "5 ambiguous (several kernels with different BTFs match), 6 the kernel is in\n"
+	    "the bundle but its BTF failed or was skipped.\n");
 }
 
 static json_t *entry_json(const struct bundle_entry *e)
 {
-	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s}", "distro", e->distro, "version",
-			      e->version, "arch", e->arch, "release", e->release, "status", e->status);
+	json_t *o =
+	    json_pack("{s:s, s:s, s:s, s:s, s:s}", "distro", e->distro, "version", e->version,
+		      "arch", e->arch, "release", e->release, "status", e->status);
 
 	if (!o)
 		return NULL;
@@ -65,15 +67,15 @@ static void print_entry(FILE *f, const char *prefix, const struct bundle_entry *
 int cmd_lookup(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "os-release", required_argument, NULL, 'O' },
-		{ "distro", required_argument, NULL, 'd' },
-		{ "version", required_argument, NULL, 'v' },
-		{ "arch", required_argument, NULL, 'a' },
-		{ "release", required_argument, NULL, 'r' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{},
+	    {"os-release", required_argument, NULL, 'O'},
+	    {"distro", required_argument, NULL, 'd'},
+	    {"version", required_argument, NULL, 'v'},
+	    {"arch", required_argument, NULL, 'a'},
+	    {"release", required_argument, NULL, 'r'},
+	    {"output", required_argument, NULL, 'o'},
+	    {"json", no_argument, NULL, 'j'},
+	    {"help", no_argument, NULL, 'h'},
+	    {},
 	};
 	const char *os_release = NULL, *out = NULL, *result;
 	struct bundle_query q = {};
@@ -87,15 +89,33 @@ int cmd_lookup(int argc, char **argv)
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "o:jh", opts, NULL)) != -1) {
 		switch (c) {
-		case 'O': os_release = optarg; break;
-		case 'd': snprintf(q.distro, sizeof(q.distro), "%s", optarg); break;
-		case 'v': snprintf(q.version, sizeof(q.version), "%s", optarg); break;
-		case 'a': snprintf(q.arch, sizeof(q.arch), "%s", optarg); break;
-		case 'r': snprintf(q.release, sizeof(q.release), "%s", optarg); break;
-		case 'o': out = optarg; break;
-		case 'j': json = 1; break;
-		case 'h': usage(stdout); return EXIT_OK;
-		default: usage(stderr); return EXIT_USAGE;
+		case 'O':
+			os_release = optarg;
+			break;
+		case 'd':
+			snprintf(q.distro, sizeof(q.distro), "%s", optarg);
+			break;
+		case 'v':
+			snprintf(q.version, sizeof(q.version), "%s", optarg);
+			break;
+		case 'a':
+			snprintf(q.arch, sizeof(q.arch), "%s", optarg);
+			break;
+		case 'r':
+			snprintf(q.release, sizeof(q.release), "%s", optarg);
+			break;
+		case 'o':
+			out = optarg;
+			break;
+		case 'j':
+			json = 1;
+			break;
+		case 'h':
+			usage(stdout);
+			return EXIT_OK;
+		default:
+			usage(stderr);
+			return EXIT_USAGE;
 		}
 	}
 	if (optind != argc - 1) {
@@ -106,7 +126,8 @@ int cmd_lookup(int argc, char **argv)
 	if (os_release) {
 		ret = bundle_host__read_os_release(&q, os_release);
 		if (ret) {
-			fprintf(stderr, "btfgen-batch lookup: '%s': %s\n", os_release, strerror(-ret));
+			fprintf(stderr, "btfgen-batch lookup: '%s': %s\n", os_release,
+				strerror(-ret));
 			return EXIT_USAGE;
 		}
 		ret = bundle_host__uname(&q);
@@ -114,7 +135,8 @@ int cmd_lookup(int argc, char **argv)
 		ret = bundle_host__detect(&q, NULL);
 	}
 	if (ret) {
-		fprintf(stderr, "btfgen-batch lookup: reading the host's identity: %s\n", strerror(-ret));
+		fprintf(stderr, "btfgen-batch lookup: reading the host's identity: %s\n",
+			strerror(-ret));
 		return EXIT_FATAL;
 	}
 
@@ -125,10 +147,22 @@ int cmd_lookup(int argc, char **argv)
 	}
 	ret = bundle__find(b, &q, &m);
 	switch (ret) {
-	case 0: result = "found"; rc = EXIT_OK; break;
-	case -ENODATA: result = "no-btf"; rc = EXIT_LOOKUP_NO_BTF; break;
-	case -ENOTUNIQ: result = "ambiguous"; rc = EXIT_LOOKUP_AMBIGUOUS; break;
-	case -ENOENT: result = "not-found"; rc = EXIT_LOOKUP_NOT_FOUND; break;
+	case 0:
+		result = "found";
+		rc = EXIT_OK;
+		break;
+	case -ENODATA:
+		result = "no-btf";
+		rc = EXIT_LOOKUP_NO_BTF;
+		break;
+	case -ENOTUNIQ:
+		result = "ambiguous";
+		rc = EXIT_LOOKUP_AMBIGUOUS;
+		break;
+	case -ENOENT:
+		result = "not-found";
+		rc = EXIT_LOOKUP_NOT_FOUND;
+		break;
 	default:
 		fprintf(stderr, "btfgen-batch lookup: %s\n", strerror(-ret));
 		rc = EXIT_USAGE;
@@ -141,7 +175,8 @@ int cmd_lookup(int argc, char **argv)
 		data = bundle__btf_data(b, m.entry, &size);
 		if (!data) {
 			fprintf(stderr, "btfgen-batch lookup: %s: %s\n", m.entry->blob,
-				errno == EBADMSG ? "corrupt blob (SHA-256 mismatch)" : strerror(errno));
+				errno == EBADMSG ? "corrupt blob (SHA-256 mismatch)"
+						 : strerror(errno));
 			rc = EXIT_FATAL;
 			goto out;
 		}
@@ -155,15 +190,17 @@ int cmd_lookup(int argc, char **argv)
 	if (json) {
 		json_t *cands = json_array();
 
-		jo = json_pack("{s:s, s:{s:s, s:s, s:s, s:s}}", "result", result, "query", "distro",
-			       q.distro, "version", q.version, "arch", q.arch, "release", q.release);
+		jo =
+		    json_pack("{s:s, s:{s:s, s:s, s:s, s:s}}", "result", result, "query", "distro",
+			      q.distro, "version", q.version, "arch", q.arch, "release", q.release);
 		if (!jo || !cands) {
 			json_decref(cands);
 			rc = EXIT_FATAL;
 			goto out;
 		}
 		if (m.entry) {
-			json_object_set_new(jo, "match", json_string(bundle_match_kind__str(m.kind)));
+			json_object_set_new(jo, "match",
+					    json_string(bundle_match_kind__str(m.kind)));
 			json_object_set_new(jo, "entry", entry_json(m.entry));
 		}
 		if (ret == -ENOTUNIQ)

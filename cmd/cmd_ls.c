@@ -10,25 +10,26 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f,
-		"usage: btfgen-batch ls BUNDLE [-j]\n"
-		"\n"
-		"Lists every kernel of BUNDLE in index order, one line each: status (ok, failed,\n"
-		"skipped), distro, version, arch, release, blob (first 12 hex digits of its SHA-256)\n"
-		"and tailored BTF size; failed and skipped kernels show their reason instead.\n"
-		"\n"
-		"  -j, --json   a JSON array, one object per kernel\n"
-		"  -h, --help   this text\n"
-		"\n"
-		"exit codes: 0 listed, 2 usage, 3 unreadable or corrupt bundle.\n");
+	fprintf(
+	    f,
+	    "usage: btfgen-batch ls BUNDLE [-j]\n"
+	    "\n"
+	    "Lists every kernel of BUNDLE in index order, one line each: status (ok, failed,\n"
+	    "skipped), distro, version, arch, release, blob (first 12 hex digits of its SHA-256)\n"
+	    "and tailored BTF size; failed and skipped kernels show their reason instead.\n"
+	    "\n"
+	    "  -j, --json   a JSON array, one object per kernel\n"
+	    "  -h, --help   this text\n"
+	    "\n"
+	    "exit codes: 0 listed, 2 usage, 3 unreadable or corrupt bundle.\n");
 }
 
 int cmd_ls(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{},
+	    {"json", no_argument, NULL, 'j'},
+	    {"help", no_argument, NULL, 'h'},
+	    {},
 	};
 	struct bundle *b;
 	int c, json = 0, rc = EXIT_OK;
@@ -39,9 +40,15 @@ int cmd_ls(int argc, char **argv)
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
 		switch (c) {
-		case 'j': json = 1; break;
-		case 'h': usage(stdout); return EXIT_OK;
-		default: usage(stderr); return EXIT_USAGE;
+		case 'j':
+			json = 1;
+			break;
+		case 'h':
+			usage(stdout);
+			return EXIT_OK;
+		default:
+			usage(stderr);
+			return EXIT_USAGE;
 		}
 	}
 	if (optind != argc - 1) {
@@ -57,8 +64,8 @@ int cmd_ls(int argc, char **argv)
 	if (json)
 		arr = json_array();
 	else
-		printf("%-7s %-10s %-9s %-7s %-36s %-12s %9s\n", "STATUS", "DISTRO", "VERSION", "ARCH",
-		       "RELEASE", "BLOB", "SIZE");
+		printf("%-7s %-10s %-9s %-7s %-36s %-12s %9s\n", "STATUS", "DISTRO", "VERSION",
+		       "ARCH", "RELEASE", "BLOB", "SIZE");
 	for (i = 0; i < n; i++) {
 		const struct bundle_entry *e = bundle__entry(b, i);
 
@@ -73,7 +80,8 @@ int cmd_ls(int argc, char **argv)
 			}
 			if (*e->blob) {
 				json_object_set_new(o, "blob", json_string(e->blob));
-				json_object_set_new(o, "btf_size", json_integer((json_int_t)e->btf_size));
+				json_object_set_new(o, "btf_size",
+						    json_integer((json_int_t)e->btf_size));
 			} else {
 				json_object_set_new(o, "reason", json_string(e->reason));
 			}

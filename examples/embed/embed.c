@@ -33,13 +33,13 @@ static int print_relos(enum libbpf_print_level level, const char *fmt, va_list a
 
 static void usage(FILE *f)
 {
-	fprintf(f,
-		"usage: btfgen-embed-example [--distro ID] [--version V] [--arch A] [--release R]\n"
-		"                            [--os-release FILE] [--btf FILE] [--no-load]\n"
-		"Looks up the host (or the kernel given) in the embedded bundle and loads the\n"
-		"embedded BPF object with that BTF. --btf FILE uses FILE instead of the bundle (to\n"
-		"compare with a kernel's full BTF). Exit: 0 loaded, 1 load failed (relocations are\n"
-		"printed anyway), 2 usage, 4 no BTF for this kernel.\n");
+	fprintf(
+	    f, "usage: btfgen-embed-example [--distro ID] [--version V] [--arch A] [--release R]\n"
+	       "                            [--os-release FILE] [--btf FILE] [--no-load]\n"
+	       "Looks up the host (or the kernel given) in the embedded bundle and loads the\n"
+	       "embedded BPF object with that BTF. --btf FILE uses FILE instead of the bundle (to\n"
+	       "compare with a kernel's full BTF). Exit: 0 loaded, 1 load failed (relocations are\n"
+	       "printed anyway), 2 usage, 4 no BTF for this kernel.\n");
 }
 
 static double now_ms(void)
@@ -53,15 +53,15 @@ static double now_ms(void)
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "distro", required_argument, NULL, 'd' },
-		{ "version", required_argument, NULL, 'v' },
-		{ "arch", required_argument, NULL, 'a' },
-		{ "release", required_argument, NULL, 'r' },
-		{ "os-release", required_argument, NULL, 'O' },
-		{ "btf", required_argument, NULL, 'b' },
-		{ "no-load", no_argument, NULL, 'n' },
-		{ "help", no_argument, NULL, 'h' },
-		{},
+	    {"distro", required_argument, NULL, 'd'},
+	    {"version", required_argument, NULL, 'v'},
+	    {"arch", required_argument, NULL, 'a'},
+	    {"release", required_argument, NULL, 'r'},
+	    {"os-release", required_argument, NULL, 'O'},
+	    {"btf", required_argument, NULL, 'b'},
+	    {"no-load", no_argument, NULL, 'n'},
+	    {"help", no_argument, NULL, 'h'},
+	    {},
 	};
 	LIBBPF_OPTS(bpf_object_open_opts, open_opts);
 	const char *os_release = NULL, *btf_file = NULL;
@@ -75,15 +75,33 @@ int main(int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
-		case 'd': snprintf(q.distro, sizeof(q.distro), "%s", optarg); break;
-		case 'v': snprintf(q.version, sizeof(q.version), "%s", optarg); break;
-		case 'a': snprintf(q.arch, sizeof(q.arch), "%s", optarg); break;
-		case 'r': snprintf(q.release, sizeof(q.release), "%s", optarg); break;
-		case 'O': os_release = optarg; break;
-		case 'b': btf_file = optarg; break;
-		case 'n': load = 0; break;
-		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return 2;
+		case 'd':
+			snprintf(q.distro, sizeof(q.distro), "%s", optarg);
+			break;
+		case 'v':
+			snprintf(q.version, sizeof(q.version), "%s", optarg);
+			break;
+		case 'a':
+			snprintf(q.arch, sizeof(q.arch), "%s", optarg);
+			break;
+		case 'r':
+			snprintf(q.release, sizeof(q.release), "%s", optarg);
+			break;
+		case 'O':
+			os_release = optarg;
+			break;
+		case 'b':
+			btf_file = optarg;
+			break;
+		case 'n':
+			load = 0;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
 		}
 	}
 	libbpf_set_print(print_relos);
@@ -111,12 +129,13 @@ int main(int argc, char **argv)
 		printf("lookup: %s/%s/%s/%s in %.3f ms: ", q.distro, q.version, q.arch, q.release,
 		       now_ms() - t0);
 		if (ret == -ENOENT && !other_kernel && !access("/sys/kernel/btf/vmlinux", R_OK)) {
-			/* the running kernel has its own BTF: libbpf uses it without a custom path */
+			/* the running kernel has BTF: libbpf uses it without a custom path */
 			printf("not in the bundle; using /sys/kernel/btf/vmlinux\n");
 		} else if (ret) {
-			printf("%s\n", ret == -ENOENT ? "not found" : ret == -ENOTUNIQ ? "ambiguous" :
-				       ret == -ENODATA ? "kernel failed when the bundle was made" :
-							 strerror(-ret));
+			printf("%s\n", ret == -ENOENT	  ? "not found"
+				       : ret == -ENOTUNIQ ? "ambiguous"
+				       : ret == -ENODATA  ? "kernel failed when the bundle was made"
+							  : strerror(-ret));
 			rc = 4;
 			goto out;
 		} else {

@@ -18,9 +18,12 @@ static int same(const struct bjson *j, const struct bjson_node *n, json_t *v)
 	void *it;
 
 	switch (n->type) {
-	case BJSON_NULL: return json_is_null(v);
-	case BJSON_TRUE: return json_is_true(v);
-	case BJSON_FALSE: return json_is_false(v);
+	case BJSON_NULL:
+		return json_is_null(v);
+	case BJSON_TRUE:
+		return json_is_true(v);
+	case BJSON_FALSE:
+		return json_is_false(v);
 	case BJSON_STRING:
 		return json_is_string(v) && strlen(n->str) == json_string_length(v) &&
 		       !memcmp(n->str, json_string_value(v), json_string_length(v));
@@ -31,7 +34,8 @@ static int same(const struct bjson *j, const struct bjson_node *n, json_t *v)
 	case BJSON_ARRAY:
 		if (!json_is_array(v) || json_array_size(v) != n->count)
 			return 0;
-		for (c = bjson__at(j, n, 0); c; c = c->next == BJSON_NONE ? NULL : &j->nodes[c->next])
+		for (c = bjson__at(j, n, 0); c;
+		     c = c->next == BJSON_NONE ? NULL : &j->nodes[c->next])
 			if (!same(j, c, json_array_get(v, i++)))
 				return 0;
 		return 1;
@@ -39,7 +43,8 @@ static int same(const struct bjson *j, const struct bjson_node *n, json_t *v)
 		if (!json_is_object(v) || json_object_size(v) != n->count)
 			return 0;
 		it = json_object_iter(v);
-		for (c = bjson__at(j, n, 0); c; c = c->next == BJSON_NONE ? NULL : &j->nodes[c->next]) {
+		for (c = bjson__at(j, n, 0); c;
+		     c = c->next == BJSON_NONE ? NULL : &j->nodes[c->next]) {
 			if (!it || strcmp(c->key, json_object_iter_key(it)) ||
 			    !same(j, c, json_object_iter_value(it)))
 				return 0;
@@ -87,19 +92,59 @@ static void invalid(const char *text)
 int main(void)
 {
 	static const char *const ok[] = {
-		"{}", "[]", "0", "-0", "12345678901234", "-9", "1.5", "1e3", "-2.5E-3", "true",
-		"false", "null", "\"\"", " \t\r\n{ \"a\" : [ 1 , 2 ] }\n",
-		"{\"format\":\"btfgen-bundle\",\"format_version\":1,\"kernels\":[{\"distro\":\"debian\","
-		"\"unsatisfied\":[]},{\"distro\":\"x\",\"n\":null}]}",
-		"\"esc \\\" \\\\ \\/ \\b \\f \\n \\r \\t\"", "\"\\u0041\\u00e9\\u20ac\"",
-		"\"\\ud83d\\ude00 ok\"", "\"caf\xc3\xa9\"", "[[[[[[[[[[1]]]]]]]]]]",
-		"{\"a\":{\"b\":{\"c\":\"d\"}},\"e\":[true,false,null]}",
+	    "{}",
+	    "[]",
+	    "0",
+	    "-0",
+	    "12345678901234",
+	    "-9",
+	    "1.5",
+	    "1e3",
+	    "-2.5E-3",
+	    "true",
+	    "false",
+	    "null",
+	    "\"\"",
+	    " \t\r\n{ \"a\" : [ 1 , 2 ] }\n",
+	    "{\"format\":\"btfgen-bundle\",\"format_version\":1,\"kernels\":[{\"distro\":"
+	    "\"debian\","
+	    "\"unsatisfied\":[]},{\"distro\":\"x\",\"n\":null}]}",
+	    "\"esc \\\" \\\\ \\/ \\b \\f \\n \\r \\t\"",
+	    "\"\\u0041\\u00e9\\u20ac\"",
+	    "\"\\ud83d\\ude00 ok\"",
+	    "\"caf\xc3\xa9\"",
+	    "[[[[[[[[[[1]]]]]]]]]]",
+	    "{\"a\":{\"b\":{\"c\":\"d\"}},\"e\":[true,false,null]}",
 	};
 	static const char *const bad[] = {
-		"", " ", "{", "[", "[1,]", "{\"a\":1,}", "{\"a\" 1}", "{a:1}", "[1 2]", "01", "1.",
-		".5", "-", "1e", "+1", "tru", "nul", "\"abc", "\"\\x\"", "\"\\u12\"", "\"\\ud83d\"",
-		"\"\\ude00\"", "\"\\u0000\"", "\"tab\there\"", "{} x", "[1]]", "\"a\" \"b\"",
-		"99999999999999999999",
+	    "",
+	    " ",
+	    "{",
+	    "[",
+	    "[1,]",
+	    "{\"a\":1,}",
+	    "{\"a\" 1}",
+	    "{a:1}",
+	    "[1 2]",
+	    "01",
+	    "1.",
+	    ".5",
+	    "-",
+	    "1e",
+	    "+1",
+	    "tru",
+	    "nul",
+	    "\"abc",
+	    "\"\\x\"",
+	    "\"\\u12\"",
+	    "\"\\ud83d\"",
+	    "\"\\ude00\"",
+	    "\"\\u0000\"",
+	    "\"tab\there\"",
+	    "{} x",
+	    "[1]]",
+	    "\"a\" \"b\"",
+	    "99999999999999999999",
 	};
 	char deep[200];
 	size_t i;

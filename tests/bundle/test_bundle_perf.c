@@ -35,8 +35,8 @@ static int cmp_double(const void *a, const void *b)
 
 int main(int argc, char **argv)
 {
-	static const char *const distros[] = { "ubuntu", "centos", "debian", "fedora", "amzn",
-					       "ol", "rhel", "sles" };
+	static const char *const distros[] = {"ubuntu", "centos", "debian", "fedora",
+					      "amzn",	"ol",	  "rhel",   "sles"};
 	double budget = argc > 1 ? atof(argv[1]) : 2.0, t0, t, best = 1e9, times[200];
 	char path[] = "/tmp/btfgen-perf-XXXXXX", err[256], rel[64], ver[16];
 	unsigned char *btf = malloc(BLOB_SZ);
@@ -60,8 +60,8 @@ int main(int argc, char **argv)
 		/* BTF-like: mostly small integers and repeated names, some per-kernel noise */
 		for (j = 0; j < BLOB_SZ; j++) {
 			x = x * 1103515245 + 12345;
-			btf[j] = (j % 16 < 12) ? (unsigned char)((j / 16) % 251) :
-						 (unsigned char)(x >> 24);
+			btf[j] = (j % 16 < 12) ? (unsigned char)((j / 16) % 251)
+					       : (unsigned char)(x >> 24);
 		}
 		snprintf(ver, sizeof(ver), "%zu", 10 + i % 7);
 		snprintf(rel, sizeof(rel), "5.%zu.0-%zu-generic", i % 20, i);
@@ -72,7 +72,8 @@ int main(int argc, char **argv)
 		k.status = "ok";
 		k.btf = btf;
 		k.btf_size = BLOB_SZ;
-		k.input_sha256_hex = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+		k.input_sha256_hex =
+		    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 		k.input_size = 1 << 20;
 		k.full_btf_size = 5 << 20;
 		if (bundle_writer__add_kernel(w, &k))
@@ -117,8 +118,9 @@ int main(int argc, char **argv)
 	qsort(times, runs, sizeof(times[0]), cmp_double);
 	printf("bundle: %d kernels, %zu bytes compressed, %d x %d bytes of BTF\n", NKERN, size,
 	       NKERN, BLOB_SZ);
-	printf("open_mem + find + btf_data: best %.3f ms, median %.3f ms over %d runs (budget %.1f)\n",
-	       best, times[runs / 2], runs, budget);
+	printf(
+	    "open_mem + find + btf_data: best %.3f ms, median %.3f ms over %d runs (budget %.1f)\n",
+	    best, times[runs / 2], runs, budget);
 	free(data);
 	free(btf);
 	if (best > budget) {

@@ -14,14 +14,14 @@
 
 static int failures;
 
-#define CHECK(cond, ...)                                                                   \
-	do {                                                                               \
-		if (!(cond)) {                                                             \
-			fprintf(stderr, "FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond);     \
-			fprintf(stderr, __VA_ARGS__);                                      \
-			fputc('\n', stderr);                                               \
-			failures++;                                                        \
-		}                                                                          \
+#define CHECK(cond, ...)                                                                           \
+	do {                                                                                       \
+		if (!(cond)) {                                                                     \
+			fprintf(stderr, "FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond);            \
+			fprintf(stderr, __VA_ARGS__);                                              \
+			fputc('\n', stderr);                                                       \
+			failures++;                                                                \
+		}                                                                                  \
 	} while (0)
 
 static char tmpdir[] = "/tmp/btfgen-bundle-rw-XXXXXX";
@@ -45,22 +45,26 @@ static const struct {
 	const char *d, *v, *a, *r;
 	int blob; /* -1: failed */
 } kerns[] = {
-	{ "debian", "bullseye", "x86_64", "5.10.0-30-amd64", 0 },
-	{ "debian", "bullseye", "x86_64", "5.10.0-30-cloud-amd64", 1 },
-	{ "debian", "12", "x86_64", "6.1.0-47-amd64", 2 },
-	{ "debian", "12", "x86_64", "6.1.0-50-amd64", 2 },   /* same BTF as the previous */
-	{ "debian", "12", "arm64", "6.1.0-47-arm64", 3 },
-	{ "debian", "12", "arm64", "6.1.0-99-arm64", -1 },
+    {"debian", "bullseye", "x86_64", "5.10.0-30-amd64", 0},
+    {"debian", "bullseye", "x86_64", "5.10.0-30-cloud-amd64", 1},
+    {"debian", "12", "x86_64", "6.1.0-47-amd64", 2},
+    {"debian", "12", "x86_64", "6.1.0-50-amd64", 2}, /* same BTF as the previous */
+    {"debian", "12", "arm64", "6.1.0-47-arm64", 3},
+    {"debian", "12", "arm64", "6.1.0-99-arm64", -1},
 };
 #define NKERN (sizeof(kerns) / sizeof(kerns[0]))
 
 static int write_bundle(const char *path, enum bundle_layout layout, enum bundle_compression comp)
 {
-	struct bundle_generator gen = { "0.1.0", "1.1.2", "3.6.2", "1.5.4", "2.14" };
-	struct bundle_unsatisfied u = { "opensnoop.bpf.o", "tracepoint__syscalls__sys_enter_open",
-					3, "field_byte_offset", "struct task_struct", "0:12",
-					"field not found" };
-	struct bundle_object o = { "opensnoop.bpf.o", "x86_64", "ab", 17 };
+	struct bundle_generator gen = {"0.1.0", "1.1.2", "3.6.2", "1.5.4", "2.14"};
+	struct bundle_unsatisfied u = {"opensnoop.bpf.o",
+				       "tracepoint__syscalls__sys_enter_open",
+				       3,
+				       "field_byte_offset",
+				       "struct task_struct",
+				       "0:12",
+				       "field not found"};
+	struct bundle_object o = {"opensnoop.bpf.o", "x86_64", "ab", 17};
 	struct bundle_writer *w;
 	char err[256];
 	size_t i;
@@ -72,9 +76,13 @@ static int write_bundle(const char *path, enum bundle_layout layout, enum bundle
 	ret = bundle_writer__add_object(w, &o);
 	for (i = 0; i < NKERN && !ret; i++) {
 		struct bundle_kernel k = {
-			.distro = kerns[i].d, .version = kerns[i].v, .arch = kerns[i].a,
-			.release = kerns[i].r, .input_sha256_hex = "00ff", .input_size = 1000 + i,
-			.full_btf_size = 5000000 + i,
+		    .distro = kerns[i].d,
+		    .version = kerns[i].v,
+		    .arch = kerns[i].a,
+		    .release = kerns[i].r,
+		    .input_sha256_hex = "00ff",
+		    .input_size = 1000 + i,
+		    .full_btf_size = 5000000 + i,
 		};
 
 		if (kerns[i].blob >= 0) {
@@ -137,7 +145,7 @@ static int count_temp_files(const char *dir)
 
 static void test_determinism(void)
 {
-	static const char *comps[] = { "zstd", "xz", "none" };
+	static const char *comps[] = {"zstd", "xz", "none"};
 	char a[256], b[256];
 	int c, l;
 
@@ -148,10 +156,12 @@ static void test_determinism(void)
 
 			snprintf(a, sizeof(a), "%s/det-a-%d-%s", tmpdir, l, comps[c]);
 			snprintf(b, sizeof(b), "%s/det-b-%d-%s", tmpdir, l, comps[c]);
-			CHECK(!write_bundle(a, l ? BUNDLE_LAYOUT_TREE_TAR : BUNDLE_LAYOUT_BUNDLE, c),
-			      "%s", a);
-			CHECK(!write_bundle(b, l ? BUNDLE_LAYOUT_TREE_TAR : BUNDLE_LAYOUT_BUNDLE, c),
-			      "%s", b);
+			CHECK(
+			    !write_bundle(a, l ? BUNDLE_LAYOUT_TREE_TAR : BUNDLE_LAYOUT_BUNDLE, c),
+			    "%s", a);
+			CHECK(
+			    !write_bundle(b, l ? BUNDLE_LAYOUT_TREE_TAR : BUNDLE_LAYOUT_BUNDLE, c),
+			    "%s", b);
 			da = slurp(a, &na);
 			db = slurp(b, &nb);
 			CHECK(da && db && na == nb && !memcmp(da, db, na),
@@ -182,22 +192,25 @@ static void test_roundtrip(void)
 		CHECK(bundle__blob_cnt(b) == 4, "dedup: %zu blobs, want 4", bundle__blob_cnt(b));
 		CHECK(bundle__entry_cnt(b) == NKERN, "entries %zu", bundle__entry_cnt(b));
 		CHECK(bundle__object_cnt(b) == 1 && bundle__object(b, 0)->relocations == 17 &&
-		      !strcmp(bundle__object(b, 0)->name, "opensnoop.bpf.o"), "objects");
+			  !strcmp(bundle__object(b, 0)->name, "opensnoop.bpf.o"),
+		      "objects");
 		CHECK(!bundle__verify(b, err, sizeof(err)), "verify: %s", err);
 		CHECK(!strcmp(bundle__generator(b, "libbpf"), "1.1.2"), "generator");
 		for (i = 0; i < NKERN; i++) {
 			const struct bundle_entry *e = bundle__entry(b, i);
 
 			CHECK(!strcmp(e->distro, kerns[i].d) && !strcmp(e->version, kerns[i].v) &&
-			      !strcmp(e->arch, kerns[i].a) && !strcmp(e->release, kerns[i].r),
+				  !strcmp(e->arch, kerns[i].a) && !strcmp(e->release, kerns[i].r),
 			      "entry %zu keys", i);
 			CHECK(e->input_size == 1000 + i && e->full_btf_size == 5000000 + i,
 			      "entry %zu sizes", i);
 			d = bundle__btf_data(b, e, &sz);
 			if (kerns[i].blob < 0) {
 				CHECK(!d && errno == ENODATA && !strcmp(e->status, "failed") &&
-				      !strcmp(e->reason, "no .BTF section"), "failed entry %zu", i);
-				CHECK(bundle__btf_path(b, e, bpath, sizeof(bpath)) == -ENODATA, "path");
+					  !strcmp(e->reason, "no .BTF section"),
+				      "failed entry %zu", i);
+				CHECK(bundle__btf_path(b, e, bpath, sizeof(bpath)) == -ENODATA,
+				      "path");
 				continue;
 			}
 			CHECK(d && sz == sizeof(blobs[0]) && !memcmp(d, blobs[kerns[i].blob], sz),
@@ -213,10 +226,13 @@ static void test_roundtrip(void)
 		}
 		CHECK(!strcmp(bundle__entry(b, 2)->blob, bundle__entry(b, 3)->blob),
 		      "equal BTFs share a blob");
-		CHECK(strcmp(bundle__entry(b, 0)->blob, bundle__entry(b, 1)->blob), "distinct blobs");
+		CHECK(strcmp(bundle__entry(b, 0)->blob, bundle__entry(b, 1)->blob),
+		      "distinct blobs");
 		CHECK(bundle__entry(b, 1)->unsatisfied_cnt == 1 &&
-		      !bundle__unsatisfied(b, bundle__entry(b, 1), 0, &u) && u.relocation == 3 &&
-		      !strcmp(u.kind, "field_byte_offset") && !strcmp(u.access, "0:12"), "unsatisfied");
+			  !bundle__unsatisfied(b, bundle__entry(b, 1), 0, &u) &&
+			  u.relocation == 3 && !strcmp(u.kind, "field_byte_offset") &&
+			  !strcmp(u.access, "0:12"),
+		      "unsatisfied");
 		CHECK(bundle__unsatisfied(b, bundle__entry(b, 0), 0, &u) == -ERANGE, "unsat range");
 		bundle__free(b);
 	}
@@ -287,12 +303,13 @@ static void test_tree_dir(void)
 static void test_failures(void)
 {
 	struct bundle_writer *w;
-	struct bundle_kernel k = { "debian", "12", "x86_64", "6.1.0-47-amd64", "ok", NULL };
+	struct bundle_kernel k = {"debian", "12", "x86_64", "6.1.0-47-amd64", "ok", NULL};
 	char path[256], err[256];
 	struct stat st;
 
 	snprintf(path, sizeof(path), "%s/no/such/dir/x.bundle", tmpdir);
-	CHECK(write_bundle(path, BUNDLE_LAYOUT_BUNDLE, BUNDLE_COMPRESS_ZSTD) < 0, "commit into a "
+	CHECK(write_bundle(path, BUNDLE_LAYOUT_BUNDLE, BUNDLE_COMPRESS_ZSTD) < 0,
+	      "commit into a "
 	      "missing directory succeeded");
 	/* a failed commit leaves the old bundle intact */
 	snprintf(path, sizeof(path), "%s/keep.bundle", tmpdir);
@@ -353,8 +370,8 @@ static void expect_open_fails(const char *what, const void *data, size_t n, int 
 	char err[256] = "";
 	struct bundle *b = bundle__open_mem(data, n, err, sizeof(err));
 
-	CHECK(!b && (!want_errno || errno == want_errno) && *err,
-	      "%s: opened (or wrong errno %d)", what, errno);
+	CHECK(!b && (!want_errno || errno == want_errno) && *err, "%s: opened (or wrong errno %d)",
+	      what, errno);
 	if (!b)
 		printf("     %s -> \"%s\"\n", what, err);
 	bundle__free(b);
