@@ -30,6 +30,29 @@ static void canon_arch(const char *in, char *out)
 		strcpy(out, "x86_64");
 }
 
+/*
+ * os-release IDs are what BTFHub names directories after; other tools' names for the same
+ * distributions (DataDog's platform aliases) map to them.
+ */
+static void canon_distro(const char *in, char *out)
+{
+	static const struct {
+		const char *alias, *id;
+	} ids[] = {
+	    {"amazon", "amzn"},
+	    {"redhat", "rhel"},
+	    {"oracle", "ol"},
+	    {"suse", "sles"},
+	    {"opensuse", "opensuse-leap"},
+	};
+	size_t i;
+
+	lower(in, out, CANON_SZ);
+	for (i = 0; i < sizeof(ids) / sizeof(ids[0]); i++)
+		if (!strcmp(out, ids[i].alias))
+			strcpy(out, ids[i].id);
+}
+
 static const struct {
 	const char *num, *name;
 } debian_names[] = {
@@ -102,7 +125,7 @@ static int pass_matches(enum pass pass, const struct bundle_query *q, const char
 		return !strcmp(e->distro, q->distro) && !strcmp(e->version, q->version) &&
 		       !strcmp(e->arch, q->arch);
 	case PASS_ALIAS:
-		lower(e->distro, d, sizeof(d));
+		canon_distro(e->distro, d);
 		canon_version(d, e->version, v);
 		canon_arch(e->arch, a);
 		return !strcmp(d, qd) && !strcmp(v, qv) && !strcmp(a, qa);
@@ -125,7 +148,7 @@ int bundle__find(const struct bundle *b, const struct bundle_query *q, struct bu
 	memset(m, 0, sizeof(*m));
 	if (!*q->release)
 		return -EINVAL;
-	lower(q->distro, qd, sizeof(qd));
+	canon_distro(q->distro, qd);
 	canon_version(qd, q->version, qv);
 	canon_arch(q->arch, qa);
 

@@ -184,6 +184,9 @@ int main(void)
 	expect(b, "amzn", "2018.03", "x86_64", "4.14.238-125.422.amzn1.x86_64", 0, 'G',
 	       BUNDLE_MATCH_ALIAS);
 	expect(b, "ubuntu", "20.04", "aarch64", "5.4.0-42-generic", 0, 'I', BUNDLE_MATCH_ALIAS);
+	expect(b, "Amazon", "2018.03", "x86_64", "4.14.238-125.422.amzn1.x86_64", 0, 'G',
+	       BUNDLE_MATCH_ALIAS);
+	expect(b, "oracle", "8.4", "x86_64", "4.18.0-305.el8.x86_64", 0, 'F', BUNDLE_MATCH_ALIAS);
 	/* distro/version miss: release (+arch) alone */
 	expect(b, "rocky", "8.4", "x86_64", "4.18.0-240.el8.x86_64", 0, 'E',
 	       BUNDLE_MATCH_RELEASE_ONLY);
