@@ -292,6 +292,30 @@ static __u32 name_hash(const char *s, size_t len)
 	return h;
 }
 
+/*
+ * Hash of the essential name and its length, in one pass over the name: the
+ * index hashes every named type of a kernel, ~100k names, so it reads each once.
+ */
+static __u32 essential_hash(const char *name, size_t *ess_len)
+{
+	__u32 h = 2166136261u, ess_h = 0;
+	size_t i, ess = 0;
+	bool flavour = false;
+
+	for (i = 0; name[i]; i++) {
+		/* rightmost X___Y (X, Y not '_') ends the essential name after X */
+		if (name[i] != '_' && name[i + 1] == '_' && name[i + 2] == '_' &&
+		    name[i + 3] == '_' && name[i + 4] && name[i + 4] != '_') {
+			flavour = true;
+			ess = i + 1;
+			ess_h = (h ^ (unsigned char)name[i]) * 16777619u;
+		}
+		h = (h ^ (unsigned char)name[i]) * 16777619u;
+	}
+	*ess_len = flavour ? ess : i;
+	return flavour ? ess_h : h;
+}
+
 struct kernel_index *kernel_index__new(const struct btf *btf)
 {
 	struct kernel_index *ki = calloc(1, sizeof(*ki));
@@ -316,9 +340,11 @@ struct kernel_index *kernel_index__new(const struct btf *btf)
 		const char *name = btf__name_by_offset(btf, t->name_off);
 		__u32 b;
 
+		size_t len;
+
 		if (!name || !name[0])
 			continue;
-		ki->hash[id] = name_hash(name, essential_name_len(name));
+		ki->hash[id] = essential_hash(name, &len);
 		b = ki->hash[id] & (ki->nr_buckets - 1);
 		ki->next[id] = ki->heads[b];
 		ki->heads[b] = id;

@@ -34,47 +34,31 @@ struct core_tailor {
 	const struct kernel_index *ki;
 	const struct btf *btf;
 	__u32 type_cnt;
-	__u8 *tmark;  /* per type: T_* flags */
-	__u32 *mbase; /* per type: index of its first member/enumerator in mmark */
-	__u8 *mmark;  /* per member/enumerator: kept */
+	__u8 *tmark;   /* per type: T_* flags */
+	__u8 **mmark;  /* per type: kept flag per member/enumerator, allocated on first mark */
+	bool oom;      /* a member mark could not be allocated */
 	struct added_object *added;
 	size_t added_cnt;
 };
 
-static bool has_members(const struct btf_type *t)
-{
-	return btf_is_composite(t) || btf_is_any_enum(t);
-}
-
 struct core_tailor *core_tailor__new(const struct kernel_index *ki)
 {
 	struct core_tailor *t = calloc(1, sizeof(*t));
-	__u32 total = 0;
 
 	if (!t)
 		return NULL;
 	t->ki = ki;
 	t->btf = kernel_index__btf(ki);
 	t->type_cnt = btf__type_cnt(t->btf);
+	/* a few hundred of a kernel's ~100k types get marks: no pass over all of them */
 	t->tmark = calloc(t->type_cnt, 1);
-	t->mbase = calloc(t->type_cnt, sizeof(*t->mbase));
-	if (!t->tmark || !t->mbase)
-		goto err;
-	for (__u32 id = 1; id < t->type_cnt; id++) {
-		const struct btf_type *bt = btf__type_by_id(t->btf, id);
-
-		t->mbase[id] = total;
-		if (has_members(bt))
-			total += btf_vlen(bt);
+	t->mmark = calloc(t->type_cnt, sizeof(*t->mmark));
+	if (!t->tmark || !t->mmark) {
+		core_tailor__free(t);
+		errno = ENOMEM;
+		return NULL;
 	}
-	t->mmark = calloc(total ? total : 1, 1);
-	if (!t->mmark)
-		goto err;
 	return t;
-err:
-	core_tailor__free(t);
-	errno = ENOMEM;
-	return NULL;
 }
 
 void core_tailor__free(struct core_tailor *t)
@@ -84,8 +68,10 @@ void core_tailor__free(struct core_tailor *t)
 	for (size_t i = 0; i < t->added_cnt; i++)
 		free(t->added[i].results);
 	free(t->added);
+	for (__u32 id = 0; t->mmark && id < t->type_cnt; id++)
+		if (t->mmark[id])
+			free(t->mmark[id]);
 	free(t->tmark);
-	free(t->mbase);
 	free(t->mmark);
 	free(t);
 }
@@ -189,7 +175,14 @@ static void mark_type_match(struct core_tailor *t, __u32 id, bool behind_ptr, in
 static void mark_member(struct core_tailor *t, __u32 id, __u32 idx)
 {
 	t->tmark[id] |= T_MARKED;
-	t->mmark[t->mbase[id] + idx] = 1;
+	if (!t->mmark[id]) {
+		t->mmark[id] = calloc(btf_vlen(btf__type_by_id(t->btf, id)) + 1, 1);
+		if (!t->mmark[id]) {
+			t->oom = true;
+			return;
+		}
+	}
+	t->mmark[id][idx] = 1;
 }
 
 void tailor_mark_spec(struct core_tailor *t, const struct core_spec *spec)
@@ -213,8 +206,21 @@ void tailor_mark_spec(struct core_tailor *t, const struct core_spec *spec)
 		const struct btf_type *bt = skip_mods_and_typedefs(t->btf, id, &id);
 
 		if (btf_is_composite(bt)) {
-			mark_member(t, id, spec->raw_spec[i]);
-			id = btf_members(bt)[spec->raw_spec[i]].type;
+			__u32 idx = spec->raw_spec[i], last = btf_vlen(bt) - 1;
+			const struct btf_type *mt;
+
+			mark_member(t, id, idx);
+			/*
+			 * libbpf lets a zero-length array be indexed past its end only when it
+			 * is the struct's last member. Keep the real last member too, so an
+			 * array that is not last here does not become last when tailored.
+			 */
+			mt = skip_mods_and_typedefs(t->btf, btf_members(bt)[idx].type, NULL);
+			if (idx != last && mt && btf_is_array(mt) && !btf_array(mt)->nelems) {
+				mark_member(t, id, last);
+				mark_type(t, btf_members(bt)[last].type, false);
+			}
+			id = btf_members(bt)[idx].type;
 			mark_type(t, id, false);
 		} else if (btf_is_array(bt)) {
 			id = btf_array(bt)->type;
@@ -238,6 +244,8 @@ int core_tailor__add_object(struct core_tailor *t, const struct core_object *obj
 	if (!res)
 		return -ENOMEM;
 	err = resolve_object(t->ki, obj, res, t);
+	if (!err && t->oom)
+		err = -ENOMEM;
 	if (err) {
 		free(res);
 		return err;
@@ -309,7 +317,7 @@ static void rec_remap(struct rec *r, const __u32 *map)
 
 static bool kept_member(const struct core_tailor *t, __u32 id, int i)
 {
-	return (t->tmark[id] & T_ALL_MEMBERS) || t->mmark[t->mbase[id] + i];
+	return (t->tmark[id] & T_ALL_MEMBERS) || (t->mmark[id] && t->mmark[id][i]);
 }
 
 static const char *src_name(const struct btf *btf, __u32 off)
