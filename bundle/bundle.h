@@ -117,7 +117,8 @@ struct bundle_match {
 };
 
 /*
- * Finds q's kernel. Order: exact keys; normalized keys (aarch64->arm64, amd64->x86_64,
+ * Finds q's kernel. Order: exact keys; normalized keys (case, amazon/redhat/oracle/suse ->
+ * amzn/rhel/ol/sles, aarch64->arm64, amd64->x86_64,
  * Debian 10/11/12/13 <-> buster/bullseye/bookworm/trixie, RHEL/OL/CentOS/Rocky/Alma major
  * version only, Amazon 2018.03 -> 2018); then the release (+arch) alone. Several matches that
  * map to the same blob count as one. Returns 0 (m->entry is "ok", has a BTF), -ENODATA

@@ -300,6 +300,44 @@ static void test_tree_dir(void)
 	printf("ok   tree dir layout\n");
 }
 
+/* The tree tar: index.json, then <distro>/<version>/<arch>/<release>.btf of each ok kernel. */
+static void test_tree_tar(void)
+{
+	char path[256], want[256];
+	size_t n, off = 0, i = 0, member = 0;
+	unsigned char *t;
+
+	snprintf(path, sizeof(path), "%s/tree.tar", tmpdir);
+	CHECK(!write_bundle(path, BUNDLE_LAYOUT_TREE_TAR, BUNDLE_COMPRESS_NONE), "tree tar");
+	t = slurp(path, &n);
+	CHECK(t && n % 10240 == 0, "tree tar size %zu", n);
+	while (t && off + 512 <= n && t[off]) {
+		size_t size = strtoul((char *)t + off + 124, NULL, 8);
+
+		if (member == 0) {
+			CHECK(!strcmp((char *)t + off, "index.json"), "first member %s", t + off);
+		} else {
+			while (i < NKERN && kerns[i].blob < 0)
+				i++;
+			CHECK(i < NKERN, "extra member %s", t + off);
+			if (i >= NKERN)
+				break;
+			snprintf(want, sizeof(want), "%s/%s/%s/%s.btf", kerns[i].d, kerns[i].v,
+				 kerns[i].a, kerns[i].r);
+			CHECK(!strcmp((char *)t + off, want), "member %s, want %s", t + off, want);
+			CHECK(size == sizeof(blobs[0]) &&
+				  !memcmp(t + off + 512, blobs[kerns[i].blob], size),
+			      "member %s content", want);
+			i++;
+		}
+		member++;
+		off += 512 + (size + 511) / 512 * 512;
+	}
+	CHECK(member == 1 + 5, "tree tar has %zu members", member);
+	free(t);
+	printf("ok   tree tar layout\n");
+}
+
 static void test_failures(void)
 {
 	struct bundle_writer *w;
@@ -545,6 +583,7 @@ int main(void)
 	test_determinism();
 	test_roundtrip();
 	test_tree_dir();
+	test_tree_tar();
 	test_failures();
 	test_strict();
 	test_mutations();
