@@ -417,6 +417,12 @@ struct bundle *bundle__open_file(const char *path, char *err, size_t err_sz)
 		bundle_err(err, err_sz, "'%s': not a regular file", path);
 		goto out;
 	}
+	if ((unsigned long long)st.st_size > BUNDLE_MAX_DECOMPRESSED) {
+		e = EFBIG;
+		bundle_err(err, err_sz, "'%s': %lld bytes, too large for a bundle", path,
+			   (long long)st.st_size);
+		goto out;
+	}
 	data = malloc(st.st_size ? st.st_size : 1);
 	if (!data) {
 		e = ENOMEM;
