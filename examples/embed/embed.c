@@ -17,11 +17,12 @@
 #include "bundle.h"
 #include "embed.h"
 
-static int print_relos(enum libbpf_print_level level, const char *fmt, va_list ap)
+/* libbpf's format strings: the attribute lets -Wformat=2 check the forwarding */
+__attribute__((format(printf, 2, 0))) static int print_relos(enum libbpf_print_level level,
+							     const char *fmt, va_list ap)
 {
 	char line[1024];
 
-	(void)level;
 	vsnprintf(line, sizeof(line), fmt, ap);
 	/* CO-RE results: "prog 'x': relo #3: patched insn #12 (LDX/ST/STX) off 8 -> 16" etc. */
 	if (strstr(line, "relo #"))
