@@ -292,6 +292,13 @@ static __u32 name_hash(const char *s, size_t len)
 	return h;
 }
 
+/* Kinds a local relocation root can have: clang roots CO-RE relocations on types only. */
+static bool is_candidate_kind(__u16 kind)
+{
+	return kind != BTF_KIND_FUNC && kind != BTF_KIND_VAR && kind != BTF_KIND_DATASEC &&
+	       kind != BTF_KIND_DECL_TAG;
+}
+
 /*
  * Hash of the essential name and its length, in one pass over the name: the
  * index hashes every named type of a kernel, ~100k names, so it reads each once.
@@ -337,11 +344,14 @@ struct kernel_index *kernel_index__new(const struct btf *btf)
 	}
 	for (__u32 id = n - 1; id >= 1; id--) {
 		const struct btf_type *t = btf__type_by_id(btf, id);
-		const char *name = btf__name_by_offset(btf, t->name_off);
+		const char *name;
+		size_t len;
 		__u32 b;
 
-		size_t len;
-
+		/* functions and variables are never CO-RE roots: half a kernel's names skipped */
+		if (!t->name_off || !is_candidate_kind(btf_kind(t)))
+			continue;
+		name = btf__name_by_offset(btf, t->name_off);
 		if (!name || !name[0])
 			continue;
 		ki->hash[id] = essential_hash(name, &len);
@@ -381,6 +391,21 @@ __u32 kernel_index__cands(const struct kernel_index *ki, const char *name, __u16
 	size_t len = essential_name_len(name);
 	__u32 h = name_hash(name, len), cnt = 0;
 
+	if (!is_candidate_kind(kind)) {
+		/* not indexed; a hand-made object may still ask: scan, as libbpf does */
+		for (__u32 id = 1; id < btf__type_cnt(ki->btf); id++) {
+			const struct btf_type *t = btf__type_by_id(ki->btf, id);
+			const char *tname = btf__name_by_offset(ki->btf, t->name_off);
+
+			if (btf_kind(t) != kind || !tname || !tname[0] ||
+			    essential_name_len(tname) != len || strncmp(tname, name, len))
+				continue;
+			if (cnt < cap)
+				ids[cnt] = id;
+			cnt++;
+		}
+		return cnt;
+	}
 	for (__u32 id = ki->heads[h & (ki->nr_buckets - 1)]; id; id = ki->next[id]) {
 		const struct btf_type *t;
 		const char *tname;

@@ -646,8 +646,12 @@ int core_tailor__emit(struct core_tailor *t, void **data, __u32 *size)
 	for (__u32 id = 1; id < t->type_cnt; id++)
 		if ((t->tmark[id] & T_MARKED) && !btf_is_type_tag(btf__type_by_id(t->btf, id)))
 			map[id] = ++n;
+	/* only marked tags are referenced by marked types: marking walks through tags */
 	for (__u32 id = 1; id < t->type_cnt; id++) {
 		__u32 target = id;
+
+		if (!(t->tmark[id] & T_MARKED))
+			continue;
 
 		for (int i = 0; i < 64 && btf_is_type_tag(btf__type_by_id(t->btf, target)); i++)
 			target = btf__type_by_id(t->btf, target)->type;
