@@ -35,12 +35,15 @@ __attribute__((format(printf, 2, 0))) static int print_relos(enum libbpf_print_l
 static void usage(FILE *f)
 {
 	fprintf(
-	    f, "usage: btfgen-embed-example [--distro ID] [--version V] [--arch A] [--release R]\n"
-	       "                            [--os-release FILE] [--btf FILE] [--no-load]\n"
-	       "Looks up the host (or the kernel given) in the embedded bundle and loads the\n"
-	       "embedded BPF object with that BTF. --btf FILE uses FILE instead of the bundle (to\n"
-	       "compare with a kernel's full BTF). Exit: 0 loaded, 1 load failed (relocations are\n"
-	       "printed anyway), 2 usage, 4 no BTF for this kernel.\n");
+	    f,
+	    "usage: btfgen-embed-example [--distro ID] [--version V] [--arch A] [--release R]\n"
+	    "                            [--os-release FILE] [--btf FILE] [--object FILE]\n"
+	    "                            [--no-load]\n"
+	    "Looks up the host (or the kernel given) in the embedded bundle and loads the\n"
+	    "embedded BPF object with that BTF. --btf FILE uses FILE instead of the bundle (to\n"
+	    "compare with a kernel's full BTF); --object FILE loads FILE instead of the embedded\n"
+	    "object (one the bundle was also made for). Exit: 0 loaded, 1 load failed\n"
+	    "(relocations are printed anyway), 2 usage, 4 no BTF for this kernel.\n");
 }
 
 static double now_ms(void)
@@ -60,12 +63,13 @@ int main(int argc, char **argv)
 	    {"release", required_argument, NULL, 'r'},
 	    {"os-release", required_argument, NULL, 'O'},
 	    {"btf", required_argument, NULL, 'b'},
+	    {"object", required_argument, NULL, 'o'},
 	    {"no-load", no_argument, NULL, 'n'},
 	    {"help", no_argument, NULL, 'h'},
 	    {},
 	};
 	LIBBPF_OPTS(bpf_object_open_opts, open_opts);
-	const char *os_release = NULL, *btf_file = NULL;
+	const char *os_release = NULL, *btf_file = NULL, *obj_file = NULL;
 	struct bpf_object *obj = NULL;
 	struct bundle_query q = {};
 	struct bundle *b = NULL;
@@ -93,6 +97,9 @@ int main(int argc, char **argv)
 			break;
 		case 'b':
 			btf_file = optarg;
+			break;
+		case 'o':
+			obj_file = optarg;
 			break;
 		case 'n':
 			load = 0;
@@ -155,8 +162,11 @@ int main(int argc, char **argv)
 
 	/* 4. the usual libbpf open/load; debug output shows every CO-RE relocation */
 	libbpf_set_print(print_relos);
-	obj = bpf_object__open_mem(embed_object_start, embed_object_end - embed_object_start,
-				   &open_opts);
+	if (obj_file)
+		obj = bpf_object__open_file(obj_file, &open_opts);
+	else
+		obj = bpf_object__open_mem(embed_object_start,
+					   embed_object_end - embed_object_start, &open_opts);
 	if (!obj) {
 		fprintf(stderr, "bpf_object__open_mem: %s\n", strerror(errno));
 		goto out;
