@@ -16,10 +16,10 @@
 #   (e) lookup    one kernel's BTF out of the bundle vs out of a tar.gz of the baseline tree
 #
 # Environment: BTFGEN (default build/btfgen-batch), BPFTOOL (bpftool), OBJS_X86_64 and
-# OBJS_ARM64 (object dirs), REPEAT (3: runs of a, b and c, the fastest counts), SINGLE_RUNS
-# (5), LOOKUP_RUNS (100), BENCH_TMP (parent of the temp dir), BENCH_DATA (/work/corpus: where
-# scripts/bench/make-corpus.sh put the corpus and the arm64 objects), BENCH_RESULTS (also
-# write every measurement as key=value lines to this file).
+# OBJS_ARM64 (object dirs), REPEAT (3: runs of a, b and c, the fastest counts), SINGLE_RUNS (5),
+# LOOKUP_RUNS (100 CLI calls), LOOKUP_INPROC_RUNS (1000 library calls), BENCH_TMP (parent of
+# the temp dir), BENCH_DATA (/work/corpus: where scripts/bench/make-corpus.sh put the corpus
+# and the arm64 objects), BENCH_RESULTS (also write every measurement as key=value lines).
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -59,6 +59,7 @@ SINGLE_RUNS=${SINGLE_RUNS:-5}
 REPEAT=${REPEAT:-3}
 [[ $REPEAT =~ ^[1-9][0-9]*$ ]] || die "REPEAT wants a positive number"
 LOOKUP_RUNS=${LOOKUP_RUNS:-100}
+LOOKUP_INPROC_RUNS=${LOOKUP_INPROC_RUNS:-1000}
 GTIME=/usr/bin/time
 
 [[ -x $GTIME ]] || die "$GTIME missing (apt-get install time)"
@@ -425,13 +426,31 @@ if [[ $bl_ok -gt 0 ]]; then
 	else
 		note "(e) TODO: btfgen-batch lookup (needs 'run' and 'lookup'); bcc way measured alone"
 	fi
+	# In-process, as an application does it with the bundle embedded: the runtime library vs
+	# inflating and walking the tar.gz (scripts/bench/lookup-bench.c). The CLI numbers above
+	# are mostly process start-up and, for lookup -o, two fsyncs.
+	rtlib=$(dirname "$BTFGEN")/bundle/libbtfgen_bundle_runtime.a
+	if [[ $ours_mode == run && -f $rtlib ]] && command -v cc >/dev/null &&
+		cc -O2 -std=gnu11 -I"$repo/bundle" -o "$tmp/lookup-bench" \
+			"$repo/scripts/bench/lookup-bench.c" "$rtlib" -lzstd -llzma -lz 2>"$tmp/cc.err"; then
+		note "(e) in-process lookup of $member, $LOOKUP_INPROC_RUNS calls each"
+		if "$tmp/lookup-bench" "$LOOKUP_INPROC_RUNS" "$tmp/ours.bundle" "$tmp/tree.tar.gz" \
+			"$e_distro" "$e_version" "$e_arch" "$e_release" >"$tmp/lb.out"; then
+			res[e.lib_ours]=$(awk '$1 == "bundle" {printf "%.3f", $2 / 1000}' "$tmp/lb.out")
+			res[e.lib_tar]=$(awk '$1 == "targz" {printf "%.3f", $2 / 1000}' "$tmp/lb.out")
+		fi
+	else
+		note "(e) in-process lookup not measured (needs the run, $rtlib and cc)"
+		[[ ! -s $tmp/cc.err ]] || head -n 5 "$tmp/cc.err" >&2
+	fi
 fi
 
 # --- summary --------------------------------------------------------------------------------
 row() { printf '%-34s %9s %9s %10s %12s  %s\n' "$@"; }
 na() { [[ -n ${res[$1]:-} && ${res[$1]} != n/a ]] && echo "${res[$1]}" || echo n/a; }
 rss_mib() { local v; v=$(na "$1"); [[ $v == n/a ]] && echo n/a || kib_mib "$v"; }
-size_mib() { local v; v=$(na "$1"); [[ $v == n/a ]] && echo n/a || mib "$v"; }
+kib() { awk -v b="$1" 'BEGIN {printf "%.1f", b / 1024}'; }
+size_kib() { local v; v=$(na "$1"); [[ $v == n/a ]] && echo n/a || kib "$v"; }
 
 case $ours_mode in
 run) ours_label="(a) ours: btfgen-batch run" ;;
@@ -446,13 +465,13 @@ esac
 	echo "objects: x86_64 ${nobj[x86_64]} ($OBJS_X86_64), arm64 ${nobj[arm64]} ($OBJS_ARM64)"
 	[[ -z $dropped ]] || echo "objects left out (bpftool rejects them):$dropped"
 	echo
-	row "method" "wall s" "cpu s" "rss MiB" "output MiB" "kernels"
+	row "method" "wall s" "cpu s" "rss MiB" "output KiB" "kernels"
 	row "$ours_label" "$(na ours.wall)" "$(na ours.cpu)" "$(rss_mib ours.rss)" \
-		"$(size_mib ours.size)" "${ours_ok:-0} ok, ${ours_fail:-?} failed"
+		"$(size_kib ours.size)" "${ours_ok:-0} ok, ${ours_fail:-?} failed"
 	row "(b) baseline: tar+bpftool, tar -cJf" "${res[bl.wall]}" "${res[bl.cpu]}" \
-		"$(rss_mib bl.rss)" "$(size_mib bl.size)" "$bl_ok ok, $bl_fail failed"
+		"$(rss_mib bl.rss)" "$(size_kib bl.size)" "$bl_ok ok, $bl_fail failed"
 	row "    of which tar -cJf of the tree" "${res[bl2.wall]}" "${res[bl2.cpu]}" "" "" \
-		"tree $(mib "${res[bl.tree]}") MiB raw"
+		"tree $(kib "${res[bl.tree]}") KiB raw"
 	row "(c) floor: xz -dc of the inputs" "${res[fl.wall]}" "${res[fl.cpu]}" \
 		"$(rss_mib fl.rss)" "-" "$nk"
 	echo
@@ -461,16 +480,19 @@ esac
 	echo "baseline / ours wall:     $(ratio "${res[bl.wall]}" "$(na ours.wall)")"
 	echo "baseline / ours CPU:      $(ratio "${res[bl.cpu]}" "$(na ours.cpu)")"
 	echo "ours output / baseline tar.xz size: $(ratio "$(na ours.size)" "${res[bl.size]}")" \
-		"($(size_mib ours.size) vs $(size_mib bl.size) MiB)"
+		"($(size_kib ours.size) vs $(size_kib bl.size) KiB)"
 	echo
 	echo "(d) single kernel, $s_label, mean of $SINGLE_RUNS:"
 	echo "    btfgen-batch min_core_btf $(na d.ours) s, bpftool gen min_core_btf $(na d.bpftool) s," \
 		"bpftool/ours $(ratio "$(na d.bpftool)" "$(na d.ours)");" \
 		"output $(na d.ours_size) vs $(na d.bpftool_size) bytes"
 	echo "(e) runtime lookup of ${member:-n/a}, $LOOKUP_RUNS calls:"
-	echo "    btfgen-batch lookup (bundle $(size_mib ours.size) MiB) $(na e.ours) ms/call," \
-		"tar -xzf (tree.tar.gz $(size_mib e.targz_size) MiB) $(na e.tar) ms/call," \
+	echo "    btfgen-batch lookup (bundle $(size_kib ours.size) KiB) $(na e.ours) ms/call," \
+		"tar -xzf (tree.tar.gz $(size_kib e.targz_size) KiB) $(na e.tar) ms/call," \
 		"tar/ours $(ratio "$(na e.tar)" "$(na e.ours)")"
+	echo "    in-process ($LOOKUP_INPROC_RUNS calls, data in memory): bundle__open_mem+find+btf_data" \
+		"$(na e.lib_ours) ms/call, inflate+scan tar.gz $(na e.lib_tar) ms/call," \
+		"tar.gz/bundle $(ratio "$(na e.lib_tar)" "$(na e.lib_ours)")"
 	[[ $ours_mode == run ]] && have_cmd lookup || echo "    TODO: btfgen-batch lookup not measured (needs 'run' and 'lookup')"
 	if [[ -s $tmp/bl.fail ]]; then
 		echo "baseline failures:"
