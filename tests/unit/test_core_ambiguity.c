@@ -275,11 +275,62 @@ out:
 	btf__free(k);
 }
 
+/* core_tailor__verify on bytes that are not a BTF, or a cut one, fails cleanly. */
+static void test_verify_garbage(void)
+{
+	struct btf *k = btf__new_empty(), *l = btf__new_empty();
+	struct core_object *o = NULL;
+	struct core_tailor *t = NULL;
+	struct kernel_index *ki = NULL;
+	void *d = NULL, *junk = NULL;
+	__u32 s = 0;
+	char err[256] = "";
+	int kint, lint, lfoo;
+
+	REQUIRE(k && l);
+	kint = btf__add_int(k, "int", 4, BTF_INT_SIGNED);
+	add2(k, "foo", kint, "a", 0, "b", 32);
+	lint = btf__add_int(l, "int", 4, BTF_INT_SIGNED);
+	lfoo = add2(l, "foo", lint, "a", 0, "b", 32);
+	REQUIRE(lfoo > 0);
+
+	struct unit_relo relos[] = { { lfoo, "0:1", BPF_CORE_FIELD_BYTE_OFFSET } };
+
+	o = unit_obj__open(l, relos, 1);
+	ki = kernel_index__new(k);
+	t = ki ? core_tailor__new(ki) : NULL;
+	if (!CHECK(o && t) || !CHECK_INT(core_tailor__add_object(t, o, NULL), 0) ||
+	    !CHECK_INT(core_tailor__emit(t, &d, &s), 0))
+		goto out;
+	junk = calloc(1, s + 64);
+	if (!CHECK(junk))
+		goto out;
+	memset(junk, 0xa5, s + 64);
+	CHECK(core_tailor__verify(t, junk, s + 64, err, sizeof(err)) < 0);
+	CHECK(err[0] != '\0');
+	err[0] = '\0';
+	CHECK(core_tailor__verify(t, d, s / 2, err, sizeof(err)) < 0);
+	CHECK(err[0] != '\0');
+	err[0] = '\0';
+	CHECK(core_tailor__verify(t, d, 0, err, sizeof(err)) < 0);
+	CHECK(err[0] != '\0');
+	CHECK_INT(core_tailor__verify(t, d, s, err, sizeof(err)), 0);
+out:
+	free(junk);
+	free(d);
+	core_tailor__free(t);
+	kernel_index__free(ki);
+	core_object__free(o);
+	btf__free(l);
+	btf__free(k);
+}
+
 int main(void)
 {
 	RUN_TEST(test_ambiguity);
 	RUN_TEST(test_pruning);
 	RUN_TEST(test_pruning_per_object);
 	RUN_TEST(test_verify_detects_difference);
+	RUN_TEST(test_verify_garbage);
 	return unit_finish();
 }

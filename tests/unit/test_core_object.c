@@ -462,6 +462,52 @@ out:
 	btf__free(k);
 }
 
+/*
+ * Records in two sections: insn_off and sec_relo_idx count from each section's start; the
+ * program is the function holding the instruction, or the section name when none does.
+ */
+static void test_sections_and_programs(void)
+{
+	struct btf *l;
+	struct core_object *obj = NULL;
+	struct core_relo_desc d;
+	int root;
+	static const struct {
+		const char *section, *program;
+		__u32 insn_off, sec_idx;
+	} want[] = {
+		{ UNIT_SEC, UNIT_PROG, 0, 0 },  { UNIT_SEC, UNIT_PROG, 8, 1 },
+		{ UNIT_SEC, UNIT_SUB, 16, 2 },  { UNIT_SEC, UNIT_SUB, 24, 3 },
+		{ UNIT_SEC2, UNIT_SEC2, 0, 0 }, { UNIT_SEC2, UNIT_SEC2, 8, 1 },
+	};
+
+	l = small_local(&root);
+	REQUIRE(l);
+	struct unit_relo relos[] = {
+		{ root, "0:0", BPF_CORE_FIELD_BYTE_OFFSET, 0 },
+		{ root, "0:1", BPF_CORE_FIELD_BYTE_OFFSET, 0 },
+		{ root, "0", BPF_CORE_TYPE_SIZE, 0 },
+		{ root, "0:1", BPF_CORE_FIELD_EXISTS, 0 },
+		{ root, "0", BPF_CORE_TYPE_EXISTS, 1 },
+		{ root, "0:0", BPF_CORE_FIELD_BYTE_SIZE, 1 },
+	};
+	obj = unit_obj__open_flags(l, relos, NRELO(relos), UNIT_OBJ_TWO_FUNCS);
+	if (!obj || !CHECK_U64(core_object__relo_cnt(obj), NRELO(relos)))
+		goto out;
+	for (__u32 i = 0; i < NRELO(relos); i++) {
+		core_object__relo_desc(obj, i, &d);
+		CHECK_STR(d.section, want[i].section);
+		CHECK_STR(d.program, want[i].program);
+		CHECK_U64(d.insn_off, want[i].insn_off);
+		CHECK_U64(d.sec_relo_idx, want[i].sec_idx);
+		CHECK_U64(d.kind, relos[i].kind);
+		CHECK_STR(d.access, relos[i].access);
+	}
+out:
+	core_object__free(obj);
+	btf__free(l);
+}
+
 int main(void)
 {
 	RUN_TEST(test_writer_valid_for_libbpf);
@@ -471,5 +517,6 @@ int main(void)
 	RUN_TEST(test_btf_from_mem);
 	RUN_TEST(test_clang_object);
 	RUN_TEST(test_big_endian_object);
+	RUN_TEST(test_sections_and_programs);
 	return unit_finish();
 }

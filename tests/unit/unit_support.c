@@ -173,57 +173,72 @@ static Elf_Scn *elf_add_scn(Elf *elf, size_t name, Elf64_Word type, Elf64_Xword 
 int unit_obj__write(const char *path, struct btf *lbtf, const struct unit_relo *relos,
 		    size_t cnt, unsigned int flags)
 {
+	static const char *const sec_names[2] = { UNIT_SEC, UNIT_SEC2 };
 	struct strtab shstr = { .len = 1 }, str = { .len = 1 };
-	size_t n_text, n_btf, n_ext, n_sym, n_str, n_shstr;
+	size_t n_text[2], n_btf, n_ext, n_sym, n_str, n_shstr, n[2] = {}, half, nsyms = 0;
 	__u32 *ext = NULL, btf_size, ext_size, *p;
-	struct bpf_insn *insns = NULL;
-	Elf64_Sym syms[3] = {};
-	Elf_Scn *text, *symtab, *strscn, *shscn;
+	struct bpf_insn *insns[2] = {};
+	Elf64_Sym syms[6] = {};
+	Elf_Scn *text[2] = {}, *symtab, *strscn, *shscn;
 	struct btf *swapped = NULL;
 	const void *btf_raw;
 	void *btf_copy = NULL;
 	Elf64_Ehdr *ehdr;
 	Elf *elf = NULL;
-	int fd, sec_off, err = -EINVAL;
+	int fd, sec_off[2], err = -EINVAL;
 
+	/* records come grouped by section, section 0 first, as in the file */
+	for (size_t i = 0; i < cnt; i++) {
+		if (relos[i].sec > 1 || (i && relos[i].sec < relos[i - 1].sec))
+			return -EINVAL;
+		n[relos[i].sec]++;
+	}
 	/* Strings the records refer to live in the local BTF, as clang puts them there. */
-	sec_off = btf__add_str(lbtf, UNIT_SEC);
-	if (sec_off < 0)
-		return sec_off;
-	ext_size = 32 + 4 + 8 + 16 * cnt;
+	for (int s = 0; s < 2; s++) {
+		sec_off[s] = btf__add_str(lbtf, sec_names[s]);
+		if (sec_off[s] < 0)
+			return sec_off[s];
+	}
+	ext_size = 32 + (cnt ? 4 + 16 * cnt + 8 * (!!n[0] + !!n[1]) : 0);
 	ext = calloc(1, ext_size);
-	insns = calloc(cnt + 1, sizeof(*insns));
-	if (!ext || !insns) {
+	insns[0] = calloc(n[0] + 1, sizeof(struct bpf_insn));
+	insns[1] = calloc(n[1] + 1, sizeof(struct bpf_insn));
+	if (!ext || !insns[0] || !insns[1]) {
 		err = -ENOMEM;
 		goto out;
 	}
-	/* .BTF.ext: header, then an empty func_info and line_info and one core_relo block. */
+	/* .BTF.ext: header, an empty func_info and line_info, one core_relo block per section */
 	((__u16 *)ext)[0] = 0xeB9F;
 	((__u8 *)ext)[2] = 1;
 	((__u8 *)ext)[3] = 0;
 	ext[1] = 32;                  /* hdr_len */
 	ext[6] = 0;                   /* core_relo_off */
-	ext[7] = 4 + 8 + 16 * cnt;    /* core_relo_len */
+	ext[7] = ext_size - 32;       /* core_relo_len */
 	p = ext + 8;
-	*p++ = 16;                    /* rec_size */
-	*p++ = sec_off;
-	*p++ = cnt;
-	for (size_t i = 0; i < cnt; i++) {
+	if (cnt)
+		*p++ = 16;            /* rec_size */
+	for (size_t i = 0, in_sec = 0; i < cnt; i++, in_sec++) {
 		int acc = btf__add_str(lbtf, relos[i].access);
 
 		if (acc < 0) {
 			err = acc;
 			goto out;
 		}
-		*p++ = i * sizeof(struct bpf_insn);
+		if (!i || relos[i].sec != relos[i - 1].sec) {
+			*p++ = sec_off[relos[i].sec];
+			*p++ = n[relos[i].sec];
+			in_sec = 0;
+		}
+		*p++ = in_sec * sizeof(struct bpf_insn);
 		*p++ = relos[i].type_id;
 		*p++ = acc;
 		*p++ = relos[i].kind;
 	}
-	for (size_t i = 0; i < cnt; i++) {
-		insns[i].code = BPF_ALU64 | BPF_MOV | BPF_K; /* r0 = 0 */
+	for (int s = 0; s < 2; s++) {
+		for (size_t i = 0; i < n[s]; i++)
+			insns[s][i].code = BPF_ALU64 | BPF_MOV | BPF_K; /* r0 = 0 */
+		insns[s][n[s]].code = BPF_JMP | BPF_EXIT;
 	}
-	insns[cnt].code = BPF_JMP | BPF_EXIT;
 
 	if (flags & UNIT_OBJ_BIG_ENDIAN) {
 		/* every .BTF.ext field after the 16-bit magic and two bytes is a 32-bit word */
@@ -247,7 +262,8 @@ int unit_obj__write(const char *path, struct btf *lbtf, const struct unit_relo *
 	}
 	memcpy(btf_copy, btf_raw, btf_size);
 
-	n_text = strtab__add(&shstr, UNIT_SEC);
+	n_text[0] = strtab__add(&shstr, UNIT_SEC);
+	n_text[1] = strtab__add(&shstr, UNIT_SEC2);
 	n_btf = strtab__add(&shstr, ".BTF");
 	n_ext = strtab__add(&shstr, ".BTF.ext");
 	n_sym = strtab__add(&shstr, ".symtab");
@@ -272,28 +288,45 @@ int unit_obj__write(const char *path, struct btf *lbtf, const struct unit_relo *
 	ehdr->e_machine = EM_BPF;
 	ehdr->e_version = EV_CURRENT;
 
-	text = elf_add_scn(elf, n_text, SHT_PROGBITS, SHF_ALLOC | SHF_EXECINSTR, insns,
-			   (cnt + 1) * sizeof(*insns), ELF_T_BYTE, 8);
-	if (!text)
-		goto out_fd;
+	for (int s = 0; s < 2; s++) {
+		if (s && !n[1])
+			break;
+		text[s] = elf_add_scn(elf, n_text[s], SHT_PROGBITS, SHF_ALLOC | SHF_EXECINSTR,
+				      insns[s], (n[s] + 1) * sizeof(struct bpf_insn), ELF_T_BYTE, 8);
+		if (!text[s])
+			goto out_fd;
+	}
 	if (!elf_add_scn(elf, n_btf, SHT_PROGBITS, 0, btf_copy, btf_size, ELF_T_BYTE, 4))
 		goto out_fd;
 	if (!(flags & UNIT_OBJ_NO_EXT) &&
 	    !elf_add_scn(elf, n_ext, SHT_PROGBITS, 0, ext, ext_size, ELF_T_BYTE, 4))
 		goto out_fd;
-	syms[1].st_info = ELF64_ST_INFO(STB_LOCAL, STT_SECTION);
-	syms[1].st_shndx = elf_ndxscn(text);
-	syms[2].st_name = strtab__add(&str, UNIT_PROG);
-	syms[2].st_info = ELF64_ST_INFO(STB_GLOBAL, STT_FUNC);
-	syms[2].st_shndx = elf_ndxscn(text);
-	syms[2].st_size = (cnt + 1) * sizeof(*insns);
-	symtab = elf_add_scn(elf, n_sym, SHT_SYMTAB, 0, syms, sizeof(syms), ELF_T_SYM, 8);
+	/* local section symbols, then the global functions; section 1 has none */
+	nsyms = 1;
+	for (int s = 0; s < 2 && text[s]; s++) {
+		syms[nsyms].st_info = ELF64_ST_INFO(STB_LOCAL, STT_SECTION);
+		syms[nsyms++].st_shndx = elf_ndxscn(text[s]);
+	}
+	half = (flags & UNIT_OBJ_TWO_FUNCS) ? n[0] / 2 : n[0] + 1;
+	syms[nsyms].st_name = strtab__add(&str, UNIT_PROG);
+	syms[nsyms].st_info = ELF64_ST_INFO(STB_GLOBAL, STT_FUNC);
+	syms[nsyms].st_shndx = elf_ndxscn(text[0]);
+	syms[nsyms++].st_size = half * sizeof(struct bpf_insn);
+	if (flags & UNIT_OBJ_TWO_FUNCS) {
+		syms[nsyms].st_name = strtab__add(&str, UNIT_SUB);
+		syms[nsyms].st_info = ELF64_ST_INFO(STB_GLOBAL, STT_FUNC);
+		syms[nsyms].st_shndx = elf_ndxscn(text[0]);
+		syms[nsyms].st_value = half * sizeof(struct bpf_insn);
+		syms[nsyms++].st_size = (n[0] + 1 - half) * sizeof(struct bpf_insn);
+	}
+	symtab = elf_add_scn(elf, n_sym, SHT_SYMTAB, 0, syms, nsyms * sizeof(syms[0]), ELF_T_SYM,
+			     8);
 	strscn = elf_add_scn(elf, n_str, SHT_STRTAB, 0, str.buf, str.len, ELF_T_BYTE, 1);
 	shscn = elf_add_scn(elf, n_shstr, SHT_STRTAB, 0, shstr.buf, shstr.len, ELF_T_BYTE, 1);
 	if (!symtab || !strscn || !shscn)
 		goto out_fd;
 	elf64_getshdr(symtab)->sh_link = elf_ndxscn(strscn);
-	elf64_getshdr(symtab)->sh_info = 2; /* first global symbol */
+	elf64_getshdr(symtab)->sh_info = text[1] ? 3 : 2; /* first global symbol */
 	elf64_getshdr(symtab)->sh_entsize = sizeof(Elf64_Sym);
 	ehdr->e_shstrndx = elf_ndxscn(shscn);
 
@@ -308,7 +341,8 @@ out_fd:
 out:
 	btf__free(swapped);
 	free(btf_copy);
-	free(insns);
+	free(insns[1]);
+	free(insns[0]);
 	free(ext);
 	return err;
 }

@@ -19,22 +19,27 @@ struct unit_relo {
 	__u32 type_id;      /* local root type id */
 	const char *access; /* access string, e.g. "0:1:2" */
 	__u32 kind;         /* enum bpf_core_relo_kind */
+	__u32 sec;          /* code section: 0 UNIT_SEC, 1 UNIT_SEC2 (records grouped, 0 first) */
 };
 
 enum {
 	UNIT_OBJ_NO_EXT = 1 << 0,     /* no .BTF.ext section at all */
 	UNIT_OBJ_BIG_ENDIAN = 1 << 1, /* a bpfeb object: ELF, .BTF and .BTF.ext big-endian */
+	UNIT_OBJ_TWO_FUNCS = 1 << 2,  /* UNIT_SEC holds UNIT_PROG, then UNIT_SUB from its middle */
 };
 
-/* Section and function the records point into. */
+/* Sections and functions the records point into; UNIT_SEC2 has no function symbol. */
 #define UNIT_SEC "kprobe/unit"
+#define UNIT_SEC2 "tp/unit2"
 #define UNIT_PROG "unit_prog"
+#define UNIT_SUB "unit_sub"
 
 /*
- * Write a little-endian BPF ELF relocatable object: a code section UNIT_SEC holding one
- * instruction per record plus an exit, a function symbol UNIT_PROG over it, 'lbtf' as .BTF and
- * a .BTF.ext with no func/line info and the records, in order, at insn_off 8*i. Access strings
- * and the section name are added to lbtf's strings. Returns 0 or -errno.
+ * Write a little-endian BPF ELF relocatable object: code sections (UNIT_SEC, and UNIT_SEC2 if a
+ * record asks for it) holding one instruction per record plus an exit, a function symbol
+ * UNIT_PROG over UNIT_SEC, 'lbtf' as .BTF and a .BTF.ext with no func/line info and the
+ * records, in order, at insn_off 8 * (index within the section). Access strings and section
+ * names are added to lbtf's strings. Returns 0 or -errno.
  */
 int unit_obj__write(const char *path, struct btf *lbtf, const struct unit_relo *relos,
 		    size_t cnt, unsigned int flags);
