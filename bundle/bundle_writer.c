@@ -97,6 +97,9 @@ struct bundle_writer *bundle_writer__new(const char *out_path, enum bundle_layou
 	}
 	if (dup_str(&w->out_path, out_path))
 		goto nomem;
+	/* "tree/" names the directory "tree": the temp dir and rename need the plain name */
+	for (i = (int)strlen(w->out_path) - 1; i > 0 && w->out_path[i] == '/'; i--)
+		w->out_path[i] = '\0';
 	for (i = 0; i < 5; i++)
 		if (dup_str(&w->gen[i], g[i] ? g[i] : ""))
 			goto nomem;
