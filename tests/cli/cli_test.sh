@@ -17,12 +17,12 @@ fail() {
 
 # run EXPECTED_RC ARGS...: runs the binary, output in $tmp/out and $tmp/err
 run() {
-	want=$1
+	run_want=$1
 	shift
 	"$bin" "$@" >"$tmp/out" 2>"$tmp/err"
 	rc=$?
-	if [ "$rc" -ne "$want" ]; then
-		fail "btfgen-batch $*: exit $rc, want $want; stderr: $(head -c 400 "$tmp/err")"
+	if [ "$rc" -ne "$run_want" ]; then
+		fail "btfgen-batch $*: exit $rc, want $run_want; stderr: $(head -c 400 "$tmp/err")"
 		return 1
 	fi
 	return 0
@@ -99,6 +99,51 @@ version_json)
 			esac
 		done
 	done
+	;;
+min_core_btf_json)
+	# ARGS: kernel archive, object; -j reports every CO-RE record of the object, in order
+	kernel=$1
+	obj=$2
+	want=$(python3 - "$obj" <<'PY'
+import struct, sys
+d = open(sys.argv[1], "rb").read()
+shoff = struct.unpack_from("<Q", d, 0x28)[0]
+shentsize, shnum, shstrndx = struct.unpack_from("<HHH", d, 0x3A)
+secs = [struct.unpack_from("<IIQQQQ", d, shoff + i * shentsize) for i in range(shnum)]
+names = secs[shstrndx][4]
+for s in secs:
+    if d[names + s[0]:d.index(b"\0", names + s[0])] == b".BTF.ext":
+        base = s[4]
+        hdr_len, = struct.unpack_from("<I", d, base + 4)
+        off, length = struct.unpack_from("<II", d, base + 24)
+        p = base + hdr_len + off
+        rec = struct.unpack_from("<I", d, p)[0]
+        p, end, n = p + 4, p + length, 0
+        while p < end:
+            num = struct.unpack_from("<I", d, p + 4)[0]
+            n, p = n + num, p + 8 + num * rec
+        print(n)
+PY
+)
+	[ -n "$want" ] && [ "$want" -gt 0 ] || { fail "cannot count the records of $obj"; want=0; }
+	run 0 min_core_btf -j "$kernel" "$tmp/out.btf" "$obj" && {
+		jq -e . "$tmp/out" >/dev/null || fail "min_core_btf -j: not valid JSON"
+		got=$(jq '.objects[0].relocations | length' "$tmp/out")
+		[ "$got" = "$want" ] || fail "-j reports $got relocations, the object has $want"
+		jq -e '.objects | length == 1' "$tmp/out" >/dev/null || fail "-j: not one object"
+		jq -e '.objects[0].relocations | [.[].index] == [range(0; length)]' "$tmp/out" \
+			>/dev/null || fail "-j: relocation indexes are not 0..n-1 in order"
+		jq -e 'all(.objects[0].relocations[];
+			(.status | IN("resolved", "not_found", "local", "failed")) and
+			(.kind | length > 0) and (.access | length > 0) and (.program | length > 0))' \
+			"$tmp/out" >/dev/null || fail "-j: a relocation lacks status, kind, access or program"
+		jq -e 'all(.objects[0].relocations[]; .status != "resolved" or
+			(.poison == false and (.value | type == "number")))' "$tmp/out" >/dev/null ||
+			fail "-j: a resolved relocation has no value"
+		size=$(wc -c <"$tmp/out.btf")
+		jq -e --argjson s "$size" '.btf_size == $s' "$tmp/out" >/dev/null ||
+			fail "-j: btf_size is not the size of OUTPUT ($size)"
+	}
 	;;
 version_text)
 	project_version=$1
