@@ -663,6 +663,60 @@ out:
 	btf__free(k);
 }
 
+/* Arrays behind typedefs and const, and the sign of an ENUM64 member. */
+static void test_array_typedefs_enum64(void)
+{
+	struct btf *k = btf__new_empty(), *l = btf__new_empty();
+	struct core_relo_result res[6];
+	struct base kb, lb;
+	int a4, a3, td, carr, e64, l_at;
+
+	REQUIRE(k && l);
+	add_base(k, &kb);
+	a4 = btf__add_array(k, kb.i32, kb.i32, 4);
+	td = btf__add_typedef(k, "arr_t", a4);
+	a3 = btf__add_array(k, kb.i32, btf__add_const(k, kb.i32), 3);
+	carr = btf__add_const(k, btf__add_typedef(k, "arr3_t", a3));
+	e64 = btf__add_enum64(k, "big_e", 8, true);
+	btf__add_enum64_value(k, "BIG_NEG", (__u64)-1LL);
+	btf__add_struct(k, "at", 40);
+	btf__add_field(k, "pad", kb.i32, 0, 0);
+	btf__add_field(k, "td", td, 32, 0);
+	btf__add_field(k, "c", carr, 160, 0);
+	REQUIRE(btf__add_field(k, "e", e64, 256, 0) == 0);
+
+	add_base(l, &lb);
+	a4 = btf__add_array(l, lb.i32, lb.i32, 4);
+	td = btf__add_typedef(l, "arr_t", a4);
+	a3 = btf__add_array(l, lb.i32, lb.i32, 3);
+	e64 = btf__add_enum64(l, "big_e", 8, true);
+	btf__add_enum64_value(l, "BIG_NEG", (__u64)-1LL);
+	l_at = btf__add_struct(l, "at", 40);
+	btf__add_field(l, "td", td, 0, 0);
+	btf__add_field(l, "c", a3, 128, 0);
+	REQUIRE(btf__add_field(l, "e", e64, 256, 0) == 0);
+
+	struct unit_relo relos[] = {
+		{ l_at, "0:0:3", BPF_CORE_FIELD_BYTE_OFFSET }, /* td[3]: 4 + 12 */
+		{ l_at, "0:1:2", BPF_CORE_FIELD_BYTE_OFFSET }, /* c[2]: 20 + 8 */
+		{ l_at, "0:1", BPF_CORE_FIELD_BYTE_SIZE },     /* const arr3_t: 12 */
+		{ l_at, "0:0", BPF_CORE_FIELD_BYTE_SIZE },     /* arr_t: 16 */
+		{ l_at, "0:2", BPF_CORE_FIELD_SIGNED },        /* signed ENUM64 */
+		{ l_at, "0:2", BPF_CORE_FIELD_BYTE_OFFSET },
+	};
+	if (!CHECK_INT(unit_resolve(k, l, relos, NRELO(relos), res, 0, NULL), 0))
+		goto out;
+	CHECK_RES(res[0], CORE_RELO_RESOLVED, false, 16);
+	CHECK_RES(res[1], CORE_RELO_RESOLVED, false, 28);
+	CHECK_RES(res[2], CORE_RELO_RESOLVED, false, 12);
+	CHECK_RES(res[3], CORE_RELO_RESOLVED, false, 16);
+	CHECK_RES(res[4], CORE_RELO_RESOLVED, false, 1);
+	CHECK_RES(res[5], CORE_RELO_RESOLVED, false, 32);
+out:
+	btf__free(l);
+	btf__free(k);
+}
+
 int main(void)
 {
 	RUN_TEST(test_typedef_const);
@@ -677,5 +731,6 @@ int main(void)
 	RUN_TEST(test_signed_pointer);
 	RUN_TEST(test_bad_specs);
 	RUN_TEST(test_spec_max_len);
+	RUN_TEST(test_array_typedefs_enum64);
 	return unit_finish();
 }

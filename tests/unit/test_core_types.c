@@ -315,10 +315,58 @@ out:
 	btf__free(k);
 }
 
+/* type compatibility: array typedefs (sizes ignored), prototypes' parameters, ptr vs array. */
+static void test_compat_more(void)
+{
+	struct btf *k = btf__new_empty(), *l = btf__new_empty();
+	struct core_relo_result res[4];
+	int kint, kfoo, kproto, lint, lfoo, lproto, lt_arr, lt_cb, lt_pa, lt_cbok;
+
+	REQUIRE(k && l);
+	kint = btf__add_int(k, "int", 4, BTF_INT_SIGNED);
+	kfoo = btf__add_struct(k, "foo", 4);
+	btf__add_field(k, "a", kint, 0, 0);
+	btf__add_typedef(k, "tarr_t", btf__add_array(k, kint, kint, 10));
+	kproto = btf__add_func_proto(k, kint);
+	btf__add_func_param(k, "f", kfoo);
+	btf__add_typedef(k, "cb3_t", btf__add_ptr(k, kproto));
+	REQUIRE(btf__add_typedef(k, "pa_t", btf__add_ptr(k, kint)) > 0);
+
+	lint = btf__add_int(l, "int", 4, BTF_INT_SIGNED);
+	lfoo = btf__add_struct(l, "foo", 4);
+	btf__add_field(l, "a", lint, 0, 0);
+	lt_arr = btf__add_typedef(l, "tarr_t", btf__add_array(l, lint, lint, 3));
+	lproto = btf__add_func_proto(l, lint);
+	btf__add_func_param(l, "f", lint);
+	lt_cb = btf__add_typedef(l, "cb3_t", btf__add_ptr(l, lproto));
+	lt_pa = btf__add_typedef(l, "pa_t", btf__add_array(l, lint, lint, 2));
+	lproto = btf__add_func_proto(l, lint);
+	btf__add_func_param(l, "f", lfoo);
+	lt_cbok = btf__add_typedef(l, "cbok_t", btf__add_ptr(l, lproto));
+	REQUIRE(lt_arr > 0 && lt_cb > 0 && lt_pa > 0 && lt_cbok > 0);
+
+	struct unit_relo relos[] = {
+		{ lt_arr, "0", BPF_CORE_TYPE_SIZE },   /* the kernel's int[10]: 40 */
+		{ lt_cb, "0", BPF_CORE_TYPE_EXISTS },  /* param int vs struct foo */
+		{ lt_pa, "0", BPF_CORE_TYPE_EXISTS },  /* int[2] vs int * */
+		{ lt_cbok, "0", BPF_CORE_TYPE_EXISTS }, /* no kernel cbok_t */
+	};
+	if (!CHECK_INT(unit_resolve(k, l, relos, NRELO(relos), res, 0, NULL), 0))
+		goto out;
+	CHECK_RES(res[0], CORE_RELO_RESOLVED, false, 40);
+	CHECK_RES(res[1], CORE_RELO_NOT_FOUND, false, 0);
+	CHECK_RES(res[2], CORE_RELO_NOT_FOUND, false, 0);
+	CHECK_RES(res[3], CORE_RELO_NOT_FOUND, false, 0);
+out:
+	btf__free(l);
+	btf__free(k);
+}
+
 int main(void)
 {
 	RUN_TEST(test_type_relos);
 	RUN_TEST(test_type_matches);
 	RUN_TEST(test_kinds_restrict_cycles);
+	RUN_TEST(test_compat_more);
 	return unit_finish();
 }
