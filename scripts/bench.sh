@@ -43,7 +43,8 @@ done
 if [[ -z $corpus ]]; then
 	[[ $mode == quick ]] && corpus=$repo/test-data/btfhub || corpus=/work/corpus/btfhub
 fi
-[[ -d $corpus ]] || die "corpus '$corpus' is not a directory (full mode: build it with kernel-corpus.sh)"
+[[ -d $corpus ]] ||
+	die "corpus '$corpus' is not a directory (full mode: scripts/bench/make-corpus.sh builds it)"
 corpus=$(cd "$corpus" && pwd)
 
 BTFGEN=${BTFGEN:-$repo/build/btfgen-batch}
@@ -91,7 +92,10 @@ skipped_arch=""
 while IFS= read -r f; do
 	rel=${f#"$corpus"/}
 	IFS=/ read -r distro version arch file <<<"$rel"
-	[[ -n $file && $file != */* ]] || { note "ignoring '$rel' (not <distro>/<version>/<arch>/<release>.btf.tar.xz)"; continue; }
+	if [[ -z $file || $file == */* ]]; then
+		note "ignoring '$rel' (not <distro>/<version>/<arch>/<release>.btf.tar.xz)"
+		continue
+	fi
 	all=$((all + 1))
 	if [[ ${nobj[$arch]:-0} -eq 0 ]]; then
 		skipped_arch="$skipped_arch $arch"
@@ -131,11 +135,13 @@ done
 [[ $nk -gt 0 ]] || die "no kernel in '$corpus' has objects for its arch"
 if [[ -n $skipped_arch ]]; then
 	for a in $(tr ' ' '\n' <<<"$skipped_arch" | sort -u); do
-		note "WARNING: no objects for $a (${objdir[$a]:-no dir}): its kernels are left out of every method"
+		note "WARNING: no objects for $a (${objdir[$a]:-no dir}):" \
+			"its kernels are left out of every method"
 	done
 fi
 in_bytes=$(awk '{print $1}' "$tmp/kernels" | xargs stat -c %s | awk '{s += $1} END {print s}')
-arch_counts=$(awk '{c[$4]++} END {for (a in c) printf "%s%s=%d", (n++ ? " " : ""), a, c[a]}' "$tmp/kernels")
+arch_counts=$(awk '{c[$4]++} END {for (a in c) printf "%s%s=%d", (n++ ? " " : ""), a, c[a]}' \
+	"$tmp/kernels")
 
 # --- measurement helpers --------------------------------------------------------------------
 # measure NAME CMD...: runs CMD under GNU time REPEAT times and keeps the run with the least
@@ -293,7 +299,8 @@ bundle_ok_count() {
 	fd377a585a00) cat="xz -dc" ;;
 	esac
 	$cat <"$1" | tar -xOf - index.json |
-		python3 -c 'import json, sys; print(sum(k.get("status") == "ok" for k in json.load(sys.stdin)["kernels"]))'
+		python3 -c 'import json, sys
+print(sum(k.get("status") == "ok" for k in json.load(sys.stdin)["kernels"]))'
 }
 
 ours_mode=none
@@ -378,7 +385,11 @@ res[d.ours]=n/a
 res[d.bpftool]=n/a
 if mean_wall v "$BPFTOOL" "${s_bpft[@]}"; then res[d.bpftool]=$v; else note "(d) bpftool failed"; fi
 if have_cmd min_core_btf; then
-	if mean_wall v "$BTFGEN" "${s_ours[@]}"; then res[d.ours]=$v; else note "(d) btfgen-batch failed"; fi
+	if mean_wall v "$BTFGEN" "${s_ours[@]}"; then
+		res[d.ours]=$v
+	else
+		note "(d) btfgen-batch failed"
+	fi
 	# libbpf's min_core_btf and ours must agree on what the objects need (sizes differ only
 	# if one keeps more); report both sizes so a divergence is visible.
 	[[ -f $tmp/single/ours.btf ]] && res[d.ours_size]=$(stat -c %s "$tmp/single/ours.btf")
@@ -493,7 +504,8 @@ esac
 	echo "    in-process ($LOOKUP_INPROC_RUNS calls, data in memory): bundle__open_mem+find+btf_data" \
 		"$(na e.lib_ours) ms/call, inflate+scan tar.gz $(na e.lib_tar) ms/call," \
 		"tar.gz/bundle $(ratio "$(na e.lib_tar)" "$(na e.lib_ours)")"
-	[[ $ours_mode == run ]] && have_cmd lookup || echo "    TODO: btfgen-batch lookup not measured (needs 'run' and 'lookup')"
+	[[ $ours_mode == run ]] && have_cmd lookup ||
+		echo "    TODO: btfgen-batch lookup not measured (needs 'run' and 'lookup')"
 	if [[ -s $tmp/bl.fail ]]; then
 		echo "baseline failures:"
 		sed 's/^/    /' "$tmp/bl.fail" | head -n 20

@@ -12,7 +12,10 @@ here=$(cd "$(dirname "$0")" && pwd)
 data=$(realpath -m "${1:-/work/corpus}")
 tool=${KERNEL_CORPUS:-$here/../../../shared/tools/kernel-corpus.sh}
 [[ -x $tool ]] || tool=/work/shared/tools/kernel-corpus.sh
-[[ -x $tool ]] || { echo "make-corpus: kernel-corpus.sh not found (set KERNEL_CORPUS=)" >&2; exit 2; }
+if [[ ! -x $tool ]]; then
+	echo "make-corpus: kernel-corpus.sh not found (set KERNEL_CORPUS=)" >&2
+	exit 2
+fi
 mkdir -p "$data"
 
 if ! dpkg --print-foreign-architectures | grep -qx arm64; then
