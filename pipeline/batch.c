@@ -274,11 +274,41 @@ static void free_ctx(struct batch_ctx *ctx)
 	free(ctx->arches);
 }
 
+/*
+ * The name an object has in the index: its path relative to the manifest's
+ * folder ("../build/app.bpf.o" too), so that the bundle's bytes never depend on
+ * where the checkout lives. Both paths are absolute and normalized.
+ */
+static char *relative_name(const char *dir, const char *path)
+{
+	size_t dlen = strlen(dir), common = 0, ups = 0, i;
+	char *d = malloc(dlen + 2), *out;
+
+	if (!d)
+		return NULL;
+	/* with a trailing '/', every component of d ends with one */
+	memcpy(d, dir, dlen + 1);
+	if (!dlen || d[dlen - 1] != '/')
+		strcat(d, "/");
+	for (i = 0; d[i] && d[i] == path[i]; i++)
+		if (d[i] == '/')
+			common = i + 1;
+	for (i = common; d[i]; i++)
+		ups += d[i] == '/';
+	free(d);
+	out = malloc(3 * ups + strlen(path + common) + 1);
+	if (!out)
+		return NULL;
+	for (i = 0; i < ups; i++)
+		memcpy(out + 3 * i, "../", 3);
+	strcpy(out + 3 * ups, path + common);
+	return out;
+}
+
 /* Load every object once, and record it in the index. */
 static int load_objects(struct batch_ctx *ctx, struct bundle_writer *w, char *err, size_t err_sz)
 {
 	const struct manifest *m = ctx->m;
-	size_t dirlen = strlen(m->dir);
 
 	ctx->arches = calloc(m->arch_cnt ? m->arch_cnt : 1, sizeof(*ctx->arches));
 	if (!ctx->arches)
@@ -312,10 +342,7 @@ static int load_objects(struct batch_ctx *ctx, struct bundle_writer *w, char *er
 				return -EINVAL;
 			}
 			a->cnt = j + 1;
-			if (!strncmp(path, m->dir, dirlen) && path[dirlen] == '/')
-				a->names[j] = strdup(path + dirlen + 1);
-			else
-				a->names[j] = strdup(path);
+			a->names[j] = relative_name(m->dir, path);
 			if (!a->names[j])
 				return -ENOMEM;
 			ret = file_sha256(path, hex);
