@@ -346,7 +346,8 @@ BAD_CASES = sorted(OBJ_CASES) + sorted(RELO_CASES) + [
     "kern_raw_bad_magic", "kern_raw_str_oob", "kern_tar_truncated", "kern_tar_corrupt",
     "kern_tar_garbage_member", "kern_tar_empty", "kern_xz_not_tar",
 ]
-OTHER_CASES = ["out_dir_missing", "out_is_directory", "keep_existing_output", "happy_tar",
+FUZZ_CASES = ["fuzz_ext", "fuzz_btf", "fuzz_kernel"]
+OTHER_CASES = FUZZ_CASES + ["out_dir_missing", "out_is_directory", "keep_existing_output", "happy_tar",
                "happy_raw", "happy_replace_output"]
 
 
@@ -417,6 +418,98 @@ def check_reported(c, rc, err, bad, out_path, out_dir):
     check_output(c, rc, "".join(lines), out_path, out_dir)
 
 
+BTF_EXTRA = {1: lambda v: 4, 3: lambda v: 12, 4: lambda v: 12 * v, 5: lambda v: 12 * v,
+             6: lambda v: 8 * v, 13: lambda v: 8 * v, 14: lambda v: 4, 15: lambda v: 12 * v,
+             17: lambda v: 4, 19: lambda v: 12 * v}
+
+
+def btf_types(raw):
+    """[(id, absolute offset, kind, vlen, name)] of a little-endian raw BTF."""
+    hdr_len, type_off, type_len, str_off, _ = struct.unpack_from("<IIIII", raw, 4)
+    strs = hdr_len + str_off
+    p, end, tid, out = hdr_len + type_off, hdr_len + type_off + type_len, 1, []
+    while p < end:
+        name_off, info = struct.unpack_from("<II", raw, p)
+        kind, vlen = (info >> 24) & 0x1F, info & 0xFFFF
+        name = raw[strs + name_off:raw.index(b"\0", strs + name_off)].decode(errors="replace")
+        out.append((tid, p, kind, vlen, name))
+        p += 12 + BTF_EXTRA.get(kind, lambda v: 0)(vlen)
+        tid += 1
+    return out
+
+
+def fuzz(c, binary, work, out_dir, runs, kernel, objs, rnd_seed):
+    """Run 'runs' mutated inputs from runs(); each must end in a documented way, never crash."""
+    out = os.path.join(out_dir, "out.btf")
+    for i, (inp, obj_list, what) in enumerate(runs):
+        rc, _, err = run(binary, inp, out, obj_list)
+        lines = [l for l in err.splitlines() if l.strip()]
+        if rc not in (0, 2, 3):
+            c.fail(f"seed {rnd_seed} run {i} ({what}): exit {rc}; stderr: {err[-600:]!r}")
+        elif rc == 0:
+            c.check(os.path.exists(out), f"run {i} ({what}): exit 0 without output")
+        else:
+            # warnings about relocations may come first; the last line is the error
+            c.check(lines and "warning" not in lines[-1] and
+                    sum("warning" not in l for l in lines) == 1,
+                    f"run {i} ({what}): not one error line: {err[:600]!r}")
+            c.check(not os.listdir(out_dir), f"run {i} ({what}): failed run left "
+                    f"{os.listdir(out_dir)}")
+        for f in os.listdir(out_dir):
+            os.unlink(os.path.join(out_dir, f))
+
+
+def fuzz_runs(name, data_dir, work, rnd):
+    """Mutated inputs for the fuzz cases: (input, objects, description) each."""
+    import random  # noqa: F401  (rnd is a random.Random)
+    obj = os.path.join(data_dir, OBJECTS[0])
+    raw = raw_kernel(data_dir)
+    kpath = write(os.path.join(work, "kernel.btf"), raw)
+    base = Elf(read(obj))
+    if name in ("fuzz_ext", "fuzz_btf"):
+        sec = base.sec(".BTF.ext" if name == "fuzz_ext" else ".BTF")
+        for i in range(120):
+            elf = Elf(bytes(base.data))
+            what = []
+            for _ in range(rnd.randint(1, 4)):
+                # aligned 32-bit words hit lengths, offsets, ids; single bytes hit the rest
+                if rnd.random() < 0.7:
+                    off = sec["off"] + rnd.randrange(0, sec["size"] // 4) * 4
+                    val = rnd.choice([0, 1, 0xFFFFFFFF, 0x7FFFFFFF, 0x80000000, rnd.getrandbits(32),
+                                      rnd.getrandbits(8), struct.unpack_from("<I", elf.data, off)[0] + 1])
+                    struct.pack_into("<I", elf.data, off, val)
+                    what.append(f"u32@{off - sec['off']}={val:#x}")
+                else:
+                    off = sec["off"] + rnd.randrange(0, sec["size"])
+                    elf.data[off] = rnd.getrandbits(8)
+                    what.append(f"u8@{off - sec['off']}")
+            bad = write(os.path.join(work, f"m{i}.bpf.o"), elf.data)
+            yield kpath, [bad], ",".join(what)
+    else:
+        # damage the kernel types the object's relocations reach: members, targets, sizes
+        types = btf_types(raw)
+        wanted = {"task_struct", "trace_event_raw_sys_enter", "trace_event_raw_sys_exit",
+                  "pid_t", "__kernel_pid_t", "cred", "kuid_t"}
+        hot = [t for t in types if t[4] in wanted]
+        for i in range(60):
+            data = bytearray(raw)
+            tid, p, kind, vlen, tname = rnd.choice(hot)
+            if kind in (4, 5) and vlen and rnd.random() < 0.8:
+                m = p + 12 + 12 * rnd.randrange(vlen)
+                field = rnd.choice([4, 8, 0])  # type, offset, name
+                val = rnd.choice([0, len(types) + 5, 0x7FFFFFFF, 0xFFFFFFFF, tid,
+                                  rnd.getrandbits(32)])
+                struct.pack_into("<I", data, m + field, val)
+                what = f"{tname} member field {field} = {val:#x}"
+            else:
+                field = rnd.choice([8, 0])  # size/type, name
+                val = rnd.choice([0, tid, len(types) + 1, 0xFFFFFFFF, rnd.getrandbits(32)])
+                struct.pack_into("<I", data, p + field, val)
+                what = f"{tname} field {field} = {val:#x}"
+            bad = write(os.path.join(work, f"k{i}.btf"), data)
+            yield bad, [obj], what
+
+
 def run_case(name, binary, data_dir):
     c = Checker(name)
     work = tempfile.mkdtemp(prefix="btfgen-badinput.")
@@ -435,6 +528,12 @@ def run_case(name, binary, data_dir):
                 check_reported(c, rc, err, case.bad, out, out_dir)
             else:
                 check_error(c, rc, err, case.rc, case.bad, case.words, out_dir)
+        elif name in FUZZ_CASES:
+            import random
+            seed = int(os.environ.get("BADINPUT_SEED", "1"))
+            rnd = random.Random(f"{name}:{seed}")
+            fuzz(c, binary, work, out_dir, fuzz_runs(name, data_dir, work, rnd),
+                 tar_path, objs, seed)
         elif name == "out_dir_missing":
             out = os.path.join(work, "no-such-dir", "out.btf")
             rc, _, err = run(binary, tar_path, out, objs)

@@ -64,7 +64,7 @@ static void test_ambiguity(void)
 		{ lbs, "0:0", BPF_CORE_FIELD_BYTE_OFFSET },   /* 0 in both */
 		{ lbs, "0:0", BPF_CORE_FIELD_BYTE_SIZE },     /* 4 vs 8 */
 	};
-	if (!CHECK_INT(unit_resolve(k, l, relos, NRELO(relos), res, UNIT_NO_TAILOR, NULL), 0))
+	if (!CHECK_INT(unit_resolve(k, l, relos, NRELO(relos), res, 0, NULL), 0))
 		goto out;
 	CHECK_FAILED(res[0]);
 	CHECK_FAILED(res[1]);
@@ -325,6 +325,55 @@ out:
 	btf__free(k);
 }
 
+/*
+ * libbpf fails a relocation when matching a candidate errors out, not only on ambiguity:
+ * a pointer chain longer than its 32-step compatibility walk (type relocation), and a member
+ * buried under more anonymous structs than a 64-index spec holds (field relocation). The
+ * tailored BTF must fail them too, not turn them into "not found".
+ */
+static void test_match_errors(void)
+{
+	struct btf *k = btf__new_empty(), *l = btf__new_empty();
+	struct core_relo_result res[3];
+	int kint, lint, kp, lp, ldeep, kprev, lwrap, id;
+
+	REQUIRE(k && l);
+	kint = btf__add_int(k, "int", 4, BTF_INT_SIGNED);
+	lint = btf__add_int(l, "int", 4, BTF_INT_SIGNED);
+	kp = kint;
+	lp = lint;
+	for (int i = 0; i < 40; i++) {
+		kp = btf__add_ptr(k, kp);
+		lp = btf__add_ptr(l, lp);
+	}
+	REQUIRE(btf__add_typedef(k, "deep_t", kp) > 0);
+	ldeep = btf__add_typedef(l, "deep_t", lp);
+	/* kernel: struct wrap { struct { struct { ... { int v; } } } } 70 anonymous levels */
+	kprev = btf__add_struct(k, NULL, 4);
+	REQUIRE(btf__add_field(k, "v", kint, 0, 0) == 0);
+	for (int i = 0; i < 70; i++) {
+		id = btf__add_struct(k, i == 69 ? "wrap" : NULL, 4);
+		REQUIRE(id > 0 && btf__add_field(k, NULL, kprev, 0, 0) == 0);
+		kprev = id;
+	}
+	lwrap = btf__add_struct(l, "wrap", 4);
+	REQUIRE(btf__add_field(l, "v", lint, 0, 0) == 0 && ldeep > 0);
+
+	struct unit_relo relos[] = {
+		{ ldeep, "0", BPF_CORE_TYPE_EXISTS },
+		{ lwrap, "0:0", BPF_CORE_FIELD_BYTE_OFFSET },
+		{ lwrap, "0:0", BPF_CORE_FIELD_EXISTS },
+	};
+	if (!CHECK_INT(unit_resolve(k, l, relos, NRELO(relos), res, 0, NULL), 0))
+		goto out;
+	CHECK_FAILED(res[0]);
+	CHECK_FAILED(res[1]);
+	CHECK_FAILED(res[2]);
+out:
+	btf__free(l);
+	btf__free(k);
+}
+
 int main(void)
 {
 	RUN_TEST(test_ambiguity);
@@ -332,5 +381,6 @@ int main(void)
 	RUN_TEST(test_pruning_per_object);
 	RUN_TEST(test_verify_detects_difference);
 	RUN_TEST(test_verify_garbage);
+	RUN_TEST(test_match_errors);
 	return unit_finish();
 }

@@ -103,7 +103,7 @@ static void test_enum_ambiguity(void)
 		{ ld, "0", BPF_CORE_ENUMVAL_VALUE },  /* 1 != 2 */
 		{ ld, "1", BPF_CORE_ENUMVAL_VALUE },  /* only dup___2 has DY */
 	};
-	if (!CHECK_INT(unit_resolve(k, l, relos, NRELO(relos), res, UNIT_NO_TAILOR, NULL), 0))
+	if (!CHECK_INT(unit_resolve(k, l, relos, NRELO(relos), res, 0, NULL), 0))
 		goto out;
 	CHECK_RES(res[0], CORE_RELO_RESOLVED, false, 1);
 	CHECK_FAILED(res[1]);

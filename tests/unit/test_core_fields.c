@@ -241,7 +241,7 @@ static void test_local_bounds(void)
 		{ l_arr, "0:1", BPF_CORE_FIELD_BYTE_OFFSET },    /* local member 1 does not exist */
 		{ l_arr, "0:0:9", BPF_CORE_FIELD_BYTE_OFFSET },
 	};
-	if (!CHECK_INT(unit_resolve(k, l, relos, NRELO(relos), res, UNIT_NO_TAILOR, NULL), 0))
+	if (!CHECK_INT(unit_resolve(k, l, relos, NRELO(relos), res, 0, NULL), 0))
 		goto out;
 	CHECK_FAILED(res[0]);
 	CHECK_FAILED(res[1]);
@@ -343,7 +343,7 @@ static void test_bitfield_too_big(void)
 		{ l_big, "0:0", BPF_CORE_FIELD_RSHIFT_U64 },
 		{ l_big, "0:0", BPF_CORE_FIELD_EXISTS },
 	};
-	if (!CHECK_INT(unit_resolve(k, l, relos, NRELO(relos), res, UNIT_NO_TAILOR, NULL), 0))
+	if (!CHECK_INT(unit_resolve(k, l, relos, NRELO(relos), res, 0, NULL), 0))
 		goto out;
 	CHECK_FAILED(res[0]);
 	CHECK_FAILED(res[1]);

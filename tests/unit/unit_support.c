@@ -447,8 +447,17 @@ int unit_resolve(const struct btf *kbtf, struct btf *lbtf, const struct unit_rel
 				  unit_status_name(res[i].status), (unsigned long long)res[i].value);
 			ret = -1;
 		}
-		if (res[i].status == CORE_RELO_FAILED)
+		/* libbpf refuses the object on the full BTF: it must on the tailored one too */
+		if (res[i].status == CORE_RELO_FAILED) {
+			if (res_tail[i].status != CORE_RELO_FAILED) {
+				unit_fail(__FILE__, __LINE__,
+					  "relo #%zu (%s): FAILED on the full BTF (%s), %s on the "
+					  "tailored BTF", i, relos[i].access, res[i].reason,
+					  unit_status_name(res_tail[i].status));
+				ret = -1;
+			}
 			continue;
+		}
 		if (!same_outcome(&res[i], &res_tail[i], relos[i].kind)) {
 			unit_fail(__FILE__, __LINE__,
 				  "relo #%zu (%s): full BTF %s poison=%d value=%llu, tailored BTF %s "

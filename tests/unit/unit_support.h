@@ -58,10 +58,10 @@ enum {
 
 /*
  * Resolve the records against kernel BTF 'kbtf' into res[cnt] (core_resolve). Unless
- * UNIT_NO_TAILOR, also tailor kbtf for the object and check, for every record not FAILED on the
- * full BTF: core_tailor__add_object gives the same results as core_resolve, the emitted BTF
- * parses with btf__new, core_tailor__verify accepts it, and resolving again on the emitted BTF
- * gives the same status, poison and value (type_id_target aside). If 'emitted' is not NULL it
+ * UNIT_NO_TAILOR, also tailor kbtf for the object and check: core_tailor__add_object gives the
+ * same results as core_resolve, the emitted BTF parses with btf__new, core_tailor__verify
+ * accepts it, and resolving again on the emitted BTF gives the same status, poison and value
+ * (type_id_target aside; a FAILED relocation only needs to fail again). If 'emitted' is not NULL it
  * receives the tailored BTF (caller frees with btf__free). Returns 0 or -1 after CHECK output.
  */
 int unit_resolve(const struct btf *kbtf, struct btf *lbtf, const struct unit_relo *relos,
