@@ -88,6 +88,9 @@ static void mark_type(struct core_tailor *t, __u32 id, bool follow)
 		const struct btf_type *bt = btf__type_by_id(t->btf, id);
 		__u8 *f = &t->tmark[id];
 
+		/* not types of values: no relocation can reach them, none is emitted */
+		if (btf_is_func(bt) || btf_is_var(bt) || btf_is_datasec(bt) || btf_is_decl_tag(bt))
+			return;
 		if ((*f & T_MARKED) && (!follow || (*f & T_FOLLOWED)))
 			return;
 		*f |= T_MARKED | (follow ? T_FOLLOWED : 0);
