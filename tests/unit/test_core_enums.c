@@ -10,7 +10,7 @@
 static void test_enumvals(void)
 {
 	struct btf *k = btf__new_empty(), *l = btf__new_empty();
-	struct core_relo_result res[12];
+	struct core_relo_result res[13];
 	int ke, kue, k64, k64s, le, lue, l64, l64s, lnope, lt;
 
 	REQUIRE(k && l);
@@ -19,6 +19,7 @@ static void test_enumvals(void)
 	ke = btf__add_enum(k, "ke", 4);
 	btf__add_enum_value(k, "KA", 1);
 	btf__add_enum_value(k, "KB", -5);
+	btf__add_enum_value(k, "KD___new", 9); /* kernel-side flavour: local KD finds it */
 	kue = btf__add_enum(k, "kue", 4);
 	btf__add_enum_value(k, "KUBIG", 0x80000000LL);
 	k64 = btf__add_enum64(k, "k64", 8, false);
@@ -33,6 +34,7 @@ static void test_enumvals(void)
 	btf__add_enum_value(l, "KA", 1);
 	btf__add_enum_value(l, "KC", 2);
 	btf__add_enum_value(l, "KA___old", 3);
+	btf__add_enum_value(l, "KD", 4);
 	lue = btf__add_enum(l, "kue", 4);
 	btf__add_enum_value(l, "KUBIG", 0);
 	l64 = btf__add_enum64(l, "k64", 8, false);
@@ -55,8 +57,9 @@ static void test_enumvals(void)
 		{ l64s, "0", BPF_CORE_ENUMVAL_VALUE },
 		{ le, "3", BPF_CORE_ENUMVAL_VALUE },   /* KA___old is KA */
 		{ lnope, "0", BPF_CORE_ENUMVAL_EXISTS },
-		{ le, "4", BPF_CORE_ENUMVAL_EXISTS },  /* 10: no local enumerator 4 */
+		{ le, "5", BPF_CORE_ENUMVAL_EXISTS },  /* 10: no local enumerator 5 */
 		{ le, "0:1", BPF_CORE_ENUMVAL_EXISTS }, /* one index only */
+		{ le, "4", BPF_CORE_ENUMVAL_VALUE },   /* KD is KD___new */
 	};
 	if (!CHECK_INT(unit_resolve(k, l, relos, NRELO(relos), res, 0, NULL), 0))
 		goto out;
@@ -75,6 +78,7 @@ static void test_enumvals(void)
 	CHECK_RES(res[9], CORE_RELO_NOT_FOUND, false, 0);
 	CHECK_FAILED(res[10]);
 	CHECK_FAILED(res[11]);
+	CHECK_RES(res[12], CORE_RELO_RESOLVED, false, 9);
 out:
 	btf__free(l);
 	btf__free(k);

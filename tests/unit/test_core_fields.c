@@ -717,6 +717,38 @@ out:
 	btf__free(k);
 }
 
+/* Member names are compared whole: flavours are cut from type names only. */
+static void test_member_names_exact(void)
+{
+	struct btf *k = btf__new_empty(), *l = btf__new_empty();
+	struct core_relo_result res[2];
+	struct base kb, lb;
+	int l_mn;
+
+	REQUIRE(k && l);
+	add_base(k, &kb);
+	btf__add_struct(k, "mn", 8);
+	btf__add_field(k, "x", kb.i32, 0, 0);
+	REQUIRE(btf__add_field(k, "y___v2", kb.i32, 32, 0) == 0);
+	add_base(l, &lb);
+	l_mn = btf__add_struct(l, "mn", 8);
+	btf__add_field(l, "x___v1", lb.i32, 0, 0);
+	btf__add_field(l, "y", lb.i32, 32, 0);
+	REQUIRE(l_mn > 0);
+
+	struct unit_relo relos[] = {
+		{ l_mn, "0:0", BPF_CORE_FIELD_EXISTS },
+		{ l_mn, "0:1", BPF_CORE_FIELD_EXISTS },
+	};
+	if (!CHECK_INT(unit_resolve(k, l, relos, NRELO(relos), res, 0, NULL), 0))
+		goto out;
+	CHECK_RES(res[0], CORE_RELO_NOT_FOUND, false, 0);
+	CHECK_RES(res[1], CORE_RELO_NOT_FOUND, false, 0);
+out:
+	btf__free(l);
+	btf__free(k);
+}
+
 int main(void)
 {
 	RUN_TEST(test_typedef_const);
@@ -732,5 +764,6 @@ int main(void)
 	RUN_TEST(test_bad_specs);
 	RUN_TEST(test_spec_max_len);
 	RUN_TEST(test_array_typedefs_enum64);
+	RUN_TEST(test_member_names_exact);
 	return unit_finish();
 }

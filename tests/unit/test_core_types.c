@@ -362,11 +362,79 @@ out:
 	btf__free(k);
 }
 
+/*
+ * type_matches checks enumerator names even behind a pointer (libbpf has no behind_ptr case
+ * for enums), and propagates behind_ptr into function pointer parameters: the tailored BTF
+ * must keep those enumerators.
+ */
+static void test_type_matches_enums_behind_pointers(void)
+{
+	struct btf *k = btf__new_empty(), *l = btf__new_empty();
+	struct core_relo_result res[4];
+	int kint, ke, ke2, kp, kproto, lint, le, le2, lp, lproto, ltme, ltmf, ltmn;
+
+	REQUIRE(k && l);
+	kint = btf__add_int(k, "int", 4, BTF_INT_SIGNED);
+	ke = btf__add_enum(k, "E", 4);
+	btf__add_enum_value(k, "EA", 0);
+	btf__add_enum_value(k, "EB", 1);
+	btf__add_enum_value(k, "EC", 2);
+	ke2 = btf__add_enum(k, "E2", 4);
+	btf__add_enum_value(k, "FA", 0);
+	kp = btf__add_ptr(k, ke);
+	kproto = btf__add_func_proto(k, kint);
+	btf__add_func_param(k, "e", ke);
+	btf__add_struct(k, "tme", 8);
+	btf__add_field(k, "pe", kp, 0, 0);
+	kproto = btf__add_ptr(k, kproto);
+	btf__add_struct(k, "tmf", 8);
+	btf__add_field(k, "fn", kproto, 0, 0);
+	kp = btf__add_ptr(k, ke2);
+	btf__add_struct(k, "tmn", 8);
+	REQUIRE(btf__add_field(k, "pe", kp, 0, 0) == 0);
+
+	lint = btf__add_int(l, "int", 4, BTF_INT_SIGNED);
+	le = btf__add_enum(l, "E", 4);
+	btf__add_enum_value(l, "EA", 0);
+	btf__add_enum_value(l, "EB", 1);
+	le2 = btf__add_enum(l, "E2", 4);
+	btf__add_enum_value(l, "FA", 0);
+	btf__add_enum_value(l, "FZ", 1); /* the kernel's E2 has no FZ */
+	lp = btf__add_ptr(l, le);
+	lproto = btf__add_func_proto(l, lint);
+	btf__add_func_param(l, "e", le);
+	ltme = btf__add_struct(l, "tme", 8);
+	btf__add_field(l, "pe", lp, 0, 0);
+	lproto = btf__add_ptr(l, lproto);
+	ltmf = btf__add_struct(l, "tmf", 8);
+	btf__add_field(l, "fn", lproto, 0, 0);
+	lp = btf__add_ptr(l, le2);
+	ltmn = btf__add_struct(l, "tmn", 8);
+	REQUIRE(btf__add_field(l, "pe", lp, 0, 0) == 0 && ltme > 0 && ltmf > 0);
+
+	struct unit_relo relos[] = {
+		{ ltme, "0", BPF_CORE_TYPE_MATCHES },
+		{ ltmf, "0", BPF_CORE_TYPE_MATCHES },
+		{ ltmn, "0", BPF_CORE_TYPE_MATCHES },
+		{ le, "0", BPF_CORE_ENUMVAL_VALUE }, /* marks EA alone from another relocation */
+	};
+	if (!CHECK_INT(unit_resolve(k, l, relos, NRELO(relos), res, 0, NULL), 0))
+		goto out;
+	CHECK_RES(res[0], CORE_RELO_RESOLVED, false, 1);
+	CHECK_RES(res[1], CORE_RELO_RESOLVED, false, 1);
+	CHECK_RES(res[2], CORE_RELO_NOT_FOUND, false, 0);
+	CHECK_RES(res[3], CORE_RELO_RESOLVED, false, 0);
+out:
+	btf__free(l);
+	btf__free(k);
+}
+
 int main(void)
 {
 	RUN_TEST(test_type_relos);
 	RUN_TEST(test_type_matches);
 	RUN_TEST(test_kinds_restrict_cycles);
 	RUN_TEST(test_compat_more);
+	RUN_TEST(test_type_matches_enums_behind_pointers);
 	return unit_finish();
 }
