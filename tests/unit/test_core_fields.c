@@ -749,6 +749,46 @@ out:
 	btf__free(k);
 }
 
+/*
+ * A zero-length array is flexible only as the last member. In the kernel's
+ * struct fm { int n; int arr[0]; int after; } arr[5] is out of range (not found); the
+ * tailored BTF must not make arr the last member and so flexible (found).
+ */
+static void test_zero_length_array_mid_struct(void)
+{
+	struct btf *k = btf__new_empty(), *l = btf__new_empty();
+	struct core_relo_result res[3];
+	struct base kb, lb;
+	int a0, l_fm;
+
+	REQUIRE(k && l);
+	add_base(k, &kb);
+	a0 = btf__add_array(k, kb.i32, kb.i32, 0);
+	btf__add_struct(k, "fm", 8);
+	btf__add_field(k, "n", kb.i32, 0, 0);
+	btf__add_field(k, "arr", a0, 32, 0);
+	REQUIRE(btf__add_field(k, "after", kb.i32, 32, 0) == 0);
+	add_base(l, &lb);
+	a0 = btf__add_array(l, lb.i32, lb.i32, 0);
+	l_fm = btf__add_struct(l, "fm", 4);
+	btf__add_field(l, "n", lb.i32, 0, 0);
+	REQUIRE(btf__add_field(l, "arr", a0, 32, 0) == 0 && l_fm > 0);
+
+	struct unit_relo relos[] = {
+		{ l_fm, "0:1", BPF_CORE_FIELD_BYTE_OFFSET },   /* arr itself: found, marked */
+		{ l_fm, "0:1:5", BPF_CORE_FIELD_BYTE_OFFSET }, /* arr[5]: not flexible here */
+		{ l_fm, "0:1:5", BPF_CORE_FIELD_EXISTS },
+	};
+	if (!CHECK_INT(unit_resolve(k, l, relos, NRELO(relos), res, 0, NULL), 0))
+		goto out;
+	CHECK_RES(res[0], CORE_RELO_RESOLVED, false, 4);
+	CHECK_RES(res[1], CORE_RELO_NOT_FOUND, true, 0);
+	CHECK_RES(res[2], CORE_RELO_NOT_FOUND, false, 0);
+out:
+	btf__free(l);
+	btf__free(k);
+}
+
 int main(void)
 {
 	RUN_TEST(test_typedef_const);
@@ -765,5 +805,6 @@ int main(void)
 	RUN_TEST(test_spec_max_len);
 	RUN_TEST(test_array_typedefs_enum64);
 	RUN_TEST(test_member_names_exact);
+	RUN_TEST(test_zero_length_array_mid_struct);
 	return unit_finish();
 }
