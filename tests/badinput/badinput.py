@@ -367,7 +367,10 @@ class Checker:
 
 def run(binary, inp, out, objs):
     cmd = [binary, "min_core_btf", inp, out] + objs
-    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=120)
+    try:
+        p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=120)
+    except subprocess.TimeoutExpired:
+        return -1000, "", f"timed out after 120 s: {cmd}"
     return p.returncode, p.stdout.decode(errors="replace"), p.stderr.decode(errors="replace")
 
 
