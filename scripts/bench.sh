@@ -240,6 +240,8 @@ echo "bench: mode=$mode corpus=$corpus kernels=$nk ($arch_counts; $all in corpus
 	"objects: x86_64=${nobj[x86_64]} arm64=${nobj[arm64]} -j $jobs" >&2
 echo "bench: btfgen-batch=$BTFGEN bpftool=$("$BPFTOOL" --version | head -n 1)" >&2
 
+load0=$(cut -d' ' -f1-3 /proc/loadavg)
+
 # --- (c) floor ------------------------------------------------------------------------------
 # Read every input once first so that no method pays for the disk and the others not.
 awk '{print $1}' "$tmp/kernels" | xargs cat >/dev/null
@@ -291,16 +293,25 @@ json.dump(m, sys.stdout, indent=2)
 PY
 }
 
+# bundle_cat BUNDLE: the bundle's tar stream, whatever its compression.
+bundle_cat() {
+	case $(head -c 6 "$1" | od -An -tx1 | tr -d ' ') in
+	28b52ffd*) zstd -dcq <"$1" ;;
+	fd377a585a00) xz -dc <"$1" ;;
+	*) cat "$1" ;;
+	esac
+}
 # bundle_ok_count BUNDLE: kernels whose index.json status is "ok".
 bundle_ok_count() {
-	local cat=cat
-	case $(head -c 6 "$1" | od -An -tx1 | tr -d ' ') in
-	28b52ffd*) cat="zstd -dcq" ;;
-	fd377a585a00) cat="xz -dc" ;;
-	esac
-	$cat <"$1" | tar -xOf - index.json |
+	bundle_cat "$1" | tar -xOf - index.json |
 		python3 -c 'import json, sys
 print(sum(k.get("status") == "ok" for k in json.load(sys.stdin)["kernels"]))'
+}
+
+# bundle_members BUNDLE: "index.json bytes, blob count, blob bytes" (uncompressed).
+bundle_members() {
+	bundle_cat "$1" | tar -tvf - |
+		awk '$6 == "index.json" {i = $3; next} {n++; s += $3} END {print i + 0, n + 0, s + 0}'
 }
 
 ours_mode=none
@@ -325,6 +336,17 @@ if have_cmd run && [[ ${BENCH_NO_RUN:-0} != 1 ]]; then
 		res[ours.size]=$(stat -c %s "$tmp/ours.bundle")
 		# Straight from the format (a tar, index.json first), not from our own reader.
 		ours_ok=$(bundle_ok_count "$tmp/ours.bundle")
+		read -r bi bn bb < <(bundle_members "$tmp/ours.bundle")
+		res[ours.index]=$bi
+		res[ours.blobs]=$bn
+		res[ours.blob_bytes]=$bb
+		# What the blobs alone cost, compressed as the writer does (zstd -19, one stream):
+		# the rest of the bundle is index.json, the compatibility matrix bpftool has not.
+		mkdir -p "$tmp/ours-x"
+		bundle_cat "$tmp/ours.bundle" | tar -xf - -C "$tmp/ours-x"
+		res[ours.payload]=$(tar --sort=name --owner=0 --group=0 --mtime=@0 -cf - -C "$tmp/ours-x" \
+			--exclude=index.json . | zstd -19 -q -c | wc -c)
+		rm -rf "$tmp/ours-x"
 		ours_fail=$((nk - ours_ok))
 		if [[ $jobs -ne 2 ]]; then
 			note "(a) ours again at -j 2 for its peak RSS"
@@ -472,6 +494,8 @@ esac
 {
 	echo
 	echo "=== btfgen-batch benchmark: $mode, $nk kernels ($arch_counts), -j $jobs, $(nproc) cores ==="
+	echo "load average before: $load0; after: $(cut -d' ' -f1-3 /proc/loadavg)" \
+		"(above $(nproc): other work shared the cores; compare CPU seconds)"
 	echo "corpus: $corpus  inputs: $(mib "$in_bytes") MiB xz -> $(mib "$raw_bytes") MiB raw BTF"
 	echo "objects: x86_64 ${nobj[x86_64]} ($OBJS_X86_64), arm64 ${nobj[arm64]} ($OBJS_ARM64)"
 	[[ -z $dropped ]] || echo "objects left out (bpftool rejects them):$dropped"
@@ -486,12 +510,17 @@ esac
 	row "(c) floor: xz -dc of the inputs" "${res[fl.wall]}" "${res[fl.cpu]}" \
 		"$(rss_mib fl.rss)" "-" "$nk"
 	echo
+	echo "ours bundle: $(na ours.blobs) distinct BTFs, $(size_kib ours.blob_bytes) KiB raw," \
+		"+ index.json $(size_kib ours.index) KiB raw; baseline tree $bl_ok files," \
+		"$(kib "${res[bl.tree]}") KiB raw"
 	echo "ours peak RSS at -j 2: $(rss_mib ours2.rss) MiB"
 	echo "ours / floor wall:        $(ratio "$(na ours.wall)" "${res[fl.wall]}")"
 	echo "baseline / ours wall:     $(ratio "${res[bl.wall]}" "$(na ours.wall)")"
 	echo "baseline / ours CPU:      $(ratio "${res[bl.cpu]}" "$(na ours.cpu)")"
 	echo "ours output / baseline tar.xz size: $(ratio "$(na ours.size)" "${res[bl.size]}")" \
 		"($(size_kib ours.size) vs $(size_kib bl.size) KiB)"
+	echo "ours payload (blobs alone, zstd -19) / baseline tar.xz:" \
+		"$(ratio "$(na ours.payload)" "${res[bl.size]}") ($(size_kib ours.payload) KiB)"
 	echo
 	echo "(d) single kernel, $s_label, mean of $SINGLE_RUNS:"
 	echo "    btfgen-batch min_core_btf $(na d.ours) s, bpftool gen min_core_btf $(na d.bpftool) s," \
