@@ -374,6 +374,44 @@ out:
 	btf__free(k);
 }
 
+/* A failed or unmatched relocation leaves the candidate list as it was. */
+static void test_failed_does_not_prune(void)
+{
+	struct btf *k = btf__new_empty(), *l = btf__new_empty();
+	struct core_relo_result res[4];
+	int kint, kfoo2, lint, lfoo;
+
+	REQUIRE(k && l);
+	kint = btf__add_int(k, "int", 4, BTF_INT_SIGNED);
+	add2(k, "foo", kint, "a", 0, "b", 32);
+	kfoo2 = btf__add_struct(k, "foo___2", 12);
+	btf__add_field(k, "b", kint, 0, 0);
+	btf__add_field(k, "a", kint, 32, 0);
+	REQUIRE(btf__add_field(k, "c", kint, 64, 0) == 0);
+	lint = btf__add_int(l, "int", 4, BTF_INT_SIGNED);
+	lfoo = btf__add_struct(l, "foo", 16);
+	btf__add_field(l, "a", lint, 0, 0);
+	btf__add_field(l, "c", lint, 32, 0);
+	REQUIRE(btf__add_field(l, "d", lint, 64, 0) == 0);
+
+	struct unit_relo relos[] = {
+		{ lfoo, "0:0", BPF_CORE_FIELD_BYTE_OFFSET }, /* a: 0 vs 4, ambiguous */
+		{ lfoo, "0:2", BPF_CORE_FIELD_BYTE_OFFSET }, /* d: nowhere */
+		{ lfoo, "0:1", BPF_CORE_FIELD_BYTE_OFFSET }, /* c: foo___2 is still a candidate */
+		{ lfoo, "0:0", BPF_CORE_FIELD_BYTE_OFFSET }, /* a: now only foo___2 is left */
+	};
+	if (!CHECK_INT(unit_resolve(k, l, relos, 4, res, 0, NULL), 0))
+		goto out;
+	CHECK_FAILED(res[0]);
+	CHECK_RES(res[1], CORE_RELO_NOT_FOUND, true, 0);
+	CHECK_RES(res[2], CORE_RELO_RESOLVED, false, 8);
+	CHECK_U64(res[2].target_id, kfoo2);
+	CHECK_RES(res[3], CORE_RELO_RESOLVED, false, 4);
+out:
+	btf__free(l);
+	btf__free(k);
+}
+
 int main(void)
 {
 	RUN_TEST(test_ambiguity);
@@ -381,6 +419,7 @@ int main(void)
 	RUN_TEST(test_pruning_per_object);
 	RUN_TEST(test_verify_detects_difference);
 	RUN_TEST(test_verify_garbage);
+	RUN_TEST(test_failed_does_not_prune);
 	RUN_TEST(test_match_errors);
 	return unit_finish();
 }
