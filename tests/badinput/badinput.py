@@ -479,7 +479,8 @@ def fuzz_runs(name, data_dir, work, rnd):
                 if rnd.random() < 0.7:
                     off = sec["off"] + rnd.randrange(0, sec["size"] // 4) * 4
                     val = rnd.choice([0, 1, 0xFFFFFFFF, 0x7FFFFFFF, 0x80000000, rnd.getrandbits(32),
-                                      rnd.getrandbits(8), struct.unpack_from("<I", elf.data, off)[0] + 1])
+                                      rnd.getrandbits(8),
+                                      (struct.unpack_from("<I", elf.data, off)[0] + 1) & 0xFFFFFFFF])
                     struct.pack_into("<I", elf.data, off, val)
                     what.append(f"u32@{off - sec['off']}={val:#x}")
                 else:
