@@ -218,9 +218,9 @@ int cmd_min_core_btf(int argc, char **argv)
 			core_object__relo_desc(objs[i], r, &d);
 			fprintf(stderr,
 				"btfgen-batch: warning: object '%s': prog '%s': relo #%u (%s %s %s): "
-				"libbpf cannot load it on this kernel: %s\n",
-				path, d.program, r, d.kind_name, d.type_name, d.access,
-				results[i][r].reason);
+				"libbpf refuses it: %s\n",
+				path, d.program, d.sec_relo_idx, d.kind_name,
+				d.type_name[0] ? d.type_name : "<anon>", d.access, results[i][r].reason);
 		}
 	}
 	if (core_tailor__emit(t, &data, &size)) {
@@ -232,7 +232,7 @@ int cmd_min_core_btf(int argc, char **argv)
 		goto out;
 	}
 	if (bundle_file__write_atomic(output, data, size, err, sizeof(err))) {
-		fprintf(stderr, "btfgen-batch: output '%s': %s\n", output, err);
+		fprintf(stderr, "btfgen-batch: %s\n", err);
 		goto out;
 	}
 	if (json) {

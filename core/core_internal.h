@@ -108,6 +108,8 @@ __u32 kernel_index__cands(const struct kernel_index *ki, const char *name, __u16
 
 /* tailor.c */
 void tailor_mark_spec(struct core_tailor *t, const struct core_spec *targ_spec);
+/* What a candidate walk that errored went through, so the tailored BTF errors the same way. */
+void tailor_mark_failed_walk(struct core_tailor *t, const struct core_spec *spec);
 
 /* Logging to the callback set with core_set_log(). */
 void core_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

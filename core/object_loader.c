@@ -188,7 +188,11 @@ static int parse_core_relos(struct core_object *obj, const struct ext_reader *r,
 		sec_off = rd32(r, pos);
 		num = rd32(r, pos + 4);
 		pos += 8;
-		if (!num || (__u64)num * rec_size > end - pos) {
+		if (!num) {
+			snprintf(err, err_sz, ".BTF.ext: CO-RE block with no records");
+			return -EINVAL;
+		}
+		if ((__u64)num * rec_size > end - pos) {
 			snprintf(err, err_sz, ".BTF.ext: CO-RE block of %u records overruns the section",
 				 num);
 			return -EINVAL;

@@ -790,6 +790,13 @@ static int resolve_one(const struct kernel_index *ki, const struct core_relo *rl
 	for (__u32 i = 0; i < cands->len; i++) {
 		err = spec_match(&rl->local, tbtf, cands->ids[i], cand_spec);
 		if (err < 0) {
+			/*
+			 * libbpf gives up on the whole object here (a walk too deep, a
+			 * path too long). Keep what the walk went through, so that the
+			 * tailored BTF makes libbpf give up the same way.
+			 */
+			if (t)
+				tailor_mark_failed_walk(t, cand_spec);
 			snprintf(why, sizeof(why), "error matching candidate [%u]: %s", cands->ids[i],
 				 strerror(-err));
 			fail(res, err, "", why);

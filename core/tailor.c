@@ -233,6 +233,33 @@ void tailor_mark_spec(struct core_tailor *t, const struct core_spec *spec)
 	}
 }
 
+void tailor_mark_failed_walk(struct core_tailor *t, const struct core_spec *spec)
+{
+	const struct btf_type *bt;
+	__u32 id = spec->root_type_id;
+
+	tailor_mark_spec(t, spec);
+	if (!relo_is_field_based(spec->kind))
+		return;
+	/*
+	 * A field walk gives up when its path fills the 64-entry spec, at the
+	 * start of the next struct's member loop: keep one member of that struct
+	 * so the walk on the tailored BTF enters the loop and gives up there too.
+	 */
+	for (int i = 1; i < spec->raw_len; i++) {
+		bt = skip_mods_and_typedefs(t->btf, id, &id);
+		if (btf_is_composite(bt))
+			id = btf_members(bt)[spec->raw_spec[i]].type;
+		else if (btf_is_array(bt))
+			id = btf_array(bt)->type;
+	}
+	bt = skip_mods_and_typedefs(t->btf, id, &id);
+	if (bt && btf_is_composite(bt) && btf_vlen(bt)) {
+		mark_member(t, id, 0);
+		mark_type(t, btf_members(bt)[0].type, false);
+	}
+}
+
 int core_tailor__add_object(struct core_tailor *t, const struct core_object *obj,
 			    struct core_relo_result *results)
 {
