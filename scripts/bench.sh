@@ -64,7 +64,7 @@ LOOKUP_INPROC_RUNS=${LOOKUP_INPROC_RUNS:-1000}
 GTIME=/usr/bin/time
 
 [[ -x $GTIME ]] || die "$GTIME missing (apt-get install time)"
-for t in "$BPFTOOL" xz tar xargs awk find; do
+for t in "$BPFTOOL" xz zstd tar xargs awk find python3 od; do
 	command -v "$t" >/dev/null || die "'$t' not found"
 done
 [[ -x $BTFGEN ]] || die "btfgen-batch not found at '$BTFGEN' (build it, or set BTFGEN=)"
