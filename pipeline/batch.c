@@ -134,33 +134,25 @@ static const struct arch_objects *arch_objects(const struct batch_ctx *ctx, cons
 	return NULL;
 }
 
-/* One kernel, start to end, on a worker thread. Never fails as a whole: errors become reasons. */
-static void *kernel_work(size_t idx, void *arg)
+/*
+ * Read a kernel's input and hash it. With a cache, a hit fills r and returns 1
+ * (nothing to decode); otherwise 0 with the decoded BTF in *data, or -1 with
+ * r->reason set.
+ */
+static int read_input(const struct batch_ctx *ctx, const struct arch_objects *a,
+		      const struct manifest_kernel *k, struct kernel_result *r, void **data,
+		      size_t *size)
 {
-	const struct batch_ctx *ctx = arg;
-	const struct manifest_kernel *k = &ctx->m->kernels[ctx->sel[idx]];
-	const struct arch_objects *a = arch_objects(ctx, k->arch);
-	struct kernel_result *r = calloc(1, sizeof(*r));
-	struct core_relo_result *res = NULL;
 	unsigned char digest[SHA256_DIGEST_SIZE];
-	struct kernel_index *ki = NULL;
-	struct core_tailor *t = NULL;
-	struct btf *btf = NULL;
-	void *data = NULL;
-	size_t size = 0;
-	struct stat st;
-	char err[256];
+	char err[256], key[SHA256_HEX_SIZE];
+	void *raw = NULL;
+	size_t raw_len = 0;
 	int ret;
 
-	if (!r)
-		return NULL;
-	if (!stat(k->input, &st))
-		r->input_size = st.st_size;
-	if (ctx->cache && a) {
-		char key[SHA256_HEX_SIZE];
-		void *raw = NULL;
-		size_t raw_len = 0;
-
+	if (!ctx->cache) {
+		ret = kernel_archive__read(k->input, NULL, data, size, digest, err, sizeof(err));
+	} else {
+		/* hash first: the cache key needs it, and a hit skips the decoding */
 		ret = kernel_archive__load(k->input, NULL, &raw, &raw_len, digest, err, sizeof(err));
 		if (!ret) {
 			sha256_hex(digest, r->input_sha);
@@ -172,27 +164,36 @@ static void *kernel_work(size_t idx, void *arg)
 				r->full_size = r->cached.full_size;
 				r->unsat = r->cached.unsat;
 				r->unsat_cnt = r->cached.unsat_cnt;
-				return r;
+				return 1;
 			}
-			ret = kernel_archive__read_mem(raw, raw_len, NULL, &data, &size, err,
+			ret = kernel_archive__read_mem(raw, raw_len, NULL, data, size, err,
 						       sizeof(err));
 			free(raw);
 		}
-	} else {
-		ret = kernel_archive__read(k->input, NULL, &data, &size, digest, err, sizeof(err));
-		if (!ret)
-			sha256_hex(digest, r->input_sha);
 	}
 	if (ret) {
 		r->reason = fmt_reason("archive", err);
-		goto out;
+		return -1;
 	}
-	r->full_size = size;
+	sha256_hex(digest, r->input_sha);
+	r->full_size = *size;
+	return 0;
+}
+
+/* Parse the kernel BTF once, tailor it for every object of its arch at once, verify. */
+static void tailor_kernel(const struct batch_ctx *ctx, const struct arch_objects *a,
+			  const void *data, size_t size, struct kernel_result *r)
+{
+	struct core_relo_result *res = NULL;
+	struct kernel_index *ki = NULL;
+	struct core_tailor *t = NULL;
+	struct btf *btf;
+	char err[256];
+
 	btf = core_btf_from_mem(data, size, err, sizeof(err));
-	free(data);
 	if (!btf) {
 		r->reason = fmt_reason("BTF", err);
-		goto out;
+		return;
 	}
 	ki = kernel_index__new(btf);
 	t = ki ? core_tailor__new(ki) : NULL;
@@ -200,7 +201,7 @@ static void *kernel_work(size_t idx, void *arg)
 		r->reason = fmt_reason("tailoring", "out of memory");
 		goto out;
 	}
-	for (size_t i = 0; a && i < a->cnt; i++) {
+	for (size_t i = 0; i < a->cnt; i++) {
 		free(res);
 		res = calloc(core_object__relo_cnt(a->objs[i]) + 1, sizeof(*res));
 		if (!res || core_tailor__add_object(t, a->objs[i], res) ||
@@ -213,30 +214,53 @@ static void *kernel_work(size_t idx, void *arg)
 		r->reason = fmt_reason("emitting", "out of memory");
 		goto out;
 	}
-	if (ctx->verify && core_tailor__verify(t, r->btf, r->btf_size, err, sizeof(err))) {
+	if (ctx->verify && core_tailor__verify(t, r->btf, r->btf_size, err, sizeof(err)))
 		r->reason = fmt_reason("verification", err);
-		goto out;
-	}
-	if (ctx->cache) {
-		char key[SHA256_HEX_SIZE];
-
-		for (size_t i = 0; i < r->unsat_cnt; i++)
-			r->unsat[i].reason = r->unsat_reason[i];
-		kernel_cache__key(a->cache_key, r->input_sha, key);
-		kernel_cache__put(ctx->cache, key, r->btf, r->btf_size, r->full_size, r->unsat,
-				  r->unsat_cnt);
-	}
 out:
-	if (r->reason) {
-		free(r->btf);
-		r->btf = NULL;
-	}
-	for (size_t i = 0; i < r->unsat_cnt; i++)
-		r->unsat[i].reason = r->unsat_reason[i];
 	free(res);
 	core_tailor__free(t);
 	kernel_index__free(ki);
 	btf__free(btf);
+}
+
+/* One kernel, start to end, on a worker thread. Never fails as a whole: errors become reasons. */
+static void *kernel_work(size_t idx, void *arg)
+{
+	const struct batch_ctx *ctx = arg;
+	const struct manifest_kernel *k = &ctx->m->kernels[ctx->sel[idx]];
+	const struct arch_objects *a = arch_objects(ctx, k->arch);
+	struct kernel_result *r = calloc(1, sizeof(*r));
+	void *data = NULL;
+	size_t size = 0;
+	struct stat st;
+	int ret;
+
+	if (!r)
+		return NULL;
+	if (!stat(k->input, &st))
+		r->input_size = st.st_size;
+	if (!a) { /* the manifest selects only arches with objects */
+		r->reason = fmt_reason("arch", "no objects for this arch");
+		return r;
+	}
+	ret = read_input(ctx, a, k, r, &data, &size);
+	if (ret)
+		return r;
+	tailor_kernel(ctx, a, data, size, r);
+	free(data);
+	/* the reasons moved with every realloc while collecting: point at them now */
+	for (size_t i = 0; i < r->unsat_cnt; i++)
+		r->unsat[i].reason = r->unsat_reason[i];
+	if (r->reason) {
+		free(r->btf);
+		r->btf = NULL;
+	} else if (ctx->cache) {
+		char key[SHA256_HEX_SIZE];
+
+		kernel_cache__key(a->cache_key, r->input_sha, key);
+		kernel_cache__put(ctx->cache, key, r->btf, r->btf_size, r->full_size, r->unsat,
+				  r->unsat_cnt);
+	}
 	return r;
 }
 
