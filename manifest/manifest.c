@@ -395,7 +395,7 @@ static int load_objects(struct load_ctx *c, json_t *root)
 		if (!json_is_array(arr) || json_array_size(arr) == 0)
 			return fail(c, EINVAL, key, "must be a non-empty array of paths");
 		for (i = 0; i < json_array_size(arr); i++) {
-			const char *pat;
+			const char *pat = NULL;
 
 			snprintf(key, sizeof(key), "objects.%s[%zu]", arch, i);
 			err = get_elem_string(c, json_array_get(arr, i), key, &pat);
@@ -591,7 +591,7 @@ static int check_patterns(struct load_ctx *c, json_t *pats, const char *which, b
 		return fail(c, EINVAL, which, "must be a %sarray of patterns",
 			    must_match ? "non-empty " : "");
 	for (i = 0; i < json_array_size(pats); i++) {
-		const char *pat;
+		const char *pat = NULL;
 
 		snprintf(key, sizeof(key), "%s[%zu]", which, i);
 		err = get_elem_string(c, json_array_get(pats, i), key, &pat);
@@ -664,7 +664,7 @@ static int select_kernels(struct load_ctx *c, json_t *root, bool *sel)
 	if (!json_is_array(list) || json_array_size(list) == 0)
 		return fail(c, EINVAL, "kernels.list", "must be a non-empty array of kernels");
 	for (i = 0; i < json_array_size(list); i++) {
-		const char *name;
+		const char *name = NULL;
 
 		snprintf(kbuf, sizeof(kbuf), "kernels.list[%zu]", i);
 		err = get_elem_string(c, json_array_get(list, i), kbuf, &name);
