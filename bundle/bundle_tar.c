@@ -86,6 +86,13 @@ static int tar_split_name(const char *path, char name[100], char prefix[155])
 	return -ENAMETOOLONG;
 }
 
+int tar__name_ok(const char *path)
+{
+	char name[100], prefix[155];
+
+	return !tar_split_name(path, name, prefix);
+}
+
 int tar__append(struct bbuf *out, const char *path, const void *data, size_t size)
 {
 	unsigned char h[TAR_BLOCK];
@@ -126,13 +133,13 @@ int tar__append(struct bbuf *out, const char *path, const void *data, size_t siz
 	return 0;
 }
 
-int tar__finish(struct bbuf *out)
+int tar__finish(struct bbuf *out, size_t before)
 {
-	size_t pad = 2 * TAR_BLOCK;
+	size_t pad = 2 * TAR_BLOCK, len = before + out->len;
 	int err;
 
-	if ((out->len + pad) % TAR_RECORD)
-		pad += TAR_RECORD - (out->len + pad) % TAR_RECORD;
+	if ((len + pad) % TAR_RECORD)
+		pad += TAR_RECORD - (len + pad) % TAR_RECORD;
 	err = bbuf__reserve(out, pad);
 	if (err)
 		return err;

@@ -18,6 +18,7 @@
 
 struct wblob {
 	char hex[SHA256_HEX_SIZE];
+	char *name; /* member name: blobs/<distro>/<version>/<arch>/<release>.btf of its first kernel */
 	void *data;
 	size_t size;
 };
@@ -164,7 +165,13 @@ static void kernel_free(struct bundle_kernel *k)
 	free((void *)k->unsatisfied);
 }
 
-static int find_or_add_blob(struct bundle_writer *w, const void *btf, size_t size, size_t *idx)
+/*
+ * A blob is named after the first kernel (in manifest order) that has it: BTFHub-like paths
+ * compress like the baseline's tree (random 64-hex names cost ~1.6 KB on 39 blobs), and the
+ * reader checks the blob against the entry's btf_sha256, not its name.
+ */
+static int find_or_add_blob(struct bundle_writer *w, const struct bundle_kernel *k,
+			    const void *btf, size_t size, size_t *idx)
 {
 	unsigned char d[SHA256_DIGEST_SIZE];
 	char hex[SHA256_HEX_SIZE];
@@ -183,9 +190,14 @@ static int find_or_add_blob(struct bundle_writer *w, const void *btf, size_t siz
 	if (grow((void **)&w->blobs, &w->blob_cap, w->blob_cnt, sizeof(*w->blobs)))
 		return -ENOMEM;
 	b = &w->blobs[w->blob_cnt];
-	b->data = malloc(size);
-	if (!b->data)
+	if (asprintf(&b->name, "blobs/%s/%s/%s/%s.btf", k->distro, k->version, k->arch,
+		     k->release) < 0)
 		return -ENOMEM;
+	b->data = malloc(size);
+	if (!b->data) {
+		free(b->name);
+		return -ENOMEM;
+	}
 	memcpy(b->data, btf, size);
 	b->size = size;
 	memcpy(b->hex, hex, sizeof(hex));
@@ -210,6 +222,15 @@ int bundle_writer__add_kernel(struct bundle_writer *w, const struct bundle_kerne
 		return -EINVAL;
 	if (k->unsatisfied_cnt && !k->unsatisfied)
 		return -EINVAL;
+	if (ok && w->layout != BUNDLE_LAYOUT_TREE_DIR) {
+		/* the member name must fit a ustar header (name 100 + prefix 155) */
+		char name[1024];
+
+		snprintf(name, sizeof(name), "blobs/%s/%s/%s/%s.btf", k->distro, k->version,
+			 k->arch, k->release);
+		if (!tar__name_ok(name))
+			return -ENAMETOOLONG;
+	}
 	/* one entry per key: the tree layouts would otherwise overwrite a file */
 	for (i = 0; i < w->kern_cnt; i++) {
 		const struct bundle_kernel *o = &w->kerns[i].k;
@@ -252,7 +273,7 @@ int bundle_writer__add_kernel(struct bundle_writer *w, const struct bundle_kerne
 		}
 	}
 	if (ok) {
-		err = find_or_add_blob(w, k->btf, k->btf_size, &d->blob);
+		err = find_or_add_blob(w, k, k->btf, k->btf_size, &d->blob);
 		if (err)
 			goto fail;
 		d->k.btf_size = k->btf_size;
@@ -274,13 +295,21 @@ static int set_int(json_t *o, const char *key, unsigned long long v)
 	return json_object_set_new(o, key, json_integer((json_int_t)v));
 }
 
-/* index.json, keys in a fixed order (jansson keeps insertion order) */
+static int set_keys(json_t *o, const struct bundle_kernel *k)
+{
+	return set_str(o, "distro", k->distro) | set_str(o, "version", k->version) |
+	       set_str(o, "arch", k->arch) | set_str(o, "release", k->release);
+}
+
+/*
+ * index.json, keys in a fixed order (jansson keeps insertion order). What lookup needs and
+ * nothing more: each kernel's "unsatisfied" is a count, the lists are in matrix.json.
+ */
 static json_t *build_index(struct bundle_writer *w)
 {
 	json_t *root = json_object(), *gen = json_object(), *sum = json_object();
 	json_t *objs = json_array(), *kerns = json_array();
-	size_t i, j, n_ok = 0, n_failed = 0, n_skipped = 0, n_unsat = 0;
-	char blob[128];
+	size_t i, n_ok = 0, n_failed = 0, n_skipped = 0, n_unsat = 0;
 	int err = 0;
 
 	if (!root || !gen || !sum || !objs || !kerns)
@@ -299,19 +328,17 @@ static json_t *build_index(struct bundle_writer *w)
 	}
 	for (i = 0; i < w->kern_cnt; i++) {
 		const struct bundle_kernel *k = &w->kerns[i].k;
-		json_t *o = json_object(), *ua = json_array();
+		json_t *o = json_object();
 
 		err |= json_array_append_new(kerns, o);
-		err |= set_str(o, "distro", k->distro);
-		err |= set_str(o, "version", k->version);
-		err |= set_str(o, "arch", k->arch);
-		err |= set_str(o, "release", k->release);
+		err |= set_keys(o, k);
 		err |= set_str(o, "status", k->status);
 		if (w->kerns[i].blob != (size_t)-1) {
+			const struct wblob *b = &w->blobs[w->kerns[i].blob];
+
 			n_ok++;
-			snprintf(blob, sizeof(blob), "blobs/%s.btf",
-				 w->blobs[w->kerns[i].blob].hex);
-			err |= set_str(o, "blob", blob);
+			err |= set_str(o, "blob", b->name);
+			err |= set_str(o, "btf_sha256", b->hex);
 			err |= set_int(o, "btf_size", k->btf_size);
 		} else {
 			if (!strcmp(k->status, "failed"))
@@ -323,20 +350,7 @@ static json_t *build_index(struct bundle_writer *w)
 		err |= set_int(o, "input_size", k->input_size);
 		err |= set_str(o, "input_sha256", k->input_sha256_hex);
 		err |= set_int(o, "full_btf_size", k->full_btf_size);
-		err |= json_object_set_new(o, "unsatisfied", ua);
-		for (j = 0; j < k->unsatisfied_cnt; j++) {
-			const struct bundle_unsatisfied *u = &k->unsatisfied[j];
-			json_t *uo = json_object();
-
-			err |= json_array_append_new(ua, uo);
-			err |= set_str(uo, "object", u->object);
-			err |= set_str(uo, "program", u->program);
-			err |= set_int(uo, "relocation", u->relocation);
-			err |= set_str(uo, "kind", u->kind);
-			err |= set_str(uo, "type", u->type);
-			err |= set_str(uo, "access", u->access);
-			err |= set_str(uo, "reason", u->reason);
-		}
+		err |= set_int(o, "unsatisfied", k->unsatisfied_cnt);
 		n_unsat += k->unsatisfied_cnt;
 	}
 	err |= set_int(sum, "kernels", w->kern_cnt);
@@ -369,9 +383,54 @@ fail:
 	return NULL;
 }
 
-char *bundle_writer__index_json(struct bundle_writer *w, size_t *size)
+/*
+ * matrix.json: every kernel's unsatisfied relocations, kernels in index order with their keys
+ * (so the file reads on its own, e.g. with jq). Stored last: lookup never decompresses it.
+ * Listing each kernel's records in full measured no worse than deduplicating identical lists
+ * once compressed (zstd finds the repeats), and is simpler to read.
+ */
+static json_t *build_matrix(struct bundle_writer *w)
 {
-	json_t *root = build_index(w);
+	json_t *root = json_object(), *kerns = json_array();
+	size_t i, j;
+	int err = 0;
+
+	if (!root || !kerns || json_object_set(root, "kernels", kerns))
+		goto fail;
+	for (i = 0; i < w->kern_cnt; i++) {
+		const struct bundle_kernel *k = &w->kerns[i].k;
+		json_t *o = json_object(), *ua = json_array();
+
+		err |= json_array_append_new(kerns, o);
+		err |= set_keys(o, k);
+		err |= json_object_set_new(o, "unsatisfied", ua);
+		for (j = 0; j < k->unsatisfied_cnt; j++) {
+			const struct bundle_unsatisfied *u = &k->unsatisfied[j];
+			json_t *uo = json_object();
+
+			err |= json_array_append_new(ua, uo);
+			err |= set_str(uo, "object", u->object);
+			err |= set_str(uo, "program", u->program);
+			err |= set_int(uo, "relocation", u->relocation);
+			err |= set_str(uo, "kind", u->kind);
+			err |= set_str(uo, "type", u->type);
+			err |= set_str(uo, "access", u->access);
+			err |= set_str(uo, "reason", u->reason);
+		}
+	}
+	if (err)
+		goto fail;
+	json_decref(kerns);
+	return root;
+fail:
+	json_decref(root);
+	json_decref(kerns);
+	return NULL;
+}
+
+/* One compact JSON document plus a newline; caller frees. */
+static char *dump_json(json_t *root, size_t *size)
+{
 	char *s, *t;
 	size_t n;
 
@@ -397,6 +456,16 @@ char *bundle_writer__index_json(struct bundle_writer *w, size_t *size)
 	if (size)
 		*size = n + 1;
 	return t;
+}
+
+char *bundle_writer__index_json(struct bundle_writer *w, size_t *size)
+{
+	return dump_json(build_index(w), size);
+}
+
+char *bundle_writer__matrix_json(struct bundle_writer *w, size_t *size)
+{
+	return dump_json(build_matrix(w), size);
 }
 
 /* Splits out_path into its directory (for temp files: same file system, so rename works). */
@@ -482,20 +551,49 @@ int bundle_file__write_atomic(const char *path, const void *data, size_t len, ch
 	return 0;
 }
 
-static int build_tar(struct bundle_writer *w, struct bbuf *tar, const char *index, size_t index_len)
+/*
+ * Blobs are stored sorted by their bytes: similar BTFs (same kernel series, same flavour) end
+ * up next to each other, which zstd rewards (51 x86_64 kernels: 7375 bytes at level 22 vs
+ * 7466 in order of first appearance). Distinct blobs never compare equal; the order depends
+ * only on the set of blobs, so merged shards give the same bytes.
+ */
+static int blob_content_cmp(const void *pa, const void *pb)
+{
+	const struct wblob *a = *(const struct wblob *const *)pa;
+	const struct wblob *b = *(const struct wblob *const *)pb;
+	int c = memcmp(a->data, b->data, a->size < b->size ? a->size : b->size);
+
+	if (c)
+		return c;
+	return a->size < b->size ? -1 : a->size > b->size;
+}
+
+/*
+ * The tar in three parts: index.json; the members that carry BTF; matrix.json and the end
+ * blocks. A bundle compresses each part as its own frame (see bundle_compress_parts); the tree
+ * tar concatenates them into one stream.
+ */
+static int build_tar(struct bundle_writer *w, struct bbuf part[3], const char *index,
+		     size_t index_len, const char *matrix, size_t matrix_len)
 {
 	char name[1024];
 	size_t i;
 	int err;
 
-	err = tar__append(tar, "index.json", index, index_len);
+	err = tar__append(&part[0], "index.json", index, index_len);
 	if (err)
 		return err;
 	if (w->layout == BUNDLE_LAYOUT_BUNDLE) {
-		for (i = 0; i < w->blob_cnt && !err; i++) {
-			snprintf(name, sizeof(name), "blobs/%s.btf", w->blobs[i].hex);
-			err = tar__append(tar, name, w->blobs[i].data, w->blobs[i].size);
-		}
+		const struct wblob **order = malloc((w->blob_cnt + 1) * sizeof(*order));
+
+		if (!order)
+			return -ENOMEM;
+		for (i = 0; i < w->blob_cnt; i++)
+			order[i] = &w->blobs[i];
+		qsort(order, w->blob_cnt, sizeof(*order), blob_content_cmp);
+		for (i = 0; i < w->blob_cnt && !err; i++)
+			err = tar__append(&part[1], order[i]->name, order[i]->data, order[i]->size);
+		free(order);
 	} else {
 		for (i = 0; i < w->kern_cnt && !err; i++) {
 			const struct wkernel *k = &w->kerns[i];
@@ -504,11 +602,15 @@ static int build_tar(struct bundle_writer *w, struct bbuf *tar, const char *inde
 				continue;
 			snprintf(name, sizeof(name), "%s/%s/%s/%s.btf", k->k.distro, k->k.version,
 				 k->k.arch, k->k.release);
-			err =
-			    tar__append(tar, name, w->blobs[k->blob].data, w->blobs[k->blob].size);
+			err = tar__append(&part[1], name, w->blobs[k->blob].data,
+					  w->blobs[k->blob].size);
 		}
 	}
-	return err ? err : tar__finish(tar);
+	err = err ? err : tar__append(&part[2], "matrix.json", matrix, matrix_len);
+	if (err)
+		return err;
+	/* the end blocks pad the whole archive to a record: count what precedes them */
+	return tar__finish(&part[2], part[0].len + part[1].len);
 }
 
 static int mkdir_at(int dfd, const char *name)
@@ -575,8 +677,8 @@ static int replaceable_dir(const char *path)
 	return ok;
 }
 
-static int commit_tree_dir(struct bundle_writer *w, const char *index, size_t index_len, char *err,
-			   size_t err_sz)
+static int commit_tree_dir(struct bundle_writer *w, const char *index, size_t index_len,
+			   const char *matrix, size_t matrix_len, char *err, size_t err_sz)
 {
 	char dir[4096], base[1024], tmp[4096 + 1100], sub[1024];
 	struct stat st;
@@ -609,6 +711,7 @@ static int commit_tree_dir(struct bundle_writer *w, const char *index, size_t in
 		goto fail;
 	}
 	ret = write_at(dfd, "index.json", index, index_len);
+	ret = ret ? ret : write_at(dfd, "matrix.json", matrix, matrix_len);
 	for (i = 0; i < w->kern_cnt && !ret; i++) {
 		const struct wkernel *k = &w->kerns[i];
 
@@ -651,32 +754,41 @@ fail:
 
 int bundle_writer__commit(struct bundle_writer *w, char *err, size_t err_sz)
 {
+	struct bbuf part[3] = {};
 	unsigned char *out = NULL;
-	struct bbuf tar = {};
-	size_t index_len = 0, out_len = 0;
-	char *index = NULL;
-	int ret;
+	size_t index_len = 0, matrix_len = 0, out_len = 0;
+	char *index = NULL, *matrix = NULL;
+	int ret, i;
 
 	if (!w || w->committed) {
 		bundle_err(err, err_sz, "bundle writer: nothing to commit");
 		return -EINVAL;
 	}
 	index = bundle_writer__index_json(w, &index_len);
-	if (!index) {
+	matrix = bundle_writer__matrix_json(w, &matrix_len);
+	if (!index || !matrix) {
 		ret = -ENOMEM;
-		bundle_err(err, err_sz, "bundle writer: cannot build index.json");
+		bundle_err(err, err_sz, "bundle writer: cannot build index.json and matrix.json");
 		goto out;
 	}
 	if (w->layout == BUNDLE_LAYOUT_TREE_DIR) {
-		ret = commit_tree_dir(w, index, index_len, err, err_sz);
+		ret = commit_tree_dir(w, index, index_len, matrix, matrix_len, err, err_sz);
 		goto out;
 	}
-	ret = build_tar(w, &tar, index, index_len);
+	ret = build_tar(w, part, index, index_len, matrix, matrix_len);
 	if (ret) {
 		bundle_err(err, err_sz, "bundle writer: building tar: %s", strerror(-ret));
 		goto out;
 	}
-	ret = bundle_compress(w->comp, tar.data, tar.len, &out, &out_len, err, err_sz);
+	if (w->layout == BUNDLE_LAYOUT_BUNDLE) {
+		ret = bundle_compress_parts(w->comp, part, 3, &out, &out_len, err, err_sz);
+	} else {
+		ret = bbuf__append(&part[0], part[1].data, part[1].len);
+		ret = ret ? ret : bbuf__append(&part[0], part[2].data, part[2].len);
+		ret = ret ? ret
+			  : bundle_compress(w->comp, part[0].data, part[0].len, &out, &out_len,
+					    err, err_sz);
+	}
 	if (ret)
 		goto out;
 	ret = bundle_file__write_atomic(w->out_path, out, out_len, err, err_sz);
@@ -684,8 +796,10 @@ out:
 	if (!ret)
 		w->committed = 1;
 	free(index);
+	free(matrix);
 	free(out);
-	bbuf__free(&tar);
+	for (i = 0; i < 3; i++)
+		bbuf__free(&part[i]);
 	return ret;
 }
 
@@ -702,8 +816,10 @@ void bundle_writer__free(struct bundle_writer *w)
 	}
 	for (i = 0; i < w->kern_cnt; i++)
 		kernel_free(&w->kerns[i].k);
-	for (i = 0; i < w->blob_cnt; i++)
+	for (i = 0; i < w->blob_cnt; i++) {
 		free(w->blobs[i].data);
+		free(w->blobs[i].name);
+	}
 	for (i = 0; i < 5; i++)
 		free(w->gen[i]);
 	free(w->objs);

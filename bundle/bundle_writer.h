@@ -65,7 +65,8 @@ void bundle_writer__free(struct bundle_writer *w);
 int bundle_file__write_atomic(const char *path, const void *data, size_t len, char *err,
 			      size_t err_sz);
 
-/* Serializes one index.json as the writer would (for tests and merge); caller frees. */
+/* Serializes index.json / matrix.json as the writer would (for tests); caller frees. */
 char *bundle_writer__index_json(struct bundle_writer *w, size_t *size);
+char *bundle_writer__matrix_json(struct bundle_writer *w, size_t *size);
 
 #endif
