@@ -14,7 +14,7 @@ struct bundle_object {
 	unsigned relocations;
 };
 
-/* A relocation that cannot be satisfied on a kernel (index.json kernels[].unsatisfied). */
+/* A relocation that cannot be satisfied on a kernel (matrix.json kernels[].unsatisfied). */
 struct bundle_unsatisfied {
 	const char *object, *program;
 	unsigned relocation; /* index of the relocation within its program */
@@ -37,52 +37,75 @@ struct bundle_kernel {
 struct bundle_entry {
 	const char *distro, *version, *arch, *release;
 	const char *status, *reason;
-	const char *blob; /* "blobs/<sha256>.btf", "" unless ok */
+	const char *blob; /* member "blobs/<distro>/<version>/<arch>/<release>.btf", "" unless ok */
 	const char *input_sha256_hex;
 	unsigned long long btf_size, input_size, full_btf_size;
-	size_t unsatisfied_cnt;
+	size_t unsatisfied_cnt; /* index.json "unsatisfied" (the list is in matrix.json) */
 	size_t index; /* position in index.json "kernels" */
+	const char *btf_sha256_hex; /* SHA-256 of the BTF, checked before it is served; "" unless ok */
 };
 
 /*
- * A bundle is read-only after open except for the lazy blob checks and memfds of
- * bundle__btf_data/bundle__btf_path: call those from one thread at a time.
+ * A bundle decodes lazily: bundle__btf_data, bundle__btf_path, bundle__unsatisfied,
+ * bundle__load_matrix, bundle__matrix_json and bundle__verify may decode more of the stream
+ * and record checks; call those from one thread at a time. The rest is read-only after open.
  */
 struct bundle;
 
 /*
  * Opens a bundle held in memory (zstd, xz or plain tar). data is only read during the call:
- * the bundle keeps its own decompressed copy, so data may be freed right after. Strict: an
- * unknown format or version, a corrupt stream or tar, a missing index.json or an entry whose
- * blob is absent fails with NULL, errno set and a one-line message in err. Blob hashes are
- * checked when a blob is first used (bundle__btf_data) or all at once by bundle__verify.
+ * the bundle keeps its own copy, so data may be freed right after. Open decodes and parses
+ * index.json only (a zstd bundle from our writer: just its first frame, whose checksum is
+ * checked); blobs are decoded when first asked for, matrix.json when the matrix is.
+ * Strict: an unknown format or version, a corrupt stream, tar or index.json fails with NULL,
+ * errno set and a one-line message in err. Later damage (a corrupt or missing blob, a bad
+ * matrix.json) fails the call that reaches it, with the message in bundle__error.
+ * What is verified when: index.json by its frame's checksum before it is parsed (xz and
+ * zstd without content sizes: the whole stream is decoded and checked at open; a plain tar has
+ * no checksum); a blob by its SHA-256 (index.json "btf_sha256") before it is served, always;
+ * matrix.json and every frame by their checksums when the matrix is loaded (bundle__verify
+ * does everything).
  */
 struct bundle *bundle__open_mem(const void *data, size_t size, char *err, size_t err_sz);
 struct bundle *bundle__open_file(const char *path, char *err, size_t err_sz);
 /* NULL is a no-op. Closes the memfds handed out by bundle__btf_path. */
 void bundle__free(struct bundle *b);
-/* Checks the SHA-256 of every blob against its name. 0 or -EBADMSG (message in err). */
+/*
+ * Decodes everything and checks it: every blob the index names is present and matches its
+ * SHA-256, matrix.json matches the index, every frame checksum. 0 or -errno (message in err).
+ */
 int bundle__verify(struct bundle *b, char *err, size_t err_sz);
+/* The message of the last lazy failure (btf_data, unsatisfied, ...); "" if none. Owned by b. */
+const char *bundle__error(const struct bundle *b);
 
 size_t bundle__entry_cnt(const struct bundle *b);
 const struct bundle_entry *bundle__entry(const struct bundle *b, size_t i);
 size_t bundle__object_cnt(const struct bundle *b);
 /* Valid until bundle__free. */
 const struct bundle_object *bundle__object(const struct bundle *b, size_t i);
-/* Fills *u with the i-th unsatisfied relocation of e; 0 or -ERANGE. Strings owned by b. */
+/*
+ * Fills *u with the i-th unsatisfied relocation of e; 0, -ERANGE, or -errno if matrix.json
+ * cannot be loaded (message in bundle__error). Loads matrix.json on first use (not const
+ * inside: see the threading note above). Strings owned by b.
+ */
 int bundle__unsatisfied(const struct bundle *b, const struct bundle_entry *e, size_t i,
 			struct bundle_unsatisfied *u);
+/* Loads matrix.json now (see bundle__unsatisfied); 0 or -errno (message in err). */
+int bundle__load_matrix(struct bundle *b, char *err, size_t err_sz);
+/* matrix.json as stored (not NUL-terminated), loading it; NULL on error (bundle__error). */
+const char *bundle__matrix_json(struct bundle *b, size_t *size);
 /* index.json as stored in the bundle (not NUL-terminated); valid until bundle__free. */
 const char *bundle__index_json(const struct bundle *b, size_t *size);
-/* Number of distinct blobs stored. */
+/* Number of distinct blobs the index names. */
 size_t bundle__blob_cnt(const struct bundle *b);
 /* index.json "generator" fields (name, version, libbpf, ...), "" if absent; owned by b. */
 const char *bundle__generator(const struct bundle *b, const char *field);
 
 /*
  * The tailored BTF of an "ok" entry, pointing into the bundle (valid until bundle__free).
- * Checks the blob's SHA-256 on first use: NULL with errno EBADMSG on a mismatch, ENODATA if
- * the entry is not "ok".
+ * Decodes the stream up to the blob and checks its SHA-256 on first use: NULL with errno
+ * EBADMSG on a mismatch or a corrupt stream, ENOENT if the blob is missing, ENODATA if the
+ * entry is not "ok" (message in bundle__error).
  */
 const void *bundle__btf_data(struct bundle *b, const struct bundle_entry *e, size_t *size);
 /*

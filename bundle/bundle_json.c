@@ -15,12 +15,13 @@ struct parser {
 	char *err;
 	size_t err_sz;
 	const char *start;
+	const char *name; /* the document, for messages */
 };
 
 static int fail(struct parser *ps, const char *what)
 {
-	bundle_err(ps->err, ps->err_sz, "index.json: offset %zu: %s", (size_t)(ps->p - ps->start),
-		   what);
+	bundle_err(ps->err, ps->err_sz, "%s: offset %zu: %s", ps->name,
+		   (size_t)(ps->p - ps->start), what);
 	return -EBADMSG;
 }
 
@@ -335,7 +336,13 @@ static int parse_value(struct parser *ps, unsigned *idx, int depth)
 
 int bjson__parse(struct bjson *j, char *text, size_t len, char *err, size_t err_sz)
 {
-	struct parser ps = {j, text, text + len, err, err_sz, text};
+	return bjson__parse_named(j, "index.json", text, len, err, err_sz);
+}
+
+int bjson__parse_named(struct bjson *j, const char *name, char *text, size_t len, char *err,
+		       size_t err_sz)
+{
+	struct parser ps = {j, text, text + len, err, err_sz, text, name};
 	unsigned root;
 	int ret;
 
@@ -352,7 +359,7 @@ int bjson__parse(struct bjson *j, char *text, size_t len, char *err, size_t err_
 			ret = fail(&ps, "trailing data");
 	}
 	if (ret == -ENOMEM)
-		bundle_err(err, err_sz, "index.json: out of memory");
+		bundle_err(err, err_sz, "%s: out of memory", name);
 	if (ret)
 		bjson__free(j);
 	return ret;

@@ -43,6 +43,9 @@ struct bjson {
  * must stay alive as long as the nodes). 0 or -EBADMSG with a message in err.
  */
 int bjson__parse(struct bjson *j, char *text, size_t len, char *err, size_t err_sz);
+/* The same; messages name the document (bjson__parse says "index.json"). */
+int bjson__parse_named(struct bjson *j, const char *name, char *text, size_t len, char *err,
+		       size_t err_sz);
 void bjson__free(struct bjson *j);
 /* Member key of object node n, or NULL. */
 const struct bjson_node *bjson__get(const struct bjson *j, const struct bjson_node *n,

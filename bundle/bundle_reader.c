@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * bundle: the reader. Open = decompress into one buffer, walk the tar headers in place, parse
- * index.json once, resolve every entry's blob. Nothing is copied out of the buffer.
+ * bundle: the reader. The solid stream is decompressed incrementally into one buffer sized
+ * from the zstd frame headers: open decodes only index.json (its own frame, checksum checked),
+ * a blob is decoded when first asked for (and everything before it in the stream), matrix.json
+ * only when the compatibility matrix is asked for. Nothing is copied out of the buffer.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -13,33 +15,55 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <zstd.h>
+
 #include "bundle_json.h"
 #include "bundle_priv.h"
 #include "sha256.h"
 
 struct rblob {
-	char hex[SHA256_HEX_SIZE];
-	const unsigned char *data;
-	size_t size;
-	int verified; /* 1 ok, -1 mismatch, 0 not checked yet */
-	int memfd;    /* -1 until bundle__btf_path */
+	const char *name; /* member name, from index.json */
+	const char *hex;  /* expected SHA-256 (index.json "btf_sha256") */
+	size_t size;	  /* expected size (index.json "btf_size") */
+	const unsigned char *data; /* NULL until its member has been decoded */
+	int verified;		   /* 1 ok, -1 mismatch, 0 not checked yet */
+	int memfd;		   /* -1 until bundle__btf_path */
 };
 
 struct rentry {
 	struct bundle_entry pub;	/* first: handed out as a pointer */
 	size_t blob;			/* index into blobs, (size_t)-1 unless ok */
-	const struct bjson_node *unsat; /* the entry's "unsatisfied" array, or NULL */
+	const struct bjson_node *unsat; /* the entry's list in matrix.json, once loaded */
+	const struct bjson_node *last;	/* last record handed out (sequential access) */
+	size_t last_i;
 };
 
 struct bundle {
-	unsigned char *buf; /* the decompressed tar */
-	size_t buf_len;
+	/* the compressed input, kept while decoding is incremental */
+	unsigned char *in;
+	size_t in_len, in_pos;
+	ZSTD_DStream *ds; /* NULL once everything is decoded */
+	/* the decompressed tar: len bytes decoded of cap; checked: end of the last frame whose
+	 * checksum has been verified */
+	unsigned char *buf;
+	size_t len, cap, checked;
+	/* the tar walk over the blob members */
+	size_t tar_off;
+	int scan_ret; /* sticky error of the walk */
+	int blobs_done;
+	size_t matrix_off, matrix_len; /* matrix.json's data, once its header was seen */
+	int has_matrix;
+	int matrix_ret; /* 0 not loaded, 1 loaded, -errno failed */
+	char msg[256];	/* last error (bundle__error) */
+
 	const char *index; /* index.json as stored, inside buf */
 	size_t index_len;
 	char *index_text; /* a copy the parser unescapes in place */
 	struct bjson js;
 	const struct bjson_node *root;
-	struct rblob *blobs; /* sorted by hex */
+	char *matrix_text;
+	struct bjson mjs;
+	struct rblob *blobs; /* sorted by name */
 	size_t blob_cnt;
 	struct rentry *entries;
 	size_t entry_cnt;
@@ -47,6 +71,145 @@ struct bundle {
 	size_t obj_cnt;
 };
 
+#define NEXT(js, n) ((n)->next == BJSON_NONE ? NULL : &(js)->nodes[(n)->next])
+
+/*
+ * Sizes the output from the frame headers. 1: every frame records its content size (what our
+ * writer makes), decode incrementally; 0: some frame does not (zstd from a pipe), decode it all
+ * at once; -EBADMSG: a frame is damaged or truncated.
+ */
+static int zstd_plan(struct bundle *b, const unsigned char *in, size_t in_len, char *err,
+		     size_t err_sz)
+{
+	unsigned long long total = 0;
+	size_t off = 0;
+
+	while (off < in_len) {
+		unsigned long long sz = ZSTD_getFrameContentSize(in + off, in_len - off);
+		size_t c = ZSTD_findFrameCompressedSize(in + off, in_len - off);
+
+		if (sz == ZSTD_CONTENTSIZE_ERROR || ZSTD_isError(c)) {
+			bundle_err(err, err_sz, "corrupt zstd stream: %s",
+				   ZSTD_isError(c) ? ZSTD_getErrorName(c) : "bad frame header");
+			return -EBADMSG;
+		}
+		if (sz == ZSTD_CONTENTSIZE_UNKNOWN)
+			return 0;
+		total += sz;
+		if (total > BUNDLE_MAX_DECOMPRESSED) {
+			bundle_err(err, err_sz, "zstd: content size %llu exceeds the limit", total);
+			return -EFBIG;
+		}
+		off += c;
+	}
+	b->cap = total;
+	return 1;
+}
+
+static int stream_open(struct bundle *b, const void *data, size_t size, char *err, size_t err_sz)
+{
+	static const unsigned char zstd_magic[4] = {0x28, 0xb5, 0x2f, 0xfd};
+	int ret = 0;
+
+	if (size >= 4 && !memcmp(data, zstd_magic, 4))
+		ret = zstd_plan(b, data, size, err, err_sz);
+	if (ret < 0)
+		return ret;
+	if (!ret) {
+		/* xz, plain tar or a zstd frame of unknown size: all at once, all checked */
+		ret = bundle_decompress(data, size, &b->buf, &b->len, err, err_sz);
+		if (ret)
+			return ret;
+		b->cap = b->checked = b->len;
+		return 0;
+	}
+	b->in = malloc(size);
+	b->buf = malloc(b->cap ? b->cap : 1);
+	b->ds = ZSTD_createDStream();
+	if (!b->in || !b->buf || !b->ds)
+		return -ENOMEM;
+	memcpy(b->in, data, size);
+	b->in_len = size;
+	return 0;
+}
+
+static void stream_close(struct bundle *b)
+{
+	ZSTD_freeDStream(b->ds);
+	b->ds = NULL;
+	free(b->in);
+	b->in = NULL;
+}
+
+#define STREAM_STEP (64 * 1024)
+
+/* Decodes one more step. 0, or -EBADMSG (message in err) on a corrupt or truncated stream. */
+static int stream_step(struct bundle *b, char *err, size_t err_sz)
+{
+	unsigned char spill[1];
+	ZSTD_inBuffer ib = {b->in, b->in_len, b->in_pos};
+	ZSTD_outBuffer ob;
+	size_t r;
+
+	if (!b->ds) {
+		bundle_err(err, err_sz, "corrupt bundle: the stream ends early");
+		return -EBADMSG;
+	}
+	if (b->len < b->cap) {
+		size_t n = b->cap - b->len < STREAM_STEP ? b->cap - b->len : STREAM_STEP;
+
+		ob = (ZSTD_outBuffer){b->buf + b->len, n, 0};
+	} else {
+		/* all content is out; the last frame's checksum may still be unread */
+		ob = (ZSTD_outBuffer){spill, sizeof(spill), 0};
+	}
+	r = ZSTD_decompressStream(b->ds, &ob, &ib);
+	if (ZSTD_isError(r)) {
+		bundle_err(err, err_sz, "corrupt zstd stream: %s", ZSTD_getErrorName(r));
+		return -EBADMSG;
+	}
+	if (ob.dst == spill && ob.pos) {
+		bundle_err(err, err_sz, "corrupt zstd stream: more data than its frames announce");
+		return -EBADMSG;
+	}
+	if (ob.dst != spill)
+		b->len += ob.pos;
+	if (!ob.pos && ib.pos == b->in_pos && r) {
+		bundle_err(err, err_sz, "corrupt zstd stream: truncated");
+		return -EBADMSG;
+	}
+	b->in_pos = ib.pos;
+	if (!r) {
+		/* a frame ended: zstd has checked its content size and checksum */
+		b->checked = b->len;
+		if (b->in_pos == b->in_len) {
+			if (b->len != b->cap) {
+				bundle_err(err, err_sz, "corrupt zstd stream: size mismatch");
+				return -EBADMSG;
+			}
+			stream_close(b);
+		}
+	}
+	return 0;
+}
+
+/*
+ * Decodes until upto bytes are out (and, if checked, covered by verified frame checksums).
+ * 1 done, 0 the stream holds fewer bytes, -EBADMSG.
+ */
+static int stream_fill(struct bundle *b, size_t upto, int checked, char *err, size_t err_sz)
+{
+	int ret;
+
+	if (upto > b->cap)
+		return 0;
+	while (b->len < upto || (checked && b->checked < upto)) {
+		ret = stream_step(b, err, err_sz);
+		if (ret)
+			return ret;
+	}
+	return 1;
+}
 /* Parses a NUL- or space-terminated octal field; -1 if malformed. */
 static long long tar_num(const unsigned char *f, size_t width)
 {
@@ -93,144 +256,157 @@ static int is_zero_block(const unsigned char *h)
 	return 1;
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return 1;
-	return c >= 'a' && c <= 'f';
-}
+struct member {
+	char name[256 + 2];
+	char type;
+	size_t data, size; /* offset of the data in buf, its size */
+	size_t next;	   /* offset of the next header */
+};
 
-/* "blobs/<64 lower-case hex>.btf" -> hex; 0 if name is not a blob name */
-static int blob_name_hex(const char *name, size_t len, char hex[SHA256_HEX_SIZE])
+/*
+ * Reads the tar header at off (decoding as needed). 1 with *m filled, 0 at the end of the
+ * archive (zero block or end of stream), -EBADMSG on damage.
+ */
+static int tar_header(struct bundle *b, size_t off, struct member *m, char *err, size_t err_sz)
 {
-	size_t i;
+	const unsigned char *h;
+	long long size;
+	size_t nlen, plen;
+	int ret;
 
-	if (len != 6 + 64 + 4 || memcmp(name, "blobs/", 6) || memcmp(name + 70, ".btf", 4))
+	ret = stream_fill(b, off + TAR_BLOCK, 0, err, err_sz);
+	if (ret <= 0)
+		return ret;
+	h = b->buf + off;
+	if (is_zero_block(h))
 		return 0;
-	for (i = 0; i < 64; i++)
-		if (!hexval(name[6 + i]))
-			return 0;
-	memcpy(hex, name + 6, 64);
-	hex[64] = '\0';
+	if (!tar_checksum_ok(h) || memcmp(h + 257, "ustar", 5)) {
+		bundle_err(err, err_sz, "corrupt tar: bad header at offset %zu", off);
+		return -EBADMSG;
+	}
+	size = tar_num(h + 124, 12);
+	if (size < 0 || (unsigned long long)size > b->cap - off - TAR_BLOCK) {
+		bundle_err(err, err_sz, "corrupt tar: member at offset %zu overruns the archive",
+			   off);
+		return -EBADMSG;
+	}
+	m->type = (char)h[156];
+	nlen = strnlen((const char *)h, 100);
+	plen = strnlen((const char *)h + 345, 155);
+	if (plen)
+		snprintf(m->name, sizeof(m->name), "%.*s/%.*s", (int)plen, h + 345, (int)nlen, h);
+	else
+		snprintf(m->name, sizeof(m->name), "%.*s", (int)nlen, h);
+	if (m->type != '0' && m->type != '\0' && m->type != '5') {
+		/* pax/GNU long names would rename the next member: refuse, never guess */
+		bundle_err(err, err_sz, "unsupported tar member type '%c' ('%s')", m->type,
+			   m->name);
+		return -EBADMSG;
+	}
+	m->data = off + TAR_BLOCK;
+	m->size = (size_t)size;
+	m->next = m->data + ((m->size + TAR_BLOCK - 1) / TAR_BLOCK) * TAR_BLOCK;
 	return 1;
 }
 
-static int blob_cmp(const void *a, const void *b)
+static int blob_name_cmp(const void *a, const void *b)
 {
-	return memcmp(((const struct rblob *)a)->hex, ((const struct rblob *)b)->hex, 64);
+	return strcmp(((const struct rblob *)a)->name, ((const struct rblob *)b)->name);
 }
 
-static int parse_tar(struct bundle *b, char *err, size_t err_sz)
+static struct rblob *find_blob(struct bundle *b, const char *name)
 {
-	size_t off = 0, cap = 0, member = 0;
-	char name[256 + 2];
+	struct rblob key = {.name = name};
 
-	while (off + TAR_BLOCK <= b->buf_len) {
-		const unsigned char *h = b->buf + off;
-		long long size;
-		size_t nlen, plen;
-		char type;
+	if (!b->blob_cnt)
+		return NULL;
+	return bsearch(&key, b->blobs, b->blob_cnt, sizeof(*b->blobs), blob_name_cmp);
+}
 
-		if (is_zero_block(h))
+/*
+ * Walks the blob members until want has its data (want NULL: to the end of the blobs, i.e.
+ * matrix.json or the end of the archive). Every member must be a blob the index names, once,
+ * with the size the index gives. Errors stick: later calls fail the same way.
+ */
+static int scan_blobs(struct bundle *b, struct rblob *want)
+{
+	struct member m;
+	int ret = b->scan_ret;
+
+	while (!ret && !b->blobs_done && (!want || !want->data)) {
+		struct rblob *rb;
+
+		ret = tar_header(b, b->tar_off, &m, b->msg, sizeof(b->msg));
+		if (ret <= 0) {
+			b->blobs_done = 1;
 			break;
-		if (!tar_checksum_ok(h) || memcmp(h + 257, "ustar", 5)) {
-			bundle_err(err, err_sz, "corrupt tar: bad header at offset %zu", off);
-			return -EBADMSG;
 		}
-		size = tar_num(h + 124, 12);
-		if (size < 0 || (unsigned long long)size > b->buf_len - off - TAR_BLOCK) {
-			bundle_err(err, err_sz,
-				   "corrupt tar: member at offset %zu overruns the archive", off);
-			return -EBADMSG;
+		ret = 0;
+		if (m.type == '5') {
+			b->tar_off = m.next;
+			continue;
 		}
-		type = (char)h[156];
-		nlen = strnlen((const char *)h, 100);
-		plen = strnlen((const char *)h + 345, 155);
-		if (plen)
-			snprintf(name, sizeof(name), "%.*s/%.*s", (int)plen, h + 345, (int)nlen, h);
-		else
-			snprintf(name, sizeof(name), "%.*s", (int)nlen, h);
-		nlen = strlen(name);
-		if (type != '0' && type != '\0' && type != '5') {
-			/* pax/GNU long names would rename the next member: refuse, never guess */
-			bundle_err(err, err_sz, "unsupported tar member type '%c' ('%s')", type,
-				   name);
-			return -EBADMSG;
+		if (!strcmp(m.name, "matrix.json")) {
+			b->matrix_off = m.data;
+			b->matrix_len = m.size;
+			b->has_matrix = 1;
+			b->blobs_done = 1;
+			b->tar_off = m.next;
+			break;
 		}
-		if (type == '5') {
-			/* directories carry nothing */
-		} else if (member == 0) {
-			if (strcmp(name, "index.json")) {
-				bundle_err(err, err_sz,
-					   "not a bundle: first member is '%s', not index.json",
-					   name);
-				return -EBADMSG;
-			}
-			b->index = (const char *)h + TAR_BLOCK;
-			b->index_len = (size_t)size;
+		rb = find_blob(b, m.name);
+		if (!rb) {
+			bundle_err(b->msg, sizeof(b->msg), "unexpected member '%s' in bundle",
+				   m.name);
+			ret = -EBADMSG;
+		} else if (rb->data) {
+			bundle_err(b->msg, sizeof(b->msg), "corrupt bundle: '%s' stored twice",
+				   m.name);
+			ret = -EBADMSG;
+		} else if (m.size != rb->size) {
+			bundle_err(b->msg, sizeof(b->msg),
+				   "corrupt bundle: blob '%s' has %zu bytes, index says %zu",
+				   m.name, m.size, rb->size);
+			ret = -EBADMSG;
 		} else {
-			struct rblob *rb;
-
-			if (b->blob_cnt == cap) {
-				size_t ncap = cap ? cap * 2 : 64;
-				void *p = realloc(b->blobs, ncap * sizeof(*b->blobs));
-
-				if (!p)
-					return -ENOMEM;
-				b->blobs = p;
-				cap = ncap;
-			}
-			rb = &b->blobs[b->blob_cnt];
-			if (!blob_name_hex(name, nlen, rb->hex)) {
-				bundle_err(err, err_sz, "unexpected member '%s' in bundle", name);
-				return -EBADMSG;
-			}
-			rb->data = h + TAR_BLOCK;
-			rb->size = (size_t)size;
-			rb->verified = 0;
-			rb->memfd = -1;
-			b->blob_cnt++;
-		}
-		if (type != '5')
-			member++;
-		off += TAR_BLOCK + (((size_t)size + TAR_BLOCK - 1) / TAR_BLOCK) * TAR_BLOCK;
-	}
-	if (!b->index) {
-		bundle_err(err, err_sz, "not a bundle: no index.json");
-		return -EBADMSG;
-	}
-	if (b->blob_cnt > 1) {
-		size_t i;
-
-		qsort(b->blobs, b->blob_cnt, sizeof(*b->blobs), blob_cmp);
-		for (i = 1; i < b->blob_cnt; i++) {
-			if (!blob_cmp(&b->blobs[i - 1], &b->blobs[i])) {
-				bundle_err(err, err_sz, "corrupt bundle: blob %s stored twice",
-					   b->blobs[i].hex);
-				return -EBADMSG;
+			ret = stream_fill(b, m.data + m.size, 0, b->msg, sizeof(b->msg));
+			if (ret == 1) {
+				rb->data = b->buf + m.data;
+				ret = 0;
+			} else if (!ret) {
+				bundle_err(b->msg, sizeof(b->msg), "corrupt tar: '%s' is truncated",
+					   m.name);
+				ret = -EBADMSG;
 			}
 		}
+		b->tar_off = m.next;
 	}
-	return 0;
+	b->scan_ret = ret;
+	if (!ret && want && !want->data) {
+		bundle_err(b->msg, sizeof(b->msg), "corrupt bundle: blob '%s' is missing",
+			   want->name);
+		return -ENOENT;
+	}
+	return ret;
+}
+
+static int is_hex64(const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < 64; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return 0;
+	return s[64] == '\0';
 }
 
 #define jstr(o, key) bjson__str(&b->js, (o), (key))
 #define jnum(o, key) bjson__uint(&b->js, (o), (key))
 
-static struct rblob *find_blob(struct bundle *b, const char *hex)
-{
-	struct rblob key;
-
-	if (!b->blob_cnt)
-		return NULL;
-	snprintf(key.hex, sizeof(key.hex), "%s", hex);
-	return bsearch(&key, b->blobs, b->blob_cnt, sizeof(*b->blobs), blob_cmp);
-}
-
 /*
  * One pass over a kernel's members (rather than a search per field: this loop is most of the
- * index parsing time of a 230-kernel bundle). Unknown members are ignored: later minor
- * additions to format v1 stay readable.
+ * index parsing time). Unknown members are ignored: later minor additions to format v1 stay
+ * readable.
  */
 static void entry_fields(struct bundle *b, const struct bjson_node *o, struct rentry *re)
 {
@@ -238,10 +414,8 @@ static void entry_fields(struct bundle *b, const struct bjson_node *o, struct re
 	const struct bjson_node *c;
 
 	e->distro = e->version = e->arch = e->release = e->status = e->reason = e->blob = "";
-	e->input_sha256_hex = "";
-	re->unsat = NULL;
-	for (c = bjson__at(&b->js, o, 0); c;
-	     c = c->next == BJSON_NONE ? NULL : &b->js.nodes[c->next]) {
+	e->input_sha256_hex = e->btf_sha256_hex = "";
+	for (c = bjson__at(&b->js, o, 0); c; c = NEXT(&b->js, c)) {
 		const char *k = c->key;
 		unsigned long long n =
 		    c->type == BJSON_NUMBER && c->is_int && c->num > 0 ? c->num : 0;
@@ -261,6 +435,8 @@ static void entry_fields(struct bundle *b, const struct bjson_node *o, struct re
 				e->reason = c->str;
 			else if (!strcmp(k, "blob"))
 				e->blob = c->str;
+			else if (!strcmp(k, "btf_sha256"))
+				e->btf_sha256_hex = c->str;
 			else if (!strcmp(k, "input_sha256"))
 				e->input_sha256_hex = c->str;
 		} else if (c->type == BJSON_NUMBER) {
@@ -270,11 +446,53 @@ static void entry_fields(struct bundle *b, const struct bjson_node *o, struct re
 				e->input_size = n;
 			else if (!strcmp(k, "full_btf_size"))
 				e->full_btf_size = n;
-		} else if (c->type == BJSON_ARRAY && !strcmp(k, "unsatisfied")) {
-			re->unsat = c;
+			else if (!strcmp(k, "unsatisfied"))
+				e->unsatisfied_cnt = n;
 		}
 	}
-	e->unsatisfied_cnt = re->unsat ? re->unsat->count : 0;
+}
+
+/* Collects the distinct blobs the ok entries name; entries sharing one must agree on it. */
+static int index_blobs(struct bundle *b, char *err, size_t err_sz)
+{
+	size_t i, n = 0;
+
+	b->blobs = calloc(b->entry_cnt + 1, sizeof(*b->blobs));
+	if (!b->blobs)
+		return -ENOMEM;
+	for (i = 0; i < b->entry_cnt; i++) {
+		const struct bundle_entry *e = &b->entries[i].pub;
+
+		if (b->entries[i].blob == (size_t)-1)
+			continue;
+		b->blobs[n].name = e->blob;
+		b->blobs[n].hex = e->btf_sha256_hex;
+		b->blobs[n].size = e->btf_size;
+		b->blobs[n].memfd = (int)i; /* entry index, until the dedup below */
+		n++;
+	}
+	qsort(b->blobs, n, sizeof(*b->blobs), blob_name_cmp);
+	for (i = 0; i < n; i++) {
+		struct rblob *rb = &b->blobs[i];
+		struct rblob *last = b->blob_cnt ? &b->blobs[b->blob_cnt - 1] : NULL;
+
+		if (last && !strcmp(last->name, rb->name)) {
+			if (strcmp(last->hex, rb->hex) || last->size != rb->size) {
+				bundle_err(err, err_sz,
+					   "index.json: entries disagree on blob '%s' (SHA-256 "
+					   "or size)",
+					   rb->name);
+				return -EBADMSG;
+			}
+		} else {
+			b->blobs[b->blob_cnt++] = *rb;
+			last = &b->blobs[b->blob_cnt - 1];
+		}
+		b->entries[rb->memfd].blob = (size_t)(last - b->blobs);
+	}
+	for (i = 0; i < b->blob_cnt; i++)
+		b->blobs[i].memfd = -1;
+	return 0;
 }
 
 static int parse_index(struct bundle *b, char *err, size_t err_sz)
@@ -315,19 +533,16 @@ static int parse_index(struct bundle *b, char *err, size_t err_sz)
 	if (!b->objs || !b->entries)
 		return -ENOMEM;
 	o = bjson__at(&b->js, objs, 0);
-	for (i = 0; i < b->obj_cnt; i++, o = o->next == BJSON_NONE ? NULL : &b->js.nodes[o->next]) {
+	for (i = 0; i < b->obj_cnt; i++, o = NEXT(&b->js, o)) {
 		b->objs[i].name = jstr(o, "name");
 		b->objs[i].arch = jstr(o, "arch");
 		b->objs[i].sha256_hex = jstr(o, "sha256");
 		b->objs[i].relocations = (unsigned)jnum(o, "relocations");
 	}
 	o = bjson__at(&b->js, kerns, 0);
-	for (i = 0; i < b->entry_cnt;
-	     i++, o = o->next == BJSON_NONE ? NULL : &b->js.nodes[o->next]) {
+	for (i = 0; i < b->entry_cnt; i++, o = NEXT(&b->js, o)) {
 		struct rentry *re = &b->entries[i];
 		struct bundle_entry *e = &re->pub;
-		char hex[SHA256_HEX_SIZE];
-		struct rblob *rb;
 
 		if (o->type != BJSON_OBJECT) {
 			bundle_err(err, err_sz, "index.json: kernels[%zu] is not an object", i);
@@ -348,25 +563,51 @@ static int parse_index(struct bundle *b, char *err, size_t err_sz)
 					   e->status);
 				return -EBADMSG;
 			}
-			e->blob = "";
+			e->blob = e->btf_sha256_hex = "";
 			continue;
 		}
-		if (!blob_name_hex(e->blob, strlen(e->blob), hex) || !(rb = find_blob(b, hex))) {
+		if (strncmp(e->blob, "blobs/", 6) || !is_hex64(e->btf_sha256_hex) ||
+		    !e->btf_size) {
 			bundle_err(err, err_sz,
-				   "corrupt bundle: kernel '%s/%s/%s/%s' refers to missing "
-				   "blob '%s'",
-				   e->distro, e->version, e->arch, e->release, e->blob);
+				   "index.json: kernel '%s/%s/%s/%s' is ok but lacks a blob, its "
+				   "btf_sha256 or its btf_size",
+				   e->distro, e->version, e->arch, e->release);
 			return -EBADMSG;
 		}
-		if (rb->size != e->btf_size) {
-			bundle_err(err, err_sz,
-				   "corrupt bundle: blob '%s' has %zu bytes, index says %llu",
-				   e->blob, rb->size, e->btf_size);
-			return -EBADMSG;
-		}
-		re->blob = (size_t)(rb - b->blobs);
+		re->blob = 0; /* set by index_blobs */
 	}
-	return 0;
+	return index_blobs(b, err, err_sz);
+}
+
+/* Decodes and checks index.json, the first member: its frame must end (checksum) before use. */
+static int read_index(struct bundle *b, char *err, size_t err_sz)
+{
+	struct member m;
+	int ret;
+
+	ret = tar_header(b, 0, &m, err, err_sz);
+	if (ret == 0) {
+		bundle_err(err, err_sz, "not a bundle: no index.json");
+		return -EBADMSG;
+	}
+	if (ret < 0)
+		return ret;
+	if (m.type == '5' || strcmp(m.name, "index.json")) {
+		bundle_err(err, err_sz, "not a bundle: first member is '%s', not index.json",
+			   m.name);
+		return -EBADMSG;
+	}
+	ret = stream_fill(b, m.data + m.size, 1, err, err_sz);
+	if (ret == 0) {
+		bundle_err(err, err_sz, "corrupt tar: index.json is truncated");
+		return -EBADMSG;
+	}
+	if (ret < 0)
+		return ret;
+	b->index = (const char *)b->buf + m.data;
+	b->index_len = m.size;
+	b->tar_off = m.next;
+	return parse_index(b, err, err_sz);
 }
 
 struct bundle *bundle__open_mem(const void *data, size_t size, char *err, size_t err_sz)
@@ -378,15 +619,13 @@ struct bundle *bundle__open_mem(const void *data, size_t size, char *err, size_t
 		goto fail;
 	if (!data && size) {
 		ret = -EINVAL;
+		bundle_err(err, err_sz, "no data");
 		goto fail;
 	}
-	ret = bundle_decompress(data, size, &b->buf, &b->buf_len, err, err_sz);
+	ret = stream_open(b, data, size, err, err_sz);
 	if (ret)
 		goto fail;
-	ret = parse_tar(b, err, err_sz);
-	if (ret)
-		goto fail;
-	ret = parse_index(b, err, err_sz);
+	ret = read_index(b, err, err_sz);
 	if (ret)
 		goto fail;
 	return b;
@@ -466,13 +705,21 @@ void bundle__free(struct bundle *b)
 	for (i = 0; i < b->blob_cnt; i++)
 		if (b->blobs[i].memfd >= 0)
 			close(b->blobs[i].memfd);
+	stream_close(b);
 	bjson__free(&b->js);
+	bjson__free(&b->mjs);
 	free(b->index_text);
+	free(b->matrix_text);
 	free(b->blobs);
 	free(b->entries);
 	free(b->objs);
 	free(b->buf);
 	free(b);
+}
+
+const char *bundle__error(const struct bundle *b)
+{
+	return b ? b->msg : "";
 }
 
 static int blob_check(struct rblob *rb)
@@ -488,19 +735,132 @@ static int blob_check(struct rblob *rb)
 	return rb->verified > 0 ? 0 : -EBADMSG;
 }
 
+/* Decodes and checks a blob if not done yet; 0 or -errno with the message in b->msg. */
+static int blob_get(struct bundle *b, struct rblob *rb)
+{
+	int ret = rb->data ? 0 : scan_blobs(b, rb);
+
+	if (ret)
+		return ret;
+	if (blob_check(rb)) {
+		bundle_err(b->msg, sizeof(b->msg),
+			   "corrupt bundle: blob '%s' does not match its SHA-256", rb->name);
+		return -EBADMSG;
+	}
+	return 0;
+}
+
+/* Checks matrix.json against the index: same kernels in the same order, same counts. */
+static int parse_matrix(struct bundle *b, char *err, size_t err_sz)
+{
+	const struct bjson_node *root, *kerns, *o;
+	size_t i;
+	int ret;
+
+	b->matrix_text = malloc(b->matrix_len ? b->matrix_len : 1);
+	if (!b->matrix_text)
+		return -ENOMEM;
+	memcpy(b->matrix_text, b->buf + b->matrix_off, b->matrix_len);
+	ret = bjson__parse_named(&b->mjs, "matrix.json", b->matrix_text, b->matrix_len, err,
+				 err_sz);
+	if (ret)
+		return ret;
+	root = &b->mjs.nodes[0];
+	kerns = bjson__get(&b->mjs, root, "kernels");
+	if (!kerns || kerns->type != BJSON_ARRAY || kerns->count != b->entry_cnt) {
+		bundle_err(err, err_sz, "matrix.json: \"kernels\" must list the %zu kernels of "
+			   "index.json", b->entry_cnt);
+		return -EBADMSG;
+	}
+	o = bjson__at(&b->mjs, kerns, 0);
+	for (i = 0; i < b->entry_cnt; i++, o = NEXT(&b->mjs, o)) {
+		struct rentry *re = &b->entries[i];
+		const struct bundle_entry *e = &re->pub;
+		const struct bjson_node *u = bjson__get(&b->mjs, o, "unsatisfied");
+
+		if (o->type != BJSON_OBJECT || !u || u->type != BJSON_ARRAY ||
+		    u->count != e->unsatisfied_cnt ||
+		    strcmp(bjson__str(&b->mjs, o, "distro"), e->distro) ||
+		    strcmp(bjson__str(&b->mjs, o, "version"), e->version) ||
+		    strcmp(bjson__str(&b->mjs, o, "arch"), e->arch) ||
+		    strcmp(bjson__str(&b->mjs, o, "release"), e->release)) {
+			bundle_err(err, err_sz,
+				   "matrix.json: kernels[%zu] does not match index.json "
+				   "('%s/%s/%s/%s', %zu unsatisfied)",
+				   i, e->distro, e->version, e->arch, e->release,
+				   e->unsatisfied_cnt);
+			return -EBADMSG;
+		}
+		re->unsat = u;
+		re->last = NULL;
+	}
+	return 0;
+}
+
+/*
+ * matrix.json: decodes through the blobs to it and on to the end of the stream, so every frame
+ * checksum is verified, then parses it. Once; the result sticks.
+ */
+static int load_matrix(struct bundle *b)
+{
+	struct member m;
+	int ret;
+
+	if (b->matrix_ret)
+		return b->matrix_ret < 0 ? b->matrix_ret : 0;
+	ret = scan_blobs(b, NULL);
+	if (!ret && !b->has_matrix) {
+		bundle_err(b->msg, sizeof(b->msg), "corrupt bundle: no matrix.json");
+		ret = -EBADMSG;
+	}
+	if (!ret) {
+		ret = tar_header(b, b->tar_off, &m, b->msg, sizeof(b->msg));
+		if (ret > 0) {
+			bundle_err(b->msg, sizeof(b->msg),
+				   "unexpected member '%s' after matrix.json", m.name);
+			ret = -EBADMSG;
+		}
+	}
+	if (!ret) {
+		ret = stream_fill(b, b->cap, 1, b->msg, sizeof(b->msg));
+		ret = ret < 0 ? ret : 0;
+	}
+	if (!ret)
+		ret = parse_matrix(b, b->msg, sizeof(b->msg));
+	b->matrix_ret = ret ? ret : 1;
+	return ret;
+}
+
+int bundle__load_matrix(struct bundle *b, char *err, size_t err_sz)
+{
+	int ret = load_matrix(b);
+
+	if (ret)
+		bundle_err(err, err_sz, "%s", b->msg);
+	return ret;
+}
+
+const char *bundle__matrix_json(struct bundle *b, size_t *size)
+{
+	if (load_matrix(b))
+		return NULL;
+	if (size)
+		*size = b->matrix_len;
+	return (const char *)b->buf + b->matrix_off;
+}
+
 int bundle__verify(struct bundle *b, char *err, size_t err_sz)
 {
 	size_t i;
+	int ret = 0;
 
-	for (i = 0; i < b->blob_cnt; i++) {
-		if (blob_check(&b->blobs[i])) {
-			bundle_err(err, err_sz,
-				   "corrupt bundle: blob %s does not match its SHA-256",
-				   b->blobs[i].hex);
-			return -EBADMSG;
-		}
-	}
-	return 0;
+	for (i = 0; i < b->blob_cnt && !ret; i++)
+		ret = blob_get(b, &b->blobs[i]);
+	if (!ret)
+		ret = load_matrix(b);
+	if (ret)
+		bundle_err(err, err_sz, "%s", b->msg);
+	return ret;
 }
 
 size_t bundle__entry_cnt(const struct bundle *b)
@@ -550,22 +910,33 @@ static struct rentry *entry_priv(const struct bundle *b, const struct bundle_ent
 	return (struct rentry *)re;
 }
 
-int bundle__unsatisfied(const struct bundle *b, const struct bundle_entry *e, size_t i,
+int bundle__unsatisfied(const struct bundle *cb, const struct bundle_entry *e, size_t i,
 			struct bundle_unsatisfied *u)
 {
+	/* loading matrix.json on first use changes b: see the threading note in bundle.h */
+	struct bundle *b = (struct bundle *)cb;
 	struct rentry *re = entry_priv(b, e);
 	const struct bjson_node *o;
+	int ret;
 
 	if (!re || i >= e->unsatisfied_cnt)
 		return -ERANGE;
-	o = bjson__at(&b->js, re->unsat, (unsigned)i);
-	u->object = jstr(o, "object");
-	u->program = jstr(o, "program");
-	u->relocation = (unsigned)jnum(o, "relocation");
-	u->kind = jstr(o, "kind");
-	u->type = jstr(o, "type");
-	u->access = jstr(o, "access");
-	u->reason = jstr(o, "reason");
+	ret = load_matrix(b);
+	if (ret)
+		return ret;
+	if (re->last && i == re->last_i + 1)
+		o = NEXT(&b->mjs, re->last);
+	else
+		o = bjson__at(&b->mjs, re->unsat, (unsigned)i);
+	re->last = o;
+	re->last_i = i;
+	u->object = bjson__str(&b->mjs, o, "object");
+	u->program = bjson__str(&b->mjs, o, "program");
+	u->relocation = (unsigned)bjson__uint(&b->mjs, o, "relocation");
+	u->kind = bjson__str(&b->mjs, o, "kind");
+	u->type = bjson__str(&b->mjs, o, "type");
+	u->access = bjson__str(&b->mjs, o, "access");
+	u->reason = bjson__str(&b->mjs, o, "reason");
 	return 0;
 }
 
@@ -573,18 +944,22 @@ const void *bundle__btf_data(struct bundle *b, const struct bundle_entry *e, siz
 {
 	struct rentry *re = entry_priv(b, e);
 	struct rblob *rb;
+	int ret;
 
 	if (!re) {
 		errno = EINVAL;
 		return NULL;
 	}
 	if (re->blob == (size_t)-1) {
+		bundle_err(b->msg, sizeof(b->msg), "kernel '%s/%s/%s/%s' is %s: no BTF",
+			   e->distro, e->version, e->arch, e->release, e->status);
 		errno = ENODATA;
 		return NULL;
 	}
 	rb = &b->blobs[re->blob];
-	if (blob_check(rb)) {
-		errno = EBADMSG;
+	ret = blob_get(b, rb);
+	if (ret) {
+		errno = -ret;
 		return NULL;
 	}
 	if (size)
