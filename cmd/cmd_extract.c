@@ -19,10 +19,9 @@ static void usage(FILE *f)
 	    "\n"
 	    "Writes every ok kernel of BUNDLE as DIR/<distro>/<version>/<arch>/<release>.btf (raw\n"
 	    "BTF, the layout Tracee, bcc's libbpf-tools and Inspektor Gadget read) plus\n"
-	    "DIR/index.json. The tree is built next to DIR and renamed into place; an existing "
-	    "DIR\n"
-	    "is replaced only if it is empty or an earlier btfgen tree, and only on success.\n"
-	    "Every blob's SHA-256 is checked first.\n"
+	    "DIR/index.json and DIR/matrix.json. The tree is built next to DIR and renamed into\n"
+	    "place; an existing DIR is replaced only if it is empty or an earlier btfgen tree,\n"
+	    "and only on success. The whole bundle is checked first (bundle__verify).\n"
 	    "\n"
 	    "  -h, --help   this text\n"
 	    "\n"
@@ -101,8 +100,7 @@ int cmd_extract(int argc, char **argv)
 			k.btf = bundle__btf_data(b, e, &k.btf_size);
 			k.reason = NULL;
 			if (!k.btf) {
-				fprintf(stderr, "btfgen-batch extract: %s: %s\n", e->blob,
-					strerror(errno));
+				fprintf(stderr, "btfgen-batch extract: %s\n", bundle__error(b));
 				goto out;
 			}
 		}
@@ -110,8 +108,12 @@ int cmd_extract(int argc, char **argv)
 		us = calloc(e->unsatisfied_cnt + 1, sizeof(*us));
 		if (!us)
 			goto out;
-		for (j = 0; j < e->unsatisfied_cnt; j++)
-			bundle__unsatisfied(b, e, j, &us[j]);
+		for (j = 0; j < e->unsatisfied_cnt; j++) {
+			if (bundle__unsatisfied(b, e, j, &us[j])) {
+				fprintf(stderr, "btfgen-batch extract: %s\n", bundle__error(b));
+				goto out;
+			}
+		}
 		k.unsatisfied = us;
 		k.unsatisfied_cnt = e->unsatisfied_cnt;
 		ret = bundle_writer__add_kernel(w, &k);

@@ -18,7 +18,9 @@ static void usage(FILE *f)
 	    "Shows what BUNDLE was made by and for: generator and library versions, the objects\n"
 	    "(arch, relocation count, SHA-256), kernel counts by status, distinct blobs and "
 	    "sizes,\n"
-	    "an integrity check of every blob, and the compatibility matrix in short: for each\n"
+	    "an integrity check of everything (every blob against its SHA-256, matrix.json\n"
+	    "against index.json, every stream checksum), and the compatibility matrix\n"
+	    "(matrix.json) in short: for each\n"
 	    "object the kernels on which some of its CO-RE relocations cannot be satisfied, and\n"
 	    "how many.\n"
 	    "\n"
@@ -159,7 +161,9 @@ int cmd_info(int argc, char **argv)
 		       bundle__generator(b, "name"), bundle__generator(b, "version"),
 		       bundle__generator(b, "libbpf"), bundle__generator(b, "libarchive"),
 		       bundle__generator(b, "zstd"), bundle__generator(b, "jansson"));
-		printf("integrity:  %s\n", verified ? "ok (every blob matches its SHA-256)" : err);
+		printf("integrity:  %s\n", verified ? "ok (every blob matches its SHA-256; matrix.json "
+						      "and the stream checksums are intact)"
+						    : err);
 		printf("kernels:    %zu (ok %zu, failed %zu, skipped %zu)\n", n_ent, cnt[0], cnt[1],
 		       cnt[2]);
 		printf("blobs:      %zu distinct; tailored BTF %zu bytes in all entries, full BTF "
@@ -203,7 +207,7 @@ int cmd_info(int argc, char **argv)
 			printf("\n");
 		}
 		printf("compatibility: %zu unsatisfied relocation(s)%s\n", total_unsat,
-		       total_unsat ? "; details per kernel: info -j, or index.json"
+		       total_unsat ? "; details per kernel: info -j, or matrix.json"
 				   : ", every relocation is satisfied on every ok kernel");
 	}
 	rc = verified ? EXIT_OK : EXIT_FATAL;

@@ -48,6 +48,7 @@ static json_t *entry_json(const struct bundle_entry *e)
 		return NULL;
 	if (*e->blob) {
 		json_object_set_new(o, "blob", json_string(e->blob));
+		json_object_set_new(o, "btf_sha256", json_string(e->btf_sha256_hex));
 		json_object_set_new(o, "btf_size", json_integer((json_int_t)e->btf_size));
 	} else {
 		json_object_set_new(o, "reason", json_string(e->reason));
@@ -174,9 +175,7 @@ int cmd_lookup(int argc, char **argv)
 
 		data = bundle__btf_data(b, m.entry, &size);
 		if (!data) {
-			fprintf(stderr, "btfgen-batch lookup: %s: %s\n", m.entry->blob,
-				errno == EBADMSG ? "corrupt blob (SHA-256 mismatch)"
-						 : strerror(errno));
+			fprintf(stderr, "btfgen-batch lookup: %s\n", bundle__error(b));
 			rc = EXIT_FATAL;
 			goto out;
 		}

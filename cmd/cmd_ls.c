@@ -15,8 +15,9 @@ static void usage(FILE *f)
 	    "usage: btfgen-batch ls BUNDLE [-j]\n"
 	    "\n"
 	    "Lists every kernel of BUNDLE in index order, one line each: status (ok, failed,\n"
-	    "skipped), distro, version, arch, release, blob (first 12 hex digits of its SHA-256)\n"
-	    "and tailored BTF size; failed and skipped kernels show their reason instead.\n"
+	    "skipped), distro, version, arch, release, the first 12 hex digits of its BTF's\n"
+	    "SHA-256 (kernels sharing a BTF share it) and tailored BTF size; failed and skipped\n"
+	    "kernels show their reason instead. Reads index.json only.\n"
 	    "\n"
 	    "  -j, --json   a JSON array, one object per kernel\n"
 	    "  -h, --help   this text\n"
@@ -65,7 +66,7 @@ int cmd_ls(int argc, char **argv)
 		arr = json_array();
 	else
 		printf("%-7s %-10s %-9s %-7s %-36s %-12s %9s\n", "STATUS", "DISTRO", "VERSION",
-		       "ARCH", "RELEASE", "BLOB", "SIZE");
+		       "ARCH", "RELEASE", "BTF SHA-256", "SIZE");
 	for (i = 0; i < n; i++) {
 		const struct bundle_entry *e = bundle__entry(b, i);
 
@@ -80,6 +81,7 @@ int cmd_ls(int argc, char **argv)
 			}
 			if (*e->blob) {
 				json_object_set_new(o, "blob", json_string(e->blob));
+				json_object_set_new(o, "btf_sha256", json_string(e->btf_sha256_hex));
 				json_object_set_new(o, "btf_size",
 						    json_integer((json_int_t)e->btf_size));
 			} else {
@@ -89,7 +91,7 @@ int cmd_ls(int argc, char **argv)
 					    json_integer((json_int_t)e->unsatisfied_cnt));
 		} else if (*e->blob) {
 			printf("%-7s %-10s %-9s %-7s %-36s %.12s %9llu\n", e->status, e->distro,
-			       e->version, e->arch, e->release, e->blob + 6, e->btf_size);
+			       e->version, e->arch, e->release, e->btf_sha256_hex, e->btf_size);
 		} else {
 			printf("%-7s %-10s %-9s %-7s %-36s %-12s %9s  %s\n", e->status, e->distro,
 			       e->version, e->arch, e->release, "-", "-", e->reason);

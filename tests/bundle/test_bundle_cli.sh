@@ -3,7 +3,8 @@
 # tests/bundle: the bundle CLI (lookup, ls, info, extract) on bundles of the test-data kernels.
 # Every kernel is looked up by its own keys and by what hosts report (aarch64, amd64, quoted
 # and unquoted os-release, 11 for bullseye); the BTF written must be the one the index names
-# (its SHA-256 is the blob's name) and, for the fixture bundle, the BTF bpftool made for it.
+# (its SHA-256 is the entry's btf_sha256) and, for the fixture bundle, the BTF bpftool made for
+# it.
 # usage: test_bundle_cli.sh BTFGEN_BATCH BUNDLE_MKTEST TEST_DATA
 set -u
 BTFGEN=$1
@@ -55,21 +56,44 @@ nkern=${#args[@]}
 for o in "${OBJS[@]}"; do
 	args=("obj:$(basename "$o"):x86_64" "${args[@]}")
 done
+# a compatibility matrix to carry: two records on the first kernel, one on the last
+args=("${args[@]:0:5}" "unsat:opensnoop.bpf.o:tp_open:3:field_byte_offset"
+	"unsat:biotop.bpf.o:kp_start:0:type_exists" "${args[@]:5}"
+	"unsat:execsnoop.bpf.o:tp_exec:1:field_exists")
 expect_rc 0 "$MKTEST" "$tmp/fix.bundle" "${args[@]}" || exit 1
 expect_rc 0 "$MKTEST" "$tmp/fix2.bundle" "${args[@]}"
 cmp -s "$tmp/fix.bundle" "$tmp/fix2.bundle" || fail "same input, different bundle bytes"
 
-# the bundle is readable with standard tools: index.json first, blobs named by their SHA-256
+# the bundle is readable with standard tools: index.json first, then the blobs, each named
+# after the first kernel that has it and hashing to that kernel's btf_sha256, matrix.json last
 zstd -dc "$tmp/fix.bundle" >"$tmp/fix.tar" || fail "zstd -d"
-first=$(tar -tf "$tmp/fix.tar" | head -1)
-[[ $first == index.json ]] || fail "first member is '$first'"
+tar -tf "$tmp/fix.tar" >"$tmp/members"
+[[ $(head -1 "$tmp/members") == index.json ]] || fail "first member is '$(head -1 "$tmp/members")'"
+[[ $(tail -1 "$tmp/members") == matrix.json ]] || fail "last member is '$(tail -1 "$tmp/members")'"
+tar -xOf "$tmp/fix.tar" index.json >"$tmp/index.json"
+tar -xOf "$tmp/fix.tar" matrix.json >"$tmp/matrix.json"
+jq -e '.format == "btfgen-bundle" and .format_version == 1' "$tmp/index.json" >/dev/null ||
+	fail "index.json format"
+nblob=0
 while read -r m; do
 	[[ $m == blobs/*.btf ]] || continue
+	nblob=$((nblob + 1))
 	h=$(tar -xOf "$tmp/fix.tar" "$m" | sha256sum | cut -d' ' -f1)
-	[[ "blobs/$h.btf" == "$m" ]] || fail "member $m has SHA-256 $h"
-done < <(tar -tf "$tmp/fix.tar")
-tar -xOf "$tmp/fix.tar" index.json | jq -e '.format == "btfgen-bundle" and .format_version == 1' \
-	>/dev/null || fail "index.json format"
+	first=$(jq -r --arg m "$m" '[.kernels[] | select(.blob == $m)] | first |
+		"blobs/\(.distro)/\(.version)/\(.arch)/\(.release).btf \(.btf_sha256)"' \
+		"$tmp/index.json")
+	[[ $first == "$m $h" ]] || fail "member $m (SHA-256 $h): first kernel naming it: $first"
+done <"$tmp/members"
+[[ $nblob == $(jq '[.kernels[].blob | select(.)] | unique | length' "$tmp/index.json") ]] ||
+	fail "$nblob blob members, index.json names another number"
+# the matrix: counts in index.json, the lists in matrix.json, same kernels in the same order
+jq -e '[.kernels[].unsatisfied | type] | unique == ["number"]' "$tmp/index.json" >/dev/null ||
+	fail "index.json: unsatisfied must be counts"
+[[ $(jq -c '[.kernels[] | [.distro, .version, .arch, .release, .unsatisfied]]' \
+	"$tmp/index.json") == "$(jq -c '[.kernels[] | [.distro, .version, .arch, .release,
+	(.unsatisfied | length)]]' "$tmp/matrix.json")" ]] || fail "matrix.json does not match index"
+[[ $(jq '[.kernels[].unsatisfied] | add' "$tmp/index.json") -gt 0 ]] ||
+	fail "no unsatisfied relocation in the fixture: matrix untested"
 
 alias_arch() {
 	case $1 in
@@ -89,7 +113,7 @@ debian_num() {
 	esac
 }
 
-# check_lookup WANT_KIND BLOB REF ARGS...: lookup -o must write exactly the blob (and REF)
+# check_lookup WANT_KIND SHA256 REF ARGS...: lookup -o must write exactly that BTF (and REF)
 check_lookup() {
 	local kind=$1 blob=$2 ref=$3 got
 	shift 3
@@ -98,7 +122,7 @@ check_lookup() {
 	got=$(jq -r .match "$tmp/out")
 	[[ $got == "$kind" ]] || fail "match '$got', want '$kind': lookup $*"
 	got=$(sha256sum <"$tmp/o.btf" | cut -d' ' -f1)
-	[[ "blobs/$got.btf" == "$blob" ]] || fail "wrote $got, index says $blob: lookup $*"
+	[[ $got == "$blob" ]] || fail "wrote $got, index says $blob: lookup $*"
 	if [[ -n $ref ]] && ! cmp -s "$tmp/o.btf" "$ref"; then
 		fail "BTF differs from $ref: lookup $*"
 	fi
@@ -129,7 +153,7 @@ lookup_all() {
 			--arch "$(alias_arch "$a")" --release "$r"
 		BTFGEN_OS_RELEASE=$tmp/osr-q check_lookup $k "$blob" "$ref" "$bundle" --arch "$a" \
 			--release "$r"
-	done < <(jq -r '.[] | select(.status == "ok") | [.distro, .version, .arch, .release, .blob]
+	done < <(jq -r '.[] | select(.status == "ok") | [.distro, .version, .arch, .release, .btf_sha256]
 		| @tsv' "$tmp/ls.json")
 	[[ $n -gt 0 ]] || fail "no ok kernel in $bundle"
 	echo "ok   lookup of $n kernels x 5 spellings in $(basename "$bundle")"
@@ -139,7 +163,7 @@ lookup_all "$tmp/fix.bundle" "$tmp/ref"
 
 # 2. release-only, ambiguity, absence, kernels without BTF; nothing written unless found
 B=$tmp/fix.bundle
-check_lookup release-only "$(jq -r '.[] | select(.release == "5.10.0-30-amd64") | .blob' \
+check_lookup release-only "$(jq -r '.[] | select(.release == "5.10.0-30-amd64") | .btf_sha256' \
 	"$tmp/ls.json")" "$tmp/ref/debian/bullseye/x86_64/5.10.0-30-amd64.btf" "$B" \
 	--distro ubuntu --version 22.04 --arch x86_64 --release 5.10.0-30-amd64
 expect_rc 0 "$BTFGEN" lookup "$B" --distro ubuntu --version 22.04 --arch amd64 \
@@ -179,7 +203,7 @@ expect_rc 0 "$BTFGEN" ls -j "$tmp/rhel.bundle" && cp "$tmp/out" "$tmp/rhel.json"
 for c in "rhel 8.4 4.18.0-305.el8.x86_64 $r1" "ol 8.4 4.18.0-305.el8.x86_64 $r2" \
 	"centos 8.3.2011 4.18.0-240.el8.x86_64 $r3" "amzn 2018.03 4.14.238-125.422.amzn1.x86_64 $r2"; do
 	read -r id ver rel ref <<<"$c"
-	blob=$(jq -r --arg d "$id" '.[] | select(.distro == $d) | .blob' "$tmp/rhel.json")
+	blob=$(jq -r --arg d "$id" '.[] | select(.distro == $d) | .btf_sha256' "$tmp/rhel.json")
 	printf 'NAME="x"\nID="%s"\nVERSION_ID="%s"\n' "$id" "$ver" >"$tmp/osr"
 	check_lookup alias "$blob" "$ref" "$tmp/rhel.bundle" --os-release "$tmp/osr" --arch x86_64 \
 		--release "$rel"
@@ -191,7 +215,8 @@ done
 printf 'ID="rocky"\nVERSION_ID="8.4"\n' >"$tmp/osr"
 expect_rc 5 "$BTFGEN" lookup "$tmp/rhel.bundle" --os-release "$tmp/osr" --arch x86_64 \
 	--release 4.18.0-305.el8.x86_64
-check_lookup release-only "$(jq -r '.[] | select(.distro == "centos") | .blob' "$tmp/rhel.json")" \
+check_lookup release-only "$(jq -r '.[] | select(.distro == "centos") | .btf_sha256' \
+	"$tmp/rhel.json")" \
 	"$r3" "$tmp/rhel.bundle" --os-release "$tmp/osr" --arch x86_64 --release 4.18.0-240.el8.x86_64
 echo "ok   RHEL/OL/CentOS VERSION_ID 8.x and Amazon 2018.03 from os-release files"
 
@@ -209,8 +234,10 @@ expect_rc 0 "$BTFGEN" extract "$B" "$tmp/tree"
 while IFS=$'\t' read -r d v a r; do
 	cmp -s "$tmp/tree/$d/$v/$a/$r.btf" "$tmp/ref/$d/$v/$a/$r.btf" || fail "extract: $d/$v/$a/$r"
 done < <(jq -r '.[] | [.distro, .version, .arch, .release] | @tsv' "$tmp/ls.json")
-cmp -s "$tmp/tree/index.json" <(tar -xOf "$tmp/fix.tar" index.json) ||
+cmp -s "$tmp/tree/index.json" "$tmp/index.json" ||
 	fail "extract: index.json differs from the bundle's"
+cmp -s "$tmp/tree/matrix.json" "$tmp/matrix.json" ||
+	fail "extract: matrix.json differs from the bundle's"
 [[ $(find "$tmp/tree" -name '*.btf' | wc -l) == "$nkern" ]] || fail "extract: file count"
 expect_rc 0 "$BTFGEN" extract "$B" "$tmp/tree" # replaces its own earlier tree
 mkdir -p "$tmp/mine" && touch "$tmp/mine/keep"
