@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#define ZSTD_STATIC_LINKING_ONLY /* ZSTD_d_stableOutBuffer (zstd >= 1.4.4; a parameter, no ABI) */
 #include <zstd.h>
 
 #include "bundle_json.h"
@@ -128,6 +129,12 @@ static int stream_open(struct bundle *b, const void *data, size_t size, char *er
 	b->ds = ZSTD_createDStream();
 	if (!b->in || !b->buf || !b->ds)
 		return -ENOMEM;
+	/*
+	 * Decode straight into buf (the whole tar, sized from the frame headers): no window
+	 * buffer to allocate and no copy out of it, a third of the decoding time of a lookup.
+	 */
+	if (ZSTD_isError(ZSTD_DCtx_setParameter(b->ds, ZSTD_d_stableOutBuffer, 1)))
+		return -ENOMEM;
 	memcpy(b->in, data, size);
 	b->in_len = size;
 	return 0;
@@ -141,43 +148,32 @@ static void stream_close(struct bundle *b)
 	b->in = NULL;
 }
 
-#define STREAM_STEP (64 * 1024)
+/* Compressed bytes fed per step: what we decode beyond what we need stays small. */
+#define STREAM_STEP (4 * 1024)
 
 /* Decodes one more step. 0, or -EBADMSG (message in err) on a corrupt or truncated stream. */
 static int stream_step(struct bundle *b, char *err, size_t err_sz)
 {
-	unsigned char spill[1];
-	ZSTD_inBuffer ib = {b->in, b->in_len, b->in_pos};
-	ZSTD_outBuffer ob;
+	size_t end = b->in_len - b->in_pos < STREAM_STEP ? b->in_len : b->in_pos + STREAM_STEP;
+	ZSTD_inBuffer ib = {b->in, end, b->in_pos};
+	/* stable output: always the same buffer, zstd advances pos */
+	ZSTD_outBuffer ob = {b->buf, b->cap, b->len};
 	size_t r;
 
 	if (!b->ds) {
 		bundle_err(err, err_sz, "corrupt bundle: the stream ends early");
 		return -EBADMSG;
 	}
-	if (b->len < b->cap) {
-		size_t n = b->cap - b->len < STREAM_STEP ? b->cap - b->len : STREAM_STEP;
-
-		ob = (ZSTD_outBuffer){b->buf + b->len, n, 0};
-	} else {
-		/* all content is out; the last frame's checksum may still be unread */
-		ob = (ZSTD_outBuffer){spill, sizeof(spill), 0};
-	}
 	r = ZSTD_decompressStream(b->ds, &ob, &ib);
 	if (ZSTD_isError(r)) {
 		bundle_err(err, err_sz, "corrupt zstd stream: %s", ZSTD_getErrorName(r));
 		return -EBADMSG;
 	}
-	if (ob.dst == spill && ob.pos) {
-		bundle_err(err, err_sz, "corrupt zstd stream: more data than its frames announce");
-		return -EBADMSG;
-	}
-	if (ob.dst != spill)
-		b->len += ob.pos;
-	if (!ob.pos && ib.pos == b->in_pos && r) {
+	if (ob.pos == b->len && ib.pos == b->in_pos && r) {
 		bundle_err(err, err_sz, "corrupt zstd stream: truncated");
 		return -EBADMSG;
 	}
+	b->len = ob.pos;
 	b->in_pos = ib.pos;
 	if (!r) {
 		/* a frame ended: zstd has checked its content size and checksum */
