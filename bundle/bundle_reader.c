@@ -29,6 +29,7 @@ struct rblob {
 	const unsigned char *data; /* NULL until its member has been decoded */
 	int verified;		   /* 1 ok, -1 mismatch, 0 not checked yet */
 	int memfd;		   /* -1 until bundle__btf_path */
+	size_t entry;		   /* while index_blobs collects: the entry naming it */
 };
 
 struct rentry {
@@ -464,7 +465,8 @@ static int index_blobs(struct bundle *b, char *err, size_t err_sz)
 		b->blobs[n].name = e->blob;
 		b->blobs[n].hex = e->btf_sha256_hex;
 		b->blobs[n].size = e->btf_size;
-		b->blobs[n].memfd = (int)i; /* entry index, until the dedup below */
+		b->blobs[n].memfd = -1;
+		b->blobs[n].entry = i;
 		n++;
 	}
 	qsort(b->blobs, n, sizeof(*b->blobs), blob_name_cmp);
@@ -484,10 +486,8 @@ static int index_blobs(struct bundle *b, char *err, size_t err_sz)
 			b->blobs[b->blob_cnt++] = *rb;
 			last = &b->blobs[b->blob_cnt - 1];
 		}
-		b->entries[rb->memfd].blob = (size_t)(last - b->blobs);
+		b->entries[rb->entry].blob = (size_t)(last - b->blobs);
 	}
-	for (i = 0; i < b->blob_cnt; i++)
-		b->blobs[i].memfd = -1;
 	return 0;
 }
 

@@ -672,9 +672,13 @@ static void test_frames(void)
 		buf[pos] ^= 0x10;
 		b = bundle__open_mem(buf, n, err, sizeof(err));
 		if (!b) {
+			/* beyond the index frame: the frame sizes walked at open */
 			bad1 += pos < f1;
+			bad2 += pos >= f1 && pos < f2;
+			bad3 += pos >= f2;
 			continue;
 		}
+
 		t = bundle__index_json(b, &len);
 		CHECK(len == idx_len && !memcmp(t, idx0, len), "byte %zu: index.json changed", pos);
 		for (i = 0; i < bundle__entry_cnt(b); i++) {
@@ -695,11 +699,17 @@ static void test_frames(void)
 		}
 		bundle__free(b);
 	}
-	CHECK(bad1 == f1, "%zu of %zu flips in index.json's frame opened", f1 - bad1, f1);
-	CHECK(bad2 == f2 - f1 && bad3 == n - f2, "flips that verify missed: blobs %zu/%zu, "
-	      "matrix %zu/%zu", f2 - f1 - bad2, f2 - f1, n - f2 - bad3, n - f2);
-	printf("ok   every one of %zu flipped bytes caught (index frame %zu at open, blob frame "
-	       "%zu and matrix frame %zu by verify)\n", n, f1, f2 - f1, n - f2);
+	/*
+	 * A few flips change nothing (the unused bit of a frame header descriptor, padding bits
+	 * of an entropy stream): the content checks above passed for them. Anything more means
+	 * checksums are not checked.
+	 */
+	CHECK(f1 - bad1 <= 4 && f2 - f1 - bad2 <= 4 && n - f2 - bad3 <= 4,
+	      "flips not caught: index frame %zu/%zu, blob frame %zu/%zu, matrix frame %zu/%zu",
+	      f1 - bad1, f1, f2 - f1 - bad2, f2 - f1, n - f2 - bad3, n - f2);
+	printf("ok   %zu flipped bytes: index frame %zu/%zu caught at open, blob frame %zu/%zu and "
+	       "matrix frame %zu/%zu at open or by verify; the rest change no content\n",
+	       n, bad1, f1, bad2, f2 - f1, bad3, n - f2);
 	free(buf);
 	free(raw);
 	free(idx0);
