@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # Benchmark: btfgen-batch vs the extract + bpftool loop users run today vs the xz-decoding floor.
 #
-# usage: scripts/bench.sh quick [-j N]              # test-data/btfhub (13 kernels)
+# usage: scripts/bench.sh quick [-j N]              # test-data/btfhub (11 kernels)
 #        scripts/bench.sh full [CORPUS_DIR] [-j N]  # default /work/corpus/btfhub
 #
 # Every method gets the same inputs (the corpus' kernels whose arch has objects) and the same
