@@ -646,7 +646,8 @@ static size_t first_frame_size(const char *buf, size_t n)
 static void test_frames(void)
 {
 	char path[256], err[256], *raw, *buf, *idx0, *mx0;
-	size_t n, f1, f2, pos, idx_len, mx_len, bad1 = 0, bad2 = 0, bad3 = 0;
+	size_t n, f1, f2, pos, idx_len, mx_len = 0, bad1 = 0, bad2 = 0, bad3 = 0;
+	const char *t0;
 	struct bundle *b;
 
 	snprintf(path, sizeof(path), "%s/rt-0", tmpdir);
@@ -657,8 +658,14 @@ static void test_frames(void)
 		free(raw);
 		return;
 	}
-	idx0 = strndup(bundle__index_json(b, &idx_len), idx_len);
-	mx0 = strndup(bundle__matrix_json(b, &mx_len), mx_len);
+	t0 = bundle__index_json(b, &idx_len);
+	idx0 = malloc(idx_len);
+	memcpy(idx0, t0, idx_len);
+	t0 = bundle__matrix_json(b, &mx_len);
+	mx0 = malloc(mx_len + 1);
+	CHECK(t0, "matrix.json: %s", bundle__error(b));
+	if (t0)
+		memcpy(mx0, t0, mx_len);
 	bundle__free(b);
 	f1 = first_frame_size(raw, n);
 	f2 = f1 + first_frame_size(raw + f1, n - f1);
