@@ -134,6 +134,14 @@ int main(int argc, char **argv)
 			return 2;
 		}
 		ret = bundle__find(b, &q, &m);
+		if (!ret) {
+			/* 3. a path libbpf can open, without a temp file (decodes and checks the blob) */
+			ret = bundle__btf_path(b, m.entry, path, sizeof(path));
+			if (ret) {
+				fprintf(stderr, "embedded bundle: %s\n", bundle__error(b));
+				goto out;
+			}
+		}
 		printf("lookup: %s/%s/%s/%s in %.3f ms: ", q.distro, q.version, q.arch, q.release,
 		       now_ms() - t0);
 		if (ret == -ENOENT && !other_kernel && !access("/sys/kernel/btf/vmlinux", R_OK)) {
@@ -147,12 +155,6 @@ int main(int argc, char **argv)
 			rc = 4;
 			goto out;
 		} else {
-			/* 3. a path libbpf can open, without a temp file */
-			ret = bundle__btf_path(b, m.entry, path, sizeof(path));
-			if (ret) {
-				fprintf(stderr, "memfd: %s\n", strerror(-ret));
-				goto out;
-			}
 			printf("%s match %s/%s/%s/%s, %llu bytes of BTF at %s\n",
 			       bundle_match_kind__str(m.kind), m.entry->distro, m.entry->version,
 			       m.entry->arch, m.entry->release, m.entry->btf_size, path);
