@@ -8,20 +8,23 @@
 #include "bundle.h"
 
 /*
- * Format v1: one tar stream (ustar, mtime 0, uid/gid 0, uname/gname "root", mode 0644)
- * compressed as one solid stream. Member order: index.json, then every distinct tailored BTF
- * once, as blobs/<sha256 hex>.btf, in order of first appearance among the kernels.
- * The tree layouts write <distro>/<version>/<arch>/<release>.btf (raw BTF) plus index.json
- * at the top. Output bytes depend only on the inputs (and their order).
+ * Format v1: one tar stream (ustar, mtime 0, uid/gid 0, uname/gname "root", mode 0644). Member
+ * order: index.json (without the per-kernel unsatisfied lists: counts only); every distinct
+ * tailored BTF once, as blobs/<distro>/<version>/<arch>/<release>.btf of the first kernel (in
+ * manifest order) that has it, sorted by content; matrix.json (the lists) last. Compressed as
+ * one zstd frame / xz stream per part (index.json; the blobs; matrix.json and the end blocks),
+ * concatenated, so readers stop after the part they need. The tree layouts write
+ * <distro>/<version>/<arch>/<release>.btf (raw BTF) plus index.json and matrix.json. Output
+ * bytes depend only on the inputs (and their order).
  */
 enum bundle_compression {
-	BUNDLE_COMPRESS_ZSTD, /* default: zstd level 19, single-threaded, content checksum */
+	BUNDLE_COMPRESS_ZSTD, /* default: zstd 19 (blobs: 22), single-threaded, checksums */
 	BUNDLE_COMPRESS_XZ,   /* xz preset 6, CRC64 check */
 	BUNDLE_COMPRESS_NONE, /* plain tar */
 };
 
 enum bundle_layout {
-	BUNDLE_LAYOUT_BUNDLE,	/* index.json + blobs/<sha256>.btf, compressed per comp */
+	BUNDLE_LAYOUT_BUNDLE,	/* index.json + blobs/<d>/<v>/<a>/<r>.btf + matrix.json */
 	BUNDLE_LAYOUT_TREE_DIR, /* directory of <distro>/<version>/<arch>/<release>.btf */
 	BUNDLE_LAYOUT_TREE_TAR, /* the same tree as a tar, compressed per comp */
 };
@@ -46,7 +49,9 @@ int bundle_writer__add_object(struct bundle_writer *w, const struct bundle_objec
 /*
  * Records one kernel, in manifest order. Copies everything, including the BTF, which is
  * kept once per distinct SHA-256. status is "ok" (btf required), "failed" or "skipped"
- * (reason required, btf ignored). Returns 0 or -errno (-EINVAL on an inconsistent entry).
+ * (reason required, btf ignored). Returns 0 or -errno (-EINVAL on an inconsistent entry,
+ * -EEXIST on a key given twice, -ENAMETOOLONG if an ok kernel's blob name does not fit a
+ * ustar header: release over ~96 characters).
  */
 int bundle_writer__add_kernel(struct bundle_writer *w, const struct bundle_kernel *k);
 /*
