@@ -414,6 +414,10 @@ static void test_failures(void)
 	CHECK(bundle_writer__add_kernel(w, &k) == -EEXIST, "duplicate key accepted");
 	k.release = "../../etc/passwd";
 	CHECK(bundle_writer__add_kernel(w, &k) == -EINVAL, "path in key accepted");
+	/* the blob member name must fit a ustar header: refused when added, not at commit */
+	k.release = "6.1.0-47-amd64-with-a-release-string-far-longer-than-any-distribution-uses-"
+		    "for-its-kernels-today-or-tomorrow";
+	CHECK(bundle_writer__add_kernel(w, &k) == -ENAMETOOLONG, "unstorable blob name accepted");
 	k.release = "x";
 	k.status = "ok";
 	k.btf = NULL;
