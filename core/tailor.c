@@ -23,6 +23,7 @@ enum {
 	T_ALL_MEMBERS = 4, /* every member/enumerator is kept (type_matches) */
 	T_MATCH_FULL = 8,  /* walked by type_matches, not behind a pointer */
 	T_MATCH_PTR = 16,  /* walked by type_matches, behind a pointer */
+	T_ROOT = 32,       /* the root of a matching candidate: CO-RE finds it by name */
 };
 
 struct added_object {
@@ -192,6 +193,7 @@ void tailor_mark_spec(struct core_tailor *t, const struct core_spec *spec)
 {
 	__u32 id = spec->root_type_id;
 
+	t->tmark[id] |= T_ROOT;
 	if (relo_is_type_based(spec->kind)) {
 		if (spec->kind == RELO_TYPE_MATCHES)
 			mark_type_match(t, id, false, 0);
@@ -664,6 +666,21 @@ out:
 	return err;
 }
 
+/*
+ * libbpf's CO-RE code looks through modifiers and typedefs everywhere
+ * (skip_mods_and_typedefs) except at a candidate's root, which it finds by
+ * name and kind. So a kept modifier or typedef that is no candidate root is
+ * replaced by what it stands for: "pid_t pid" becomes "int pid". TYPE_TAGs
+ * go too, which also spares consumers older than libbpf 0.6 a kind they
+ * cannot parse.
+ */
+static bool collapses(const struct core_tailor *t, __u32 id)
+{
+	const struct btf_type *bt = btf__type_by_id(t->btf, id);
+
+	return (btf_is_mod(bt) || btf_is_typedef(bt)) && !(t->tmark[id] & T_ROOT);
+}
+
 int core_tailor__emit(struct core_tailor *t, void **data, __u32 *size)
 {
 	__u32 *map = calloc(t->type_cnt, sizeof(*map)), n = 0;
@@ -672,21 +689,20 @@ int core_tailor__emit(struct core_tailor *t, void **data, __u32 *size)
 
 	if (!map)
 		return -ENOMEM;
-	/* 1. new ids in source order; a TYPE_TAG takes the id of what it tags */
+	/* 1. new ids in source order; a collapsed modifier or typedef takes its target's id */
 	for (__u32 id = 1; id < t->type_cnt; id++)
-		if ((t->tmark[id] & T_MARKED) && !btf_is_type_tag(btf__type_by_id(t->btf, id)))
+		if ((t->tmark[id] & T_MARKED) && !collapses(t, id))
 			map[id] = ++n;
-	/* only marked tags are referenced by marked types: marking walks through tags */
 	for (__u32 id = 1; id < t->type_cnt; id++) {
 		__u32 target = id;
+		int i;
 
-		if (!(t->tmark[id] & T_MARKED))
+		if (!(t->tmark[id] & T_MARKED) || !collapses(t, id))
 			continue;
-
-		for (int i = 0; i < 64 && btf_is_type_tag(btf__type_by_id(t->btf, target)); i++)
+		/* marking walked these chains, so every link is marked */
+		for (i = 0; i < 64 && target && collapses(t, target); i++)
 			target = btf__type_by_id(t->btf, target)->type;
-		if (target != id)
-			map[id] = btf_is_type_tag(btf__type_by_id(t->btf, target)) ? 0 : map[target];
+		map[id] = i < 64 ? map[target] : 0;
 	}
 	/* 2. records with remapped references */
 	e.recs = calloc(n + 1, sizeof(*e.recs));
@@ -696,7 +712,7 @@ int core_tailor__emit(struct core_tailor *t, void **data, __u32 *size)
 	for (__u32 id = 1; id < t->type_cnt; id++) {
 		__u32 nid = map[id];
 
-		if (!(t->tmark[id] & T_MARKED) || btf_is_type_tag(btf__type_by_id(t->btf, id)))
+		if (!(t->tmark[id] & T_MARKED) || collapses(t, id))
 			continue;
 		err = build_rec(t, id, &e.recs[nid]);
 		if (err)

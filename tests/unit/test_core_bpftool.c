@@ -21,7 +21,8 @@ static void describe(const struct btf *btf, __u32 id, char *buf, size_t sz, int 
 	size_t n = strlen(buf);
 	const char *name;
 
-	while (t && btf_is_type_tag(t))
+	/* CO-RE looks through modifiers and typedefs below the root: so do we */
+	while (t && (btf_is_type_tag(t) || (depth > 0 && (btf_is_mod(t) || btf_is_typedef(t)))))
 		t = btf__type_by_id(btf, id = t->type);
 	if (n + 64 >= sz || depth > 16) {
 		return;
@@ -117,7 +118,8 @@ static bool enumerators_subset(const struct btf *ours, __u32 a, const struct btf
 /*
  * Each named type bpftool keeps, we keep, described the same (members, offsets, where each
  * pointer leads); and we keep no named type it does not. Documented deviations are allowed:
- * TYPE_TAGs collapsed, enumerators trimmed to those used, prototype parameter names dropped,
+ * TYPE_TAGs, modifiers and non-root typedefs collapsed, enumerators trimmed to those used,
+ * prototype parameter names dropped,
  * anonymous duplicates merged, the source kflag kept (libbpf reads the same offsets).
  */
 static void compare_kept(const char *what, const struct btf *ours, const struct btf *theirs)
@@ -132,7 +134,8 @@ static void compare_kept(const char *what, const struct btf *ours, const struct 
 			const char *name = btf__name_by_offset(x, t->name_off);
 			__s32 other;
 
-			if (!name[0] || btf_is_type_tag(t))
+			/* typedefs that are no candidate's root are collapsed into their target */
+			if (!name[0] || btf_is_type_tag(t) || (!pass && btf_is_typedef(t)))
 				continue;
 			other = btf__find_by_name_kind(y, name, btf_kind(t));
 			if (other <= 0) {
