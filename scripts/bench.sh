@@ -308,11 +308,45 @@ bundle_ok_count() {
 print(sum(k.get("status") == "ok" for k in json.load(sys.stdin)["kernels"]))'
 }
 
-# bundle_members BUNDLE: "index.json bytes, blob count, blob bytes" (uncompressed).
+# bundle_members BUNDLE: "index.json bytes, blob count, blob bytes, matrix.json bytes" (raw).
 bundle_members() {
 	bundle_cat "$1" | tar -tvf - |
-		awk '$6 == "index.json" {i = $3; next} {n++; s += $3} END {print i + 0, n + 0, s + 0}'
+		awk '$6 == "index.json" {i = $3; next} $6 == "matrix.json" {m = $3; next}
+		     {n++; s += $3} END {print i + 0, n + 0, s + 0, m + 0}'
 }
+
+# zstd_frames FILE: the compressed size of each zstd frame, one per line. The writer puts
+# index.json, the blobs and matrix.json in frames of their own, so the second one is exactly
+# what the BTFs cost in the bundle. Walks the frame format (RFC 8878) without our reader.
+zstd_frames() {
+	python3 - "$1" <<'PY'
+import struct, sys
+d = open(sys.argv[1], 'rb').read()
+o = 0
+while o < len(d):
+    start = o
+    magic, = struct.unpack_from('<I', d, o)
+    if magic & 0xfffffff0 == 0x184d2a50:                        # skippable frame
+        o += 8 + struct.unpack_from('<I', d, o + 4)[0]
+    else:
+        assert magic == 0xfd2fb528, 'not a zstd frame'
+        fhd = d[o + 4]
+        o += 5
+        single = fhd >> 5 & 1
+        o += 0 if single else 1                                 # window descriptor
+        o += (0, 1, 2, 4)[fhd & 3]                              # dictionary id
+        o += (1 if single else 0, 2, 4, 8)[fhd >> 6]            # content size
+        while True:
+            bh = int.from_bytes(d[o:o + 3], 'little')
+            o += 3
+            o += 1 if (bh >> 1 & 3) == 1 else bh >> 3           # RLE: one byte
+            if bh & 1:
+                break
+        o += 4 if fhd >> 2 & 1 else 0                           # content checksum
+    print(o - start)
+PY
+}
+
 
 ours_mode=none
 if have_cmd run && [[ ${BENCH_NO_RUN:-0} != 1 ]]; then
@@ -336,17 +370,19 @@ if have_cmd run && [[ ${BENCH_NO_RUN:-0} != 1 ]]; then
 		res[ours.size]=$(stat -c %s "$tmp/ours.bundle")
 		# Straight from the format (a tar, index.json first), not from our own reader.
 		ours_ok=$(bundle_ok_count "$tmp/ours.bundle")
-		read -r bi bn bb < <(bundle_members "$tmp/ours.bundle")
+		read -r bi bn bb bm < <(bundle_members "$tmp/ours.bundle")
 		res[ours.index]=$bi
 		res[ours.blobs]=$bn
 		res[ours.blob_bytes]=$bb
-		# What the blobs alone cost, compressed as the writer does (zstd -19, one stream):
-		# the rest of the bundle is index.json, the compatibility matrix bpftool has not.
-		mkdir -p "$tmp/ours-x"
-		bundle_cat "$tmp/ours.bundle" | tar -xf - -C "$tmp/ours-x"
-		res[ours.payload]=$(tar --sort=name --owner=0 --group=0 --mtime=@0 -cf - -C "$tmp/ours-x" \
-			--exclude=index.json . | zstd -19 -q -c | wc -c)
-		rm -rf "$tmp/ours-x"
+		res[ours.matrix]=$bm
+		# The bundle's frames: index.json, the BTFs, matrix.json (the compatibility
+		# matrix, which the baseline has no equivalent of). The BTF payload is the second.
+		mapfile -t frames < <(zstd_frames "$tmp/ours.bundle")
+		if [[ ${#frames[@]} -eq 3 ]]; then
+			res[ours.index_z]=${frames[0]}
+			res[ours.payload]=${frames[1]}
+			res[ours.matrix_z]=${frames[2]}
+		fi
 		ours_fail=$((nk - ours_ok))
 		if [[ $jobs -ne 2 ]]; then
 			note "(a) ours again at -j 2 for its peak RSS"
@@ -519,8 +555,10 @@ esac
 	echo "baseline / ours CPU:      $(ratio "${res[bl.cpu]}" "$(na ours.cpu)")"
 	echo "ours output / baseline tar.xz size: $(ratio "$(na ours.size)" "${res[bl.size]}")" \
 		"($(size_kib ours.size) vs $(size_kib bl.size) KiB)"
-	echo "ours payload (blobs alone, zstd -19) / baseline tar.xz:" \
-		"$(ratio "$(na ours.payload)" "${res[bl.size]}") ($(size_kib ours.payload) KiB)"
+	echo "ours BTF payload (the bundle's blob frame) / baseline tar.xz:" \
+		"$(ratio "$(na ours.payload)" "${res[bl.size]}") ($(na ours.payload) vs ${res[bl.size]} bytes)"
+	echo "ours bundle = index.json frame $(na ours.index_z) B + BTF frame $(na ours.payload) B" \
+		"+ matrix.json frame $(na ours.matrix_z) B (matrix.json $(size_kib ours.matrix) KiB raw)"
 	echo
 	echo "(d) single kernel, $s_label, mean of $SINGLE_RUNS:"
 	echo "    btfgen-batch min_core_btf $(na d.ours) s, bpftool gen min_core_btf $(na d.bpftool) s," \
