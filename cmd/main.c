@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /* btfgen-batch: entry point and subcommand dispatch. */
+#include <malloc.h>
 #include <stdio.h>
 #include <string.h>
 #include <bpf/libbpf.h>
@@ -41,6 +42,14 @@ static int silent_libbpf(enum libbpf_print_level level, const char *fmt, va_list
 
 int main(int argc, char **argv)
 {
+	/*
+	 * Every kernel costs a few 5 MB buffers (its BTF, libbpf's copy), allocated and
+	 * freed by whichever worker runs it. With glibc's arena per thread, each arena
+	 * keeps its own freed memory: peak RSS was 88 MB for 118 kernels at -j2. One
+	 * arena shares it: 68-73 MB, at the same speed (a fixed mmap threshold gave
+	 * 61 MB but 12 % more wall time in page faults). Workers allocate rarely.
+	 */
+	mallopt(M_ARENA_MAX, 1);
 	/* libbpf's own warnings would interleave with ours; we report errors ourselves. */
 	libbpf_set_print(silent_libbpf);
 

@@ -180,9 +180,13 @@ static int read_input(const struct batch_ctx *ctx, const struct arch_objects *a,
 	return 0;
 }
 
-/* Parse the kernel BTF once, tailor it for every object of its arch at once, verify. */
+/*
+ * Parse the kernel BTF once (and free its raw bytes at once: libbpf keeps its own
+ * copy, and two 5 MB copies per worker are what peak RSS is made of), tailor it for
+ * every object of its arch at once, verify.
+ */
 static void tailor_kernel(const struct batch_ctx *ctx, const struct arch_objects *a,
-			  const void *data, size_t size, struct kernel_result *r)
+			  void *data, size_t size, struct kernel_result *r)
 {
 	struct core_relo_result *res = NULL;
 	struct kernel_index *ki = NULL;
@@ -191,6 +195,7 @@ static void tailor_kernel(const struct batch_ctx *ctx, const struct arch_objects
 	char err[256];
 
 	btf = core_btf_from_mem(data, size, err, sizeof(err));
+	free(data);
 	if (!btf) {
 		r->reason = fmt_reason("BTF", err);
 		return;
@@ -247,7 +252,6 @@ static void *kernel_work(size_t idx, void *arg)
 	if (ret)
 		return r;
 	tailor_kernel(ctx, a, data, size, r);
-	free(data);
 	/* the reasons moved with every realloc while collecting: point at them now */
 	for (size_t i = 0; i < r->unsat_cnt; i++)
 		r->unsat[i].reason = r->unsat_reason[i];
