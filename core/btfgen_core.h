@@ -102,10 +102,12 @@ bool core_relo_result__same(const struct core_relo_result *a, const struct core_
 /* ---- Tailoring ---------------------------------------------------------- */
 
 /*
- * Marks on one kernel BTF (side bitmaps, the BTF is never modified) for a
+ * Marks on one kernel BTF (side arrays, the BTF is never modified) for a
  * set of objects, then emits the tailored BTF: the marked types in source
  * order, structs and unions with only the used members at their original
- * offsets and their original sizes, pointers to unkept types made void.
+ * offsets and their original sizes, enums with only the used enumerators,
+ * pointers to unkept types made void, and modifiers and typedefs that are no
+ * candidate's root collapsed into their targets (CO-RE looks through them).
  * One tailor per kernel per thread; objects are only read.
  */
 struct core_tailor;
