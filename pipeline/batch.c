@@ -404,7 +404,7 @@ void batch__generator(struct bundle_generator *gen)
 		 libbpf_minor_version());
 	gen->version = BTFGEN_VERSION;
 	gen->libbpf = libbpf_ver;
-	gen->libarchive = archive_version_details();
+	gen->libarchive = archive_version_string();
 	gen->zstd = ZSTD_versionString();
 	gen->jansson = JANSSON_VERSION;
 }

@@ -6,7 +6,7 @@ set -eu
 cd "$(dirname "$0")/.."
 
 PKGS="build-essential cmake pkg-config git clang llvm libbpf-dev libelf-dev libarchive-dev
-liblzma-dev libjansson-dev libzstd-dev libclang-rt-14-dev bpftool xz-utils zstd gzip tar jq time
+liblzma-dev zlib1g-dev libjansson-dev libzstd-dev libclang-rt-14-dev bpftool xz-utils zstd gzip tar jq time
 python3"
 
 missing=""
