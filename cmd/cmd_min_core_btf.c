@@ -48,43 +48,6 @@ static const char *status_name(enum core_relo_status s)
 	}
 }
 
-static int read_whole(const char *path, void **data, size_t *size, char *err, size_t err_sz)
-{
-	FILE *f = fopen(path, "rb");
-	size_t cap = 1 << 20, len = 0;
-	char *buf = NULL;
-
-	if (!f) {
-		snprintf(err, err_sz, "%s", strerror(errno));
-		return -errno;
-	}
-	for (;;) {
-		char *nb = realloc(buf, cap);
-
-		if (!nb) {
-			free(buf);
-			fclose(f);
-			snprintf(err, err_sz, "out of memory");
-			return -ENOMEM;
-		}
-		buf = nb;
-		len += fread(buf + len, 1, cap - len, f);
-		if (len < cap)
-			break;
-		cap *= 2;
-	}
-	if (ferror(f)) {
-		snprintf(err, err_sz, "read error");
-		free(buf);
-		fclose(f);
-		return -EIO;
-	}
-	fclose(f);
-	*data = buf;
-	*size = len;
-	return 0;
-}
-
 /* INPUT: an ELF (vmlinux) is read as is; anything else goes through the archive reader. */
 static struct btf *load_input(const char *path, char *err, size_t err_sz)
 {
@@ -103,7 +66,7 @@ static struct btf *load_input(const char *path, char *err, size_t err_sz)
 		memset(magic, 0, 4);
 	fclose(f);
 	if (!memcmp(magic, "\177ELF", 4))
-		ret = read_whole(path, &data, &size, err, err_sz);
+		ret = kernel_archive__load(path, NULL, &data, &size, NULL, err, err_sz);
 	else
 		ret = kernel_archive__read(path, NULL, &data, &size, NULL, err, err_sz);
 	if (ret)

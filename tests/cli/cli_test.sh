@@ -145,6 +145,21 @@ PY
 			fail "-j: btf_size is not the size of OUTPUT ($size)"
 	}
 	;;
+min_core_btf_inputs)
+	# ARGS: kernel archive, object. INPUT as .btf.tar.xz, raw BTF and an ELF with .BTF
+	# (a vmlinux) give the same tailored BTF.
+	kernel=$1
+	obj=$2
+	xz -dc "$kernel" | tar -xO > "$tmp/k.btf" || fail "cannot extract $kernel"
+	objcopy -I binary -O elf64-x86-64 --rename-section .data=.BTF "$tmp/k.btf" "$tmp/k.elf" ||
+		fail "objcopy"
+	for input in "$kernel" "$tmp/k.btf" "$tmp/k.elf"; do
+		run 0 min_core_btf "$input" "$tmp/out.$(basename "$input")" "$obj" ||
+			continue
+		cmp -s "$tmp/out.$(basename "$kernel")" "$tmp/out.$(basename "$input")" ||
+			fail "INPUT $(basename "$input") gives other bytes than the archive"
+	done
+	;;
 version_text)
 	project_version=$1
 	run 0 version && {
