@@ -27,11 +27,17 @@ static void help(FILE *f)
 		"\n"
 		"options:\n"
 		"  -j, --json       print a JSON report on stdout: every relocation's outcome\n"
+		"  -v, --verbose    trace candidate matching and outcomes on stderr\n"
 		"      --no-verify  skip re-resolving the relocations against OUTPUT\n"
 		"  -h, --help       this text\n"
 		"\n"
 		"exit codes: 0 written; 2 bad arguments, unreadable or malformed INPUT or OBJECT;\n"
 		"3 OUTPUT cannot be written or fails verification. Nothing is written unless 0.\n");
+}
+
+static void trace(const char *msg)
+{
+	fprintf(stderr, "btfgen-batch: %s\n", msg);
 }
 
 static const char *status_name(enum core_relo_status s)
@@ -103,6 +109,7 @@ int cmd_min_core_btf(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
+		{ "verbose", no_argument, NULL, 'v' },
 		{ "no-verify", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{},
@@ -120,10 +127,13 @@ int cmd_min_core_btf(int argc, char **argv)
 	char err[256];
 	int c, nobj, ret = EXIT_FATAL;
 
-	while ((c = getopt_long(argc, argv, "+jh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+jvh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			json = true;
+			break;
+		case 'v':
+			core_set_log(trace);
 			break;
 		case 'V':
 			verify = false;

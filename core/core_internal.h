@@ -97,9 +97,10 @@ int spec_parse(const struct btf *btf, __u32 type_id, const char *access, __u32 k
 	       struct core_spec *spec, char *why, size_t why_sz);
 
 struct core_tailor;
-/* Resolve every relocation of obj; when t is not NULL, mark what each matching candidate uses. */
+/* Resolve every relocation of obj; when t is not NULL, mark what each matching candidate uses.
+ * 'trace' sends the decisions to the core_set_log() callback. */
 int resolve_object(const struct kernel_index *ki, const struct core_object *obj,
-		   struct core_relo_result *results, struct core_tailor *t);
+		   struct core_relo_result *results, struct core_tailor *t, bool trace);
 
 /* kernel_index.c: candidates for a local type (same essential name, core-compatible kind) in
  * ascending id order. Writes up to cap ids and returns how many there are in all. */

@@ -748,7 +748,7 @@ static void fail(struct core_relo_result *res, int err, const char *prefix, cons
 
 static int resolve_one(const struct kernel_index *ki, const struct core_relo *rl,
 		       struct cand_list *cands, struct core_relo_result *res,
-		       struct core_tailor *t, struct core_spec *scratch)
+		       struct core_tailor *t, struct core_spec *scratch, bool trace)
 {
 	const struct btf *tbtf = kernel_index__btf(ki);
 	struct core_spec *cand_spec = &scratch[0], *targ_spec = &scratch[1];
@@ -802,6 +802,10 @@ static int resolve_one(const struct kernel_index *ki, const struct core_relo *rl
 			fail(res, err, "", why);
 			return 0;
 		}
+		if (trace)
+			core_log("%s: relo #%u: %s candidate [%u] (bit offset %u)", rl->desc.program,
+				 rl->desc.sec_relo_idx, err ? "matching" : "non-matching",
+				 cands->ids[i], err ? cand_spec->bit_offset : 0);
 		if (!err)
 			continue;
 		if (t)
@@ -853,8 +857,20 @@ static int resolve_one(const struct kernel_index *ki, const struct core_relo *rl
 	return 0;
 }
 
+/* One line per relocation for core_set_log(): the libbpf-style trace of bpftool -d. */
+static void log_outcome(const struct core_relo *rl, const struct core_relo_result *r)
+{
+	static const char *const status[] = { "resolved", "not found", "local", "FAILED" };
+
+	core_log("%s: relo #%u (%s %s %s) => %s%s %llu%s%s", rl->desc.program,
+		 rl->desc.sec_relo_idx, rl->desc.kind_name,
+		 rl->desc.type_name[0] ? rl->desc.type_name : "<anon>", rl->desc.access,
+		 status[r->status], r->poison ? ", poisoned;" : ", value",
+		 (unsigned long long)r->value, r->reason[0] ? ": " : "", r->reason);
+}
+
 int resolve_object(const struct kernel_index *ki, const struct core_object *obj,
-		   struct core_relo_result *results, struct core_tailor *t)
+		   struct core_relo_result *results, struct core_tailor *t, bool trace)
 {
 	__u32 ntypes = btf__type_cnt(obj->btf);
 	struct cand_list *cache = NULL;
@@ -871,9 +887,12 @@ int resolve_object(const struct kernel_index *ki, const struct core_object *obj,
 	for (__u32 i = 0; i < obj->relo_cnt; i++) {
 		const struct core_relo *rl = &obj->relos[i];
 
-		err = resolve_one(ki, rl, &cache[rl->type_id], &results[i], t, scratch);
+		err = resolve_one(ki, rl, &cache[rl->type_id], &results[i], t, scratch,
+				  trace && core_log_cb);
 		if (err)
 			goto out;
+		if (trace && core_log_cb)
+			log_outcome(rl, &results[i]);
 	}
 	err = 0;
 out:
@@ -888,7 +907,7 @@ out:
 int core_resolve(const struct kernel_index *ki, const struct core_object *obj,
 		 struct core_relo_result *results)
 {
-	return resolve_object(ki, obj, results, NULL);
+	return resolve_object(ki, obj, results, NULL, true);
 }
 
 bool core_relo_result__same(const struct core_relo_result *a, const struct core_relo_result *b,

@@ -275,7 +275,7 @@ int core_tailor__add_object(struct core_tailor *t, const struct core_object *obj
 	res = calloc(obj->relo_cnt ? obj->relo_cnt : 1, sizeof(*res));
 	if (!res)
 		return -ENOMEM;
-	err = resolve_object(t->ki, obj, res, t);
+	err = resolve_object(t->ki, obj, res, t, true);
 	if (!err && t->oom)
 		err = -ENOMEM;
 	if (err) {
@@ -755,7 +755,8 @@ int core_tailor__verify(struct core_tailor *t, const void *data, __u32 size, cha
 			ret = -ENOMEM;
 			break;
 		}
-		ret = core_resolve(ki, obj, res);
+		/* quiet: the trace is of the full BTF */
+		ret = resolve_object(ki, obj, res, NULL, false);
 		for (__u32 r = 0; !ret && r < obj->relo_cnt; r++) {
 			const struct core_relo_result *a = &t->added[i].results[r], *b = &res[r];
 
