@@ -28,7 +28,18 @@ struct wkernel {
 	size_t blob;		/* index into blobs, (size_t)-1 unless ok */
 };
 
+/*
+ * The strings of unsatisfied relocations, each stored once: kernels of a series report the
+ * same objects, programs, types and reasons, and a BTFHub-sized run holds ~40 records for each
+ * of thousands of kernels until commit.
+ */
+struct strpool {
+	char **slots; /* open addressing, NULL = empty */
+	size_t cap, cnt;
+};
+
 struct bundle_writer {
+	struct strpool pool;
 	char *out_path;
 	enum bundle_layout layout;
 	enum bundle_compression comp;
@@ -51,6 +62,56 @@ static int dup_str(char **dst, const char *src)
 		return 0;
 	*dst = strdup(src);
 	return *dst ? 0 : -ENOMEM;
+}
+
+static size_t str_hash(const char *s)
+{
+	size_t h = 14695981039346656037ULL; /* FNV-1a */
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
+/* The pooled copy of s (NULL is ""), valid until bundle_writer__free; NULL on ENOMEM. */
+static const char *pool_intern(struct strpool *p, const char *s)
+{
+	size_t i;
+
+	if (!s)
+		s = "";
+	if (p->cnt * 2 >= p->cap) {
+		size_t ncap = p->cap ? p->cap * 2 : 256;
+		char **ns = calloc(ncap, sizeof(*ns));
+
+		if (!ns)
+			return NULL;
+		for (size_t j = 0; j < p->cap; j++) {
+			if (!p->slots[j])
+				continue;
+			for (i = str_hash(p->slots[j]) & (ncap - 1); ns[i]; i = (i + 1) & (ncap - 1))
+				;
+			ns[i] = p->slots[j];
+		}
+		free(p->slots);
+		p->slots = ns;
+		p->cap = ncap;
+	}
+	for (i = str_hash(s) & (p->cap - 1); p->slots[i]; i = (i + 1) & (p->cap - 1))
+		if (!strcmp(p->slots[i], s))
+			return p->slots[i];
+	p->slots[i] = strdup(s);
+	if (!p->slots[i])
+		return NULL;
+	p->cnt++;
+	return p->slots[i];
+}
+
+static void pool_free(struct strpool *p)
+{
+	for (size_t i = 0; i < p->cap; i++)
+		free(p->slots[i]);
+	free(p->slots);
 }
 
 static int grow(void **arr, size_t *cap, size_t cnt, size_t elem)
@@ -143,8 +204,6 @@ static int valid_component(const char *s)
 
 static void kernel_free(struct bundle_kernel *k)
 {
-	size_t i;
-
 	free((char *)k->distro);
 	free((char *)k->version);
 	free((char *)k->arch);
@@ -152,17 +211,7 @@ static void kernel_free(struct bundle_kernel *k)
 	free((char *)k->status);
 	free((char *)k->reason);
 	free((char *)k->input_sha256_hex);
-	for (i = 0; i < k->unsatisfied_cnt; i++) {
-		struct bundle_unsatisfied *u = (struct bundle_unsatisfied *)&k->unsatisfied[i];
-
-		free((char *)u->object);
-		free((char *)u->program);
-		free((char *)u->kind);
-		free((char *)u->type);
-		free((char *)u->access);
-		free((char *)u->reason);
-	}
-	free((void *)k->unsatisfied);
+	free((void *)k->unsatisfied); /* its strings belong to the writer's pool */
 }
 
 /*
@@ -263,12 +312,12 @@ int bundle_writer__add_kernel(struct bundle_writer *w, const struct bundle_kerne
 			const struct bundle_unsatisfied *s = &k->unsatisfied[i];
 
 			us[i].relocation = s->relocation;
-			if (dup_str((char **)&us[i].object, s->object ? s->object : "") ||
-			    dup_str((char **)&us[i].program, s->program ? s->program : "") ||
-			    dup_str((char **)&us[i].kind, s->kind ? s->kind : "") ||
-			    dup_str((char **)&us[i].type, s->type ? s->type : "") ||
-			    dup_str((char **)&us[i].access, s->access ? s->access : "") ||
-			    dup_str((char **)&us[i].reason, s->reason ? s->reason : ""))
+			if (!(us[i].object = pool_intern(&w->pool, s->object)) ||
+			    !(us[i].program = pool_intern(&w->pool, s->program)) ||
+			    !(us[i].kind = pool_intern(&w->pool, s->kind)) ||
+			    !(us[i].type = pool_intern(&w->pool, s->type)) ||
+			    !(us[i].access = pool_intern(&w->pool, s->access)) ||
+			    !(us[i].reason = pool_intern(&w->pool, s->reason)))
 				goto fail;
 		}
 	}
@@ -389,42 +438,64 @@ fail:
  * Listing each kernel's records in full measured no worse than deduplicating identical lists
  * once compressed (zstd finds the repeats), and is simpler to read.
  */
-static json_t *build_matrix(struct bundle_writer *w)
+static json_t *matrix_entry(const struct bundle_kernel *k)
 {
-	json_t *root = json_object(), *kerns = json_array();
-	size_t i, j;
-	int err = 0;
+	json_t *o = json_object(), *ua = json_array();
+	int err = !o || !ua;
 
-	if (!root || !kerns || json_object_set(root, "kernels", kerns))
-		goto fail;
-	for (i = 0; i < w->kern_cnt; i++) {
-		const struct bundle_kernel *k = &w->kerns[i].k;
-		json_t *o = json_object(), *ua = json_array();
+	err |= set_keys(o, k);
+	err |= json_object_set(o, "unsatisfied", ua);
+	for (size_t j = 0; !err && j < k->unsatisfied_cnt; j++) {
+		const struct bundle_unsatisfied *u = &k->unsatisfied[j];
+		json_t *uo = json_object();
 
-		err |= json_array_append_new(kerns, o);
-		err |= set_keys(o, k);
-		err |= json_object_set_new(o, "unsatisfied", ua);
-		for (j = 0; j < k->unsatisfied_cnt; j++) {
-			const struct bundle_unsatisfied *u = &k->unsatisfied[j];
-			json_t *uo = json_object();
-
-			err |= json_array_append_new(ua, uo);
-			err |= set_str(uo, "object", u->object);
-			err |= set_str(uo, "program", u->program);
-			err |= set_int(uo, "relocation", u->relocation);
-			err |= set_str(uo, "kind", u->kind);
-			err |= set_str(uo, "type", u->type);
-			err |= set_str(uo, "access", u->access);
-			err |= set_str(uo, "reason", u->reason);
-		}
+		err |= json_array_append_new(ua, uo);
+		err |= set_str(uo, "object", u->object);
+		err |= set_str(uo, "program", u->program);
+		err |= set_int(uo, "relocation", u->relocation);
+		err |= set_str(uo, "kind", u->kind);
+		err |= set_str(uo, "type", u->type);
+		err |= set_str(uo, "access", u->access);
+		err |= set_str(uo, "reason", u->reason);
 	}
-	if (err)
+	json_decref(ua);
+	if (err) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+/*
+ * The document is written one kernel at a time, the same bytes as dumping it whole
+ * (compact, keys in insertion order): a whole jansson tree of a BTFHub-sized matrix
+ * took tens of KB per kernel on top of the text.
+ */
+static char *matrix_text(struct bundle_writer *w, size_t *size)
+{
+	struct bbuf out = {};
+	char *s;
+
+	if (bbuf__append(&out, "{\"kernels\":[", 12))
 		goto fail;
-	json_decref(kerns);
-	return root;
+	for (size_t i = 0; i < w->kern_cnt; i++) {
+		json_t *o = matrix_entry(&w->kerns[i].k);
+
+		s = o ? json_dumps(o, JSON_COMPACT) : NULL;
+		json_decref(o);
+		if (!s || (i && bbuf__append(&out, ",", 1)) || bbuf__append(&out, s, strlen(s))) {
+			free(s);
+			goto fail;
+		}
+		free(s);
+	}
+	if (bbuf__append(&out, "]}\n", 4)) /* with the NUL, which size leaves out */
+		goto fail;
+	*size = out.len - 1;
+	return (char *)out.data;
 fail:
-	json_decref(root);
-	json_decref(kerns);
+	free(out.data);
+	errno = ENOMEM;
 	return NULL;
 }
 
@@ -465,7 +536,12 @@ char *bundle_writer__index_json(struct bundle_writer *w, size_t *size)
 
 char *bundle_writer__matrix_json(struct bundle_writer *w, size_t *size)
 {
-	return dump_json(build_matrix(w), size);
+	size_t n;
+	char *t = matrix_text(w, &n);
+
+	if (t && size)
+		*size = n;
+	return t;
 }
 
 /* Splits out_path into its directory (for temp files: same file system, so rename works). */
@@ -822,6 +898,7 @@ void bundle_writer__free(struct bundle_writer *w)
 	}
 	for (i = 0; i < 5; i++)
 		free(w->gen[i]);
+	pool_free(&w->pool);
 	free(w->objs);
 	free(w->kerns);
 	free(w->blobs);
