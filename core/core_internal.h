@@ -87,6 +87,8 @@ struct core_object {
 /* Type-walking helpers on validated BTFs (ids in range). */
 const struct btf_type *skip_mods_and_typedefs(const struct btf *btf, __u32 id, __u32 *res_id);
 size_t essential_name_len(const char *name);
+/* FNV-1a hash of the essential name; its length in *len. */
+__u32 essential_hash(const char *name, size_t *len);
 /* Check a raw BTF header's magic, version and section bounds; 0 or -errno with a reason. */
 int btf_check_header(const void *data, size_t size, char *err, size_t err_sz);
 /* Check every type id and name offset a BTF refers to; 0 or -EINVAL with a reason. */

@@ -13,19 +13,36 @@
 /*
  * libbpf's flavour rule: "task_struct___v2" is a flavour of "task_struct".
  * The rightmost X___Y with X and Y not '_' ends the essential name;
- * "a___b___c" -> "a___b", "foo____bar" has no flavour.
+ * "a___b___c" -> "a___b", "foo____bar" has no flavour. Returns the hash of the
+ * essential name and its length, in one pass: the index hashes every named type
+ * of a kernel, ~100k names, so it reads each once.
  */
+__u32 essential_hash(const char *name, size_t *ess_len)
+{
+	__u32 h = 2166136261u, ess_h = 0;
+	size_t i, ess = 0;
+	bool flavour = false;
+
+	for (i = 0; name[i]; i++) {
+		/* rightmost X___Y (X, Y not '_') ends the essential name after X */
+		if (name[i] != '_' && name[i + 1] == '_' && name[i + 2] == '_' &&
+		    name[i + 3] == '_' && name[i + 4] && name[i + 4] != '_') {
+			flavour = true;
+			ess = i + 1;
+			ess_h = (h ^ (unsigned char)name[i]) * 16777619u;
+		}
+		h = (h ^ (unsigned char)name[i]) * 16777619u;
+	}
+	*ess_len = flavour ? ess : i;
+	return flavour ? ess_h : h;
+}
+
 size_t essential_name_len(const char *name)
 {
-	size_t n = strlen(name);
+	size_t len;
 
-	for (long i = (long)n - 5; i >= 0; i--) {
-		const char *s = name + i;
-
-		if (s[0] != '_' && s[1] == '_' && s[2] == '_' && s[3] == '_' && s[4] != '_')
-			return i + 1;
-	}
-	return n;
+	essential_hash(name, &len);
+	return len;
 }
 
 /*
@@ -283,44 +300,11 @@ struct kernel_index {
 	__u32 *hash;      /* type id -> hash of its essential name */
 };
 
-static __u32 name_hash(const char *s, size_t len)
-{
-	__u32 h = 2166136261u; /* FNV-1a */
-
-	for (size_t i = 0; i < len; i++)
-		h = (h ^ (unsigned char)s[i]) * 16777619u;
-	return h;
-}
-
 /* Kinds a local relocation root can have: clang roots CO-RE relocations on types only. */
 static bool is_candidate_kind(__u16 kind)
 {
 	return kind != BTF_KIND_FUNC && kind != BTF_KIND_VAR && kind != BTF_KIND_DATASEC &&
 	       kind != BTF_KIND_DECL_TAG;
-}
-
-/*
- * Hash of the essential name and its length, in one pass over the name: the
- * index hashes every named type of a kernel, ~100k names, so it reads each once.
- */
-static __u32 essential_hash(const char *name, size_t *ess_len)
-{
-	__u32 h = 2166136261u, ess_h = 0;
-	size_t i, ess = 0;
-	bool flavour = false;
-
-	for (i = 0; name[i]; i++) {
-		/* rightmost X___Y (X, Y not '_') ends the essential name after X */
-		if (name[i] != '_' && name[i + 1] == '_' && name[i + 2] == '_' &&
-		    name[i + 3] == '_' && name[i + 4] && name[i + 4] != '_') {
-			flavour = true;
-			ess = i + 1;
-			ess_h = (h ^ (unsigned char)name[i]) * 16777619u;
-		}
-		h = (h ^ (unsigned char)name[i]) * 16777619u;
-	}
-	*ess_len = flavour ? ess : i;
-	return flavour ? ess_h : h;
 }
 
 struct kernel_index *kernel_index__new(const struct btf *btf)
@@ -388,8 +372,8 @@ static bool kinds_core_compat(__u16 a, __u16 b)
 __u32 kernel_index__cands(const struct kernel_index *ki, const char *name, __u16 kind,
 			  __u32 *ids, __u32 cap)
 {
-	size_t len = essential_name_len(name);
-	__u32 h = name_hash(name, len), cnt = 0;
+	size_t len;
+	__u32 h = essential_hash(name, &len), cnt = 0;
 
 	if (!is_candidate_kind(kind)) {
 		/* not indexed; a hand-made object may still ask: scan, as libbpf does */
