@@ -529,6 +529,11 @@ static char *dump_json(json_t *root, size_t *size)
 	return t;
 }
 
+size_t bundle_writer__blob_cnt(const struct bundle_writer *w)
+{
+	return w->blob_cnt;
+}
+
 char *bundle_writer__index_json(struct bundle_writer *w, size_t *size)
 {
 	return dump_json(build_index(w), size);

@@ -70,6 +70,9 @@ void bundle_writer__free(struct bundle_writer *w);
 int bundle_file__write_atomic(const char *path, const void *data, size_t len, char *err,
 			      size_t err_sz);
 
+/* Distinct BTFs recorded so far (each stored once). */
+size_t bundle_writer__blob_cnt(const struct bundle_writer *w);
+
 /* Serializes index.json / matrix.json as the writer would (for tests); caller frees. */
 char *bundle_writer__index_json(struct bundle_writer *w, size_t *size);
 char *bundle_writer__matrix_json(struct bundle_writer *w, size_t *size);

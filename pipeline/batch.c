@@ -268,23 +268,18 @@ static void *kernel_work(size_t idx, void *arg)
 	return r;
 }
 
-static int file_sha256(const char *path, char hex[SHA256_HEX_SIZE])
+/* The object file's SHA-256 for the index and the cache key (read with the archive caps). */
+static int object_sha256(const char *path, char hex[SHA256_HEX_SIZE], char *err, size_t err_sz)
 {
-	unsigned char buf[65536], digest[SHA256_DIGEST_SIZE];
-	struct sha256_ctx c;
-	FILE *f = fopen(path, "rb");
-	size_t n;
+	unsigned char digest[SHA256_DIGEST_SIZE];
+	size_t len;
+	void *buf;
+	int ret;
 
-	if (!f)
-		return -errno;
-	sha256_init(&c);
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-		sha256_update(&c, buf, n);
-	n = ferror(f);
-	fclose(f);
-	if (n)
-		return -EIO;
-	sha256_final(&c, digest);
+	ret = kernel_archive__load(path, NULL, &buf, &len, digest, err, err_sz);
+	if (ret)
+		return ret;
+	free(buf);
 	sha256_hex(digest, hex);
 	return 0;
 }
@@ -373,9 +368,9 @@ static int load_objects(struct batch_ctx *ctx, struct bundle_writer *w, char *er
 			a->names[j] = relative_name(m->dir, path);
 			if (!a->names[j])
 				return -ENOMEM;
-			ret = file_sha256(path, hex);
+			ret = object_sha256(path, hex, oerr, sizeof(oerr));
 			if (ret) {
-				snprintf(err, err_sz, "object '%s': %s", path, strerror(-ret));
+				snprintf(err, err_sz, "object '%s': %s", path, oerr);
 				return ret;
 			}
 			sha256_update(&kc, a->names[j], strlen(a->names[j]) + 1);
@@ -449,27 +444,10 @@ static void progress(FILE *f, size_t done, size_t total, size_t failed)
 	fflush(f);
 }
 
-/* Distinct blobs, for the summary: the writer stores each SHA-256 once too. */
-static int count_distinct(unsigned char (*digests)[SHA256_DIGEST_SIZE], size_t n)
-{
-	size_t distinct = 0;
-
-	for (size_t i = 0; i < n; i++) {
-		size_t j;
-
-		for (j = 0; j < i; j++)
-			if (!memcmp(digests[i], digests[j], SHA256_DIGEST_SIZE))
-				break;
-		distinct += j == i;
-	}
-	return distinct;
-}
-
 int batch__run(const struct manifest *m, const struct batch_options *opts,
 	       struct batch_summary *sum, char *err, size_t err_sz)
 {
 	const char *out = opts->output ? opts->output : m->output;
-	unsigned char (*digests)[SHA256_DIGEST_SIZE] = NULL;
 	struct batch_ctx ctx = { .m = m };
 	struct bundle_writer *w = NULL;
 	struct bundle_generator gen;
@@ -478,7 +456,7 @@ int batch__run(const struct manifest *m, const struct batch_options *opts,
 	struct wpool *pool = NULL;
 	struct kernel_result *r;
 	double t0 = now();
-	size_t idx, ndig = 0;
+	size_t idx;
 	int jobs = opts->jobs > 0 ? opts->jobs : m->jobs;
 	struct stat st;
 	int ret;
@@ -502,9 +480,8 @@ int batch__run(const struct manifest *m, const struct batch_options *opts,
 		goto out;
 	batch__generator(&gen);
 	w = bundle_writer__new(out, layout, comp, &gen, err, err_sz);
-	digests = calloc(m->kernel_cnt, sizeof(*digests));
-	if (!w || !digests) {
-		ret = w ? -ENOMEM : -errno;
+	if (!w) {
+		ret = -errno;
 		goto out;
 	}
 	ret = load_objects(&ctx, w, err, err_sz);
@@ -566,7 +543,6 @@ int batch__run(const struct manifest *m, const struct batch_options *opts,
 			}
 		} else {
 			sum->ok++;
-			sha256(r->btf, r->btf_size, digests[ndig++]);
 		}
 		if (opts->progress)
 			progress(opts->progress, sum->kernels, ctx.sel_cnt, sum->failed);
@@ -577,14 +553,13 @@ int batch__run(const struct manifest *m, const struct batch_options *opts,
 	ret = bundle_writer__commit(w, err, err_sz);
 	if (ret)
 		goto out;
-	sum->distinct = count_distinct(digests, ndig);
+	sum->distinct = bundle_writer__blob_cnt(w);
 	if (!stat(out, &st) && S_ISREG(st.st_mode))
 		sum->output_size = st.st_size;
 out:
 	sum->seconds = now() - t0;
 	wpool__free(pool, kernel_result__free);
 	bundle_writer__free(w);
-	free(digests);
 	free(ctx.sel);
 	free_ctx(&ctx);
 	return ret;

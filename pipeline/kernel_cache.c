@@ -10,6 +10,7 @@
 #include <jansson.h>
 
 #include "bundle_writer.h"
+#include "kernel_archive.h"
 #include "kernel_cache.h"
 #include "sha256.h"
 
@@ -61,26 +62,6 @@ static char *entry_path(const char *dir, const char *key, const char *ext)
 	return p;
 }
 
-static void *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	long n;
-
-	if (!f)
-		return NULL;
-	if (fseek(f, 0, SEEK_END) || (n = ftell(f)) < 0 || n > (64L << 20) ||
-	    fseek(f, 0, SEEK_SET) || !(buf = malloc(n ? n : 1)) ||
-	    fread(buf, 1, n, f) != (size_t)n) {
-		free(buf);
-		fclose(f);
-		return NULL;
-	}
-	fclose(f);
-	*len = n;
-	return buf;
-}
-
 void kernel_cache_entry__free(struct kernel_cache_entry *e)
 {
 	free(e->btf);
@@ -111,8 +92,8 @@ int kernel_cache__get(const char *dir, const char *key, struct kernel_cache_entr
 	meta = json_load_file(jpath, 0, NULL);
 	if (!meta)
 		goto out;
-	e->btf = slurp(bpath, &len);
-	if (!e->btf || (json_int_t)len != json_integer_value(json_object_get(meta, "btf_size")))
+	if (kernel_archive__load(bpath, NULL, &e->btf, &len, NULL, NULL, 0) ||
+	    (json_int_t)len != json_integer_value(json_object_get(meta, "btf_size")))
 		goto out;
 	sha256(e->btf, len, d);
 	sha256_hex(d, hex);
