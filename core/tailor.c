@@ -189,23 +189,14 @@ static void mark_member(struct core_tailor *t, __u32 id, __u32 idx)
 	t->mmark[id][idx] = 1;
 }
 
-void tailor_mark_spec(struct core_tailor *t, const struct core_spec *spec)
+/*
+ * Mark the members a field spec walks through, from its root; returns the type the walk
+ * ends on (0 if it leaves structs and arrays).
+ */
+static __u32 mark_field_path(struct core_tailor *t, const struct core_spec *spec)
 {
 	__u32 id = spec->root_type_id;
 
-	t->tmark[id] |= T_ROOT;
-	if (relo_is_type_based(spec->kind)) {
-		if (spec->kind == RELO_TYPE_MATCHES)
-			mark_type_match(t, id, false, 0);
-		else
-			mark_type(t, id, true);
-		return;
-	}
-	mark_type(t, id, false);
-	if (relo_is_enumval_based(spec->kind)) {
-		mark_member(t, spec->spec[0].type_id, spec->spec[0].idx);
-		return;
-	}
 	/* raw_spec[0] indexes the root as an array: the root's size, already kept */
 	for (int i = 1; i < spec->raw_len; i++) {
 		const struct btf_type *bt = skip_mods_and_typedefs(t->btf, id, &id);
@@ -230,32 +221,48 @@ void tailor_mark_spec(struct core_tailor *t, const struct core_spec *spec)
 		} else if (btf_is_array(bt)) {
 			id = btf_array(bt)->type;
 		} else {
-			return;
+			return 0;
 		}
 	}
+	return id;
+}
+
+/* Mark what a matching spec uses; for a field spec, returns the type its path ends on. */
+static __u32 mark_spec(struct core_tailor *t, const struct core_spec *spec)
+{
+	__u32 id = spec->root_type_id;
+
+	t->tmark[id] |= T_ROOT;
+	if (relo_is_type_based(spec->kind)) {
+		if (spec->kind == RELO_TYPE_MATCHES)
+			mark_type_match(t, id, false, 0);
+		else
+			mark_type(t, id, true);
+		return 0;
+	}
+	mark_type(t, id, false);
+	if (relo_is_enumval_based(spec->kind)) {
+		mark_member(t, spec->spec[0].type_id, spec->spec[0].idx);
+		return 0;
+	}
+	return mark_field_path(t, spec);
+}
+
+void tailor_mark_spec(struct core_tailor *t, const struct core_spec *spec)
+{
+	mark_spec(t, spec);
 }
 
 void tailor_mark_failed_walk(struct core_tailor *t, const struct core_spec *spec)
 {
-	const struct btf_type *bt;
-	__u32 id = spec->root_type_id;
+	__u32 id = mark_spec(t, spec);
+	const struct btf_type *bt = id ? skip_mods_and_typedefs(t->btf, id, &id) : NULL;
 
-	tailor_mark_spec(t, spec);
-	if (!relo_is_field_based(spec->kind))
-		return;
 	/*
 	 * A field walk gives up when its path fills the 64-entry spec, at the
 	 * start of the next struct's member loop: keep one member of that struct
 	 * so the walk on the tailored BTF enters the loop and gives up there too.
 	 */
-	for (int i = 1; i < spec->raw_len; i++) {
-		bt = skip_mods_and_typedefs(t->btf, id, &id);
-		if (btf_is_composite(bt))
-			id = btf_members(bt)[spec->raw_spec[i]].type;
-		else if (btf_is_array(bt))
-			id = btf_array(bt)->type;
-	}
-	bt = skip_mods_and_typedefs(t->btf, id, &id);
 	if (bt && btf_is_composite(bt) && btf_vlen(bt)) {
 		mark_member(t, id, 0);
 		mark_type(t, btf_members(bt)[0].type, false);
