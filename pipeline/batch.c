@@ -23,6 +23,7 @@
 #include <zstd.h>
 
 #include "batch.h"
+#include "btfgen_util.h"
 #include "btfgen_core.h"
 #include "kernel_archive.h"
 #include "kernel_cache.h"
@@ -407,23 +408,12 @@ void batch__generator(struct bundle_generator *gen)
 /* Create the folders above 'path' (mkdir -p), so "dist/app.tar.zst" just works. */
 static int make_parents(const char *path, char *err, size_t err_sz)
 {
-	char *dir = strdup(path);
-	int ret = 0;
+	char *failed;
+	int ret = btfgen_mkdir_p(path, 1, &failed);
 
-	if (!dir)
-		return -ENOMEM;
-	for (char *p = dir + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(dir, 0755) && errno != EEXIST) {
-			ret = -errno;
-			snprintf(err, err_sz, "cannot create folder '%s': %s", dir, strerror(errno));
-			break;
-		}
-		*p = '/';
-	}
-	free(dir);
+	if (ret && failed)
+		snprintf(err, err_sz, "cannot create folder '%s': %s", failed, strerror(-ret));
+	free(failed);
 	return ret;
 }
 

@@ -95,8 +95,8 @@ int btfgen_mkdir_p(const char *path, int parents_only, char **failed)
 		*failed = NULL;
 	if (!p)
 		return -ENOMEM;
-	/* from the second byte: "/" alone and a leading "/" are no folders to create */
-	for (char *s = p + 1;; s++) {
+	/* from the second byte: a leading "/" is no folder to create ("" fails in mkdir) */
+	for (char *s = p + (*p != '\0');; s++) {
 		int last = !*s;
 
 		if (*s && *s != '/')
