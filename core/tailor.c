@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "btfgen_util.h"
 #include "core_internal.h"
 
 enum {
@@ -39,7 +40,7 @@ struct core_tailor {
 	__u8 **mmark;  /* per type: kept flag per member/enumerator, allocated on first mark */
 	bool oom;      /* a member mark could not be allocated */
 	struct added_object *added;
-	size_t added_cnt;
+	size_t added_cnt, added_cap;
 };
 
 struct core_tailor *core_tailor__new(const struct kernel_index *ki)
@@ -272,13 +273,12 @@ void tailor_mark_failed_walk(struct core_tailor *t, const struct core_spec *spec
 int core_tailor__add_object(struct core_tailor *t, const struct core_object *obj,
 			    struct core_relo_result *results)
 {
-	struct added_object *na = realloc(t->added, (t->added_cnt + 1) * sizeof(*na));
 	struct core_relo_result *res;
 	int err;
 
-	if (!na)
+	if (btfgen_array_grow((void **)&t->added, &t->added_cap, t->added_cnt + 1,
+			      sizeof(*t->added)))
 		return -ENOMEM;
-	t->added = na;
 	res = calloc(obj->relo_cnt ? obj->relo_cnt : 1, sizeof(*res));
 	if (!res)
 		return -ENOMEM;
@@ -458,11 +458,10 @@ static bool recs_equal(const struct rec *a, const struct rec *b)
 
 static __u32 rec_hash(const struct rec *r)
 {
-	__u32 h = r->info * 31 + r->size_type;
+	__u32 h = btfgen_fnv1a32_update(BTFGEN_FNV1A32_INIT, &r->info, sizeof(r->info));
 
-	for (__u32 i = 0; i < r->nwords; i++)
-		h = h * 16777619u ^ r->words[i];
-	return h;
+	h = btfgen_fnv1a32_update(h, &r->size_type, sizeof(r->size_type));
+	return btfgen_fnv1a32_update(h, r->words, r->nwords * sizeof(__u32));
 }
 
 /*
@@ -537,88 +536,23 @@ static int dedup_anonymous(struct emit *e)
 	}
 }
 
-/* Growing byte buffer with a string table that stores each string once. */
-struct strtab {
-	char *data;
-	__u32 len, cap;
-	__u32 *slots; /* open addressing: offset+1, 0 = empty */
-	__u32 nslots, used;
-};
-
-static int strtab_grow_slots(struct strtab *s)
-{
-	__u32 n = s->nslots ? s->nslots * 2 : 256, *slots = calloc(n, sizeof(*slots));
-
-	if (!slots)
-		return -ENOMEM;
-	for (__u32 i = 0; i < s->nslots; i++) {
-		__u32 off = s->slots[i], h;
-
-		if (!off)
-			continue;
-		h = 2166136261u;
-		for (const char *p = s->data + off - 1; *p; p++)
-			h = (h ^ (unsigned char)*p) * 16777619u;
-		for (h &= n - 1; slots[h]; h = (h + 1) & (n - 1))
-			;
-		slots[h] = off;
-	}
-	free(s->slots);
-	s->slots = slots;
-	s->nslots = n;
-	return 0;
-}
-
-static long strtab_add(struct strtab *s, const char *str)
-{
-	size_t len = strlen(str);
-	__u32 h = 2166136261u;
-
-	if (!len)
-		return 0;
-	if (s->used * 2 >= s->nslots && strtab_grow_slots(s))
-		return -ENOMEM;
-	for (size_t i = 0; i < len; i++)
-		h = (h ^ (unsigned char)str[i]) * 16777619u;
-	for (h &= s->nslots - 1; s->slots[h]; h = (h + 1) & (s->nslots - 1))
-		if (!strcmp(s->data + s->slots[h] - 1, str))
-			return s->slots[h] - 1;
-	if (s->len + len + 1 > s->cap) {
-		__u32 cap = (s->cap ? s->cap * 2 : 4096) + len + 1;
-		char *d = realloc(s->data, cap);
-
-		if (!d)
-			return -ENOMEM;
-		s->data = d;
-		s->cap = cap;
-	}
-	memcpy(s->data + s->len, str, len + 1);
-	s->slots[h] = s->len + 1;
-	s->used++;
-	s->len += len + 1;
-	return s->len - len - 1;
-}
-
 static int serialize(struct emit *e, void **data, __u32 *size)
 {
-	struct strtab st = { 0 };
+	struct btfgen_strset st;
 	size_t tlen = 0, off = 24;
 	struct btf_header hdr = { 0 };
 	char *out = NULL;
 	int err = -ENOMEM;
 
 	/* "" is offset 0 */
-	st.data = calloc(1, 4096);
-	if (!st.data)
+	if (btfgen_strset__init(&st))
 		return -ENOMEM;
-	st.cap = 4096;
-	st.len = 1;
 	for (__u32 id = 1; id < e->cnt; id++)
 		tlen += sizeof(struct btf_type) + e->recs[id].nwords * sizeof(__u32);
 	/* strings are added in emission order, so the table is deterministic */
 	for (__u32 id = 1; id < e->cnt; id++) {
 		struct rec *r = &e->recs[id];
-		long o = strtab_add(&st, r->name);
+		long o = btfgen_strset__add(&st, r->name);
 		__u32 per = 0;
 
 		if (o < 0)
@@ -636,7 +570,7 @@ static int serialize(struct emit *e, void **data, __u32 *size)
 			break;
 		}
 		for (int i = 0; per && i < rec_vlen(r); i++) {
-			o = strtab_add(&st, r->names[i]);
+			o = btfgen_strset__add(&st, r->names[i]);
 			if (o < 0)
 				goto out;
 			r->words[per * i] = o;
@@ -668,8 +602,7 @@ static int serialize(struct emit *e, void **data, __u32 *size)
 	*size = 24 + tlen + st.len;
 	err = 0;
 out:
-	free(st.data);
-	free(st.slots);
+	btfgen_strset__free(&st);
 	return err;
 }
 
