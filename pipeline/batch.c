@@ -56,7 +56,7 @@ struct kernel_result {
 	unsigned long long input_size, full_size;
 	struct bundle_unsatisfied *unsat;
 	char (*unsat_reason)[160];
-	size_t unsat_cnt;
+	size_t unsat_cnt, unsat_cap, reason_cap;
 	struct kernel_cache_entry cached; /* owns btf and unsat when taken from the cache */
 };
 
@@ -95,18 +95,14 @@ static int collect_unsatisfied(struct kernel_result *r, const struct core_object
 		const struct core_relo_result *x = &res[i];
 		struct bundle_unsatisfied *u;
 		struct core_relo_desc d;
-		void *nu, *nr;
 
 		if (x->status != CORE_RELO_NOT_FOUND && x->status != CORE_RELO_FAILED)
 			continue;
-		nu = realloc(r->unsat, (r->unsat_cnt + 1) * sizeof(*r->unsat));
-		if (!nu)
+		if (btfgen_array_grow((void **)&r->unsat, &r->unsat_cap, r->unsat_cnt + 1,
+				      sizeof(*r->unsat)) ||
+		    btfgen_array_grow((void **)&r->unsat_reason, &r->reason_cap, r->unsat_cnt + 1,
+				      sizeof(*r->unsat_reason)))
 			return -ENOMEM;
-		r->unsat = nu;
-		nr = realloc(r->unsat_reason, (r->unsat_cnt + 1) * sizeof(*r->unsat_reason));
-		if (!nr)
-			return -ENOMEM;
-		r->unsat_reason = nr;
 		core_object__relo_desc(obj, i, &d);
 		u = &r->unsat[r->unsat_cnt];
 		u->object = name;
