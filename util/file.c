@@ -64,7 +64,8 @@ int btfgen_file_read(const char *path, size_t max, void **buf, size_t *len, char
 		goto out;
 	}
 	if ((uint64_t)st.st_size > max) {
-		btfgen_err_set(err, err_sz, "input exceeds %s", btfgen_fmt_size(max, lbuf, sizeof(lbuf)));
+		btfgen_err_set(err, err_sz, "input exceeds %s",
+			       btfgen_fmt_size(max, lbuf, sizeof(lbuf)));
 		ret = -EFBIG;
 		goto out;
 	}

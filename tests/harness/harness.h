@@ -17,40 +17,40 @@ void harness_run(const char *name, void (*fn)(void));
 int harness_finish(void);
 
 /* Each CHECK evaluates to 1 on success, so a test can stop early: if (!CHECK(x)) return; */
-#define CHECK(cond)                                                                         \
-	({                                                                                  \
-		int __ok = !!(cond);                                                        \
-		if (!__ok)                                                                  \
-			harness_fail(__FILE__, __LINE__, "CHECK(%s) failed", #cond);        \
-		__ok;                                                                       \
+#define CHECK(cond)                                                                  \
+	({                                                                           \
+		int __ok = !!(cond);                                                 \
+		if (!__ok)                                                           \
+			harness_fail(__FILE__, __LINE__, "CHECK(%s) failed", #cond); \
+		__ok;                                                                \
 	})
 
-#define CHECK_INT(got, want)                                                                \
-	({                                                                                  \
-		long long __g = (long long)(got);                                           \
-		long long __w = (long long)(want);                                          \
-		if (__g != __w)                                                             \
+#define CHECK_INT(got, want)                                                                   \
+	({                                                                                     \
+		long long __g = (long long)(got);                                              \
+		long long __w = (long long)(want);                                             \
+		if (__g != __w)                                                                \
 			harness_fail(__FILE__, __LINE__, "%s: got %lld, want %s = %lld", #got, \
-				     __g, #want, __w);                                      \
-		__g == __w;                                                                 \
+				     __g, #want, __w);                                         \
+		__g == __w;                                                                    \
 	})
 
-#define CHECK_STR(got, want)                                                                \
-	({                                                                                  \
-		const char *__g = (got);                                                    \
-		const char *__w = (want);                                                   \
-		int __ok = __g && __w && !strcmp(__g, __w);                                 \
-		if (!__ok)                                                                  \
-			harness_fail(__FILE__, __LINE__, "%s: got \"%s\", want \"%s\"", #got,  \
-				     __g ? __g : "(null)", __w ? __w : "(null)");           \
-		__ok;                                                                       \
+#define CHECK_STR(got, want)                                                                  \
+	({                                                                                    \
+		const char *__g = (got);                                                      \
+		const char *__w = (want);                                                     \
+		int __ok = __g && __w && !strcmp(__g, __w);                                   \
+		if (!__ok)                                                                    \
+			harness_fail(__FILE__, __LINE__, "%s: got \"%s\", want \"%s\"", #got, \
+				     __g ? __g : "(null)", __w ? __w : "(null)");             \
+		__ok;                                                                         \
 	})
 
 /* Like CHECK but ends the current test function (returning void) on failure. */
-#define REQUIRE(cond)                                                                       \
-	do {                                                                                \
-		if (!CHECK(cond))                                                           \
-			return;                                                             \
+#define REQUIRE(cond)             \
+	do {                      \
+		if (!CHECK(cond)) \
+			return;   \
 	} while (0)
 
 #define RUN_TEST(fn) harness_run(#fn, fn)

@@ -44,8 +44,8 @@ static void test_fnv1a(void)
 	CHECK_INT(btfgen_fnv1a32_str("a"), 0xe40c292cu);
 	CHECK_INT(btfgen_fnv1a32_str("foobar"), 0xbf9cf968u);
 	CHECK_INT(btfgen_fnv1a32_update(BTFGEN_FNV1A32_INIT, "foobar", 6), 0xbf9cf968u);
-	CHECK_INT(btfgen_fnv1a32_update(btfgen_fnv1a32_update(BTFGEN_FNV1A32_INIT, "foo", 3),
-					"bar", 3),
+	CHECK_INT(btfgen_fnv1a32_update(btfgen_fnv1a32_update(BTFGEN_FNV1A32_INIT, "foo", 3), "bar",
+					3),
 		  0xbf9cf968u);
 }
 
