@@ -3,7 +3,8 @@
  * tests: the one check harness for C tests (tests/harness, library btfgen_test_harness).
  * Every failed CHECK prints file:line and the running test's name, and fails the run;
  * RUN_TEST prints "ok"/"FAIL" per test; main returns harness_finish().
- * (tests/unit's unit_harness.h and the bundle tests' own checks move to it in phase B.)
+ * (tests/unit uses it through unit_harness.h, under its old names; the bundle tests' own
+ * checks move to it in phase B.)
  */
 #ifndef BTFGEN_TEST_HARNESS_H
 #define BTFGEN_TEST_HARNESS_H
@@ -33,6 +34,17 @@ int harness_finish(void);
 			harness_fail(__FILE__, __LINE__, "%s: got %lld, want %s = %lld", #got, \
 				     __g, #want, __w);                                         \
 		__g == __w;                                                                    \
+	})
+
+#define CHECK_U64(got, want)                                                                      \
+	({                                                                                        \
+		unsigned long long __g = (unsigned long long)(got);                               \
+		unsigned long long __w = (unsigned long long)(want);                              \
+		if (__g != __w)                                                                   \
+			harness_fail(__FILE__, __LINE__,                                          \
+				     "%s: got %llu (0x%llx), want %s = %llu (0x%llx)", #got, __g, \
+				     __g, #want, __w, __w);                                       \
+		__g == __w;                                                                       \
 	})
 
 #define CHECK_STR(got, want)                                                                  \
