@@ -139,6 +139,15 @@ while read -r objs; do
 	fi
 	ours_sz=-
 	[ -f "$d/ours.btf" ] && ours_sz=$(stat -c %s "$d/ours.btf")
+	# the output keeps the input's byte order (cilium/ebpf refuses a mismatch); raw BTF only
+	full_magic=$(head -c2 "$work/full.btf" | od -An -tx1 | tr -d ' ')
+	if [ $ours_rc -eq 0 ] && { [ "$full_magic" = 9feb ] || [ "$full_magic" = eb9f ]; }; then
+		ours_magic=$(head -c2 "$d/ours.btf" | od -An -tx1 | tr -d ' ')
+		if [ "$ours_magic" != "$full_magic" ]; then
+			echo "FAIL: $name: $label: byte order changed: magic bytes $full_magic -> $ours_magic"
+			set_fail=1
+		fi
+	fi
 	if [ $bpftool_rc -ne 0 ]; then
 		bpftool_notes=$((bpftool_notes + 1))
 		msg=$(grep -m1 -i 'error' "$d/bpftool.log")
