@@ -605,8 +605,9 @@ static int spec_match(const struct core_spec *local, const struct btf *tbtf, __u
 		tacc->name = NULL;
 		targ->len++;
 		targ->raw_spec[targ->raw_len++] = tacc->idx;
+		/* libbpf keeps this size in an int: 2 GiB or more makes the walk fail with it */
 		sz = btf__resolve_size(tbtf, tid);
-		if (sz < 0)
+		if ((int)sz < 0)
 			return (int)sz;
 		targ->bit_offset += bit_offset_of(lacc->idx, sz);
 	}
