@@ -23,7 +23,8 @@
 # object of the set (nothing valid to produce). bpftool is run on the same call: our size must
 # be <= its size when it succeeds and resolves like the full BTF; where it fails or resolves
 # differently, that is reported ("bpftool wrong/failed here, we are right"), not failed.
-# Exit: 0 pass, 1 fail, 77 skip (not root / no bpf()).
+#   BTFGEN_REQUIRE_ORACLE  1: fail (exit 1) instead of skipping when the oracle cannot run
+# Exit: 0 pass, 1 fail, 77 skip (not root / no bpf(), unless BTFGEN_REQUIRE_ORACLE=1).
 set -u
 export LC_ALL=C
 
@@ -40,9 +41,17 @@ t0=$(date +%s.%N)
 work=$(mktemp -d /tmp/btfgen-oracle.XXXXXX)
 if [ $keep -eq 1 ]; then echo "work dir: $work"; else trap 'rm -rf "$work"' EXIT; fi
 
-# Skip early, with the oracle's own message, when libbpf cannot load anything here.
+# Skip early, with the oracle's own message, when libbpf cannot load anything here; with
+# BTFGEN_REQUIRE_ORACLE=1 (CI) a judge that cannot run is a failure, never a skip.
 "$ORACLE" /dev/null /dev/null > /dev/null 2> "$work/probe.err"
-if [ $? -eq 77 ]; then cat "$work/probe.err"; exit 77; fi
+if [ $? -eq 77 ]; then
+	cat "$work/probe.err"
+	if [ "${BTFGEN_REQUIRE_ORACLE:-0}" = 1 ]; then
+		echo "FAIL: the libbpf oracle cannot run here and BTFGEN_REQUIRE_ORACLE=1"
+		exit 1
+	fi
+	exit 77
+fi
 
 name=$(basename "$kernel")
 case "$kernel" in
