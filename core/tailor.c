@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "btfgen_util.h"
 #include "core_internal.h"
 
 enum {
@@ -47,7 +48,7 @@ struct core_tailor {
 	size_t stack_cap;
 	char err[160]; /* why tailoring failed, when not for memory */
 	struct added_object *added;
-	size_t added_cnt;
+	size_t added_cnt, added_cap;
 };
 
 struct core_tailor *core_tailor__new(const struct kernel_index *ki)
@@ -347,13 +348,12 @@ void tailor_mark_failed_walk(struct core_tailor *t, const struct core_spec *spec
 int core_tailor__add_object(struct core_tailor *t, const struct core_object *obj,
 			    struct core_relo_result *results)
 {
-	struct added_object *na = realloc(t->added, (t->added_cnt + 1) * sizeof(*na));
 	struct core_relo_result *res;
 	int err;
 
-	if (!na)
+	if (btfgen_array_grow((void **)&t->added, &t->added_cap, t->added_cnt + 1,
+			      sizeof(*t->added)))
 		return -ENOMEM;
-	t->added = na;
 	res = calloc(obj->relo_cnt ? obj->relo_cnt : 1, sizeof(*res));
 	if (!res)
 		return -ENOMEM;
@@ -583,11 +583,10 @@ static bool recs_equal(const struct rec *a, const struct rec *b)
 
 static __u32 rec_hash(const struct rec *r)
 {
-	__u32 h = r->info * 31 + r->size_type;
+	__u32 h = btfgen_fnv1a32_update(BTFGEN_FNV1A32_INIT, &r->info, sizeof(r->info));
 
-	for (__u32 i = 0; i < r->nwords; i++)
-		h = h * 16777619u ^ r->words[i];
-	return h;
+	h = btfgen_fnv1a32_update(h, &r->size_type, sizeof(r->size_type));
+	return btfgen_fnv1a32_update(h, r->words, r->nwords * sizeof(__u32));
 }
 
 /*
@@ -667,74 +666,12 @@ static int dedup_anonymous(struct emit *e)
 	return 0;
 }
 
-/* Growing byte buffer with a string table that stores each string once. */
-struct strtab {
-	char *data;
-	__u32 len, cap;
-	__u32 *slots; /* open addressing: offset+1, 0 = empty */
-	__u32 nslots, used;
-};
-
-static int strtab_grow_slots(struct strtab *s)
-{
-	__u32 n = s->nslots ? s->nslots * 2 : 256, *slots = calloc(n, sizeof(*slots));
-
-	if (!slots)
-		return -ENOMEM;
-	for (__u32 i = 0; i < s->nslots; i++) {
-		__u32 off = s->slots[i], h;
-
-		if (!off)
-			continue;
-		h = 2166136261u;
-		for (const char *p = s->data + off - 1; *p; p++)
-			h = (h ^ (unsigned char)*p) * 16777619u;
-		for (h &= n - 1; slots[h]; h = (h + 1) & (n - 1))
-			;
-		slots[h] = off;
-	}
-	free(s->slots);
-	s->slots = slots;
-	s->nslots = n;
-	return 0;
-}
-
-static long strtab_add(struct strtab *s, const char *str)
-{
-	size_t len = strlen(str);
-	__u32 h = 2166136261u;
-
-	if (!len)
-		return 0;
-	if (s->used * 2 >= s->nslots && strtab_grow_slots(s))
-		return -ENOMEM;
-	for (size_t i = 0; i < len; i++)
-		h = (h ^ (unsigned char)str[i]) * 16777619u;
-	for (h &= s->nslots - 1; s->slots[h]; h = (h + 1) & (s->nslots - 1))
-		if (!strcmp(s->data + s->slots[h] - 1, str))
-			return s->slots[h] - 1;
-	if (s->len + len + 1 > s->cap) {
-		__u32 cap = (s->cap ? s->cap * 2 : 4096) + len + 1;
-		char *d = realloc(s->data, cap);
-
-		if (!d)
-			return -ENOMEM;
-		s->data = d;
-		s->cap = cap;
-	}
-	memcpy(s->data + s->len, str, len + 1);
-	s->slots[h] = s->len + 1;
-	s->used++;
-	s->len += len + 1;
-	return s->len - len - 1;
-}
-
 /* Add every name to the string table; rec names and member name words become offsets. */
-static int add_strings(struct emit *e, struct strtab *st)
+static int add_strings(struct emit *e, struct btfgen_strset *st)
 {
 	for (__u32 id = 1; id < e->cnt; id++) {
 		struct rec *r = &e->recs[id];
-		long o = strtab_add(st, r->name);
+		long o = btfgen_strset__add(st, r->name);
 		__u32 per = 0;
 
 		if (o < 0)
@@ -752,7 +689,7 @@ static int add_strings(struct emit *e, struct strtab *st)
 			break;
 		}
 		for (int i = 0; per && i < rec_vlen(r); i++) {
-			o = strtab_add(st, r->names[i]);
+			o = btfgen_strset__add(st, r->names[i]);
 			if (o < 0)
 				return (int)o;
 			r->words[per * i] = o;
@@ -768,7 +705,7 @@ static int add_strings(struct emit *e, struct strtab *st)
  * gives a zero word there. Returns 0 or -ERANGE with the reason in t.
  */
 static int check_sign_words(struct core_tailor *t, const struct emit *e,
-			    const struct strtab *st, bool *pad)
+			    const struct btfgen_strset *st, bool *pad)
 {
 	*pad = false;
 	for (__u32 id = 1; id < e->cnt; id++) {
@@ -822,7 +759,7 @@ static void swap_raw(char *out, size_t tlen)
 
 static int serialize(struct core_tailor *t, struct emit *e, bool swap, void **data, __u32 *size)
 {
-	struct strtab st = { 0 };
+	struct btfgen_strset st = { 0 };
 	size_t tlen = 0, off = 24;
 	struct btf_header hdr = { 0 };
 	char *out = NULL;
@@ -830,11 +767,8 @@ static int serialize(struct core_tailor *t, struct emit *e, bool swap, void **da
 	int err = -ENOMEM;
 
 	/* "" is offset 0 */
-	st.data = calloc(1, 4096);
-	if (!st.data)
+	if (btfgen_strset__init(&st))
 		return -ENOMEM;
-	st.cap = 4096;
-	st.len = 1;
 	/* strings are added in emission order, so the table is deterministic */
 	err = add_strings(e, &st);
 	if (!err)
@@ -880,8 +814,7 @@ static int serialize(struct core_tailor *t, struct emit *e, bool swap, void **da
 	*size = 24 + tlen + st.len;
 	err = 0;
 out:
-	free(st.data);
-	free(st.slots);
+	btfgen_strset__free(&st);
 	return err;
 }
 
