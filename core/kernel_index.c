@@ -224,6 +224,11 @@ int btf_check_header(const void *data, size_t size, char *err, size_t err_sz)
 		snprintf(err, err_sz, "bad BTF header length %u", h.hdr_len);
 		return -EINVAL;
 	}
+	/* libbpf 1.1 takes it, but then every type (and every read of one) is misaligned */
+	if (h.hdr_len % 4) {
+		snprintf(err, err_sz, "BTF header length %u is not a multiple of 4", h.hdr_len);
+		return -EINVAL;
+	}
 	if ((__u64)h.hdr_len + h.type_off + h.type_len > size ||
 	    (__u64)h.hdr_len + h.str_off + h.str_len > size) {
 		snprintf(err, err_sz, "truncated BTF: sections end at %llu, data is %zu bytes",

@@ -208,12 +208,13 @@ static void tailor_kernel(const struct batch_ctx *ctx, const struct arch_objects
 		res = calloc(core_object__relo_cnt(a->objs[i]) + 1, sizeof(*res));
 		if (!res || core_tailor__add_object(t, a->objs[i], res) ||
 		    collect_unsatisfied(r, a->objs[i], a->names[i], res)) {
-			r->reason = fmt_reason("tailoring", "out of memory");
+			r->reason = fmt_reason("tailoring", res ? core_tailor__error(t) :
+							      "out of memory");
 			goto out;
 		}
 	}
 	if (core_tailor__emit(t, &r->btf, &r->btf_size)) {
-		r->reason = fmt_reason("emitting", "out of memory");
+		r->reason = fmt_reason("emitting", core_tailor__error(t));
 		goto out;
 	}
 	if (ctx->verify && core_tailor__verify(t, r->btf, r->btf_size, err, sizeof(err)))
