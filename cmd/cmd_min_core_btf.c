@@ -24,8 +24,8 @@ static void help(FILE *f)
 		"Every candidate libbpf may use is kept, so libbpf resolves every relocation the\n"
 		"same way on OUTPUT as on INPUT; this is checked before OUTPUT is written.\n"
 		"Relocations libbpf cannot satisfy on INPUT are not fatal: when there are any, one\n"
-		"line on stderr counts them (poisoned instructions, existence probes answered 0)\n"
-		"and each one libbpf refuses outright gets a warning; -j lists every outcome.\n"
+		"line on stderr counts them (poisoned instructions, existence probes answered 0),\n"
+		"and each one libbpf refuses outright gets a warning line; -j lists every outcome.\n"
 		"\n"
 		"options:\n"
 		"  -j, --json       print a JSON report on stdout: every relocation's outcome\n"
@@ -219,7 +219,8 @@ int cmd_min_core_btf(int argc, char **argv)
 		cmd_err("min_core_btf", "%s", err);
 		goto out;
 	}
-	if (n_poison + n_probe + n_refused)
+	/* refused ones got a warning each above */
+	if (n_poison + n_probe)
 		fprintf(stderr,
 			"btfgen-batch min_core_btf: %zu of %zu relocations unsatisfiable on '%s': "
 			"%zu poisoned (fail if reached), %zu existence probes answered 0, %zu "
