@@ -398,6 +398,11 @@ static void print_text(const struct diff_ctx *d)
 		printf(": %s -> %s\n", json_string_value(json_object_get(v, "old")),
 		       json_string_value(json_object_get(v, "new")));
 		json_array_foreach(json_object_get(v, "relocations_added"), j, r) {
+			if (j == 5) {
+				printf("  + %zu more (-j lists them)\n",
+				       json_array_size(json_object_get(v, "relocations_added")) - j);
+				break;
+			}
 			printf("  + #%lld %s ", json_integer_value(json_object_get(r, "relocation")),
 			       json_string_value(json_object_get(r, "kind")));
 			put_escaped(json_string_value(json_object_get(r, "type")));
