@@ -4,12 +4,13 @@
  * a kernel the old bundle supported (the question a CI refresh of the bundle must answer).
  *
  * Kernels are matched by distro/version/arch/release. For each kernel in both, every
- * (object, program) gets a state, and the states are compared. Until the bundle stores
- * verdicts, a program's state on a kernel is derived from matrix.json's unsatisfied
- * relocations (program_state): "loads" (none), "probes" (only relocations that evaluate to
- * 0: existence probes, information), "poisoned" (a poisoned instruction: fails if reached),
- * "refused" (libbpf refuses the object). Stored verdicts (loads, probes, guarded, fails,
- * refused) slot into the same comparison: supported() and failing() are the rule.
+ * (object, program) gets a state, and the states are compared. A bundle with verdicts
+ * (docs/verdicts.md: matrix.json records carry "verdict") gives loads, probes, guarded,
+ * fails or refused by that document's rule. An older bundle's state is derived from the
+ * records' reasons: "loads" (none), "probes" (only relocations that evaluate to 0),
+ * "poisoned" (a poisoned instruction: fails if reached, unless guarded), "refused" (libbpf
+ * refuses the object). supported() and failing() decide what is a regression.
+ * The verdicts are read from matrix.json itself, so this works on any bundle reader.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -44,6 +45,9 @@ static void usage(FILE *f)
 /* An unsatisfiable relocation of one kernel, with its object's and program's names. */
 struct relo {
 	struct bundle_unsatisfied u;
+	const char *verdict;  /* the record's "verdict", "" in bundles without verdicts */
+	const char *function; /* the subprogram holding it, "" if in the program itself */
+	bool obj_refused;     /* some record of its object on this kernel is "refused" */
 };
 
 struct kernel_relos {
@@ -53,6 +57,7 @@ struct kernel_relos {
 
 struct diff_ctx {
 	struct bundle *old, *new;
+	json_t *mold, *mnew; /* kernel key -> its matrix.json "unsatisfied" records */
 	json_t *out;	     /* the result, built for -j and text alike */
 	size_t regressions;
 };
@@ -115,25 +120,97 @@ static const struct bundle_entry **sorted_entries(const struct bundle *b)
 	return v;
 }
 
-/* The unsatisfiable relocations of e sorted by object, program, relocation; 0 or -1. */
-static int kernel_relos(struct bundle *b, const struct bundle_entry *e, struct kernel_relos *kr)
+static const char *str_key(json_t *o, const char *key)
 {
-	kr->cnt = e->unsatisfied_cnt;
-	kr->r = calloc(kr->cnt + 1, sizeof(*kr->r));
+	const char *v = json_string_value(json_object_get(o, key));
+
+	return v ? v : "";
+}
+
+/* kernel key -> matrix.json records, for the keys bundle_unsatisfied lacks; NULL on error. */
+static json_t *matrix_records(struct bundle *b)
+{
+	size_t size, i;
+	const char *m = bundle__matrix_json(b, &size);
+	json_t *root = m ? json_loadb(m, size, 0, NULL) : NULL, *map = json_object(), *k;
+	char key[1024];
+
+	if (!root || !map) {
+		json_decref(root);
+		json_decref(map);
+		return NULL;
+	}
+	json_array_foreach(json_object_get(root, "kernels"), i, k) {
+		snprintf(key, sizeof(key), "%s/%s/%s/%s", str_key(k, "distro"),
+			 str_key(k, "version"), str_key(k, "arch"), str_key(k, "release"));
+		json_object_set(map, key, json_object_get(k, "unsatisfied"));
+	}
+	json_decref(root);
+	return map;
+}
+
+/* Marks the records of objects that libbpf refuses on this kernel (r sorted by object). */
+static void mark_refused(struct relo *r, size_t n)
+{
+	for (size_t i = 0, j; i < n; i = j) {
+		bool refused = false;
+
+		for (j = i; j < n && !strcmp(r[j].u.object, r[i].u.object); j++)
+			refused |= !strcmp(r[j].verdict, "refused");
+		for (size_t k = i; k < j; k++)
+			r[k].obj_refused = refused;
+	}
+}
+
+/*
+ * The unsatisfiable relocations of e sorted by object, program, relocation, without the
+ * "unused" ones (in no program's code); 0 or -1.
+ */
+static int kernel_relos(struct bundle *b, json_t *records, const struct bundle_entry *e,
+			struct kernel_relos *kr)
+{
+	char key[1024];
+	json_t *arr;
+	size_t i;
+
+	kernel_key(e, key, sizeof(key));
+	arr = json_object_get(records, key);
+	if (json_array_size(arr) != e->unsatisfied_cnt)
+		arr = NULL;
+	kr->r = calloc(e->unsatisfied_cnt + 1, sizeof(*kr->r));
 	if (!kr->r)
 		return -1;
-	for (size_t i = 0; i < kr->cnt; i++)
-		if (bundle__unsatisfied(b, e, i, &kr->r[i].u))
+	for (i = 0, kr->cnt = 0; i < e->unsatisfied_cnt; i++) {
+		struct relo *r = &kr->r[kr->cnt];
+
+		if (bundle__unsatisfied(b, e, i, &r->u))
 			return -1;
+		r->verdict = str_key(json_array_get(arr, i), "verdict");
+		r->function = str_key(json_array_get(arr, i), "function");
+		if (strcmp(r->verdict, "unused"))
+			kr->cnt++;
+	}
 	qsort(kr->r, kr->cnt, sizeof(*kr->r), cmp_relo);
+	mark_refused(kr->r, kr->cnt);
 	return 0;
 }
 
 /* The state of the program whose relocations are r[0..n) (n == 0: it loads). */
 static const char *program_state(const struct relo *r, size_t n)
 {
+	static const char *const order[] = { "probe", "guarded", "fails" };
 	bool poisoned = false;
+	int worst = -1;
 
+	if (n && r[0].obj_refused)
+		return "refused";
+	/* docs/verdicts.md: the most severe verdict of its records */
+	for (size_t i = 0; i < n; i++)
+		for (int k = 0; k < 3; k++)
+			if (!strcmp(r[i].verdict, order[k]) && k > worst)
+				worst = k;
+	if (worst >= 0)
+		return worst == 0 ? "probes" : order[worst];
 	for (size_t i = 0; i < n; i++) {
 		if (strstr(r[i].u.reason, "libbpf refuses"))
 			return "refused";
@@ -154,11 +231,18 @@ static bool failing(const char *state)
 	return !strcmp(state, "poisoned") || !strcmp(state, "fails") || !strcmp(state, "refused");
 }
 
-static json_t *relo_json(const struct bundle_unsatisfied *u)
+static json_t *relo_json(const struct relo *r)
 {
-	return json_pack("{s:I, s:s, s:s, s:s, s:s}", "relocation", (json_int_t)u->relocation,
-			 "kind", u->kind, "type", u->type, "access", u->access, "reason",
-			 u->reason);
+	const struct bundle_unsatisfied *u = &r->u;
+	json_t *j = json_pack("{s:I, s:s, s:s, s:s, s:s}", "relocation",
+			      (json_int_t)u->relocation, "kind", u->kind, "type", u->type, "access",
+			      u->access, "reason", u->reason);
+
+	if (j && *r->function)
+		json_object_set_new(j, "function", json_string(r->function));
+	if (j && *r->verdict)
+		json_object_set_new(j, "verdict", json_string(r->verdict));
+	return j;
 }
 
 /* Number of relocations from r[i] on that belong to the same object and program. */
@@ -182,7 +266,7 @@ static void relos_only_in(const struct relo *a, size_t na, const struct relo *b,
 		int c = j < nb ? cmp_relo(&a[i], &b[j]) : -1;
 
 		if (c < 0)
-			json_array_append_new(arr, relo_json(&a[i++].u));
+			json_array_append_new(arr, relo_json(&a[i++]));
 		else if (c > 0)
 			j++;
 		else
@@ -201,7 +285,7 @@ static int program_diff(struct diff_ctx *d, const char *key, const struct relo *
 
 	relos_only_in(n, nn, o, no, added);
 	relos_only_in(o, no, n, nn, removed);
-	if (!json_array_size(added) && !json_array_size(removed)) {
+	if (!json_array_size(added) && !json_array_size(removed) && !strcmp(so, sn)) {
 		json_decref(added);
 		json_decref(removed);
 		return 0;
@@ -237,7 +321,7 @@ static int programs_diff(struct diff_ctx *d, const char *key, const struct bundl
 	size_t i = 0, j = 0;
 	int ret = -1;
 
-	if (kernel_relos(d->old, eo, &ko) || kernel_relos(d->new, en, &kn))
+	if (kernel_relos(d->old, d->mold, eo, &ko) || kernel_relos(d->new, d->mnew, en, &kn))
 		goto out;
 	while (i < ko.cnt || j < kn.cnt) {
 		size_t lo = i < ko.cnt ? group_len(ko.r, i, ko.cnt) : 0;
@@ -412,8 +496,9 @@ static void print_text(const struct diff_ctx *d)
 			put_escaped(json_string_value(json_object_get(r, "reason")));
 			putchar('\n');
 		}
-		printf("  (%zu relocation(s) no longer unsatisfiable)\n",
-		       json_array_size(json_object_get(v, "relocations_removed")));
+		if (json_array_size(json_object_get(v, "relocations_removed")))
+			printf("  - %zu relocation(s) no longer unsatisfiable\n",
+			       json_array_size(json_object_get(v, "relocations_removed")));
 	}
 }
 
@@ -489,6 +574,12 @@ int cmd_diff(int argc, char **argv)
 		cmd_err("diff", "%s", err);
 		goto out;
 	}
+	d.mold = matrix_records(d.old);
+	d.mnew = matrix_records(d.new);
+	if (!d.mold || !d.mnew) {
+		cmd_err("diff", "cannot parse matrix.json (or out of memory)");
+		goto out;
+	}
 	d.out = json_pack("{s:s, s:s, s:{s:[], s:[], s:[]}, s:{s:[], s:[]}, s:[], s:[], s:[]}",
 			  "old", argv[optind], "new", argv[optind + 1], "objects", "added",
 			  "removed", "changed", "kernels", "added", "removed", "status_changed",
@@ -519,6 +610,8 @@ int cmd_diff(int argc, char **argv)
 	}
 	rc = d.regressions ? EXIT_DIFF_REGRESSED : EXIT_OK;
 out:
+	json_decref(d.mold);
+	json_decref(d.mnew);
 	json_decref(d.out);
 	bundle__free(d.old);
 	bundle__free(d.new);
