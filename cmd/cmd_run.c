@@ -65,7 +65,7 @@ int cmd_run(int argc, char **argv)
 		{},
 	};
 	struct batch_options bo = { .verify = -1, .log = stderr };
-	bool show_progress = true;
+	bool json = false, show_progress = true;
 	struct batch_summary sum;
 	struct manifest *m;
 	char err[512], size[32];
@@ -91,6 +91,7 @@ int cmd_run(int argc, char **argv)
 		case 'j':
 		case 'p':
 			cmd_json_mode(c);
+			json = true;
 			break;
 		case OPT_NO_PROGRESS:
 			show_progress = false;
@@ -142,7 +143,7 @@ int cmd_run(int argc, char **argv)
 		"%zu unsatisfiable relocations; %s (%s); %.2f s\n",
 		sum.kernels, sum.ok, sum.failed, sum.distinct, sum.unsatisfied, sum.output, size,
 		sum.seconds);
-	if (cmd_json) {
+	if (json) {
 		json_t *j = json_pack("{s:I, s:I, s:I, s:I, s:I, s:s, s:I, s:f}", "kernels",
 				      (json_int_t)sum.kernels, "ok", (json_int_t)sum.ok, "failed",
 				      (json_int_t)sum.failed, "distinct_btfs",

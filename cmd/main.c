@@ -85,9 +85,11 @@ int main(int argc, char **argv)
 	/* "btfgen-batch [-J N ...] manifest.json" is "btfgen-batch run [-J N ...] manifest.json". */
 	if (is_manifest_arg(argv[1]))
 		return cmd_run(argc, argv);
-	fprintf(stderr,
-		"btfgen-batch: '%s' is neither a command nor a manifest file (commands: "
-		"btfgen-batch --help)\n",
-		argv[1]);
+	fputs("btfgen-batch: '", stderr);
+	for (const char *p = argv[1]; *p; p++)
+		fprintf(stderr, (unsigned char)*p < 0x20 || *p == 0x7f ? "\\x%02x" : "%c",
+			(unsigned char)*p);
+	fputs("' is neither a command nor a manifest file (commands: btfgen-batch --help)\n",
+	      stderr);
 	return EXIT_USAGE;
 }

@@ -714,8 +714,9 @@ static const char *base_name(const char *p)
 }
 
 /*
- * An objects key naming an arch the archive has no kernel of is a typo more often than not
- * ("x86-64" before it was an alias): blame the key and name the arches there are.
+ * An objects key naming an arch that is not BTFHub's and that the archive has no kernel of
+ * is a typo more often than not ("x86-64" before it was an alias, "arm-64"): blame the key
+ * and name the arches there are. BTFHub's own arches may lack kernels (a partial archive).
  */
 static int check_arches(struct load_ctx *c)
 {
@@ -735,6 +736,8 @@ static int check_arches(struct load_ctx *c)
 	for (a = 0; a < c->m->arch_cnt; a++) {
 		const char *arch = c->m->arches[a].arch;
 
+		if (!strcmp(arch, "x86_64") || !strcmp(arch, "arm64"))
+			continue;
 		for (k = 0; k < c->all_cnt && strcmp(c->all[k].arch, arch); k++)
 			;
 		if (k < c->all_cnt)
