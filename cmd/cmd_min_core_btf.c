@@ -187,7 +187,8 @@ int cmd_min_core_btf(int argc, char **argv)
 		}
 		results[i] = calloc(core_object__relo_cnt(objs[i]) + 1, sizeof(**results));
 		if (!results[i] || core_tailor__add_object(t, objs[i], results[i])) {
-			cmd_err("min_core_btf", "out of memory");
+			cmd_err("min_core_btf", "object '%s': %s", path,
+				results[i] ? core_tailor__error(t) : "out of memory");
 			goto out;
 		}
 		for (__u32 r = 0; r < core_object__relo_cnt(objs[i]); r++) {
@@ -208,7 +209,7 @@ int cmd_min_core_btf(int argc, char **argv)
 		}
 	}
 	if (core_tailor__emit(t, &data, &size)) {
-		cmd_err("min_core_btf", "out of memory emitting BTF");
+		cmd_err("min_core_btf", "emitting BTF: %s", core_tailor__error(t));
 		goto out;
 	}
 	if (verify && core_tailor__verify(t, data, size, err, sizeof(err))) {
