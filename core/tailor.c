@@ -918,15 +918,14 @@ int core_tailor__emit(struct core_tailor *t, void **data, __u32 *size)
 		if ((t->tmark[id] & T_MARKED) && !collapses(t, id))
 			map[id] = ++n;
 	for (__u32 id = 1; id < t->type_cnt; id++) {
-		__u32 target = id;
-		int i;
+		__u32 target = id, i;
 
 		if (!(t->tmark[id] & T_MARKED) || !collapses(t, id))
 			continue;
-		/* marking walked these chains, so every link is marked */
-		for (i = 0; i < 64 && target && collapses(t, target); i++)
+		/* marking walked these chains, so every link is marked; a cycle gives void */
+		for (i = 0; i < t->type_cnt && target && collapses(t, target); i++)
 			target = btf__type_by_id(t->btf, target)->type;
-		map[id] = i < 64 ? map[target] : 0;
+		map[id] = i < t->type_cnt ? map[target] : 0;
 	}
 	/* 2. records with remapped references */
 	e.recs = calloc(n + 1, sizeof(*e.recs));

@@ -155,8 +155,33 @@ static void test_deep_index_chain(void)
 	btf__free(l);
 }
 
+/* A typedef cycle makes libbpf loop forever: the kernel BTF is refused, in linear time. */
+static void test_typedef_cycle(void)
+{
+	struct btf *k = btf__new_empty(), *b = NULL;
+	const void *raw;
+	__u32 size;
+	int kint, a;
+	char err[256] = "";
+
+	REQUIRE(k);
+	kint = btf__add_int(k, "int", 4, BTF_INT_SIGNED);
+	btf__add_typedef(k, "ok_t", kint);
+	a = btf__type_cnt(k);
+	REQUIRE(btf__add_typedef(k, "a_t", a + 1) == a);
+	REQUIRE(btf__add_const(k, a) == a + 1);
+	raw = btf__raw_data(k, &size);
+	REQUIRE(raw);
+	b = core_btf_from_mem(raw, size, err, sizeof(err));
+	CHECK(!b);
+	CHECK(strstr(err, "cycle of modifiers and typedefs"));
+	btf__free(b);
+	btf__free(k);
+}
+
 int main(void)
 {
+	RUN_TEST(test_typedef_cycle);
 	RUN_TEST(test_stale_raw_spec);
 	RUN_TEST(test_huge_root);
 	RUN_TEST(test_header_len);
