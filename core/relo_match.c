@@ -1060,8 +1060,12 @@ int resolve_object(const struct kernel_index *ki, const struct core_object *obj,
 	if (!err)
 		err = resolve_pass(ki, obj, marked, t, false, single, scratch);
 	for (__u32 i = 0; !err && i < obj->relo_cnt; i++)
-		if (!same_result(&results[i], &marked[i], obj->relos[i].desc.kind))
-			err = -EPROTO; /* choose_single() checked this: a bug if reached */
+		if (!same_result(&results[i], &marked[i], obj->relos[i].desc.kind)) {
+			/* choose_single() checked this: a bug if reached */
+			tailor_set_error(t, "internal error: relocation #%u resolves differently "
+					 "with one candidate", i);
+			err = -EPROTO;
+		}
 out:
 	free(marked);
 	free(single);

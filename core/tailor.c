@@ -7,7 +7,8 @@
  *      (a reference to an unkept type becomes void);
  *   3. merge anonymous duplicates (e.g. the many "pointer to unkept struct" that all became
  *      "void *"), which CO-RE never tells apart;
- *   4. serialize header, types and deduplicated strings, host byte order.
+ *   4. serialize header, types and deduplicated strings, in the kernel BTF's byte order
+ *      (as bpftool does: cilium/ebpf refuses to relocate across byte orders).
  */
 #include <byteswap.h>
 #include <errno.h>
