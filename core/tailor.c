@@ -181,11 +181,14 @@ static void mark_type(struct core_tailor *t, __u32 id, bool follow)
 /*
  * type_matches compares whole structs (every member, recursively) unless
  * they sit behind a pointer, where only name and kind count. libbpf gives up
- * past 32 levels; the recursion here stops at 256.
+ * past 32 levels of at most 32 links each: a match it completes is at most
+ * MATCH_MAX_STEPS steps deep, and so is this walk (recursion included).
  */
+#define MATCH_MAX_STEPS ((TYPE_MAX_DEPTH + 1) * (TYPE_MAX_DEPTH + 1))
+
 static void mark_type_match(struct core_tailor *t, __u32 id, bool behind_ptr, int depth)
 {
-	while (id && depth < 256) {
+	while (id && depth < MATCH_MAX_STEPS) {
 		const struct btf_type *bt = btf__type_by_id(t->btf, id);
 		__u8 flag = behind_ptr ? T_MATCH_PTR : T_MATCH_FULL;
 
