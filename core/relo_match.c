@@ -463,7 +463,7 @@ static int types_match(const struct btf *lbtf, __u32 lid, const struct btf *tbtf
 
 static void spec_visit(struct core_spec *spec, __u32 type_id, __u32 idx)
 {
-	if (spec->visit_len == SPEC_MAX_VISITS) {
+	if (!spec->visit || spec->visit_len == SPEC_MAX_VISITS) {
 		spec->visit_overflow = true;
 		return;
 	}
@@ -537,12 +537,13 @@ static int match_member(const struct btf *lbtf, const struct spec_accessor *lacc
 
 /* libbpf's bpf_core_spec_match(): 1 if the candidate matches, 0 if not, <0 on error. */
 static int spec_match(const struct core_spec *local, const struct btf *tbtf, __u32 tid,
-		      struct core_spec *targ)
+		      struct core_spec *targ, struct spec_visit *visits)
 {
 	const struct spec_accessor *lacc = local->spec;
 	struct spec_accessor *tacc = targ->spec;
 
 	memset(targ, 0, sizeof(*targ));
+	targ->visit = visits;
 	targ->btf = tbtf;
 	targ->root_type_id = tid;
 	targ->kind = local->kind;
@@ -787,6 +788,7 @@ static int resolve_one(const struct kernel_index *ki, const struct core_relo *rl
 	const struct btf *tbtf = kernel_index__btf(ki);
 	struct core_spec *cand_spec = &scratch[0], *targ_spec = &scratch[1];
 	struct relo_value local_val, first = { 0 }, v;
+	struct spec_visit visits[SPEC_MAX_VISITS];
 	char why[96] = "";
 	__u32 j = 0;
 	int err;
@@ -822,7 +824,7 @@ static int resolve_one(const struct kernel_index *ki, const struct core_relo *rl
 		cands->loaded = true;
 	}
 	for (__u32 i = 0; i < cands->len; i++) {
-		err = spec_match(&rl->local, tbtf, cands->ids[i], cand_spec);
+		err = spec_match(&rl->local, tbtf, cands->ids[i], cand_spec, visits);
 		if (t && cand_spec->visit_overflow && err != 0) {
 			tailor_set_error(t, "relocation at insn offset %u: candidate [%u]: more "
 					 "than %d members decide the walk", rl->desc.insn_off,
