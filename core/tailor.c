@@ -566,6 +566,9 @@ static void free_recs(struct emit *e)
 
 static bool dedupable(const struct rec *r)
 {
+	/* the word after it is checked where it stands (check_sign_words): it stays there */
+	if (r->sign_want)
+		return false;
 	switch (rec_kind(r)) {
 	case BTF_KIND_PTR:
 	case BTF_KIND_CONST:
