@@ -688,6 +688,47 @@ static bool collapses(const struct core_tailor *t, __u32 id)
 	return (btf_is_mod(bt) || btf_is_typedef(bt)) && !(t->tmark[id] & T_ROOT);
 }
 
+/* libbpf's names for "long" (btf.c determine_ptr_size) */
+static bool is_long_name(const char *name)
+{
+	static const char *const names[] = {
+		"long", "long int", "int long", "unsigned long", "long unsigned",
+		"unsigned long int", "unsigned int long", "long unsigned int", "long int unsigned",
+		"int unsigned long", "int long unsigned",
+	};
+
+	for (size_t i = 0; name && i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(name, names[i]) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * libbpf sizes pointers by the first 4- or 8-byte INT named like "long", else by the host's
+ * pointer (8 bytes for a 64-bit loader). Keep the input's first one when the output would
+ * otherwise say another size: a 32-bit kernel's pointers stay 4 bytes in the tailored BTF.
+ */
+static void mark_ptr_size(struct core_tailor *t)
+{
+	__u32 first = 0, out_sz = 8;
+
+	for (__u32 id = 1; id < t->type_cnt; id++) {
+		const struct btf_type *bt = btf__type_by_id(t->btf, id);
+
+		if (!btf_is_int(bt) || (bt->size != 4 && bt->size != 8) ||
+		    !is_long_name(btf__name_by_offset(t->btf, bt->name_off)))
+			continue;
+		if (!first)
+			first = id;
+		if (t->tmark[id] & T_MARKED) {
+			out_sz = bt->size;
+			break;
+		}
+	}
+	if (first && btf__type_by_id(t->btf, first)->size != out_sz)
+		t->tmark[first] |= T_MARKED;
+}
+
 int core_tailor__emit(struct core_tailor *t, void **data, __u32 *size)
 {
 	__u32 *map = calloc(t->type_cnt, sizeof(*map)), n = 0;
@@ -696,6 +737,7 @@ int core_tailor__emit(struct core_tailor *t, void **data, __u32 *size)
 
 	if (!map)
 		return -ENOMEM;
+	mark_ptr_size(t);
 	/* 1. new ids in source order; a collapsed modifier or typedef takes its target's id */
 	for (__u32 id = 1; id < t->type_cnt; id++)
 		if ((t->tmark[id] & T_MARKED) && !collapses(t, id))
