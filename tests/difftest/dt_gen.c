@@ -343,6 +343,43 @@ static int gen_comp(struct gen *g, const char *name, int depth)
 	return id;
 }
 
+/* foo___v2 as a copy of foo: a compatible duplicate, or one member's type changed. */
+static void gen_clone(struct gen *g)
+{
+	__u32 src = g->comps[rnd(&g->r, g->n_comps)], n, change;
+	const struct btf_type *t = btf__type_by_id(g->b, src);
+	const char *name = btf__name_by_offset(g->b, t->name_off);
+	char nbuf[64];
+	bool kflag = btf_kflag(t);
+	int id;
+
+	if (!name || !*name)
+		return;
+	snprintf(nbuf, sizeof(nbuf), "%.*s___c%u",
+		 (int)(strstr(name, "___") ? strstr(name, "___") - name : (long)strlen(name)), name,
+		 rnd(&g->r, 2));
+	n = btf_vlen(t);
+	change = chance(&g->r, 40) ? rnd(&g->r, n + 1) : n; /* n: an exact copy */
+	id = btf_is_union(t) ? btf__add_union(g->b, nbuf, t->size) :
+			       btf__add_struct(g->b, nbuf, t->size);
+	if (id < 0)
+		return;
+	for (__u32 i = 0; i < n; i++) {
+		/* t may move as the BTF grows: look it up again */
+		const struct btf_type *st = btf__type_by_id(g->b, src);
+		const struct btf_member *m = btf_members(st) + i;
+		__u32 off = kflag ? BTF_MEMBER_BIT_OFFSET(m->offset) : m->offset;
+		__u32 bsz = kflag ? BTF_MEMBER_BITFIELD_SIZE(m->offset) : 0;
+		char mname[32];
+
+		snprintf(mname, sizeof(mname), "%s", btf__name_by_offset(g->b, m->name_off));
+		btf__add_field(g->b, mname, i == change && !bsz ? g->int_id : m->type, off, bsz);
+	}
+	if (!kflag)
+		type_rw(g->b, id)->info &= ~(1U << 31);
+	gen_note(g, id, false);
+}
+
 static struct btf *gen_target(struct gen *g)
 {
 	int n;
@@ -357,6 +394,8 @@ static struct btf *gen_target(struct gen *g)
 	n = 1 + rnd(&g->r, 6);
 	for (int i = 0; i < n; i++)
 		gen_comp(g, comp_names[rnd(&g->r, ARRAY_LEN(comp_names))], 0);
+	for (n = rnd(&g->r, 3); n > 0; n--)
+		gen_clone(g);
 	return g->b;
 }
 
@@ -767,6 +806,10 @@ static void gen_relo(struct rng *r, const struct btf *l, const __u32 *roots, int
 		    rl->kind <= DT_FIELD_RSHIFT_U64 ? btf_is_composite(t) : t->name_off != 0)
 			break;
 	}
+	/* no enum to name an enumerator of: a bad local spec every time, so mostly not that */
+	if ((rl->kind == DT_ENUMVAL_EXISTS || rl->kind == DT_ENUMVAL_VALUE) &&
+	    !(btf_is_any_enum(t) && btf_vlen(t)) && !chance(r, 10))
+		rl->kind = DT_TYPE_EXISTS;
 	if (rl->kind >= DT_TYPE_ID_LOCAL && rl->kind <= DT_TYPE_SIZE) {
 		strcpy(rl->access, "0");
 		rl->local_ok = true;
