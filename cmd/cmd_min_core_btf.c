@@ -180,7 +180,8 @@ int cmd_min_core_btf(int argc, char **argv)
 		}
 		results[i] = calloc(core_object__relo_cnt(objs[i]) + 1, sizeof(**results));
 		if (!results[i] || core_tailor__add_object(t, objs[i], results[i])) {
-			fprintf(stderr, "btfgen-batch: out of memory\n");
+			fprintf(stderr, "btfgen-batch: object '%s': %s\n", path,
+				results[i] ? core_tailor__error(t) : "out of memory");
 			goto out;
 		}
 		for (__u32 r = 0; r < core_object__relo_cnt(objs[i]); r++) {
@@ -197,7 +198,7 @@ int cmd_min_core_btf(int argc, char **argv)
 		}
 	}
 	if (core_tailor__emit(t, &data, &size)) {
-		fprintf(stderr, "btfgen-batch: out of memory emitting BTF\n");
+		fprintf(stderr, "btfgen-batch: emitting BTF: %s\n", core_tailor__error(t));
 		goto out;
 	}
 	if (verify && core_tailor__verify(t, data, size, err, sizeof(err))) {

@@ -14,6 +14,7 @@
 
 #include <jansson.h>
 
+#include "btfgen_util.h"
 #include "manifest.h"
 
 #define MANIFEST_VERSION 1
@@ -278,16 +279,9 @@ static int load_scalars(struct load_ctx *c, json_t *root)
 /* Append a path to a growing array, taking ownership of it (freed on failure). */
 static int push_str(char ***arr, size_t *cnt, size_t *cap, char *s)
 {
-	if (*cnt == *cap) {
-		size_t ncap = *cap ? *cap * 2 : 16;
-		char **n = realloc(*arr, ncap * sizeof(*n));
-
-		if (!n) {
-			free(s);
-			return -ENOMEM;
-		}
-		*arr = n;
-		*cap = ncap;
+	if (btfgen_array_grow((void **)arr, cap, *cnt + 1, sizeof(**arr))) {
+		free(s);
+		return -ENOMEM;
 	}
 	(*arr)[(*cnt)++] = s;
 	return 0;
@@ -485,15 +479,8 @@ static int add_kernel(struct load_ctx *c, const char *parts[3], const char *file
 {
 	struct manifest_kernel *k;
 
-	if (c->all_cnt == c->all_cap) {
-		size_t ncap = c->all_cap ? c->all_cap * 2 : 64;
-		struct manifest_kernel *n = realloc(c->all, ncap * sizeof(*n));
-
-		if (!n)
-			return oom(c);
-		c->all = n;
-		c->all_cap = ncap;
-	}
+	if (btfgen_array_grow((void **)&c->all, &c->all_cap, c->all_cnt + 1, sizeof(*c->all)))
+		return oom(c);
 	k = &c->all[c->all_cnt++];
 	memset(k, 0, sizeof(*k));
 	k->distro = strdup(parts[0]);

@@ -23,6 +23,7 @@
 #include <zstd.h>
 
 #include "batch.h"
+#include "btfgen_util.h"
 #include "btfgen_core.h"
 #include "kernel_archive.h"
 #include "kernel_cache.h"
@@ -55,7 +56,7 @@ struct kernel_result {
 	unsigned long long input_size, full_size;
 	struct bundle_unsatisfied *unsat;
 	char (*unsat_reason)[160];
-	size_t unsat_cnt;
+	size_t unsat_cnt, unsat_cap, reason_cap;
 	struct kernel_cache_entry cached; /* owns btf and unsat when taken from the cache */
 };
 
@@ -94,18 +95,14 @@ static int collect_unsatisfied(struct kernel_result *r, const struct core_object
 		const struct core_relo_result *x = &res[i];
 		struct bundle_unsatisfied *u;
 		struct core_relo_desc d;
-		void *nu, *nr;
 
 		if (x->status != CORE_RELO_NOT_FOUND && x->status != CORE_RELO_FAILED)
 			continue;
-		nu = realloc(r->unsat, (r->unsat_cnt + 1) * sizeof(*r->unsat));
-		if (!nu)
+		if (btfgen_array_grow((void **)&r->unsat, &r->unsat_cap, r->unsat_cnt + 1,
+				      sizeof(*r->unsat)) ||
+		    btfgen_array_grow((void **)&r->unsat_reason, &r->reason_cap, r->unsat_cnt + 1,
+				      sizeof(*r->unsat_reason)))
 			return -ENOMEM;
-		r->unsat = nu;
-		nr = realloc(r->unsat_reason, (r->unsat_cnt + 1) * sizeof(*r->unsat_reason));
-		if (!nr)
-			return -ENOMEM;
-		r->unsat_reason = nr;
 		core_object__relo_desc(obj, i, &d);
 		u = &r->unsat[r->unsat_cnt];
 		u->object = name;
@@ -211,12 +208,13 @@ static void tailor_kernel(const struct batch_ctx *ctx, const struct arch_objects
 		res = calloc(core_object__relo_cnt(a->objs[i]) + 1, sizeof(*res));
 		if (!res || core_tailor__add_object(t, a->objs[i], res) ||
 		    collect_unsatisfied(r, a->objs[i], a->names[i], res)) {
-			r->reason = fmt_reason("tailoring", "out of memory");
+			r->reason = fmt_reason("tailoring", res ? core_tailor__error(t) :
+							      "out of memory");
 			goto out;
 		}
 	}
 	if (core_tailor__emit(t, &r->btf, &r->btf_size)) {
-		r->reason = fmt_reason("emitting", "out of memory");
+		r->reason = fmt_reason("emitting", core_tailor__error(t));
 		goto out;
 	}
 	if (ctx->verify && core_tailor__verify(t, r->btf, r->btf_size, err, sizeof(err)))
@@ -407,23 +405,12 @@ void batch__generator(struct bundle_generator *gen)
 /* Create the folders above 'path' (mkdir -p), so "dist/app.tar.zst" just works. */
 static int make_parents(const char *path, char *err, size_t err_sz)
 {
-	char *dir = strdup(path);
-	int ret = 0;
+	char *failed;
+	int ret = btfgen_mkdir_p(path, 1, &failed);
 
-	if (!dir)
-		return -ENOMEM;
-	for (char *p = dir + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(dir, 0755) && errno != EEXIST) {
-			ret = -errno;
-			snprintf(err, err_sz, "cannot create folder '%s': %s", dir, strerror(errno));
-			break;
-		}
-		*p = '/';
-	}
-	free(dir);
+	if (ret && failed)
+		snprintf(err, err_sz, "cannot create folder '%s': %s", failed, strerror(-ret));
+	free(failed);
 	return ret;
 }
 

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <jansson.h>
 
+#include "btfgen_util.h"
 #include "bundle_writer.h"
 #include "kernel_archive.h"
 #include "kernel_cache.h"
@@ -16,27 +17,12 @@
 
 int kernel_cache__prepare(const char *dir, char *err, size_t err_sz)
 {
-	char *p = strdup(dir);
-	int ret = 0;
+	char *failed;
+	int ret = btfgen_mkdir_p(dir, 0, &failed);
 
-	if (!p)
-		return -ENOMEM;
-	for (char *s = p + 1;; s++) {
-		bool last = !*s;
-
-		if (*s && *s != '/')
-			continue;
-		*s = '\0';
-		if (mkdir(p, 0755) && errno != EEXIST) {
-			ret = -errno;
-			snprintf(err, err_sz, "cache: cannot create '%s': %s", p, strerror(errno));
-			break;
-		}
-		if (last)
-			break;
-		*s = '/';
-	}
-	free(p);
+	if (ret && failed)
+		snprintf(err, err_sz, "cache: cannot create '%s': %s", failed, strerror(-ret));
+	free(failed);
 	return ret;
 }
 

@@ -500,7 +500,7 @@ if [[ $bl_ok -gt 0 ]]; then
 	# are mostly process start-up and, for lookup -o, two fsyncs.
 	rtlib=$(dirname "$BTFGEN")/bundle/libbtfgen_bundle_runtime.a
 	if [[ $ours_mode == run && -f $rtlib ]] && command -v cc >/dev/null &&
-		cc -O2 -std=gnu11 -I"$repo/bundle" -o "$tmp/lookup-bench" \
+		cc -O2 -std=gnu11 -I"$repo/bundle/include" -o "$tmp/lookup-bench" \
 			"$repo/scripts/bench/lookup-bench.c" "$rtlib" -lzstd -llzma -lz 2>"$tmp/cc.err"; then
 		note "(e) in-process lookup of $member, $LOOKUP_INPROC_RUNS calls each"
 		if "$tmp/lookup-bench" "$LOOKUP_INPROC_RUNS" "$tmp/ours.bundle" "$tmp/tree.tar.gz" \
