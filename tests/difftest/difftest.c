@@ -37,6 +37,8 @@
 #define MAX_RELOS 64
 
 static char *g_log;
+static FILE *g_outcomes;        /* --outcomes FILE: libbpf's outcome of every relocation */
+static unsigned long long g_seed;
 static size_t g_log_len, g_log_cap;
 static bool g_verbose;
 
@@ -315,6 +317,9 @@ static enum verdict check(const char *obj_path, const char *target_path, const c
 				 i, d.kind_name, d.type_name, d.access, a, b);
 			goto out;
 		}
+		if (g_outcomes)
+			fprintf(g_outcomes, "%llu #%u %s %s %s:%s\n", g_seed, i, d.kind_name, d.type_name,
+				d.access, full.r[i].seen ? a : " (not reached)");
 		if (!full.r[i].seen)
 			continue; /* libbpf stopped at an earlier failing relocation */
 		if (!predicted_same(&res[i], &full.r[i], d.kind)) {
@@ -445,7 +450,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: difftest [-v] [--start S] [--seeds N] [--keep DIR] [--tmp DIR] [--mask M]\n"
-		"                [--progress FILE] [--no-unlink]\n"
+		"                [--progress FILE] [--no-unlink] [--outcomes FILE]\n"
 		"       difftest [-v] --files TARGET OBJECT\n"
 		"Differential test of core/ against libbpf %s on generated cases (seeds S..S+N-1,\n"
 		"default 0..99), or on one kept case. Exit 0 all agree, 1 a failure, 77 skipped.\n",
@@ -487,6 +492,7 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },        { "mask", required_argument, NULL, 'm' },
 		{ "progress", required_argument, NULL, 'p' },
 		{ "no-unlink", no_argument, NULL, 'u' },
+		{ "outcomes", required_argument, NULL, 'o' },
 		{},
 	};
 	unsigned long long start = 0, n = 100;
@@ -512,6 +518,13 @@ int main(int argc, char **argv)
 		case 'm': mask_opt = strtoul(optarg, NULL, 0); break;
 		case 'p': progress = optarg; break;
 		case 'u': no_unlink = true; break;
+		case 'o':
+			g_outcomes = fopen(optarg, "w");
+			if (!g_outcomes) {
+				perror(optarg);
+				return 2;
+			}
+			break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
@@ -546,6 +559,7 @@ int main(int argc, char **argv)
 		enum verdict v;
 
 		st.seeds++;
+		g_seed = s;
 		if (progress)
 			write_progress(progress, s);
 		if (dt_case__gen(&dc, s)) {
@@ -584,5 +598,7 @@ int main(int argc, char **argv)
 		unlink(p.tailored);
 	}
 	free(g_log);
+	if (g_outcomes)
+		fclose(g_outcomes);
 	return st.diverged ? 1 : 0;
 }

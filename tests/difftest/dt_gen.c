@@ -829,7 +829,13 @@ static void gen_relo(struct rng *r, const struct btf *l, const __u32 *roots, int
 		return;
 	}
 	if (rl->kind == DT_ENUMVAL_EXISTS || rl->kind == DT_ENUMVAL_VALUE) {
-		__u32 idx = btf_is_any_enum(t) && btf_vlen(t) ? rnd(r, btf_vlen(t)) : 0;
+		__u32 idx;
+
+		/* libbpf looks through modifiers and typedefs to the enum */
+		t = skip_mods(l, rl->type_id, NULL);
+		if (!t)
+			t = btf__type_by_id(l, rl->type_id);
+		idx = btf_is_any_enum(t) && btf_vlen(t) ? rnd(r, btf_vlen(t)) : 0;
 
 		snprintf(rl->access, sizeof(rl->access), "%u", idx);
 		rl->insn = DT_INSN_LDIMM;
