@@ -49,6 +49,16 @@ struct core_tailor {
 	char err[160]; /* why tailoring failed, when not for memory */
 	struct added_object *added;
 	size_t added_cnt, added_cap;
+	struct blocker *blockers;
+	size_t blocker_cnt, blocker_cap;
+};
+
+/* A non-matching candidate and the members that made it not match (tailor_note_blocker). */
+struct blocker {
+	__u32 root;
+	bool applied;
+	int len;
+	struct spec_visit *visit;
 };
 
 struct core_tailor *core_tailor__new(const struct kernel_index *ki)
@@ -78,6 +88,9 @@ void core_tailor__free(struct core_tailor *t)
 	for (size_t i = 0; i < t->added_cnt; i++)
 		free(t->added[i].results);
 	free(t->added);
+	for (size_t i = 0; i < t->blocker_cnt; i++)
+		free(t->blockers[i].visit);
+	free(t->blockers);
 	for (__u32 id = 0; t->mmark && id < t->type_cnt; id++)
 		if (t->mmark[id])
 			free(t->mmark[id]);
@@ -343,6 +356,54 @@ void tailor_mark_failed_walk(struct core_tailor *t, const struct core_spec *spec
 		mark_member_and_type(t, spec->fail_type_id, spec->fail_idx);
 	}
 	t->extra = 0;
+}
+
+void tailor_note_blocker(struct core_tailor *t, const struct core_spec *spec)
+{
+	struct blocker *b;
+
+	if (btfgen_array_grow((void **)&t->blockers, &t->blocker_cap, t->blocker_cnt + 1,
+			      sizeof(*t->blockers))) {
+		t->oom = true;
+		return;
+	}
+	b = &t->blockers[t->blocker_cnt];
+	b->visit = malloc((spec->visit_len ? spec->visit_len : 1) * sizeof(*b->visit));
+	if (!b->visit) {
+		t->oom = true;
+		return;
+	}
+	memcpy(b->visit, spec->visit, spec->visit_len * sizeof(*b->visit));
+	b->len = spec->visit_len;
+	b->root = spec->root_type_id;
+	b->applied = false;
+	t->blocker_cnt++;
+}
+
+/*
+ * A candidate that did not match one relocation (a member of the local name but another
+ * type comes first) and that is emitted for another relocation must still not match it:
+ * without that member, libbpf would look further and could find a compatible one. Keep
+ * the members that decided, once the candidate is emitted; marking may emit more
+ * candidates, so repeat until nothing changes.
+ */
+static void mark_blockers(struct core_tailor *t)
+{
+	bool again = true;
+
+	while (again) {
+		again = false;
+		for (size_t i = 0; i < t->blocker_cnt; i++) {
+			struct blocker *b = &t->blockers[i];
+
+			if (b->applied || !(t->tmark[b->root] & T_MARKED))
+				continue;
+			for (int v = 0; v < b->len; v++)
+				mark_member_and_type(t, b->visit[v].type_id, b->visit[v].idx);
+			b->applied = true;
+			again = true;
+		}
+	}
 }
 
 int core_tailor__add_object(struct core_tailor *t, const struct core_object *obj,
@@ -887,6 +948,7 @@ int core_tailor__emit(struct core_tailor *t, void **data, __u32 *size)
 
 	if (!map)
 		return -ENOMEM;
+	mark_blockers(t);
 	mark_ptr_size(t);
 	/* 1. new ids in source order; a collapsed modifier or typedef takes its target's id */
 	for (__u32 id = 1; id < t->type_cnt; id++)
