@@ -13,7 +13,7 @@ static void usage(FILE *f)
 {
 	fprintf(
 	    f,
-	    "usage: btfgen-batch info BUNDLE [-j]\n"
+	    "usage: btfgen-batch info [-j|-p] BUNDLE\n"
 	    "\n"
 	    "Shows what BUNDLE was made by and for: generator and library versions, the objects\n"
 	    "(arch, relocation count, SHA-256), kernel counts by status, distinct blobs and "
@@ -25,6 +25,7 @@ static void usage(FILE *f)
 	    "how many.\n"
 	    "\n"
 	    "  -j, --json   the same as JSON\n"
+	    "  -p, --pretty the same, indented\n"
 	    "  -h, --help   this text\n"
 	    "\n"
 	    "exit codes: 0 shown, 2 usage, 3 unreadable or corrupt bundle.\n");
@@ -53,6 +54,7 @@ int cmd_info(int argc, char **argv)
 {
 	static const struct option opts[] = {
 	    {"json", no_argument, NULL, 'j'},
+	    {"pretty", no_argument, NULL, 'p'},
 	    {"help", no_argument, NULL, 'h'},
 	    {},
 	};
@@ -65,9 +67,11 @@ int cmd_info(int argc, char **argv)
 	struct bundle *b;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "jph", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
+		case 'p':
+			cmd_json_mode(c);
 			json = 1;
 			break;
 		case 'h':
@@ -84,7 +88,7 @@ int cmd_info(int argc, char **argv)
 	}
 	b = bundle__open_file(argv[optind], err, sizeof(err));
 	if (!b) {
-		fprintf(stderr, "btfgen-batch info: %s\n", err);
+		cmd_err("info", "%s", err);
 		return EXIT_FATAL;
 	}
 	verified = !bundle__verify(b, err, sizeof(err));
@@ -153,11 +157,11 @@ int cmd_info(int argc, char **argv)
 	}
 
 	if (json) {
-		json_dumpf(jo, stdout, JSON_INDENT(2));
-		fputc('\n', stdout);
+		cmd_print_json(jo);
 	} else {
 		printf("format:     %s v%d\n", BUNDLE_FORMAT, BUNDLE_FORMAT_VERSION);
-		printf("generator:  %s %s (libbpf %s, libarchive %s, zstd %s, jansson %s)\n",
+		/* libarchive's version string is "libarchive 3.6.2" */
+		printf("generator:  %s %s (libbpf %s, %s, zstd %s, jansson %s)\n",
 		       bundle__generator(b, "name"), bundle__generator(b, "version"),
 		       bundle__generator(b, "libbpf"), bundle__generator(b, "libarchive"),
 		       bundle__generator(b, "zstd"), bundle__generator(b, "jansson"));

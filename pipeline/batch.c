@@ -402,18 +402,6 @@ void batch__generator(struct bundle_generator *gen)
 	gen->jansson = JANSSON_VERSION;
 }
 
-/* Create the folders above 'path' (mkdir -p), so "dist/app.tar.zst" just works. */
-static int make_parents(const char *path, char *err, size_t err_sz)
-{
-	char *failed;
-	int ret = btfgen_mkdir_p(path, 1, &failed);
-
-	if (ret && failed)
-		snprintf(err, err_sz, "cannot create folder '%s': %s", failed, strerror(-ret));
-	free(failed);
-	return ret;
-}
-
 static double now(void)
 {
 	struct timespec ts;
@@ -458,7 +446,8 @@ int batch__run(const struct manifest *m, const struct batch_options *opts,
 							  BUNDLE_COMPRESS_ZSTD;
 	if (m->format == MANIFEST_FORMAT_TREE)
 		layout = strstr(out, ".tar") ? BUNDLE_LAYOUT_TREE_TAR : BUNDLE_LAYOUT_TREE_DIR;
-	ret = make_parents(out, err, err_sz);
+	/* the folders above the output, so "dist/app.tar.zst" just works */
+	ret = btfgen_mkdir_p(out, 1, err, err_sz);
 	if (!ret && m->cache) {
 		ctx.cache = m->cache;
 		ret = kernel_cache__prepare(m->cache, err, err_sz);

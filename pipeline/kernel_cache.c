@@ -17,13 +17,7 @@
 
 int kernel_cache__prepare(const char *dir, char *err, size_t err_sz)
 {
-	char *failed;
-	int ret = btfgen_mkdir_p(dir, 0, &failed);
-
-	if (ret && failed)
-		snprintf(err, err_sz, "cache: cannot create '%s': %s", failed, strerror(-ret));
-	free(failed);
-	return ret;
+	return btfgen_mkdir_p(dir, 0, err, err_sz);
 }
 
 void kernel_cache__key(const char *objects_key_hex, const char *input_sha_hex, char *key_hex)

@@ -3,7 +3,8 @@
 # Module boundaries: every #include "..." in C sources must resolve to
 #   - the including file's own folder, or its own module (<module>/ or <module>/include/), or
 #   - another module's public headers (<module>/include/), or
-#   - from tests/ only: the check harness (tests/harness/), and a module's private header when
+#   - from tests/ only: the check harness (tests/harness/), the test BTF/ELF builder
+#     (tests/unit/unit_support.h) where the folder's CMakeLists.txt links unit_support, and a module's private header when
 #     tests/<dir>/CMakeLists.txt links btfgen_test_internal_<module> (the named internal-test
 #     include path, tests/CMakeLists.txt).
 # Anything else (another module's private header, a relative path across folders) fails, with
@@ -49,6 +50,11 @@ check_one() { # file, line number, included name
 	case $file in
 	tests/*)
 		[ -f "tests/harness/$inc" ] && return 0
+		# the BTF/ELF builder for tests (target unit_support), linked by name
+		if [ "$inc" = unit_support.h ] &&
+			grep -q "unit_support" "$(echo "$file" | cut -d/ -f1-2)/CMakeLists.txt"; then
+			return 0
+		fi
 		tdir=$(echo "$file" | cut -d/ -f1-2)
 		if [ -n "$owner" ] && [ -f "$tdir/CMakeLists.txt" ] &&
 			grep -q "btfgen_test_internal_$owner" "$tdir/CMakeLists.txt"; then

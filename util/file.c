@@ -87,15 +87,15 @@ out:
 	return ret;
 }
 
-int btfgen_mkdir_p(const char *path, int parents_only, char **failed)
+int btfgen_mkdir_p(const char *path, int parents_only, char *err, size_t err_sz)
 {
-	char *p = strdup(path);
+	char *p = strdup(path), q[256];
 	int ret = 0;
 
-	if (failed)
-		*failed = NULL;
-	if (!p)
+	if (!p) {
+		btfgen_err_set(err, err_sz, "out of memory");
 		return -ENOMEM;
+	}
 	/* from the second byte: a leading "/" is no folder to create ("" fails in mkdir) */
 	for (char *s = p + (*p != '\0');; s++) {
 		int last = !*s;
@@ -107,10 +107,8 @@ int btfgen_mkdir_p(const char *path, int parents_only, char **failed)
 		*s = '\0';
 		if (mkdir(p, 0755) && errno != EEXIST) {
 			ret = -errno;
-			if (failed) {
-				*failed = p;
-				p = NULL;
-			}
+			btfgen_err_set(err, err_sz, "cannot create folder '%s': %s",
+				       btfgen_quote(p, 0, q, sizeof(q)), strerror(errno));
 			break;
 		}
 		if (last)

@@ -146,25 +146,27 @@ static bool is_dir(const char *path)
 
 static void test_mkdir_p(void)
 {
-	char path[128], *failed;
+	char path[128], err[256], want[256];
 
 	snprintf(path, sizeof(path), "%s/a/b/c", tmpdir);
-	CHECK(!btfgen_mkdir_p(path, 0, &failed));
+	CHECK(!btfgen_mkdir_p(path, 0, err, sizeof(err)));
 	CHECK(is_dir(path));
-	CHECK(!btfgen_mkdir_p(path, 0, NULL)); /* existing: fine */
+	CHECK(!btfgen_mkdir_p(path, 0, NULL, 0)); /* existing: fine */
 	snprintf(path, sizeof(path), "%s/x/y/out.tar", tmpdir);
-	CHECK(!btfgen_mkdir_p(path, 1, NULL));
+	CHECK(!btfgen_mkdir_p(path, 1, NULL, 0));
 	CHECK(access(path, F_OK) && errno == ENOENT); /* the last component is not made */
 	snprintf(path, sizeof(path), "%s/x/y", tmpdir);
 	CHECK(is_dir(path));
-	/* a regular file in the way: the prefix that failed is handed back */
-	snprintf(path, sizeof(path), "%s/f/sub", tmpdir);
-	CHECK_INT(btfgen_mkdir_p(path, 0, &failed), -ENOTDIR);
-	snprintf(path, sizeof(path), "%s/f/sub", tmpdir);
-	CHECK_STR(failed, path);
-	free(failed);
-	CHECK_INT(btfgen_mkdir_p("", 0, &failed), -ENOENT);
-	free(failed);
+	/* a regular file in the way: the message names the prefix that failed */
+	snprintf(path, sizeof(path), "%s/f/sub/more", tmpdir);
+	CHECK_INT(btfgen_mkdir_p(path, 0, err, sizeof(err)), -ENOTDIR);
+	snprintf(want, sizeof(want), "cannot create folder '%s/f/sub': Not a directory", tmpdir);
+	CHECK_STR(err, want);
+	CHECK_INT(btfgen_mkdir_p("", 0, err, sizeof(err)), -ENOENT);
+	/* a hostile name is escaped in the message */
+	snprintf(path, sizeof(path), "%s/f/\x1b[2J", tmpdir);
+	CHECK_INT(btfgen_mkdir_p(path, 0, err, sizeof(err)), -ENOTDIR);
+	CHECK(!strchr(err, '\x1b') && strstr(err, "\\x1b[2J"));
 }
 
 int main(void)

@@ -37,10 +37,10 @@ int btfgen_file_read(const char *path, size_t max, void **buf, size_t *len, char
 /*
  * Create 'path' and every missing folder above it (mode 0755), as mkdir -p; an existing
  * folder is fine. With 'parents_only', stop before the last component (the folders above an
- * output file). On failure returns -errno; *failed (if not NULL) gets the malloc'ed prefix
- * that could not be created, which the caller frees and may name in its message.
+ * output file). On failure returns -errno and writes "cannot create folder '<the prefix that
+ * failed, quoted>': <cause>" to err.
  */
-int btfgen_mkdir_p(const char *path, int parents_only, char **failed);
+int btfgen_mkdir_p(const char *path, int parents_only, char *err, size_t err_sz);
 
 /* ---- hashing: FNV-1a, 32 bits (not cryptographic: tables only; SHA-256 is for keys) ---- */
 
