@@ -84,6 +84,7 @@ struct core_spec {
 	bool visit_overflow; /* more visits than SPEC_MAX_VISITS: cannot be tailored */
 	__u32 fail_type_id;  /* the composite whose member loop hit the 64-entry limit */
 	__u32 fail_idx;      /* and the member it was at */
+	bool blocked;        /* a member had the local name and an incompatible type */
 };
 
 struct core_relo {
@@ -132,6 +133,8 @@ __u32 kernel_index__cands(const struct kernel_index *ki, const char *name, __u16
 void tailor_mark_spec(struct core_tailor *t, const struct core_spec *targ_spec);
 /* What a candidate walk that errored went through, so the tailored BTF errors the same way. */
 void tailor_mark_failed_walk(struct core_tailor *t, const struct core_spec *spec);
+/* A candidate that did not match because of spec->visit: keep those if it is emitted. */
+void tailor_note_blocker(struct core_tailor *t, const struct core_spec *spec);
 
 /* Why tailoring failed as a whole (the input cannot be tailored faithfully); one line. */
 void tailor_set_error(struct core_tailor *t, const char *fmt, ...)

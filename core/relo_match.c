@@ -525,8 +525,10 @@ static int match_member(const struct btf *lbtf, const struct spec_accessor *lacc
 			*next_tid = m->type;
 			spec_visit(spec, tid, i);
 			found = fields_are_compat(lbtf, lm->type, tbtf, m->type);
-			if (!found)
+			if (!found) {
 				spec->len--;
+				spec->blocked = true;
+			}
 			return found;
 		}
 		spec->bit_offset -= bit_off;
@@ -848,8 +850,11 @@ static int resolve_one(const struct kernel_index *ki, const struct core_relo *rl
 			core_log("%s: relo #%u: %s candidate [%u] (bit offset %u)", rl->desc.program,
 				 rl->desc.sec_relo_idx, err ? "matching" : "non-matching",
 				 cands->ids[i], err ? cand_spec->bit_offset : 0);
-		if (!err)
+		if (!err) {
+			if (t && cand_spec->blocked)
+				tailor_note_blocker(t, cand_spec);
 			continue;
+		}
 		if (t)
 			tailor_mark_spec(t, cand_spec);
 		err = calc_value(rl->desc.kind, cand_spec, &v, why, sizeof(why));

@@ -50,6 +50,16 @@ struct core_tailor {
 	char err[160]; /* why tailoring failed, when not for memory */
 	struct added_object *added;
 	size_t added_cnt, added_cap;
+	struct blocker *blockers;
+	size_t blocker_cnt, blocker_cap;
+};
+
+/* A non-matching candidate and the members that made it not match (tailor_note_blocker). */
+struct blocker {
+	__u32 root;
+	bool applied;
+	int len;
+	struct spec_visit *visit;
 };
 
 struct core_tailor *core_tailor__new(const struct kernel_index *ki)
@@ -79,6 +89,9 @@ void core_tailor__free(struct core_tailor *t)
 	for (size_t i = 0; i < t->added_cnt; i++)
 		free(t->added[i].results);
 	free(t->added);
+	for (size_t i = 0; i < t->blocker_cnt; i++)
+		free(t->blockers[i].visit);
+	free(t->blockers);
 	for (__u32 id = 0; t->mmark && id < t->type_cnt; id++)
 		if (t->mmark[id])
 			free(t->mmark[id]);
@@ -347,6 +360,54 @@ void tailor_mark_failed_walk(struct core_tailor *t, const struct core_spec *spec
 		mark_member_and_type(t, spec->fail_type_id, spec->fail_idx);
 	}
 	t->extra = 0;
+}
+
+void tailor_note_blocker(struct core_tailor *t, const struct core_spec *spec)
+{
+	struct blocker *b;
+
+	if (btfgen_array_grow((void **)&t->blockers, &t->blocker_cap, t->blocker_cnt + 1,
+			      sizeof(*t->blockers))) {
+		t->oom = true;
+		return;
+	}
+	b = &t->blockers[t->blocker_cnt];
+	b->visit = malloc((spec->visit_len ? spec->visit_len : 1) * sizeof(*b->visit));
+	if (!b->visit) {
+		t->oom = true;
+		return;
+	}
+	memcpy(b->visit, spec->visit, spec->visit_len * sizeof(*b->visit));
+	b->len = spec->visit_len;
+	b->root = spec->root_type_id;
+	b->applied = false;
+	t->blocker_cnt++;
+}
+
+/*
+ * A candidate that did not match one relocation (a member of the local name but another
+ * type comes first) and that is emitted for another relocation must still not match it:
+ * without that member, libbpf would look further and could find a compatible one. Keep
+ * the members that decided, once the candidate is emitted; marking may emit more
+ * candidates, so repeat until nothing changes.
+ */
+static void mark_blockers(struct core_tailor *t)
+{
+	bool again = true;
+
+	while (again) {
+		again = false;
+		for (size_t i = 0; i < t->blocker_cnt; i++) {
+			struct blocker *b = &t->blockers[i];
+
+			if (b->applied || !(t->tmark[b->root] & T_MARKED))
+				continue;
+			for (int v = 0; v < b->len; v++)
+				mark_member_and_type(t, b->visit[v].type_id, b->visit[v].idx);
+			b->applied = true;
+			again = true;
+		}
+	}
 }
 
 int core_tailor__add_object(struct core_tailor *t, const struct core_object *obj,
@@ -845,6 +906,47 @@ static enum btf_endianness host_endianness(void)
 	return __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ ? BTF_LITTLE_ENDIAN : BTF_BIG_ENDIAN;
 }
 
+/* libbpf's names for "long" (btf.c determine_ptr_size) */
+static bool is_long_name(const char *name)
+{
+	static const char *const names[] = {
+		"long", "long int", "int long", "unsigned long", "long unsigned",
+		"unsigned long int", "unsigned int long", "long unsigned int", "long int unsigned",
+		"int unsigned long", "int long unsigned",
+	};
+
+	for (size_t i = 0; name && i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(name, names[i]) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * libbpf sizes pointers by the first 4- or 8-byte INT named like "long", else by the host's
+ * pointer (8 bytes for a 64-bit loader). Keep the input's first one when the output would
+ * otherwise say another size: a 32-bit kernel's pointers stay 4 bytes in the tailored BTF.
+ */
+static void mark_ptr_size(struct core_tailor *t)
+{
+	__u32 first = 0, out_sz = 8;
+
+	for (__u32 id = 1; id < t->type_cnt; id++) {
+		const struct btf_type *bt = btf__type_by_id(t->btf, id);
+
+		if (!btf_is_int(bt) || (bt->size != 4 && bt->size != 8) ||
+		    !is_long_name(btf__name_by_offset(t->btf, bt->name_off)))
+			continue;
+		if (!first)
+			first = id;
+		if (t->tmark[id] & T_MARKED) {
+			out_sz = bt->size;
+			break;
+		}
+	}
+	if (first && btf__type_by_id(t->btf, first)->size != out_sz)
+		t->tmark[first] |= T_MARKED;
+}
+
 int core_tailor__emit(struct core_tailor *t, void **data, __u32 *size)
 {
 	__u32 *map = calloc(t->type_cnt, sizeof(*map)), n = 0;
@@ -853,6 +955,8 @@ int core_tailor__emit(struct core_tailor *t, void **data, __u32 *size)
 
 	if (!map)
 		return -ENOMEM;
+	mark_blockers(t);
+	mark_ptr_size(t);
 	/* 1. new ids in source order; a collapsed modifier or typedef takes its target's id */
 	for (__u32 id = 1; id < t->type_cnt; id++)
 		if ((t->tmark[id] & T_MARKED) && !collapses(t, id))
@@ -924,8 +1028,16 @@ int core_tailor__verify(struct core_tailor *t, const void *data, __u32 size, cha
 		for (__u32 r = 0; !ret && r < obj->relo_cnt; r++) {
 			const struct core_relo_result *a = &t->added[i].results[r], *b = &res[r];
 
-			if (core_relo_result__same(a, b, obj->relos[r].desc.kind))
+			/*
+			 * libbpf gives up the whole object at its first failing relocation:
+			 * the ones after it are never computed (their candidate lists are
+			 * what the failed one left half pruned), so they cannot differ.
+			 */
+			if (core_relo_result__same(a, b, obj->relos[r].desc.kind)) {
+				if (a->status == CORE_RELO_FAILED)
+					break;
 				continue;
+			}
 			snprintf(err, err_sz,
 				 "object '%s': relo #%u (%s %s %s): full BTF: status %d value %llu%s; "
 				 "tailored: status %d value %llu%s",
