@@ -82,6 +82,7 @@ struct core_object {
 	struct core_relo *relos;
 	__u32 relo_cnt;
 	char *strings; /* section and program names, owned */
+	struct object_code *code; /* instructions and functions (verdict.c); NULL if unreadable */
 };
 
 /* Type-walking helpers on validated BTFs (ids in range). */
@@ -113,6 +114,14 @@ __u32 kernel_index__cands(const struct kernel_index *ki, const char *name, __u16
 void tailor_mark_spec(struct core_tailor *t, const struct core_spec *targ_spec);
 /* What a candidate walk that errored went through, so the tailored BTF errors the same way. */
 void tailor_mark_failed_walk(struct core_tailor *t, const struct core_spec *spec);
+
+/* verdict.c: read the code sections, function symbols and call relocations of an object. */
+struct object_code;
+struct Elf;
+struct Elf_Scn;
+int object_code_load(struct core_object *obj, struct Elf *elf, size_t shstrndx,
+		     struct Elf_Scn *symtab);
+void object_code_free(struct object_code *c);
 
 /* Logging to the callback set with core_set_log(). */
 void core_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
