@@ -74,6 +74,24 @@ PY
 done
 echo "$loaded programs loaded, $rejected rejected, on $rel"
 [ $loaded -ge 5 ] && [ $rejected -ge 4 ] || fail "too few programs checked"
+
+# the 61 libbpf-tools objects, each program alone: fails must be rejected at the poison,
+# loads/probes/guarded never (other rejections are attach targets or run-time map sizes)
+mkdir -p "$work/tools/host/1/$arch"
+cp "$work/archive/host/1/$arch/$rel.btf" "$work/tools/host/1/$arch/"
+cat > "$work/t.json" <<JSON
+{ "version": 1, "archive": "$work/tools",
+  "objects": { "$arch": ["$DATA/objects/libbpf-tools/*.bpf.o"] },
+  "output": "$work/tools.tar", "compression": "none" }
+JSON
+if [ "$arch" = x86_64 ]; then
+	"$BTFGEN" run "$work/t.json" && "$BTFGEN" extract "$work/tools.tar" "$work/ttree" &&
+		"$BTFGEN" info -j --kernel "host/1/$arch/$rel" "$work/tools.tar" > "$work/tinfo.json" ||
+		fail "libbpf-tools bundle for the running kernel"
+	echo "libbpf-tools on $rel (verdict, load result, programs):"
+	python3 "$here/load_check.py" "$work/tinfo.json" "$DATA/objects/libbpf-tools" \
+		"$work/ttree/host/1/$arch/$rel.btf" "$LOADER" || fail "libbpf-tools loads vs verdicts"
+fi
 [ $fails -eq 0 ] && { echo PASS; exit 0; }
 echo "$fails failure(s)"
 exit 1

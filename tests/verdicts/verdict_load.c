@@ -2,12 +2,14 @@
 /*
  * tests/verdicts: load one program of an object for real (as root), with libbpf reading the
  * given tailored BTF as the kernel's (btf_custom_path); PROGRAM "*" loads the whole object
- * (every program autoloaded, as a skeleton does). Prints one line: "loaded", or
+ * (every program autoloaded, as a skeleton does). VERDICT_LOAD_DEBUG=1 shows libbpf's log.
+ * Prints one line: "loaded", or
  * "rejected: <why>" with the verifier's first complaint. Exit 0 loaded, 1 rejected, 2 error.
  */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <bpf/libbpf.h>
 
@@ -43,7 +45,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: verdict_load OBJECT BTF PROGRAM\n");
 		return 2;
 	}
-	libbpf_set_print(quiet);
+	if (!getenv("VERDICT_LOAD_DEBUG"))
+		libbpf_set_print(quiet);
 	opts.btf_custom_path = argv[2];
 	obj = bpf_object__open_file(argv[1], &opts);
 	if (!obj) {
