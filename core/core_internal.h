@@ -122,6 +122,15 @@ struct Elf_Scn;
 int object_code_load(struct core_object *obj, struct Elf *elf, size_t shstrndx,
 		     struct Elf_Scn *symtab);
 void object_code_free(struct object_code *c);
+/*
+ * For tests: the reachability analysis of one function, insns[cnt] in host order (LE only),
+ * relo_at[i] the index in res of the relocation patching insn i, or -1. reached[cnt]
+ * receives 1 for each instruction the verifier may reach; *wild is set when it gave up.
+ */
+struct bpf_insn;
+int verdict_reach_insns(const struct bpf_insn *insns, __u32 cnt, const __s32 *relo_at,
+			const struct core_relo_result *res, bool old_verifier, __u8 *reached,
+			bool *wild);
 
 /* Logging to the callback set with core_set_log(). */
 void core_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

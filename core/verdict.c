@@ -21,6 +21,7 @@
 #define FUNC_MAX_INSNS (1u << 16) /* bigger functions: every instruction counts as reached */
 #define WORK_BUDGET (1u << 26)	  /* analysis steps per object and kernel, then give up */
 #define NREGS 11
+#define FUNC_MAX (1u << 12) /* more functions: no analysis (programs x functions bytes) */
 #define HELPER_POISON 195896080 /* libbpf's "bad relo" call */
 
 struct vinsn {
@@ -334,6 +335,7 @@ struct analysis {
 	const struct object_code *c;
 	const struct core_relo_result *res;
 	bool old_verifier;
+	bool blind; /* the object's code could not be read, or is too big to analyse */
 	__u64 budget;
 	struct func_result *fr;
 	/* scratch for one function */
@@ -491,12 +493,22 @@ static struct vinsn patched(const struct analysis *a, const struct code_sec *s, 
 	return in;
 }
 
-/* Index of the function that starts at insn 'off' of section 'sec', or -1. */
+/* Index of the function that starts at insn 'off' of section 'sec', or -1 (funcs are sorted). */
 static int func_at(const struct object_code *c, __u32 sec, __u32 off)
 {
-	for (__u32 i = 0; i < c->func_cnt; i++)
-		if (c->funcs[i].sec == sec && c->funcs[i].off == off)
-			return i;
+	__u32 lo = 0, hi = c->func_cnt;
+
+	while (lo < hi) {
+		__u32 mid = lo + (hi - lo) / 2;
+		const struct code_func *f = &c->funcs[mid];
+
+		if (f->sec < sec || (f->sec == sec && f->off < off))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < c->func_cnt && c->funcs[lo].sec == sec && c->funcs[lo].off == off)
+		return lo;
 	return -1;
 }
 
@@ -784,6 +796,11 @@ static int relo_records(struct analysis *a, __u32 r, const __u8 *incl_all, const
 	__u32 insn = d->insn_off / INSN_SZ, sec = 0;
 	int fi = -1, n = 0, err;
 
+	if (a->blind) /* no code to analyse: every poisoned instruction may be reached */
+		return add_rec(v, r, -1, -1, insn,
+			       x->status == CORE_RELO_FAILED ? CORE_RV_REFUSED :
+			       x->poison		     ? CORE_RV_FAILS :
+							       CORE_RV_PROBE);
 	for (sec = 0; sec < c->sec_cnt; sec++)
 		if (!strcmp(c->secs[sec].name, d->section))
 			break;
@@ -815,14 +832,19 @@ static int relo_records(struct analysis *a, __u32 r, const __u8 *incl_all, const
 	return 0;
 }
 
-static void set_prog_verdicts(const struct object_code *c, struct core_verdicts *v)
+static void set_prog_verdicts(const struct object_code *c, bool blind, struct core_verdicts *v)
 {
+	enum core_verdict worst = CORE_VERDICT_LOADS;
 	bool refused = false;
 
-	for (size_t i = 0; i < v->rec_cnt; i++)
+	for (size_t i = 0; i < v->rec_cnt; i++) {
 		refused |= v->recs[i].verdict == CORE_RV_REFUSED;
+		if (prog_level(v->recs[i].verdict) > worst)
+			worst = prog_level(v->recs[i].verdict);
+	}
+	/* blind: any program may reach any record */
 	for (__u32 p = 0; p < c->prog_cnt; p++)
-		v->progs[p] = refused ? CORE_VERDICT_REFUSED : CORE_VERDICT_LOADS;
+		v->progs[p] = refused ? CORE_VERDICT_REFUSED : blind ? worst : CORE_VERDICT_LOADS;
 	for (size_t i = 0; !refused && i < v->rec_cnt; i++) {
 		const struct core_verdict_rec *r = &v->recs[i];
 		enum core_verdict pv = prog_level(r->verdict);
@@ -845,6 +867,9 @@ int core_verdicts__compute(const struct core_object *obj, const struct core_relo
 	int err = -ENOMEM;
 
 	memset(v, 0, sizeof(*v));
+	a.blind = !obj->code || c->func_cnt > FUNC_MAX;
+	if (a.blind && c->func_cnt > FUNC_MAX)
+		c = &none; /* keep the program list empty rather than allocate progs x funcs */
 	for (__u32 i = 0; i < c->func_cnt; i++)
 		if (c->funcs[i].len > maxlen && c->funcs[i].len <= FUNC_MAX_INSNS)
 			maxlen = c->funcs[i].len;
@@ -871,7 +896,7 @@ int core_verdicts__compute(const struct core_object *obj, const struct core_relo
 		if (err)
 			goto out;
 	}
-	set_prog_verdicts(c, v);
+	set_prog_verdicts(c, a.blind, v);
 	err = 0;
 out:
 	for (__u32 i = 0; a.fr && i < c->func_cnt; i++) {
@@ -901,4 +926,47 @@ const char *core_object__func_name(const struct core_object *obj, int func)
 {
 	return obj->code && func >= 0 && (__u32)func < obj->code->func_cnt ?
 		       obj->code->funcs[func].name : "";
+}
+
+int verdict_reach_insns(const struct bpf_insn *insns, __u32 cnt, const __s32 *relo_at,
+			const struct core_relo_result *res, bool old_verifier, __u8 *reached,
+			bool *wild)
+{
+	struct code_sec sec = { .name = "unit", .cnt = cnt };
+	struct code_func fn = { .name = "unit", .len = cnt, .prog = true };
+	struct object_code c = { .secs = &sec, .sec_cnt = 1, .funcs = &fn, .func_cnt = 1,
+				 .text_sec = -1 };
+	struct analysis a = { .c = &c, .res = res, .old_verifier = old_verifier,
+			      .budget = WORK_BUDGET };
+	struct func_result fr = { 0 };
+	int err = -ENOMEM;
+
+	sec.insns = calloc(cnt + 1, sizeof(*sec.insns));
+	sec.relo = calloc(cnt + 1, sizeof(*sec.relo));
+	sec.callrel = calloc(cnt + 1, sizeof(*sec.callrel));
+	a.st = malloc((cnt + 1) * sizeof(*a.st));
+	a.seen = malloc(cnt + 1);
+	a.work = malloc((cnt + 1) * sizeof(*a.work));
+	a.fr = &fr;
+	if (!sec.insns || !sec.relo || !sec.callrel || !a.st || !a.seen || !a.work)
+		goto out;
+	for (__u32 i = 0; i < cnt; i++) {
+		decode((const unsigned char *)&insns[i], false, &sec.insns[i]);
+		sec.relo[i] = relo_at ? relo_at[i] : -1;
+	}
+	err = analyse_func(&a, 0);
+	if (!err) {
+		memcpy(reached, fr.reached, cnt);
+		*wild = fr.wild;
+	}
+out:
+	free(fr.reached);
+	free(fr.calls);
+	free(sec.insns);
+	free(sec.relo);
+	free(sec.callrel);
+	free(a.st);
+	free(a.seen);
+	free(a.work);
+	return err;
 }
