@@ -181,11 +181,15 @@ struct core_verdicts {
 
 /*
  * Decide every program's verdict on one kernel from 'res' (core_resolve() or
- * core_tailor__add_object() results for obj). old_verifier: the kernel predates 5.0, whose
- * verifier prunes only jeq/jne on constants. Bounded work on any object. 0 or -ENOMEM.
+ * core_tailor__add_object() results for obj). kver: the kernel's version as major << 8 |
+ * minor (0: unknown, taken as current), for what its verifier prunes: every comparison on a
+ * constant from 4.20, jeq/jne from 4.15, nothing before. Bounded work on any object.
+ * 0 or -ENOMEM.
  */
 int core_verdicts__compute(const struct core_object *obj, const struct core_relo_result *res,
-			   bool old_verifier, struct core_verdicts *v);
+			   unsigned kver, struct core_verdicts *v);
+/* kver of a release string ("5.10.0-30-amd64" -> 5 << 8 | 10); 0 if it does not start so. */
+unsigned core_kernel_version(const char *release);
 void core_verdicts__free(struct core_verdicts *v);
 
 #endif /* BTFGEN_CORE_H */

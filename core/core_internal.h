@@ -129,8 +129,7 @@ void object_code_free(struct object_code *c);
  */
 struct bpf_insn;
 int verdict_reach_insns(const struct bpf_insn *insns, __u32 cnt, const __s32 *relo_at,
-			const struct core_relo_result *res, bool old_verifier, __u8 *reached,
-			bool *wild);
+			const struct core_relo_result *res, unsigned kver, __u8 *reached, bool *wild);
 
 /* Logging to the callback set with core_set_log(). */
 void core_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -9,6 +9,7 @@
  */
 #include <byteswap.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <gelf.h>
@@ -334,7 +335,7 @@ struct analysis {
 	const struct core_object *obj;
 	const struct object_code *c;
 	const struct core_relo_result *res;
-	bool old_verifier;
+	unsigned kver;
 	bool blind; /* the object's code could not be read, or is too big to analyse */
 	__u64 budget;
 	struct func_result *fr;
@@ -408,15 +409,21 @@ static bool alu(__u8 op, __s16 off, bool is64, __u64 *dst, __u64 src)
 	return true;
 }
 
-/* A conditional jump on a known register and an immediate: 1 taken, 0 not, -1 unknown. */
-static int branch_taken(__u8 op, bool is64, __u64 a, __s32 imm, bool old_verifier)
+/*
+ * A conditional jump on a known register and an immediate: 1 taken, 0 not, -1 unknown.
+ * What the kernel's verifier prunes (kver = major << 8 | minor, 0 unknown: current):
+ * from 4.20 (is_branch_taken) every comparison; from 4.15 (dead code sanitized before the
+ * calls are fixed up) jeq/jne; before, nothing is claimed.
+ */
+static int branch_taken(__u8 op, bool is64, __u64 a, __s32 imm, unsigned kver)
 {
 	__u64 b = is64 ? (__u64)(__s64)imm : (__u32)imm;
 	__s64 sa = is64 ? (__s64)a : (__s32)(__u32)a, sb = is64 ? (__s64)b : (__s32)(__u32)b;
 
 	if (!is64)
 		a = (__u32)a;
-	if (old_verifier && op != BPF_JEQ && op != BPF_JNE)
+	if (kver && (kver < (4 << 8 | 15) ||
+		     (kver < (4 << 8 | 20) && op != BPF_JEQ && op != BPF_JNE)))
 		return -1;
 	switch (op) {
 	case BPF_JEQ: return a == b;
@@ -617,7 +624,7 @@ static int step(struct analysis *a, __u32 fi, __u32 pc, __u32 *wn, bool *wild)
 		}
 		t = -1;
 		if (BPF_SRC(in.code) == BPF_K && is_known(&r, in.dst))
-			t = branch_taken(op, cls == BPF_JMP, r.val[in.dst], in.imm, a->old_verifier);
+			t = branch_taken(op, cls == BPF_JMP, r.val[in.dst], in.imm, a->kver);
 		if (t != 0)
 			flow(a, f, pc + 1 + in.off, &r, wn, wild);
 		if (t != 1)
@@ -855,12 +862,11 @@ static void set_prog_verdicts(const struct object_code *c, bool blind, struct co
 }
 
 int core_verdicts__compute(const struct core_object *obj, const struct core_relo_result *res,
-			   bool old_verifier, struct core_verdicts *v)
+			   unsigned kver, struct core_verdicts *v)
 {
 	static const struct object_code none = { .text_sec = -1 };
 	const struct object_code *c = obj->code ? obj->code : &none;
-	struct analysis a = { .obj = obj, .c = c, .res = res, .old_verifier = old_verifier,
-			      .budget = WORK_BUDGET };
+	struct analysis a = { .obj = obj, .c = c, .res = res, .kver = kver, .budget = WORK_BUDGET };
 	__u32 maxlen = 1, *stack = NULL;
 	__u8 *incl = NULL;
 	bool *wild = NULL;
@@ -929,15 +935,13 @@ const char *core_object__func_name(const struct core_object *obj, int func)
 }
 
 int verdict_reach_insns(const struct bpf_insn *insns, __u32 cnt, const __s32 *relo_at,
-			const struct core_relo_result *res, bool old_verifier, __u8 *reached,
-			bool *wild)
+			const struct core_relo_result *res, unsigned kver, __u8 *reached, bool *wild)
 {
 	struct code_sec sec = { .name = "unit", .cnt = cnt };
 	struct code_func fn = { .name = "unit", .len = cnt, .prog = true };
 	struct object_code c = { .secs = &sec, .sec_cnt = 1, .funcs = &fn, .func_cnt = 1,
 				 .text_sec = -1 };
-	struct analysis a = { .c = &c, .res = res, .old_verifier = old_verifier,
-			      .budget = WORK_BUDGET };
+	struct analysis a = { .c = &c, .res = res, .kver = kver, .budget = WORK_BUDGET };
 	struct func_result fr = { 0 };
 	int err = -ENOMEM;
 
@@ -969,4 +973,13 @@ out:
 	free(a.seen);
 	free(a.work);
 	return err;
+}
+
+unsigned core_kernel_version(const char *release)
+{
+	unsigned major = 0, minor = 0;
+
+	if (sscanf(release, "%u.%u", &major, &minor) != 2 || major > 255 || minor > 255)
+		return 0;
+	return major << 8 | minor;
 }

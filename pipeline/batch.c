@@ -87,12 +87,6 @@ static char *fmt_reason(const char *what, const char *why)
 	return s;
 }
 
-/* Kernels before 5.0 have verifiers that prune only jeq/jne on constants (docs/verdicts.md). */
-static bool old_verifier(const char *release)
-{
-	return atoi(release) < 5;
-}
-
 static int push_unsat(struct kernel_result *r)
 {
 	void *nu = realloc(r->unsat, (r->unsat_cnt + 1) * sizeof(*r->unsat)), *nr;
@@ -116,7 +110,8 @@ static int collect_unsatisfied(struct kernel_result *r, const struct core_object
 			       const char *release)
 {
 	struct core_verdicts v;
-	int err = core_verdicts__compute(obj, res, old_verifier(release), &v);
+	/* what the verifier prunes depends on the kernel's version (docs/verdicts.md) */
+	int err = core_verdicts__compute(obj, res, core_kernel_version(release), &v);
 
 	for (size_t i = 0; !err && i < v.rec_cnt; i++) {
 		const struct core_verdict_rec *vr = &v.recs[i];

@@ -59,9 +59,11 @@ progs = {int(p): html.unescape(n) for p, n in
          re.findall(r'<th class="prog" data-p="(\d+)"[^>]*>([^<]*)</th>', dom)}
 rows = re.findall(r'<tr(?: class="[^"]*")? data-kernel="([^"]*)">(.*?)</tr>', dom, re.S)
 cells = 0
+by_v = {}
 for kernel, row in rows:
     for v, p, dv in re.findall(r'<td class="cell v-(\w+)" data-k="\d+" data-p="(\d+)" data-v="(\w+)"', row):
         cells += 1
+        by_v[dv] = by_v.get(dv, 0) + 1
         name = progs.get(int(p), "?")
         want = name.split("_")[0]
         if v != dv or (dv != "na" and dv != want):
@@ -75,8 +77,11 @@ m = re.search(r'id="sum-kernels"><b>(\d+)</b>', dom)
 if not m or int(m.group(1)) != nkern:
     fail("summary: kernel count missing or wrong")
 m = re.search(r'id="sum-fails"><b>(\d+)</b>', dom)
-if not m or int(m.group(1)) == 0:
-    fail("summary: no fails counted")
+if not m or int(m.group(1)) != by_v["fails"] or by_v["fails"] != 2 * nkern:
+    fail(f"summary: fails miscounted ({m and m.group(1)}, {by_v['fails']} cells)")
+m = re.search(r'id="sum-failing"><b>(\d+)</b>', dom)
+if not m or int(m.group(1)) != nkern:
+    fail("summary: every kernel has a failing program")
 if re.search(r'<b[^>]* id="pwn"', dom):
     fail("the hostile release became markup")
 if '6.1.0-47-arm64&lt;b id="pwn"&gt;&amp;amp;' not in dom:

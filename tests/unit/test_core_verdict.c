@@ -2,7 +2,7 @@
 /*
  * tests/unit: the reachability analysis behind "guarded" (core/verdict.c) on hand-assembled
  * instructions: constants from patched immediates through moves and ALU operations, branches
- * pruned only when certain, 32-bit semantics, the pre-5.0 verifier rule, and bounded work on
+ * pruned only when certain, 32-bit semantics, older verifiers' rules, and bounded work on
  * hostile code (loops, jumps out of the function, random instructions).
  */
 #include <stdlib.h>
@@ -37,15 +37,15 @@ static void set_probe(__u64 value)
 }
 
 /* reached[] of insns with relocations at the given instructions (-1: none). */
-static int reach(const struct bpf_insn *insns, __u32 cnt, int probe_at, int poison_at, bool old,
-		 __u8 *reached, bool *wild)
+static int reach(const struct bpf_insn *insns, __u32 cnt, int probe_at, int poison_at,
+		 unsigned kver, __u8 *reached, bool *wild)
 {
 	__s32 *relo_at = malloc(cnt * sizeof(*relo_at));
 	int err;
 
 	for (__u32 i = 0; i < cnt; i++)
 		relo_at[i] = (int)i == probe_at ? 0 : (int)i == poison_at ? 1 : -1;
-	err = verdict_reach_insns(insns, cnt, relo_at, res, old, reached, wild);
+	err = verdict_reach_insns(insns, cnt, relo_at, res, kver, reached, wild);
 	free(relo_at);
 	return err;
 }
@@ -66,17 +66,24 @@ static void test_guarded_by_probe(void)
 	bool wild;
 
 	set_probe(0);
-	REQUIRE(!reach(guarded, 6, 0, 2, false, r, &wild));
+	REQUIRE(!reach(guarded, 6, 0, 2, 0, r, &wild));
 	CHECK(!wild);
 	CHECK(r[0] && r[1] && !r[2] && !r[3] && r[4] && r[5]);
 	/* the field exists: the read is reached (and not poisoned, but reachability is asked) */
 	set_probe(1);
-	REQUIRE(!reach(guarded, 6, 0, 2, false, r, &wild));
+	REQUIRE(!reach(guarded, 6, 0, 2, 0, r, &wild));
 	CHECK(r[2] && r[3]);
-	/* jeq is pruned by every verifier */
+	/* jeq is pruned from 4.15, not before (dead code was not sanitized) */
 	set_probe(0);
-	REQUIRE(!reach(guarded, 6, 0, 2, true, r, &wild));
+	REQUIRE(!reach(guarded, 6, 0, 2, 4 << 8 | 18, r, &wild));
 	CHECK(!r[2]);
+	REQUIRE(!reach(guarded, 6, 0, 2, 4 << 8 | 14, r, &wild));
+	CHECK(r[2]);
+	REQUIRE(!reach(guarded, 6, 0, 2, 3 << 8 | 10, r, &wild));
+	CHECK(r[2]);
+	CHECK_INT(core_kernel_version("5.10.0-30-amd64"), 5 << 8 | 10);
+	CHECK_INT(core_kernel_version("3.10.0-1160.el7.x86_64"), 3 << 8 | 10);
+	CHECK_INT(core_kernel_version("rolling"), 0);
 }
 
 static void test_unknown_keeps_both(void)
@@ -99,9 +106,9 @@ static void test_unknown_keeps_both(void)
 	bool wild;
 
 	set_probe(0);
-	REQUIRE(!reach(p, 4, -1, 2, false, r, &wild));
+	REQUIRE(!reach(p, 4, -1, 2, 0, r, &wild));
 	CHECK(r[2]);
-	REQUIRE(!reach(q, 7, -1, 5, false, r, &wild));
+	REQUIRE(!reach(q, 7, -1, 5, 0, r, &wild));
 	CHECK(r[5]);
 }
 
@@ -128,16 +135,16 @@ static void test_alu_propagation(void)
 	bool wild;
 
 	set_probe(0);
-	REQUIRE(!reach(p, 14, 0, 6, false, r, &wild));
+	REQUIRE(!reach(p, 14, 0, 6, 0, r, &wild));
 	CHECK(!r[6] && r[7]);
 	CHECK(!r[9] && r[10] && !r[11] && r[12]);
 	/* the field exists: no poison at 6 (a poisoned call would clobber r0-r5) */
 	set_probe(1);
-	REQUIRE(!reach(p, 14, 0, -1, false, r, &wild));
+	REQUIRE(!reach(p, 14, 0, -1, 0, r, &wild));
 	CHECK(r[6] && r[9] && !r[10] && !r[12]);
-	/* before 5.0 only jeq/jne are pruned: jset keeps both */
+	/* before 4.20 only jeq/jne are pruned: jset keeps both */
 	set_probe(0);
-	REQUIRE(!reach(p, 14, 0, 6, true, r, &wild));
+	REQUIRE(!reach(p, 14, 0, 6, 4 << 8 | 19, r, &wild));
 	CHECK(r[6] && r[9] && r[10]);
 }
 
@@ -163,7 +170,7 @@ static void test_no_guess(void)
 	bool wild;
 
 	set_probe(0);
-	REQUIRE(!reach(p, 13, 0, -1, false, r, &wild));
+	REQUIRE(!reach(p, 13, 0, -1, 0, r, &wild));
 	CHECK(r[4] && r[8] && r[11] && r[12]);
 }
 
@@ -182,13 +189,13 @@ static void test_ld_imm64(void)
 	bool wild;
 
 	set_probe(0x100000000ULL);
-	REQUIRE(!reach(p, 7, 0, -1, false, r, &wild));
+	REQUIRE(!reach(p, 7, 0, -1, 0, r, &wild));
 	CHECK(r[3] && !r[5] && !r[1]);
 	/* poisoned: a call, nothing known after it */
 	set_probe(0);
 	res[0].status = CORE_RELO_NOT_FOUND;
 	res[0].poison = true;
-	REQUIRE(!reach(p, 7, 0, -1, false, r, &wild));
+	REQUIRE(!reach(p, 7, 0, -1, 0, r, &wild));
 	CHECK(r[0] && r[3] && r[5]);
 }
 
@@ -203,11 +210,11 @@ static void test_hostile(void)
 	bool wild;
 
 	set_probe(0);
-	REQUIRE(!reach(loop, 4, -1, -1, false, r, &wild));
+	REQUIRE(!reach(loop, 4, -1, -1, 0, r, &wild));
 	CHECK(!wild && r[0] && r[1] && r[2] && !r[3]);
-	REQUIRE(!reach(out, 3, -1, -1, false, r, &wild));
+	REQUIRE(!reach(out, 3, -1, -1, 0, r, &wild));
 	CHECK(wild && r[0] && r[1] && r[2]); /* gave up: everything counts as reached */
-	REQUIRE(!reach(badreg, 5, 0, 3, false, r, &wild));
+	REQUIRE(!reach(badreg, 5, 0, 3, 0, r, &wild));
 	CHECK(r[3]);
 
 	/* random code terminates, and a function that gives up claims nothing dead */
@@ -224,7 +231,7 @@ static void test_hostile(void)
 			if (rand() % 2) /* mostly jumps with offsets that stay inside */
 				p[i].off = (short)(rand() % 64 - 32);
 		}
-		REQUIRE(!reach(p, n, rand() % n, rand() % n, rand() % 2, r, &wild));
+		REQUIRE(!reach(p, n, rand() % n, rand() % n, rand() % 2 ? 0 : 4 << 8 | 18, r, &wild));
 		CHECK(r[0]);
 		if (wild)
 			for (__u32 i = 0; i < n; i++)
