@@ -362,8 +362,14 @@ static bool is_known(const struct regs *r, int reg)
 	return reg < NREGS && (r->known & (1u << reg));
 }
 
-/* dst op= src on 64 or 32 bits; false when the verifier would not know the result either. */
-static bool alu(__u8 op, __s16 off, bool is64, __u64 *dst, __u64 src)
+#define KVER(major, minor) ((major) << 8 | (minor))
+
+/*
+ * dst op= src on 64 or 32 bits; false unless every verifier of version kver (0: current)
+ * knows the result is this constant: add, sub, and, or, shifts and moves since 4.14, xor
+ * since 5.10; mul, div, mod, neg and byte swaps are left unknown (not tracked, or not always).
+ */
+static bool alu(__u8 op, __s16 off, bool is64, __u64 *dst, __u64 src, unsigned kver)
 {
 	__u64 a = *dst, b = src, m = is64 ? ~0ULL : 0xffffffffULL, v;
 
@@ -374,21 +380,17 @@ static bool alu(__u8 op, __s16 off, bool is64, __u64 *dst, __u64 src)
 	switch (op) {
 	case BPF_ADD: v = a + b; break;
 	case BPF_SUB: v = a - b; break;
-	case BPF_MUL: v = a * b; break;
 	case BPF_OR: v = a | b; break;
 	case BPF_AND: v = a & b; break;
-	case BPF_XOR: v = a ^ b; break;
+	case BPF_XOR:
+		if (kver && kver < KVER(5, 10))
+			return false;
+		v = a ^ b;
+		break;
 	case BPF_MOV:
 		if (off) /* movsx */
 			return false;
 		v = b;
-		break;
-	case BPF_NEG: v = -a; break;
-	case BPF_DIV:
-	case BPF_MOD:
-		if (off || !b) /* sdiv/smod, division by zero */
-			return false;
-		v = op == BPF_DIV ? a / b : a % b;
 		break;
 	case BPF_LSH:
 	case BPF_RSH:
@@ -402,7 +404,7 @@ static bool alu(__u8 op, __s16 off, bool is64, __u64 *dst, __u64 src)
 		else
 			v = is64 ? (__u64)((__s64)a >> b) : (__u32)((__s32)(__u32)a >> b);
 		break;
-	default: /* BPF_END and unknown operations */
+	default:
 		return false;
 	}
 	*dst = v & m;
@@ -412,8 +414,8 @@ static bool alu(__u8 op, __s16 off, bool is64, __u64 *dst, __u64 src)
 /*
  * A conditional jump on a known register and an immediate: 1 taken, 0 not, -1 unknown.
  * What the kernel's verifier prunes (kver = major << 8 | minor, 0 unknown: current):
- * from 4.20 (is_branch_taken) every comparison; from 4.15 (dead code sanitized before the
- * calls are fixed up) jeq/jne; before, nothing is claimed.
+ * from 4.20 (is_branch_taken) every comparison, jset from 5.10; from 4.15 (dead code
+ * sanitized before the calls are fixed up) jeq/jne; before, nothing is claimed.
  */
 static int branch_taken(__u8 op, bool is64, __u64 a, __s32 imm, unsigned kver)
 {
@@ -422,8 +424,9 @@ static int branch_taken(__u8 op, bool is64, __u64 a, __s32 imm, unsigned kver)
 
 	if (!is64)
 		a = (__u32)a;
-	if (kver && (kver < (4 << 8 | 15) ||
-		     (kver < (4 << 8 | 20) && op != BPF_JEQ && op != BPF_JNE)))
+	if (kver && (kver < KVER(4, 15) ||
+		     (kver < KVER(4, 20) && op != BPF_JEQ && op != BPF_JNE) ||
+		     (kver < KVER(5, 10) && op == BPF_JSET)))
 		return -1;
 	switch (op) {
 	case BPF_JEQ: return a == b;
@@ -558,7 +561,7 @@ static int step(struct analysis *a, __u32 fi, __u32 pc, __u32 *wn, bool *wild)
 		    (BPF_SRC(in.code) == BPF_K || op == BPF_NEG || is_known(&r, in.src))) {
 			__u64 d = r.val[in.dst];
 
-			if (alu(op, in.off, is64, &d, src))
+			if (alu(op, in.off, is64, &d, src, a->kver))
 				set_const(&r, in.dst, d);
 			else
 				clobber(&r, in.dst, in.dst);

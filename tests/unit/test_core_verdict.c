@@ -142,6 +142,10 @@ static void test_alu_propagation(void)
 	set_probe(1);
 	REQUIRE(!reach(p, 14, 0, -1, 0, r, &wild));
 	CHECK(r[6] && r[9] && !r[10] && !r[12]);
+	/* jset is pruned from 5.10 (no poison at 6 here: it would clobber r2) */
+	set_probe(0);
+	REQUIRE(!reach(p, 14, 0, -1, 5 << 8 | 4, r, &wild));
+	CHECK(r[6] && r[10] && !r[11]);
 	/* before 4.20 only jeq/jne are pruned: jset keeps both */
 	set_probe(0);
 	REQUIRE(!reach(p, 14, 0, 6, 4 << 8 | 19, r, &wild));
@@ -172,6 +176,35 @@ static void test_no_guess(void)
 	set_probe(0);
 	REQUIRE(!reach(p, 13, 0, -1, 0, r, &wild));
 	CHECK(r[4] && r[8] && r[11] && r[12]);
+}
+
+static void test_untracked_ops(void)
+{
+	/* mul, neg and (before 5.10) xor results are not constants to every verifier */
+	const struct bpf_insn p[] = {
+		MOV64_K(1, 1),             /* 0: probe, 0 */
+		MOV64_X(2, 1),             /* 1 */
+		ALU64_K(BPF_MUL, 2, 3),    /* 2 */
+		JMP_K(BPF_JEQ, 2, 0, 1),   /* 3 */
+		ALU64_K(BPF_ADD, 3, 4),    /* 4 */
+		MOV64_X(2, 1),             /* 5 */
+		I(BPF_ALU64 | BPF_NEG, 2, 0, 0, 0), /* 6 */
+		JMP_K(BPF_JEQ, 2, 0, 1),   /* 7 */
+		ALU64_K(BPF_ADD, 3, 4),    /* 8 */
+		MOV64_X(2, 1),             /* 9 */
+		ALU64_K(BPF_XOR, 2, 1),    /* 10: !exists */
+		JMP_K(BPF_JNE, 2, 0, 1),   /* 11: taken when the field is missing */
+		ALU64_K(BPF_ADD, 3, 4),    /* 12 */
+		EXIT(),                    /* 13 */
+	};
+	__u8 r[14];
+	bool wild;
+
+	set_probe(0);
+	REQUIRE(!reach(p, 14, 0, -1, 0, r, &wild));
+	CHECK(r[4] && r[8] && !r[12]);
+	REQUIRE(!reach(p, 14, 0, -1, 5 << 8 | 4, r, &wild));
+	CHECK(r[12]);
 }
 
 static void test_ld_imm64(void)
@@ -245,6 +278,7 @@ int main(void)
 	RUN_TEST(test_unknown_keeps_both);
 	RUN_TEST(test_alu_propagation);
 	RUN_TEST(test_no_guess);
+	RUN_TEST(test_untracked_ops);
 	RUN_TEST(test_ld_imm64);
 	RUN_TEST(test_hostile);
 	return unit_finish();
