@@ -22,6 +22,7 @@
 #define FUNC_MAX_INSNS (1u << 16) /* bigger functions: every instruction counts as reached */
 #define WORK_BUDGET (1u << 26)	  /* analysis steps per object and kernel, then give up */
 #define NREGS 11
+#define SEC_MAX_INSNS (1u << 20) /* the kernel's limit for a whole program */
 #define FUNC_MAX (1u << 12) /* more functions: no analysis (programs x functions bytes) */
 #define HELPER_POISON 195896080 /* libbpf's "bad relo" call */
 
@@ -56,6 +57,7 @@ struct object_code {
 	__u32 prog_cnt;
 	__s32 text_sec; /* index into secs, -1 if none */
 	char *strings;
+	bool blind; /* a code section could not be read: no analysis */
 };
 
 /* ---- loading ---- */
@@ -79,8 +81,10 @@ static int code_add_sec(struct object_code *c, Elf_Scn *scn, const char *name, b
 	Elf_Data *d = elf_getdata(scn, NULL);
 	struct code_sec *ns, *s;
 
-	if (!d || !d->d_buf || d->d_size % INSN_SZ || d->d_size / INSN_SZ > (1u << 24))
-		return 0; /* not code we can read: its relocations count as reached */
+	if (!d || !d->d_buf || d->d_size % INSN_SZ || d->d_size / INSN_SZ > SEC_MAX_INSNS) {
+		c->blind = true; /* not code we can read: every relocation counts as reached */
+		return 0;
+	}
 	ns = realloc(c->secs, (c->sec_cnt + 1) * sizeof(*ns));
 	if (!ns)
 		return -ENOMEM;
@@ -337,6 +341,7 @@ struct analysis {
 	const struct core_relo_result *res;
 	unsigned kver;
 	bool blind; /* the object's code could not be read, or is too big to analyse */
+	bool unplaced; /* a relocation points into no code section: it counts for every program */
 	__u64 budget;
 	struct func_result *fr;
 	/* scratch for one function */
@@ -814,8 +819,14 @@ static int relo_records(struct analysis *a, __u32 r, const __u8 *incl_all, const
 	for (sec = 0; sec < c->sec_cnt; sec++)
 		if (!strcmp(c->secs[sec].name, d->section))
 			break;
-	if (sec < c->sec_cnt)
-		fi = func_of(c, sec, insn);
+	if (sec == c->sec_cnt) { /* no such code section: do not guess either */
+		a->unplaced = true;
+		return add_rec(v, r, -1, -1, insn,
+			       x->status == CORE_RELO_FAILED ? CORE_RV_REFUSED :
+			       x->poison		     ? CORE_RV_FAILS :
+							       CORE_RV_PROBE);
+	}
+	fi = func_of(c, sec, insn);
 	if (x->status == CORE_RELO_FAILED)
 		return add_rec(v, r, fi >= 0 && c->funcs[fi].prog ? (int)prog_index(c, fi) : -1, fi,
 			       insn, CORE_RV_REFUSED);
@@ -876,7 +887,7 @@ int core_verdicts__compute(const struct core_object *obj, const struct core_relo
 	int err = -ENOMEM;
 
 	memset(v, 0, sizeof(*v));
-	a.blind = !obj->code || c->func_cnt > FUNC_MAX;
+	a.blind = !obj->code || c->blind || c->func_cnt > FUNC_MAX;
 	if (a.blind && c->func_cnt > FUNC_MAX)
 		c = &none; /* keep the program list empty rather than allocate progs x funcs */
 	for (__u32 i = 0; i < c->func_cnt; i++)
@@ -905,7 +916,7 @@ int core_verdicts__compute(const struct core_object *obj, const struct core_relo
 		if (err)
 			goto out;
 	}
-	set_prog_verdicts(c, a.blind, v);
+	set_prog_verdicts(c, a.blind || a.unplaced, v);
 	err = 0;
 out:
 	for (__u32 i = 0; a.fr && i < c->func_cnt; i++) {
