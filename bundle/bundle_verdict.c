@@ -7,8 +7,8 @@
 
 const char *bundle_verdict__str(enum bundle_verdict v)
 {
-	static const char *const names[] = { "loads", "probes", "guarded", "fails", "refused",
-					     "n/a" };
+	static const char *const names[] = {"loads", "probes",	"guarded",
+					    "fails", "refused", "n/a"};
 
 	return (unsigned)v < BUNDLE_VERDICT_CNT ? names[v] : "?";
 }
@@ -80,8 +80,8 @@ int bundle__verdicts(struct bundle *b, const struct bundle_entry *e, enum bundle
 		const struct bundle_object *o = bundle__object(b, i);
 
 		for (size_t j = 0; j < o->program_cnt; j++, n++) {
-			out[n] = ok && !strcmp(o->arch, e->arch) ? BUNDLE_VERDICT_LOADS :
-								   BUNDLE_VERDICT_NA;
+			out[n] = ok && !strcmp(o->arch, e->arch) ? BUNDLE_VERDICT_LOADS
+								 : BUNDLE_VERDICT_NA;
 			if (why)
 				why[n] = -1;
 		}
@@ -102,8 +102,9 @@ int bundle__verdicts(struct bundle *b, const struct bundle_entry *e, enum bundle
 		base = bundle__program_base(b, oi);
 		/* a refused object: every program, decided by the first refused record */
 		for (size_t j = 0; j < bundle__object(b, oi)->program_cnt; j++) {
-			pj = v == BUNDLE_VERDICT_REFUSED ? (long)j :
-							   program_of(bundle__object(b, oi), u.program);
+			pj = v == BUNDLE_VERDICT_REFUSED
+				 ? (long)j
+				 : program_of(bundle__object(b, oi), u.program);
 			if (pj < 0 || base + pj >= total)
 				break;
 			if (v > out[base + pj]) {

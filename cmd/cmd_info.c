@@ -18,7 +18,8 @@ static void usage(FILE *f)
 	    "usage: btfgen-batch info BUNDLE [-j] [--kernel K]\n"
 	    "\n"
 	    "Shows what BUNDLE was made by and for: generator and library versions, the objects\n"
-	    "(arch, relocation count, SHA-256), kernel counts by status, distinct blobs and sizes,\n"
+	    "(arch, relocation count, SHA-256), kernel counts by status, distinct blobs and "
+	    "sizes,\n"
 	    "an integrity check of everything (every blob against its SHA-256, matrix.json\n"
 	    "against index.json, every stream checksum), and the verdicts (docs/verdicts.md):\n"
 	    "for each object and program, on how many kernels of the object's arch it loads,\n"
@@ -94,7 +95,8 @@ static int collect(struct bundle *b, const char *only, struct prog_stat *ps, siz
 			json_object_set_new(jkernel, "status", json_string(e->status));
 		}
 		for (size_t o = 0; o < bundle__object_cnt(b); o++)
-			if (!strcmp(bundle__object(b, o)->arch, e->arch) && !strcmp(e->status, "ok"))
+			if (!strcmp(bundle__object(b, o)->arch, e->arch) &&
+			    !strcmp(e->status, "ok"))
 				arch_ok[o]++;
 		for (size_t n = 0; n < total; n++) {
 			json_t *r;
@@ -105,7 +107,8 @@ static int collect(struct bundle *b, const char *only, struct prog_stat *ps, siz
 			if (v[n] < BUNDLE_VERDICT_FAILS && !only)
 				continue;
 			bad |= v[n] >= BUNDLE_VERDICT_FAILS;
-			r = json_pack("{s:s, s:s}", "kernel", key, "verdict", bundle_verdict__str(v[n]));
+			r = json_pack("{s:s, s:s}", "kernel", key, "verdict",
+				      bundle_verdict__str(v[n]));
 			if (r && why[n] >= 0)
 				json_object_set_new(r, "relocation", relocation_json(b, e, why[n]));
 			json_array_append_new(ps[n].bad, r);
@@ -115,8 +118,8 @@ static int collect(struct bundle *b, const char *only, struct prog_stat *ps, siz
 	ret = only && matched != 1 ? -ENOENT : 0;
 	if (ret)
 		snprintf(err, err_sz, "kernel '%s': %s", only,
-			 matched ? "names several kernels: give distro/version/arch/release" :
-				   "not in the bundle");
+			 matched ? "names several kernels: give distro/version/arch/release"
+				 : "not in the bundle");
 out:
 	free(v);
 	free(why);
@@ -148,9 +151,9 @@ static json_t *objects_json(struct bundle *b, struct prog_stat *ps, const size_t
 			continue;
 		}
 		jp = json_array();
-		oj = json_pack("{s:s, s:s, s:I, s:s, s:I}", "name", o->name, "arch",
-				       o->arch, "relocations", (json_int_t)o->relocations, "sha256",
-				       o->sha256_hex, "kernels", (json_int_t)arch_ok[k]);
+		oj = json_pack("{s:s, s:s, s:I, s:s, s:I}", "name", o->name, "arch", o->arch,
+			       "relocations", (json_int_t)o->relocations, "sha256", o->sha256_hex,
+			       "kernels", (json_int_t)arch_ok[k]);
 		json_object_set_new(oj, "index", json_integer((json_int_t)k));
 
 		json_object_set_new(oj, "programs", jp);
@@ -164,7 +167,8 @@ static json_t *objects_json(struct bundle *b, struct prog_stat *ps, const size_t
 				json_t *r = json_array_get(ps[n].bad, 0);
 
 				if (r)
-					json_object_set(pj, "verdict", json_object_get(r, "verdict"));
+					json_object_set(pj, "verdict",
+							json_object_get(r, "verdict"));
 				else
 					json_object_set_new(pj, "verdict", json_string("n/a"));
 				if (r && json_object_get(r, "relocation"))
@@ -190,8 +194,8 @@ static void print_relocation(json_t *r)
 	printf(" (%s %s %s, insn %lld%s%s)", json_string_value(json_object_get(rl, "kind")),
 	       json_string_value(json_object_get(rl, "type")),
 	       json_string_value(json_object_get(rl, "access")),
-	       (long long)json_integer_value(json_object_get(rl, "insn")), fn && fn[0] ? " in " : "",
-	       fn ? fn : "");
+	       (long long)json_integer_value(json_object_get(rl, "insn")),
+	       fn && fn[0] ? " in " : "", fn ? fn : "");
 }
 
 static size_t name_width(struct bundle *b)
@@ -221,8 +225,9 @@ static void print_objects(struct bundle *b, json_t *jobjs, int one_kernel)
 		printf("  %s (%s, %u relocations, sha256 %.12s)%s", base_name(o->name), o->arch,
 		       o->relocations, o->sha256_hex, one_kernel ? "" : ": ");
 		if (!one_kernel)
-			printf("%lld %s kernels", (long long)json_integer_value(
-							  json_object_get(oj, "kernels")), o->arch);
+			printf("%lld %s kernels",
+			       (long long)json_integer_value(json_object_get(oj, "kernels")),
+			       o->arch);
 		printf("%s\n", json_array_size(jp) ? "" : ", no programs recorded");
 		for (size_t j = 0; j < json_array_size(jp); j++) {
 			json_t *pj = json_array_get(jp, j), *c = json_object_get(pj, "verdicts");
@@ -237,12 +242,12 @@ static void print_objects(struct bundle *b, json_t *jobjs, int one_kernel)
 				continue;
 			}
 			for (int v = 0; v < BUNDLE_VERDICT_NA; v++) {
-				json_int_t n = json_integer_value(
-				    json_object_get(c, bundle_verdict__str(v)));
+				json_int_t n =
+				    json_integer_value(json_object_get(c, bundle_verdict__str(v)));
 
 				if (n)
-					printf("%s%s %lld", first ? "" : ", ", bundle_verdict__str(v),
-					       (long long)n);
+					printf("%s%s %lld", first ? "" : ", ",
+					       bundle_verdict__str(v), (long long)n);
 				first &= !n;
 			}
 			printf("%s\n", first ? "no ok kernel" : "");
@@ -250,7 +255,8 @@ static void print_objects(struct bundle *b, json_t *jobjs, int one_kernel)
 			for (size_t i = 0; i < json_array_size(bad) && i < 3; i++) {
 				json_t *r = json_array_get(bad, i);
 
-				printf("      %s on %s", json_string_value(json_object_get(r, "verdict")),
+				printf("      %s on %s",
+				       json_string_value(json_object_get(r, "verdict")),
 				       json_string_value(json_object_get(r, "kernel")));
 				print_relocation(r);
 				printf("\n");

@@ -25,19 +25,19 @@ extern const unsigned long report_template_len;
 
 static void usage(FILE *f)
 {
-	fprintf(f,
-		"usage: btfgen-batch report BUNDLE -o REPORT.html\n"
-		"\n"
-		"Writes one self-contained HTML page (no network, no external files) of BUNDLE's\n"
-		"verdicts (docs/verdicts.md): a kernels x programs grid colored by verdict\n"
-		"(loads, probes, guarded, fails, refused), kernels grouped by distro/version/arch,\n"
-		"filterable by kernel, program and verdict, the relocation that decided a cell on\n"
-		"hover or click, and a summary at the top.\n"
-		"\n"
-		"  -o, --output F  the page to write (through a temp file and a rename)\n"
-		"  -h, --help      this text\n"
-		"\n"
-		"exit codes: 0 written, 2 usage, 3 unreadable bundle or cannot write.\n");
+	fprintf(
+	    f, "usage: btfgen-batch report BUNDLE -o REPORT.html\n"
+	       "\n"
+	       "Writes one self-contained HTML page (no network, no external files) of BUNDLE's\n"
+	       "verdicts (docs/verdicts.md): a kernels x programs grid colored by verdict\n"
+	       "(loads, probes, guarded, fails, refused), kernels grouped by distro/version/arch,\n"
+	       "filterable by kernel, program and verdict, the relocation that decided a cell on\n"
+	       "hover or click, and a summary at the top.\n"
+	       "\n"
+	       "  -o, --output F  the page to write (through a temp file and a rename)\n"
+	       "  -h, --help      this text\n"
+	       "\n"
+	       "exit codes: 0 written, 2 usage, 3 unreadable bundle or cannot write.\n");
 }
 
 static const char verdict_codes[] = "LPGFR-";
@@ -48,9 +48,10 @@ static json_int_t reason_index(json_t *pool, json_t *list, const struct bundle_u
 	char buf[1024];
 	json_t *have;
 
-	snprintf(buf, sizeof(buf), "%s %s %s, insn %u%s%s: %s", u->kind, u->type[0] ? u->type : "<anon>",
-		 u->access, u->insn, u->function && u->function[0] ? " in " : "",
-		 u->function ? u->function : "", u->reason);
+	snprintf(buf, sizeof(buf), "%s %s %s, insn %u%s%s: %s", u->kind,
+		 u->type[0] ? u->type : "<anon>", u->access, u->insn,
+		 u->function && u->function[0] ? " in " : "", u->function ? u->function : "",
+		 u->reason);
 	have = json_object_get(pool, buf);
 	if (have)
 		return json_integer_value(have);

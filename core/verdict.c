@@ -23,8 +23,7 @@
 #define WORK_BUDGET (1u << 26)	  /* analysis steps per object and kernel, then give up */
 #define NREGS 11
 #define SEC_MAX_INSNS (1u << 20) /* the kernel's limit for a whole program */
-#define FUNC_MAX (1u << 12) /* more functions: no analysis (programs x functions bytes) */
-#define HELPER_POISON 195896080 /* libbpf's "bad relo" call */
+#define FUNC_MAX (1u << 12)	 /* more functions: no analysis (programs x functions bytes) */
 
 struct vinsn {
 	__u8 code, dst, src;
@@ -37,8 +36,8 @@ struct code_sec {
 	size_t shndx;
 	struct vinsn *insns;
 	__u32 cnt;
-	bool text;     /* ".text": subprograms only */
-	__s32 *relo;   /* per instruction: CO-RE relocation index, or -1 */
+	bool text;	/* ".text": subprograms only */
+	__s32 *relo;	/* per instruction: CO-RE relocation index, or -1 */
 	__u32 *callrel; /* per instruction: target insn in .text + 1 from an ELF relocation, or 0 */
 };
 
@@ -142,7 +141,8 @@ static void code_read_calls(struct object_code *c, Elf_Scn *rel, Elf_Scn *symtab
 			continue;
 		at = r.r_offset / INSN_SZ;
 		if (r.r_offset % INSN_SZ || at >= s->cnt || sym.st_shndx != text->shndx ||
-		    s->insns[at].code != (BPF_JMP | BPF_CALL) || s->insns[at].src != BPF_PSEUDO_CALL)
+		    s->insns[at].code != (BPF_JMP | BPF_CALL) ||
+		    s->insns[at].src != BPF_PSEUDO_CALL)
 			continue;
 		target = sym.st_value / INSN_SZ + (__s64)s->insns[at].imm + 1;
 		if (sym.st_value % INSN_SZ || target >= text->cnt)
@@ -290,7 +290,8 @@ int object_code_load(struct core_object *obj, struct Elf *elf, size_t shstrndx,
 		const char *name;
 
 		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_PROGBITS ||
-		    !(sh.sh_flags & SHF_EXECINSTR) || !(name = elf_strptr(elf, shstrndx, sh.sh_name)))
+		    !(sh.sh_flags & SHF_EXECINSTR) ||
+		    !(name = elf_strptr(elf, shstrndx, sh.sh_name)))
 			continue;
 		if (code_add_sec(c, scn, name, msb))
 			goto fail;
@@ -340,7 +341,7 @@ struct analysis {
 	const struct object_code *c;
 	const struct core_relo_result *res;
 	unsigned kver;
-	bool blind; /* the object's code could not be read, or is too big to analyse */
+	bool blind;    /* the object's code could not be read, or is too big to analyse */
 	bool unplaced; /* a relocation points into no code section: it counts for every program */
 	__u64 budget;
 	struct func_result *fr;
@@ -383,10 +384,18 @@ static bool alu(__u8 op, __s16 off, bool is64, __u64 *dst, __u64 src, unsigned k
 		b &= m;
 	}
 	switch (op) {
-	case BPF_ADD: v = a + b; break;
-	case BPF_SUB: v = a - b; break;
-	case BPF_OR: v = a | b; break;
-	case BPF_AND: v = a & b; break;
+	case BPF_ADD:
+		v = a + b;
+		break;
+	case BPF_SUB:
+		v = a - b;
+		break;
+	case BPF_OR:
+		v = a | b;
+		break;
+	case BPF_AND:
+		v = a & b;
+		break;
 	case BPF_XOR:
 		if (kver && kver < KVER(5, 10))
 			return false;
@@ -429,23 +438,34 @@ static int branch_taken(__u8 op, bool is64, __u64 a, __s32 imm, unsigned kver)
 
 	if (!is64)
 		a = (__u32)a;
-	if (kver && (kver < KVER(4, 15) ||
-		     (kver < KVER(4, 20) && op != BPF_JEQ && op != BPF_JNE) ||
+	if (kver && (kver < KVER(4, 15) || (kver < KVER(4, 20) && op != BPF_JEQ && op != BPF_JNE) ||
 		     (kver < KVER(5, 10) && op == BPF_JSET)))
 		return -1;
 	switch (op) {
-	case BPF_JEQ: return a == b;
-	case BPF_JNE: return a != b;
-	case BPF_JGT: return a > b;
-	case BPF_JGE: return a >= b;
-	case BPF_JLT: return a < b;
-	case BPF_JLE: return a <= b;
-	case BPF_JSGT: return sa > sb;
-	case BPF_JSGE: return sa >= sb;
-	case BPF_JSLT: return sa < sb;
-	case BPF_JSLE: return sa <= sb;
-	case BPF_JSET: return (a & b) != 0;
-	default: return -1;
+	case BPF_JEQ:
+		return a == b;
+	case BPF_JNE:
+		return a != b;
+	case BPF_JGT:
+		return a > b;
+	case BPF_JGE:
+		return a >= b;
+	case BPF_JLT:
+		return a < b;
+	case BPF_JLE:
+		return a <= b;
+	case BPF_JSGT:
+		return sa > sb;
+	case BPF_JSGE:
+		return sa >= sb;
+	case BPF_JSLT:
+		return sa < sb;
+	case BPF_JSLE:
+		return sa <= sb;
+	case BPF_JSET:
+		return (a & b) != 0;
+	default:
+		return -1;
 	}
 }
 
@@ -560,8 +580,8 @@ static int step(struct analysis *a, __u32 fi, __u32 pc, __u32 *wn, bool *wild)
 	case BPF_ALU:
 	case BPF_ALU64:
 		is64 = cls == BPF_ALU64;
-		src = BPF_SRC(in.code) == BPF_K ? (is64 ? (__u64)(__s64)in.imm : (__u32)in.imm) :
-						  r.val[in.src];
+		src = BPF_SRC(in.code) == BPF_K ? (is64 ? (__u64)(__s64)in.imm : (__u32)in.imm)
+						: r.val[in.src];
 		if ((op == BPF_MOV || is_known(&r, in.dst)) &&
 		    (BPF_SRC(in.code) == BPF_K || op == BPF_NEG || is_known(&r, in.src))) {
 			__u64 d = r.val[in.dst];
@@ -611,8 +631,9 @@ static int step(struct analysis *a, __u32 fi, __u32 pc, __u32 *wn, bool *wild)
 				if (s->callrel[pc] == (__u32)-1) {
 					callee = -1;
 				} else if (s->callrel[pc]) {
-					callee = a->c->text_sec < 0 ? -1 :
-						 func_at(a->c, a->c->text_sec, s->callrel[pc] - 1);
+					callee = a->c->text_sec < 0 ? -1
+								    : func_at(a->c, a->c->text_sec,
+									      s->callrel[pc] - 1);
 				} else {
 					callee = func_at(a->c, f->sec, pc + in.imm + 1);
 				}
@@ -660,8 +681,9 @@ static int unreached_calls(struct analysis *a, __u32 fi)
 		    in->src != BPF_PSEUDO_CALL || s->callrel[pc] == (__u32)-1)
 			continue;
 		if (s->callrel[pc])
-			callee = a->c->text_sec < 0 ? -1 :
-				 func_at(a->c, a->c->text_sec, s->callrel[pc] - 1);
+			callee = a->c->text_sec < 0
+				     ? -1
+				     : func_at(a->c, a->c->text_sec, s->callrel[pc] - 1);
 		else
 			callee = func_at(a->c, f->sec, pc + in->imm + 1);
 		if (callee >= 0 && add_call(&a->fr[fi], callee, false))
@@ -675,7 +697,7 @@ static int analyse_func(struct analysis *a, __u32 fi)
 {
 	const struct code_func *f = &a->c->funcs[fi];
 	struct func_result *fr = &a->fr[fi];
-	struct regs entry = { 0 };
+	struct regs entry = {0};
 	__u32 wn = 0;
 	bool wild = false;
 	int err = 0;
@@ -715,14 +737,14 @@ out:
 
 const char *core_verdict__str(enum core_verdict v)
 {
-	static const char *const names[] = { "loads", "probes", "guarded", "fails", "refused" };
+	static const char *const names[] = {"loads", "probes", "guarded", "fails", "refused"};
 
 	return v <= CORE_VERDICT_REFUSED ? names[v] : "?";
 }
 
 const char *core_relo_verdict__str(enum core_relo_verdict v)
 {
-	static const char *const names[] = { "probe", "guarded", "fails", "refused", "unused" };
+	static const char *const names[] = {"probe", "guarded", "fails", "refused", "unused"};
 
 	return v <= CORE_RV_UNUSED ? names[v] : "?";
 }
@@ -783,18 +805,23 @@ static int add_rec(struct core_verdicts *v, __u32 relo, int prog, int func, __u3
 	if (!n)
 		return -ENOMEM;
 	v->recs = n;
-	n[v->rec_cnt++] = (struct core_verdict_rec){ relo, prog, func, insn, rv };
+	n[v->rec_cnt++] = (struct core_verdict_rec){relo, prog, func, insn, rv};
 	return 0;
 }
 
 static enum core_verdict prog_level(enum core_relo_verdict rv)
 {
 	switch (rv) {
-	case CORE_RV_PROBE: return CORE_VERDICT_PROBES;
-	case CORE_RV_GUARDED: return CORE_VERDICT_GUARDED;
-	case CORE_RV_FAILS: return CORE_VERDICT_FAILS;
-	case CORE_RV_REFUSED: return CORE_VERDICT_REFUSED;
-	default: return CORE_VERDICT_LOADS;
+	case CORE_RV_PROBE:
+		return CORE_VERDICT_PROBES;
+	case CORE_RV_GUARDED:
+		return CORE_VERDICT_GUARDED;
+	case CORE_RV_FAILS:
+		return CORE_VERDICT_FAILS;
+	case CORE_RV_REFUSED:
+		return CORE_VERDICT_REFUSED;
+	default:
+		return CORE_VERDICT_LOADS;
 	}
 }
 
@@ -813,18 +840,18 @@ static int relo_records(struct analysis *a, __u32 r, const __u8 *incl_all, const
 
 	if (a->blind) /* no code to analyse: every poisoned instruction may be reached */
 		return add_rec(v, r, -1, -1, insn,
-			       x->status == CORE_RELO_FAILED ? CORE_RV_REFUSED :
-			       x->poison		     ? CORE_RV_FAILS :
-							       CORE_RV_PROBE);
+			       x->status == CORE_RELO_FAILED ? CORE_RV_REFUSED
+			       : x->poison		     ? CORE_RV_FAILS
+							     : CORE_RV_PROBE);
 	for (sec = 0; sec < c->sec_cnt; sec++)
 		if (!strcmp(c->secs[sec].name, d->section))
 			break;
 	if (sec == c->sec_cnt) { /* no such code section: do not guess either */
 		a->unplaced = true;
 		return add_rec(v, r, -1, -1, insn,
-			       x->status == CORE_RELO_FAILED ? CORE_RV_REFUSED :
-			       x->poison		     ? CORE_RV_FAILS :
-							       CORE_RV_PROBE);
+			       x->status == CORE_RELO_FAILED ? CORE_RV_REFUSED
+			       : x->poison		     ? CORE_RV_FAILS
+							     : CORE_RV_PROBE);
 	}
 	fi = func_of(c, sec, insn);
 	if (x->status == CORE_RELO_FAILED)
@@ -840,8 +867,8 @@ static int relo_records(struct analysis *a, __u32 r, const __u8 *incl_all, const
 		if (x->poison) {
 			const struct code_func *f = &c->funcs[fi];
 
-			rv = !incl[fi] || a->fr[fi].reached[insn - f->off] ? CORE_RV_FAILS :
-									     CORE_RV_GUARDED;
+			rv = !incl[fi] || a->fr[fi].reached[insn - f->off] ? CORE_RV_FAILS
+									   : CORE_RV_GUARDED;
 		}
 		err = add_rec(v, r, p, fi, insn, rv);
 		if (err)
@@ -878,9 +905,9 @@ static void set_prog_verdicts(const struct object_code *c, bool blind, struct co
 int core_verdicts__compute(const struct core_object *obj, const struct core_relo_result *res,
 			   unsigned kver, struct core_verdicts *v)
 {
-	static const struct object_code none = { .text_sec = -1 };
+	static const struct object_code none = {.text_sec = -1};
 	const struct object_code *c = obj->code ? obj->code : &none;
-	struct analysis a = { .obj = obj, .c = c, .res = res, .kver = kver, .budget = WORK_BUDGET };
+	struct analysis a = {.obj = obj, .c = c, .res = res, .kver = kver, .budget = WORK_BUDGET};
 	__u32 maxlen = 1, *stack = NULL;
 	__u8 *incl = NULL;
 	bool *wild = NULL;
@@ -905,7 +932,8 @@ int core_verdicts__compute(const struct core_object *obj, const struct core_relo
 	if (!v->progs || !a.fr || !a.st || !a.seen || !a.work || !incl || !wild || !stack)
 		goto out;
 	for (__u32 p = 0; p < c->prog_cnt; p++) {
-		err = include_funcs(&a, c->progs[p], incl + (size_t)p * c->func_cnt, stack, &wild[p]);
+		err =
+		    include_funcs(&a, c->progs[p], incl + (size_t)p * c->func_cnt, stack, &wild[p]);
 		if (err)
 			goto out;
 	}
@@ -944,19 +972,21 @@ void core_verdicts__free(struct core_verdicts *v)
 
 const char *core_object__func_name(const struct core_object *obj, int func)
 {
-	return obj->code && func >= 0 && (__u32)func < obj->code->func_cnt ?
-		       obj->code->funcs[func].name : "";
+	return obj->code && func >= 0 && (__u32)func < obj->code->func_cnt
+		   ? obj->code->funcs[func].name
+		   : "";
 }
 
 int verdict_reach_insns(const struct bpf_insn *insns, __u32 cnt, const __s32 *relo_at,
-			const struct core_relo_result *res, unsigned kver, __u8 *reached, bool *wild)
+			const struct core_relo_result *res, unsigned kver, __u8 *reached,
+			bool *wild)
 {
-	struct code_sec sec = { .name = "unit", .cnt = cnt };
-	struct code_func fn = { .name = "unit", .len = cnt, .prog = true };
-	struct object_code c = { .secs = &sec, .sec_cnt = 1, .funcs = &fn, .func_cnt = 1,
-				 .text_sec = -1 };
-	struct analysis a = { .c = &c, .res = res, .kver = kver, .budget = WORK_BUDGET };
-	struct func_result fr = { 0 };
+	struct code_sec sec = {.name = "unit", .cnt = cnt};
+	struct code_func fn = {.name = "unit", .len = cnt, .prog = true};
+	struct object_code c = {
+	    .secs = &sec, .sec_cnt = 1, .funcs = &fn, .func_cnt = 1, .text_sec = -1};
+	struct analysis a = {.c = &c, .res = res, .kver = kver, .budget = WORK_BUDGET};
+	struct func_result fr = {0};
 	int err = -ENOMEM;
 
 	sec.insns = calloc(cnt + 1, sizeof(*sec.insns));

@@ -53,7 +53,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "verdict_load: %s: %s\n", argv[1], strerror(errno));
 		return 2;
 	}
-	bpf_object__for_each_program(prog, obj) {
+	bpf_object__for_each_program(prog, obj)
+	{
 		bool me = !strcmp(argv[3], "*") || !strcmp(bpf_program__name(prog), argv[3]);
 
 		bpf_program__set_autoload(prog, me);
