@@ -80,6 +80,8 @@ static int code_add_sec(struct object_code *c, Elf_Scn *scn, const char *name, b
 	Elf_Data *d = elf_getdata(scn, NULL);
 	struct code_sec *ns, *s;
 
+	if (d && !d->d_size)
+		return 0; /* an empty section (clang writes an empty .text): no code, no relocation */
 	if (!d || !d->d_buf || d->d_size % INSN_SZ || d->d_size / INSN_SZ > SEC_MAX_INSNS) {
 		c->blind = true; /* not code we can read: every relocation counts as reached */
 		return 0;
