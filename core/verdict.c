@@ -719,10 +719,11 @@ static int analyse_func(struct analysis *a, __u32 fi)
 
 		a->seen[i] &= ~2;
 
-		if (!a->budget--) {
+		if (!a->budget) { /* spent: this and every later function count as reached */
 			wild = true;
 			break;
 		}
+		a->budget--;
 		fr->reached[i] = 1;
 		err = step(a, fi, f->off + i, &wn, &wild);
 	}
