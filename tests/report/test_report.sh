@@ -61,7 +61,11 @@ rows = re.findall(r'<tr(?: class="[^"]*")? data-kernel="([^"]*)">(.*?)</tr>', do
 cells = 0
 by_v = {}
 for kernel, row in rows:
-    for v, p, dv in re.findall(r'<td class="cell v-(\w+)" data-k="\d+" data-p="(\d+)" data-v="(\w+)"', row):
+    for v, p, dv, title in re.findall(
+            r'<td class="cell v-(\w+)" data-k="\d+" data-p="(\d+)" data-v="(\w+)" title="([^"]*)"', row):
+        # hover: a failing cell names its relocation (kind, type, access, instruction)
+        if dv == "fails" and not re.search(r"byte_off task_struct___vd 0:1, insn \d+", title):
+            fail(f"{html.unescape(kernel)}: fails cell without its relocation: {title}")
         cells += 1
         by_v[dv] = by_v.get(dv, 0) + 1
         name = progs.get(int(p), "?")
