@@ -15,7 +15,7 @@ static void usage(FILE *f)
 {
 	fprintf(
 	    f,
-	    "usage: btfgen-batch info BUNDLE [-j] [--kernel K]\n"
+	    "usage: btfgen-batch info [-j|-p] [--kernel K] BUNDLE\n"
 	    "\n"
 	    "Shows what BUNDLE was made by and for: generator and library versions, the objects\n"
 	    "(arch, relocation count, SHA-256), kernel counts by status, distinct blobs and "
@@ -30,6 +30,7 @@ static void usage(FILE *f)
 	    "  -k, --kernel K  one kernel: 'distro/version/arch/release', or a release when it\n"
 	    "                  names one kernel; every program's verdict there\n"
 	    "  -j, --json      the same as JSON\n"
+	    "  -p, --pretty    the same, indented\n"
 	    "  -h, --help      this text\n"
 	    "\n"
 	    "exit codes: 0 shown, 2 usage, 3 unreadable or corrupt bundle, 4 no such kernel.\n");
@@ -273,7 +274,8 @@ static void print_header(struct bundle *b, json_t *jo, int verified, const char 
 	json_t *jk = json_object_get(jo, "kernels");
 
 	printf("format:     %s v%d\n", BUNDLE_FORMAT, BUNDLE_FORMAT_VERSION);
-	printf("generator:  %s %s (libbpf %s, libarchive %s, zstd %s, jansson %s)\n",
+	/* libarchive's version string is "libarchive 3.6.2" */
+	printf("generator:  %s %s (libbpf %s, %s, zstd %s, jansson %s)\n",
 	       bundle__generator(b, "name"), bundle__generator(b, "version"),
 	       bundle__generator(b, "libbpf"), bundle__generator(b, "libarchive"),
 	       bundle__generator(b, "zstd"), bundle__generator(b, "jansson"));
@@ -326,6 +328,7 @@ static int parse_args(int argc, char **argv, int *json, const char **kernel)
 {
 	static const struct option opts[] = {
 	    {"json", no_argument, NULL, 'j'},
+	    {"pretty", no_argument, NULL, 'p'},
 	    {"kernel", required_argument, NULL, 'k'},
 	    {"help", no_argument, NULL, 'h'},
 	    {},
@@ -333,9 +336,11 @@ static int parse_args(int argc, char **argv, int *json, const char **kernel)
 	int c;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "jk:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "jpk:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
+		case 'p':
+			cmd_json_mode(c);
 			*json = 1;
 			break;
 		case 'k':
@@ -372,7 +377,7 @@ int cmd_info(int argc, char **argv)
 	rc = EXIT_FATAL;
 	b = bundle__open_file(argv[optind], err, sizeof(err));
 	if (!b) {
-		fprintf(stderr, "btfgen-batch info: %s\n", err);
+		cmd_err("info", "%s", err);
 		return EXIT_FATAL;
 	}
 	verified = !bundle__verify(b, verr, sizeof(verr));
@@ -387,7 +392,7 @@ int cmd_info(int argc, char **argv)
 			goto out;
 	ret = collect(b, kernel, ps, arch_ok, &failing, kernel ? jo : NULL, err, sizeof(err));
 	if (ret) {
-		fprintf(stderr, "btfgen-batch info: %s\n", err);
+		cmd_err("info", "%s", err);
 		rc = ret == -ENOENT ? EXIT_LOOKUP_NOT_FOUND : EXIT_FATAL;
 		goto out;
 	}
@@ -396,8 +401,7 @@ int cmd_info(int argc, char **argv)
 	json_object_set_new(jo, "verdicts", counts_json(totals));
 	json_object_set_new(jo, "failing_kernels", json_integer((json_int_t)failing));
 	if (json) {
-		json_dumpf(jo, stdout, JSON_INDENT(2));
-		fputc('\n', stdout);
+		cmd_print_json(jo);
 	} else {
 		print_header(b, jo, verified, verr);
 		if (kernel)

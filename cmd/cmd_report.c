@@ -26,7 +26,7 @@ extern const unsigned long report_template_len;
 static void usage(FILE *f)
 {
 	fprintf(
-	    f, "usage: btfgen-batch report BUNDLE -o REPORT.html\n"
+	    f, "usage: btfgen-batch report [-j|-p] BUNDLE -o REPORT.html\n"
 	       "\n"
 	       "Writes one self-contained HTML page (no network, no external files) of BUNDLE's\n"
 	       "verdicts (docs/verdicts.md): a kernels x programs grid colored by verdict\n"
@@ -35,6 +35,8 @@ static void usage(FILE *f)
 	       "hover or click, and a summary at the top.\n"
 	       "\n"
 	       "  -o, --output F  the page to write (through a temp file and a rename)\n"
+	       "  -j, --json      print what was written (page, kernels, programs) as JSON\n"
+	       "  -p, --pretty    the same, indented\n"
 	       "  -h, --help      this text\n"
 	       "\n"
 	       "exit codes: 0 written, 2 usage, 3 unreadable bundle or cannot write.\n");
@@ -210,6 +212,8 @@ int cmd_report(int argc, char **argv)
 {
 	static const struct option opts[] = {
 	    {"output", required_argument, NULL, 'o'},
+	    {"json", no_argument, NULL, 'j'},
+	    {"pretty", no_argument, NULL, 'p'},
 	    {"help", no_argument, NULL, 'h'},
 	    {},
 	};
@@ -217,11 +221,16 @@ int cmd_report(int argc, char **argv)
 	char err[512] = "", *data = NULL;
 	struct bundle *b;
 	json_t *d;
-	int c, rc = EXIT_FATAL;
+	int c, json = 0, rc = EXIT_FATAL;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "o:jph", opts, NULL)) != -1) {
 		switch (c) {
+		case 'j':
+		case 'p':
+			cmd_json_mode(c);
+			json = 1;
+			break;
 		case 'o':
 			out = optarg;
 			break;
@@ -239,18 +248,27 @@ int cmd_report(int argc, char **argv)
 	}
 	b = bundle__open_file(argv[optind], err, sizeof(err));
 	if (!b) {
-		fprintf(stderr, "btfgen-batch report: %s\n", err);
+		cmd_err("report", "%s", err);
 		return EXIT_FATAL;
 	}
 	d = report_data(b, argv[optind], err, sizeof(err));
 	data = d ? script_safe_json(d) : NULL;
 	if (!data)
-		fprintf(stderr, "btfgen-batch report: %s: %s\n", argv[optind],
+		cmd_err("report", "%s: %s", argv[optind],
 			err[0] ? err : "out of memory");
 	else if (write_report(out, data, err, sizeof(err)))
-		fprintf(stderr, "btfgen-batch report: %s\n", err);
+		cmd_err("report", "%s", err);
 	else
 		rc = EXIT_OK;
+	if (rc == EXIT_OK && json) {
+		json_t *j = json_pack("{s:s, s:I, s:I}", "output", out, "kernels",
+				      (json_int_t)bundle__entry_cnt(b), "programs",
+				      (json_int_t)bundle__program_total(b));
+
+		if (cmd_print_json(j))
+			rc = EXIT_FATAL;
+		json_decref(j);
+	}
 	free(data);
 	json_decref(d);
 	bundle__free(b);

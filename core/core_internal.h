@@ -55,6 +55,20 @@ struct spec_accessor {
 	const char *name; /* member or enumerator name; NULL for array indices */
 };
 
+/*
+ * What a target field walk visited that decides its outcome: each member it took (named,
+ * or anonymous on the way to a named one) and each member whose name matched but whose
+ * type did not (libbpf leaves such a member's index and bit offset in the spec, so its
+ * offset is part of the result). The tailor keeps exactly these; raw_spec cannot serve as
+ * a path, as it holds those stale entries.
+ */
+#define SPEC_MAX_VISITS 256
+
+struct spec_visit {
+	__u32 type_id; /* the composite, modifiers and typedefs skipped */
+	__u32 idx;     /* member index, < vlen of type_id */
+};
+
 /* A parsed access path on one BTF (local or candidate), as libbpf's bpf_core_spec. */
 struct core_spec {
 	const struct btf *btf;
@@ -65,6 +79,11 @@ struct core_spec {
 	__u32 raw_spec[SPEC_MAX_LEN];
 	int raw_len;
 	__u32 bit_offset;
+	struct spec_visit visit[SPEC_MAX_VISITS];
+	int visit_len;
+	bool visit_overflow; /* more visits than SPEC_MAX_VISITS: cannot be tailored */
+	__u32 fail_type_id;  /* the composite whose member loop hit the 64-entry limit */
+	__u32 fail_idx;      /* and the member it was at */
 };
 
 struct core_relo {
@@ -115,6 +134,9 @@ void tailor_mark_spec(struct core_tailor *t, const struct core_spec *targ_spec);
 /* What a candidate walk that errored went through, so the tailored BTF errors the same way. */
 void tailor_mark_failed_walk(struct core_tailor *t, const struct core_spec *spec);
 
+/* Why tailoring failed as a whole (the input cannot be tailored faithfully); one line. */
+void tailor_set_error(struct core_tailor *t, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 /* verdict.c: read the code sections, function symbols and call relocations of an object. */
 struct object_code;
 struct Elf;

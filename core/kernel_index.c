@@ -8,6 +8,7 @@
 #include <gelf.h>
 #include <libelf.h>
 
+#include "btfgen_util.h"
 #include "core_internal.h"
 
 /*
@@ -19,7 +20,7 @@
  */
 __u32 essential_hash(const char *name, size_t *ess_len)
 {
-	__u32 h = 2166136261u, ess_h = 0;
+	__u32 h = BTFGEN_FNV1A32_INIT, ess_h = 0;
 	size_t i, ess = 0;
 	bool flavour = false;
 
@@ -29,9 +30,9 @@ __u32 essential_hash(const char *name, size_t *ess_len)
 		    name[i + 3] == '_' && name[i + 4] && name[i + 4] != '_') {
 			flavour = true;
 			ess = i + 1;
-			ess_h = (h ^ (unsigned char)name[i]) * 16777619u;
+			ess_h = btfgen_fnv1a32_byte(h, (unsigned char)name[i]);
 		}
-		h = (h ^ (unsigned char)name[i]) * 16777619u;
+		h = btfgen_fnv1a32_byte(h, (unsigned char)name[i]);
 	}
 	*ess_len = flavour ? ess : i;
 	return flavour ? ess_h : h;
@@ -221,6 +222,11 @@ int btf_check_header(const void *data, size_t size, char *err, size_t err_sz)
 	}
 	if (h.hdr_len < sizeof(h) || h.hdr_len > size) {
 		snprintf(err, err_sz, "bad BTF header length %u", h.hdr_len);
+		return -EINVAL;
+	}
+	/* libbpf 1.1 takes it, but then every type (and every read of one) is misaligned */
+	if (h.hdr_len % 4) {
+		snprintf(err, err_sz, "BTF header length %u is not a multiple of 4", h.hdr_len);
 		return -EINVAL;
 	}
 	if ((__u64)h.hdr_len + h.type_off + h.type_len > size ||

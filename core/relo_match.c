@@ -63,6 +63,12 @@ static bool is_flex_arr(const struct btf *btf, const struct spec_accessor *acc,
 	return acc->idx == (__u32)btf_vlen(btf__type_by_id(btf, acc->type_id)) - 1;
 }
 
+/* Bit offset of element idx of an array of sz-byte elements, as libbpf's __u32 keeps it. */
+static __u32 bit_offset_of(__u32 idx, __s64 sz)
+{
+	return (__u32)((__u64)idx * (__u64)sz * 8);
+}
+
 int spec_parse(const struct btf *btf, __u32 type_id, const char *access, __u32 kind,
 	       struct core_spec *spec, char *why, size_t why_sz)
 {
@@ -137,7 +143,12 @@ int spec_parse(const struct btf *btf, __u32 type_id, const char *access, __u32 k
 		snprintf(why, why_sz, "root type [%u] has no size", id);
 		return (int)sz;
 	}
-	spec->bit_offset = spec->raw_spec[0] * sz * 8;
+	/*
+	 * libbpf 1.1 computes index * size * 8 in 64 bits and keeps the low 32 in a __u32;
+	 * with a huge index on a large type the signed product overflows there. Unsigned
+	 * arithmetic gives the same low 32 bits without undefined behaviour.
+	 */
+	spec->bit_offset = bit_offset_of(spec->raw_spec[0], sz);
 
 	for (int i = 1; i < spec->raw_len; i++) {
 		__u32 idx = spec->raw_spec[i];
@@ -192,7 +203,7 @@ int spec_parse(const struct btf *btf, __u32 type_id, const char *access, __u32 k
 				snprintf(why, why_sz, "array element [%u] has no size", id);
 				return (int)sz;
 			}
-			spec->bit_offset += idx * sz * 8;
+			spec->bit_offset += bit_offset_of(idx, sz);
 		} else {
 			snprintf(why, why_sz, "access #%d reaches [%u], neither struct nor array", i,
 				 id);
@@ -450,9 +461,23 @@ static int types_match(const struct btf *lbtf, __u32 lid, const struct btf *tbtf
 	return -EINVAL;
 }
 
+static void spec_visit(struct core_spec *spec, __u32 type_id, __u32 idx)
+{
+	if (spec->visit_len == SPEC_MAX_VISITS) {
+		spec->visit_overflow = true;
+		return;
+	}
+	spec->visit[spec->visit_len].type_id = type_id;
+	spec->visit[spec->visit_len].idx = idx;
+	spec->visit_len++;
+}
+
 /*
  * libbpf's bpf_core_match_member(): depth-first through anonymous members; the
- * first member with the local name decides, compatible or not.
+ * first member with the local name decides, compatible or not. Like libbpf, a
+ * name match with an incompatible type inside an anonymous member leaves its index
+ * in raw_spec and its bit offset in the spec (the values stay libbpf's); the
+ * members that decide the outcome are recorded apart, in spec->visit.
  */
 static int match_member(const struct btf *lbtf, const struct spec_accessor *lacc,
 			const struct btf *tbtf, __u32 tid, struct core_spec *spec, __u32 *next_tid)
@@ -473,14 +498,21 @@ static int match_member(const struct btf *lbtf, const struct spec_accessor *lacc
 		__u32 bit_off = btf_member_bit_offset(tt, i);
 		const char *tname;
 
-		if (spec->raw_len == SPEC_MAX_LEN)
+		if (spec->raw_len == SPEC_MAX_LEN) {
+			spec->fail_type_id = tid;
+			spec->fail_idx = i;
 			return -E2BIG;
+		}
 		spec->bit_offset += bit_off;
 		spec->raw_spec[spec->raw_len++] = i;
 		tname = btf__name_by_offset(tbtf, m->name_off);
 		if (!tname || !tname[0]) {
+			int before = spec->visit_len;
 			int found = match_member(lbtf, lacc, tbtf, m->type, spec, next_tid);
 
+			/* the way to a member that counted, or to the error */
+			if (found || spec->visit_len != before || spec->visit_overflow)
+				spec_visit(spec, tid, i);
 			if (found)
 				return found;
 		} else if (!strcmp(lname, tname)) {
@@ -491,6 +523,7 @@ static int match_member(const struct btf *lbtf, const struct spec_accessor *lacc
 			tacc->idx = i;
 			tacc->name = tname;
 			*next_tid = m->type;
+			spec_visit(spec, tid, i);
 			found = fields_are_compat(lbtf, lm->type, tbtf, m->type);
 			if (!found)
 				spec->len--;
@@ -572,10 +605,11 @@ static int spec_match(const struct core_spec *local, const struct btf *tbtf, __u
 		tacc->name = NULL;
 		targ->len++;
 		targ->raw_spec[targ->raw_len++] = tacc->idx;
+		/* libbpf keeps this size in an int: 2 GiB or more makes the walk fail with it */
 		sz = btf__resolve_size(tbtf, tid);
-		if (sz < 0)
+		if ((int)sz < 0)
 			return (int)sz;
-		targ->bit_offset += lacc->idx * sz * 8;
+		targ->bit_offset += bit_offset_of(lacc->idx, sz);
 	}
 	return 1;
 }
@@ -789,6 +823,12 @@ static int resolve_one(const struct kernel_index *ki, const struct core_relo *rl
 	}
 	for (__u32 i = 0; i < cands->len; i++) {
 		err = spec_match(&rl->local, tbtf, cands->ids[i], cand_spec);
+		if (t && cand_spec->visit_overflow && err != 0) {
+			tailor_set_error(t, "relocation at insn offset %u: candidate [%u]: more "
+					 "than %d members decide the walk", rl->desc.insn_off,
+					 cands->ids[i], SPEC_MAX_VISITS);
+			return -E2BIG;
+		}
 		if (err < 0) {
 			/*
 			 * libbpf gives up on the whole object here (a walk too deep, a

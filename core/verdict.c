@@ -560,14 +560,42 @@ static int add_call(struct func_result *fr, __u32 callee, bool reached)
 	return 0;
 }
 
+/* The function a bpf-to-bpf call at pc of f's section calls, or -1 if we cannot tell. */
+static int callee_of(const struct object_code *c, const struct code_func *f, __u32 pc,
+		     __s32 imm)
+{
+	const struct code_sec *s = &c->secs[f->sec];
+
+	if (s->callrel[pc] == (__u32)-1)
+		return -1;
+	if (s->callrel[pc]) /* into .text through an ELF relocation */
+		return c->text_sec < 0 ? -1 : func_at(c, c->text_sec, s->callrel[pc] - 1);
+	return func_at(c, f->sec, pc + imm + 1);
+}
+
+/* An ALU instruction: its result is a constant only when both operands are. */
+static void step_alu(struct regs *r, const struct vinsn *in, unsigned kver)
+{
+	bool is64 = BPF_CLASS(in->code) == BPF_ALU64, k = BPF_SRC(in->code) == BPF_K;
+	__u8 op = BPF_OP(in->code);
+	__u64 src = k ? (is64 ? (__u64)(__s64)in->imm : (__u32)in->imm) : r->val[in->src];
+	__u64 d = r->val[in->dst];
+
+	if ((op == BPF_MOV || is_known(r, in->dst)) && (k || is_known(r, in->src)) &&
+	    alu(op, in->off, is64, &d, src, kver))
+		set_const(r, in->dst, d);
+	else
+		clobber(r, in->dst, in->dst);
+}
+
 /* Successors of one reached instruction with the state after it. */
 static int step(struct analysis *a, __u32 fi, __u32 pc, __u32 *wn, bool *wild)
 {
 	const struct code_func *f = &a->c->funcs[fi];
 	const struct code_sec *s = &a->c->secs[f->sec];
 	struct regs r = a->st[pc - f->off];
-	bool poison, is64;
-	__u64 imm64, src;
+	bool poison;
+	__u64 imm64;
 	struct vinsn in = patched(a, s, pc, &imm64, &poison);
 	__u8 cls = BPF_CLASS(in.code), op = BPF_OP(in.code);
 	int t;
@@ -581,20 +609,7 @@ static int step(struct analysis *a, __u32 fi, __u32 pc, __u32 *wn, bool *wild)
 	switch (cls) {
 	case BPF_ALU:
 	case BPF_ALU64:
-		is64 = cls == BPF_ALU64;
-		src = BPF_SRC(in.code) == BPF_K ? (is64 ? (__u64)(__s64)in.imm : (__u32)in.imm)
-						: r.val[in.src];
-		if ((op == BPF_MOV || is_known(&r, in.dst)) &&
-		    (BPF_SRC(in.code) == BPF_K || op == BPF_NEG || is_known(&r, in.src))) {
-			__u64 d = r.val[in.dst];
-
-			if (alu(op, in.off, is64, &d, src, a->kver))
-				set_const(&r, in.dst, d);
-			else
-				clobber(&r, in.dst, in.dst);
-		} else {
-			clobber(&r, in.dst, in.dst);
-		}
+		step_alu(&r, &in, a->kver);
 		break;
 	case BPF_LD:
 		if (in.code == (BPF_LD | BPF_IMM | BPF_DW)) {
@@ -628,17 +643,8 @@ static int step(struct analysis *a, __u32 fi, __u32 pc, __u32 *wn, bool *wild)
 			return 0;
 		if (op == BPF_CALL) {
 			if (cls == BPF_JMP && in.src == BPF_PSEUDO_CALL) {
-				int callee;
+				int callee = callee_of(a->c, f, pc, in.imm);
 
-				if (s->callrel[pc] == (__u32)-1) {
-					callee = -1;
-				} else if (s->callrel[pc]) {
-					callee = a->c->text_sec < 0 ? -1
-								    : func_at(a->c, a->c->text_sec,
-									      s->callrel[pc] - 1);
-				} else {
-					callee = func_at(a->c, f->sec, pc + in.imm + 1);
-				}
 				if (callee < 0) {
 					*wild = true;
 					return 0;
@@ -680,14 +686,9 @@ static int unreached_calls(struct analysis *a, __u32 fi)
 		int callee;
 
 		if (a->fr[fi].reached[pc - f->off] || in->code != (BPF_JMP | BPF_CALL) ||
-		    in->src != BPF_PSEUDO_CALL || s->callrel[pc] == (__u32)-1)
+		    in->src != BPF_PSEUDO_CALL)
 			continue;
-		if (s->callrel[pc])
-			callee = a->c->text_sec < 0
-				     ? -1
-				     : func_at(a->c, a->c->text_sec, s->callrel[pc] - 1);
-		else
-			callee = func_at(a->c, f->sec, pc + in->imm + 1);
+		callee = callee_of(a->c, f, pc, in->imm);
 		if (callee >= 0 && add_call(&a->fr[fi], callee, false))
 			return -ENOMEM;
 	}

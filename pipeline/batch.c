@@ -23,6 +23,7 @@
 #include <zstd.h>
 
 #include "batch.h"
+#include "btfgen_util.h"
 #include "btfgen_core.h"
 #include "bundle_verdict.h"
 #include "kernel_archive.h"
@@ -56,7 +57,7 @@ struct kernel_result {
 	unsigned long long input_size, full_size;
 	struct bundle_unsatisfied *unsat;
 	char (*unsat_reason)[160];
-	size_t unsat_cnt;
+	size_t unsat_cnt, unsat_cap, reason_cap;
 	struct kernel_cache_entry cached; /* owns btf and unsat when taken from the cache */
 };
 
@@ -89,15 +90,11 @@ static char *fmt_reason(const char *what, const char *why)
 
 static int push_unsat(struct kernel_result *r)
 {
-	void *nu = realloc(r->unsat, (r->unsat_cnt + 1) * sizeof(*r->unsat)), *nr;
-
-	if (!nu)
+	if (btfgen_array_grow((void **)&r->unsat, &r->unsat_cap, r->unsat_cnt + 1,
+			      sizeof(*r->unsat)) ||
+	    btfgen_array_grow((void **)&r->unsat_reason, &r->reason_cap, r->unsat_cnt + 1,
+			      sizeof(*r->unsat_reason)))
 		return -ENOMEM;
-	r->unsat = nu;
-	nr = realloc(r->unsat_reason, (r->unsat_cnt + 1) * sizeof(*r->unsat_reason));
-	if (!nr)
-		return -ENOMEM;
-	r->unsat_reason = nr;
 	return 0;
 }
 
@@ -233,12 +230,13 @@ static void tailor_kernel(const struct batch_ctx *ctx, const struct arch_objects
 		res = calloc(core_object__relo_cnt(a->objs[i]) + 1, sizeof(*res));
 		if (!res || core_tailor__add_object(t, a->objs[i], res) ||
 		    collect_unsatisfied(r, a->objs[i], a->names[i], res, release)) {
-			r->reason = fmt_reason("tailoring", "out of memory");
+			r->reason = fmt_reason("tailoring", res ? core_tailor__error(t) :
+							      "out of memory");
 			goto out;
 		}
 	}
 	if (core_tailor__emit(t, &r->btf, &r->btf_size)) {
-		r->reason = fmt_reason("emitting", "out of memory");
+		r->reason = fmt_reason("emitting", core_tailor__error(t));
 		goto out;
 	}
 	if (ctx->verify && core_tailor__verify(t, r->btf, r->btf_size, err, sizeof(err)))
@@ -445,29 +443,6 @@ void batch__generator(struct bundle_generator *gen)
 	gen->jansson = JANSSON_VERSION;
 }
 
-/* Create the folders above 'path' (mkdir -p), so "dist/app.tar.zst" just works. */
-static int make_parents(const char *path, char *err, size_t err_sz)
-{
-	char *dir = strdup(path);
-	int ret = 0;
-
-	if (!dir)
-		return -ENOMEM;
-	for (char *p = dir + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(dir, 0755) && errno != EEXIST) {
-			ret = -errno;
-			snprintf(err, err_sz, "cannot create folder '%s': %s", dir, strerror(errno));
-			break;
-		}
-		*p = '/';
-	}
-	free(dir);
-	return ret;
-}
-
 static double now(void)
 {
 	struct timespec ts;
@@ -512,7 +487,8 @@ int batch__run(const struct manifest *m, const struct batch_options *opts,
 							  BUNDLE_COMPRESS_ZSTD;
 	if (m->format == MANIFEST_FORMAT_TREE)
 		layout = strstr(out, ".tar") ? BUNDLE_LAYOUT_TREE_TAR : BUNDLE_LAYOUT_TREE_DIR;
-	ret = make_parents(out, err, err_sz);
+	/* the folders above the output, so "dist/app.tar.zst" just works */
+	ret = btfgen_mkdir_p(out, 1, err, err_sz);
 	if (!ret && m->cache) {
 		ctx.cache = m->cache;
 		ret = kernel_cache__prepare(m->cache, err, err_sz);

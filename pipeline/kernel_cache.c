@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <jansson.h>
 
+#include "btfgen_util.h"
 #include "bundle_writer.h"
 #include "kernel_archive.h"
 #include "kernel_cache.h"
@@ -16,28 +17,7 @@
 
 int kernel_cache__prepare(const char *dir, char *err, size_t err_sz)
 {
-	char *p = strdup(dir);
-	int ret = 0;
-
-	if (!p)
-		return -ENOMEM;
-	for (char *s = p + 1;; s++) {
-		bool last = !*s;
-
-		if (*s && *s != '/')
-			continue;
-		*s = '\0';
-		if (mkdir(p, 0755) && errno != EEXIST) {
-			ret = -errno;
-			snprintf(err, err_sz, "cache: cannot create '%s': %s", p, strerror(errno));
-			break;
-		}
-		if (last)
-			break;
-		*s = '/';
-	}
-	free(p);
-	return ret;
+	return btfgen_mkdir_p(dir, 0, err, err_sz);
 }
 
 void kernel_cache__key(const char *objects_key_hex, const char *input_sha_hex, char *key_hex)

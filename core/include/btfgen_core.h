@@ -118,13 +118,22 @@ void core_tailor__free(struct core_tailor *t);
  * Resolve obj (as core_resolve()) and mark every kernel type and member that
  * any candidate libbpf could end up using needs. 'results' (may be NULL)
  * receives the outcomes on the full BTF. obj must outlive the tailor.
- * Returns 0 or -ENOMEM; per-relocation failures are outcomes, not errors.
+ * Returns 0, -ENOMEM, or -E2BIG when a candidate walk is beyond what can be tailored
+ * (core_tailor__error()); per-relocation failures are outcomes, not errors.
  */
 int core_tailor__add_object(struct core_tailor *t, const struct core_object *obj,
 			    struct core_relo_result *results);
 
-/* Emit the tailored raw BTF (host byte order). The caller frees *data. */
+/*
+ * Emit the tailored raw BTF, in the kernel BTF's byte order (as bpftool does). The caller
+ * frees *data. Returns 0, -ENOMEM, or another -errno when the kernel BTF cannot be
+ * tailored faithfully (core_tailor__error() says why).
+ */
 int core_tailor__emit(struct core_tailor *t, void **data, __u32 *size);
+
+/* Why the last core_tailor__add_object() or core_tailor__emit() failed: one line, owned
+ * by t ("out of memory" unless something else was found). */
+const char *core_tailor__error(const struct core_tailor *t);
 
 /*
  * Check the tailored BTF (data, size): re-resolve every added object against
