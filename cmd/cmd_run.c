@@ -140,15 +140,16 @@ int cmd_run(int argc, char **argv)
 	human_size(sum.output_size, size, sizeof(size));
 	fprintf(stderr,
 		"btfgen-batch: %zu kernels: %zu ok, %zu failed; %zu distinct BTFs; "
-		"%zu unsatisfiable relocations; %s (%s); %.2f s\n",
-		sum.kernels, sum.ok, sum.failed, sum.distinct, sum.unsatisfied, sum.output, size,
-		sum.seconds);
+		"some program fails on %zu kernel%s; %s (%s); %.2f s\n",
+		sum.kernels, sum.ok, sum.failed, sum.distinct, sum.failing_kernels,
+		sum.failing_kernels == 1 ? "" : "s", sum.output, size, sum.seconds);
 	if (json) {
-		json_t *j = json_pack("{s:I, s:I, s:I, s:I, s:I, s:s, s:I, s:f}", "kernels",
+		json_t *j = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:s, s:I, s:f}", "kernels",
 				      (json_int_t)sum.kernels, "ok", (json_int_t)sum.ok, "failed",
 				      (json_int_t)sum.failed, "distinct_btfs",
 				      (json_int_t)sum.distinct, "unsatisfied_relocations",
-				      (json_int_t)sum.unsatisfied, "output", sum.output,
+				      (json_int_t)sum.unsatisfied, "failing_kernels",
+				      (json_int_t)sum.failing_kernels, "output", sum.output,
 				      "output_size", (json_int_t)sum.output_size, "seconds",
 				      sum.seconds);
 

@@ -17,10 +17,11 @@ static const struct {
 	{ "min_core_btf", cmd_min_core_btf, "tailor one kernel BTF to objects, as bpftool gen min_core_btf" },
 	{ "lookup", cmd_lookup, "find the BTF of a kernel (the host by default) in a bundle" },
 	{ "ls", cmd_ls, "list the kernels of a bundle" },
-	{ "info", cmd_info, "objects, counts and compatibility matrix of a bundle" },
+	{ "info", cmd_info, "objects, counts and program verdicts of a bundle" },
 	{ "extract", cmd_extract, "write a bundle out as a <distro>/<version>/<arch>/<release>.btf tree" },
 	{ "merge", cmd_merge, "join the bundles of a sharded run (run --shard K/N) into one" },
 	{ "diff", cmd_diff, "what changed between two bundles; exit 1 if a program newly fails" },
+	{ "report", cmd_report, "write a self-contained HTML page of which program loads on which kernel" },
 	{ "version", cmd_version, "versions of btfgen-batch and the libraries it uses" },
 };
 

@@ -102,6 +102,7 @@ struct core_object {
 	struct core_relo *relos;
 	__u32 relo_cnt;
 	char *strings; /* section and program names, owned */
+	struct object_code *code; /* instructions and functions (verdict.c); NULL if unreadable */
 };
 
 /* Type-walking helpers on validated BTFs (ids in range). */
@@ -139,6 +140,21 @@ void tailor_note_blocker(struct core_tailor *t, const struct core_spec *spec);
 /* Why tailoring failed as a whole (the input cannot be tailored faithfully); one line. */
 void tailor_set_error(struct core_tailor *t, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* verdict.c: read the code sections, function symbols and call relocations of an object. */
+struct object_code;
+struct Elf;
+struct Elf_Scn;
+int object_code_load(struct core_object *obj, struct Elf *elf, size_t shstrndx,
+		     struct Elf_Scn *symtab);
+void object_code_free(struct object_code *c);
+/*
+ * For tests: the reachability analysis of one function, insns[cnt] in host order (LE only),
+ * relo_at[i] the index in res of the relocation patching insn i, or -1. reached[cnt]
+ * receives 1 for each instruction the verifier may reach; *wild is set when it gave up.
+ */
+struct bpf_insn;
+int verdict_reach_insns(const struct bpf_insn *insns, __u32 cnt, const __s32 *relo_at,
+			const struct core_relo_result *res, unsigned kver, __u8 *reached, bool *wild);
 
 /* Logging to the callback set with core_set_log(). */
 void core_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -315,7 +315,11 @@ struct core_object *core_object__open(const char *path, char *err, size_t err_sz
 		if (ret)
 			goto out;
 	}
-	ret = 0;
+	ret = object_code_load(obj, elf, shstrndx, symtab);
+	if (ret) {
+		snprintf(err, err_sz, "out of memory");
+		goto out;
+	}
 out:
 	elf_end(elf);
 	free(image);
@@ -334,6 +338,7 @@ void core_object__free(struct core_object *obj)
 	for (__u32 i = 0; i < obj->relo_cnt; i++)
 		free((char *)obj->relos[i].desc.program);
 	free(obj->relos);
+	object_code_free(obj->code);
 	btf__free(obj->btf);
 	free(obj->path);
 	free(obj);

@@ -148,4 +148,62 @@ const char *core_tailor__error(const struct core_tailor *t);
 int core_tailor__verify(struct core_tailor *t, const void *data, __u32 size, char *err,
 			size_t err_sz);
 
+/* ---- Verdicts (docs/verdicts.md) -------------------------------------- */
+
+/* What loading a program on a kernel gives, by increasing severity. */
+enum core_verdict {
+	CORE_VERDICT_LOADS,   /* every relocation it reaches resolves */
+	CORE_VERDICT_PROBES,  /* some relocations evaluate to 0, none is poisoned */
+	CORE_VERDICT_GUARDED, /* poisoned relocations, all in dead code */
+	CORE_VERDICT_FAILS,   /* a poisoned relocation is reachable: the verifier rejects it */
+	CORE_VERDICT_REFUSED, /* libbpf refuses the whole object */
+};
+
+/* What one unresolved relocation does to one program. */
+enum core_relo_verdict {
+	CORE_RV_PROBE,	 /* evaluates to 0, not poisoned */
+	CORE_RV_GUARDED, /* poisoned, dead code in this program */
+	CORE_RV_FAILS,	 /* poisoned, reachable */
+	CORE_RV_REFUSED, /* libbpf refuses the object */
+	CORE_RV_UNUSED,	 /* in a function no program includes */
+};
+
+const char *core_verdict__str(enum core_verdict v);
+const char *core_relo_verdict__str(enum core_relo_verdict v);
+
+/* Programs: function symbols in executable sections other than .text, in ELF order. */
+__u32 core_object__prog_cnt(const struct core_object *obj);
+const char *core_object__prog_name(const struct core_object *obj, __u32 i);
+/* Name of function 'func' (as in core_verdict_rec). */
+const char *core_object__func_name(const struct core_object *obj, int func);
+
+struct core_verdict_rec {
+	__u32 relo;    /* relocation index in obj */
+	int prog;      /* program index, -1 when no program includes the relocation */
+	int func;      /* function holding the instruction, -1 if none */
+	__u32 insn;    /* instruction index in its section */
+	enum core_relo_verdict verdict;
+};
+
+/* Owned by the caller: free with core_verdicts__free(). */
+struct core_verdicts {
+	struct core_verdict_rec *recs; /* one per (unresolved relocation, including program) */
+	size_t rec_cnt;
+	enum core_verdict *progs; /* per program */
+	__u32 prog_cnt;
+};
+
+/*
+ * Decide every program's verdict on one kernel from 'res' (core_resolve() or
+ * core_tailor__add_object() results for obj). kver: the kernel's version as major << 8 |
+ * minor (0: unknown, taken as current), for what its verifier prunes: every comparison on a
+ * constant from 4.20, jeq/jne from 4.15, nothing before. Bounded work on any object.
+ * 0 or -ENOMEM.
+ */
+int core_verdicts__compute(const struct core_object *obj, const struct core_relo_result *res,
+			   unsigned kver, struct core_verdicts *v);
+/* kver of a release string ("5.10.0-30-amd64" -> 5 << 8 | 10); 0 if it does not start so. */
+unsigned core_kernel_version(const char *release);
+void core_verdicts__free(struct core_verdicts *v);
+
 #endif /* BTFGEN_CORE_H */
