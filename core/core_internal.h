@@ -115,10 +115,35 @@ int btf_check_header(const void *data, size_t size, char *err, size_t err_sz);
 /* Check every type id and name offset a BTF refers to; 0 or -EINVAL with a reason. */
 int btf_check_refs(const struct btf *btf, char *err, size_t err_sz);
 
-/* relo_match.c */
+/* A zero-length array that is the last member of a struct may be indexed past its end. */
+static inline bool is_flex_arr(const struct btf *btf, const struct spec_accessor *acc,
+			       const struct btf_array *arr)
+{
+	if (!acc->name || arr->nelems > 0)
+		return false;
+	return acc->idx == (__u32)btf_vlen(btf__type_by_id(btf, acc->type_id)) - 1;
+}
+
+/* Bit offset of element idx of an array of sz-byte elements, as libbpf's __u32 keeps it. */
+static inline __u32 bit_offset_of(__u32 idx, __s64 sz)
+{
+	return (__u32)((__u64)idx * (__u64)sz * 8);
+}
+
+/* relo_spec.c */
 int spec_parse(const struct btf *btf, __u32 type_id, const char *access, __u32 kind,
 	       struct core_spec *spec, char *why, size_t why_sz);
 
+/* relo_value.c: the value one spec gives (libbpf's bpf_core_calc_*_relo); spec NULL: nothing
+ * matched. 0, or -errno with the reason in why. */
+struct relo_value {
+	__u64 val;
+	bool poison;
+};
+int relo_calc_value(__u32 kind, const struct core_spec *spec, struct relo_value *out, char *why,
+		    size_t why_sz);
+
+/* relo_match.c */
 struct core_tailor;
 /* Resolve every relocation of obj; when t is not NULL, mark what each matching candidate uses.
  * 'trace' sends the decisions to the core_set_log() callback. */

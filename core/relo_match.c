@@ -16,201 +16,11 @@
 
 #include "core_internal.h"
 
-core_log_fn core_log_cb;
-
-void core_set_log(core_log_fn fn)
-{
-	core_log_cb = fn;
-}
-
-void core_log(const char *fmt, ...)
-{
-	char buf[512];
-	va_list ap;
-
-	if (!core_log_cb)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	core_log_cb(buf);
-}
-
-const char *relo_kind_name(__u32 kind)
-{
-	static const char *const names[RELO_KIND_CNT] = {
-		"byte_off", "byte_sz", "field_exists", "signed", "lshift_u64", "rshift_u64",
-		"local_type_id", "target_type_id", "type_exists", "type_size",
-		"enumval_exists", "enumval_value", "type_matches",
-	};
-
-	return kind < RELO_KIND_CNT ? names[kind] : "unknown";
-}
-
 static const char *type_name(const struct btf *btf, const struct btf_type *t)
 {
 	const char *n = btf__name_by_offset(btf, t->name_off);
 
 	return n ? n : "";
-}
-
-/* A zero-length array that is the last member of a struct may be indexed past its end. */
-static bool is_flex_arr(const struct btf *btf, const struct spec_accessor *acc,
-			const struct btf_array *arr)
-{
-	if (!acc->name || arr->nelems > 0)
-		return false;
-	return acc->idx == (__u32)btf_vlen(btf__type_by_id(btf, acc->type_id)) - 1;
-}
-
-/* Bit offset of element idx of an array of sz-byte elements, as libbpf's __u32 keeps it. */
-static __u32 bit_offset_of(__u32 idx, __s64 sz)
-{
-	return (__u32)((__u64)idx * (__u64)sz * 8);
-}
-
-int spec_parse(const struct btf *btf, __u32 type_id, const char *access, __u32 kind,
-	       struct core_spec *spec, char *why, size_t why_sz)
-{
-	const struct btf_type *t;
-	__u32 id;
-	__s64 sz;
-
-	memset(spec, 0, sizeof(*spec));
-	spec->btf = btf;
-	spec->root_type_id = type_id;
-	spec->kind = kind;
-	if (kind >= RELO_KIND_CNT) {
-		snprintf(why, why_sz, "unknown relocation kind %u", kind);
-		return -EOPNOTSUPP;
-	}
-	if (!access[0] || access[0] == ':') {
-		snprintf(why, why_sz, "empty access string");
-		return -EINVAL;
-	}
-	if (relo_is_type_based(kind)) {
-		if (strcmp(access, "0")) {
-			snprintf(why, why_sz, "type relocation with access string '%s'", access);
-			return -EINVAL;
-		}
-		return 0;
-	}
-	/* "0:1:2" -> raw_spec {0, 1, 2}; negative indices are rejected (newer libbpf does too). */
-	while (*access) {
-		char *end;
-		long v;
-
-		if (*access == ':')
-			access++;
-		if (*access < '0' || *access > '9') {
-			snprintf(why, why_sz, "bad access string");
-			return -EINVAL;
-		}
-		v = strtol(access, &end, 10);
-		if (v > INT32_MAX) {
-			snprintf(why, why_sz, "access index %ld out of range", v);
-			return -EINVAL;
-		}
-		if (spec->raw_len == SPEC_MAX_LEN) {
-			snprintf(why, why_sz, "access string longer than %d", SPEC_MAX_LEN);
-			return -E2BIG;
-		}
-		spec->raw_spec[spec->raw_len++] = v;
-		access = end;
-	}
-	t = skip_mods_and_typedefs(btf, type_id, &id);
-	if (!t) {
-		snprintf(why, why_sz, "bad root type");
-		return -EINVAL;
-	}
-	spec->spec[0].type_id = id;
-	spec->spec[0].idx = spec->raw_spec[0];
-	spec->len = 1;
-
-	if (relo_is_enumval_based(kind)) {
-		if (!btf_is_any_enum(t) || spec->raw_len > 1 || spec->raw_spec[0] >= btf_vlen(t)) {
-			snprintf(why, why_sz, "enumerator access does not name an enumerator");
-			return -EINVAL;
-		}
-		spec->spec[0].name = btf__name_by_offset(btf, btf_is_enum(t) ?
-			btf_enum(t)[spec->raw_spec[0]].name_off :
-			btf_enum64(t)[spec->raw_spec[0]].name_off);
-		return 0;
-	}
-
-	sz = btf__resolve_size(btf, id);
-	if (sz < 0) {
-		snprintf(why, why_sz, "root type [%u] has no size", id);
-		return (int)sz;
-	}
-	/*
-	 * libbpf 1.1 computes index * size * 8 in 64 bits and keeps the low 32 in a __u32;
-	 * with a huge index on a large type the signed product overflows there. Unsigned
-	 * arithmetic gives the same low 32 bits without undefined behaviour.
-	 */
-	spec->bit_offset = bit_offset_of(spec->raw_spec[0], sz);
-
-	for (int i = 1; i < spec->raw_len; i++) {
-		__u32 idx = spec->raw_spec[i];
-
-		t = skip_mods_and_typedefs(btf, id, &id);
-		if (!t) {
-			snprintf(why, why_sz, "bad type [%u]", id);
-			return -EINVAL;
-		}
-		if (btf_is_composite(t)) {
-			const struct btf_member *m;
-
-			if (idx >= btf_vlen(t)) {
-				snprintf(why, why_sz, "member #%u of [%u] out of range", idx, id);
-				return -EINVAL;
-			}
-			spec->bit_offset += btf_member_bit_offset(t, idx);
-			m = btf_members(t) + idx;
-			if (m->name_off) {
-				const char *name = btf__name_by_offset(btf, m->name_off);
-
-				if (!name || !name[0]) {
-					snprintf(why, why_sz, "bad member name");
-					return -EINVAL;
-				}
-				spec->spec[spec->len].type_id = id;
-				spec->spec[spec->len].idx = idx;
-				spec->spec[spec->len].name = name;
-				spec->len++;
-			}
-			id = m->type;
-		} else if (btf_is_array(t)) {
-			const struct btf_array *a = btf_array(t);
-			bool flex;
-
-			t = skip_mods_and_typedefs(btf, a->type, &id);
-			if (!t) {
-				snprintf(why, why_sz, "bad array element type");
-				return -EINVAL;
-			}
-			flex = is_flex_arr(btf, &spec->spec[spec->len - 1], a);
-			if (!flex && idx >= a->nelems) {
-				snprintf(why, why_sz, "array index %u out of bounds", idx);
-				return -EINVAL;
-			}
-			spec->spec[spec->len].type_id = id;
-			spec->spec[spec->len].idx = idx;
-			spec->spec[spec->len].name = NULL;
-			spec->len++;
-			sz = btf__resolve_size(btf, id);
-			if (sz < 0) {
-				snprintf(why, why_sz, "array element [%u] has no size", id);
-				return (int)sz;
-			}
-			spec->bit_offset += bit_offset_of(idx, sz);
-		} else {
-			snprintf(why, why_sz, "access #%d reaches [%u], neither struct nor array", i,
-				 id);
-			return -EINVAL;
-		}
-	}
-	return 0;
 }
 
 /* libbpf's bpf_core_fields_are_compat(): what a field access needs of the target field type. */
@@ -617,157 +427,6 @@ static int spec_match(const struct core_spec *local, const struct btf *tbtf, __u
 	return 1;
 }
 
-/* The value one spec gives (libbpf's bpf_core_calc_*_relo); spec NULL: nothing matched. */
-struct relo_value {
-	__u64 val;
-	bool poison;
-};
-
-static int calc_field(__u32 kind, const struct core_spec *spec, struct relo_value *out,
-		      char *why, size_t why_sz)
-{
-	const struct spec_accessor *acc;
-	const struct btf_type *t, *mt;
-	const struct btf_member *m;
-	__u32 byte_off, byte_sz, bit_off, bit_sz, mt_id;
-	__s64 sz;
-
-	if (kind == RELO_FIELD_EXISTS) {
-		out->val = spec != NULL;
-		return 0;
-	}
-	if (!spec) {
-		out->poison = true;
-		return 0;
-	}
-	acc = &spec->spec[spec->len - 1];
-	t = btf__type_by_id(spec->btf, acc->type_id);
-	if (!acc->name) { /* the access ends on an array element */
-		if (kind != RELO_FIELD_BYTE_OFFSET && kind != RELO_FIELD_BYTE_SIZE) {
-			snprintf(why, why_sz, "%s cannot apply to an array element",
-				 relo_kind_name(kind));
-			return -EINVAL;
-		}
-		sz = btf__resolve_size(spec->btf, acc->type_id);
-		if (sz < 0) {
-			snprintf(why, why_sz, "array element [%u] has no size", acc->type_id);
-			return -EINVAL;
-		}
-		out->val = kind == RELO_FIELD_BYTE_OFFSET ? spec->bit_offset / 8 : (__u64)sz;
-		return 0;
-	}
-	m = btf_members(t) + acc->idx;
-	mt = skip_mods_and_typedefs(spec->btf, m->type, &mt_id);
-	if (!mt)
-		return -EINVAL;
-	bit_off = spec->bit_offset;
-	bit_sz = btf_member_bitfield_size(t, acc->idx);
-	if (bit_sz) {
-		/* the smallest power-of-two load, aligned to itself, that covers the bitfield */
-		byte_sz = mt->size;
-		if (!byte_sz || byte_sz > 8) {
-			snprintf(why, why_sz, "bitfield of a %u-byte type", byte_sz);
-			return -EINVAL;
-		}
-		byte_off = bit_off / 8 / byte_sz * byte_sz;
-		while (bit_off + bit_sz - byte_off * 8 > byte_sz * 8) {
-			if (byte_sz >= 8) {
-				snprintf(why, why_sz, "bitfield cannot be read with a 64-bit load");
-				return -E2BIG;
-			}
-			byte_sz *= 2;
-			byte_off = bit_off / 8 / byte_sz * byte_sz;
-		}
-	} else {
-		sz = btf__resolve_size(spec->btf, mt_id);
-		if (sz < 0) {
-			snprintf(why, why_sz, "field type [%u] has no size", mt_id);
-			return -EINVAL;
-		}
-		byte_sz = sz;
-		byte_off = bit_off / 8;
-		bit_sz = byte_sz * 8;
-	}
-	switch (kind) {
-	case RELO_FIELD_BYTE_OFFSET:
-		out->val = byte_off;
-		break;
-	case RELO_FIELD_BYTE_SIZE:
-		out->val = byte_sz;
-		break;
-	case RELO_FIELD_SIGNED:
-		/* libbpf >= 1.3 rule: only INT encodings and enum kflags carry a sign */
-		out->val = (btf_is_any_enum(mt) && btf_kflag(mt)) ||
-			   (btf_is_int(mt) && (btf_int_encoding(mt) & BTF_INT_SIGNED));
-		break;
-	case RELO_FIELD_LSHIFT_U64:
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-		out->val = 64 - (bit_off + bit_sz - byte_off * 8);
-#else
-		out->val = (8 - byte_sz) * 8 + (bit_off - byte_off * 8);
-#endif
-		break;
-	case RELO_FIELD_RSHIFT_U64:
-		out->val = 64 - bit_sz;
-		break;
-	default:
-		return -EOPNOTSUPP;
-	}
-	return 0;
-}
-
-static int calc_value(__u32 kind, const struct core_spec *spec, struct relo_value *out,
-		      char *why, size_t why_sz)
-{
-	__s64 sz;
-
-	memset(out, 0, sizeof(*out));
-	if (relo_is_field_based(kind))
-		return calc_field(kind, spec, out, why, why_sz);
-	if (relo_is_type_based(kind)) {
-		if (!spec)
-			return 0;
-		switch (kind) {
-		case RELO_TYPE_ID_TARGET:
-			out->val = spec->root_type_id;
-			return 0;
-		case RELO_TYPE_EXISTS:
-		case RELO_TYPE_MATCHES:
-			out->val = 1;
-			return 0;
-		case RELO_TYPE_SIZE:
-			sz = btf__resolve_size(spec->btf, spec->root_type_id);
-			if (sz < 0) {
-				snprintf(why, why_sz, "type [%u] has no size", spec->root_type_id);
-				return -EINVAL;
-			}
-			out->val = sz;
-			return 0;
-		default:
-			return -EOPNOTSUPP;
-		}
-	}
-	if (kind == RELO_ENUMVAL_EXISTS) {
-		out->val = spec != NULL;
-		return 0;
-	}
-	if (kind == RELO_ENUMVAL_VALUE) {
-		const struct btf_type *t;
-
-		if (!spec) {
-			out->poison = true;
-			return 0;
-		}
-		t = btf__type_by_id(spec->btf, spec->spec[0].type_id);
-		if (btf_is_enum(t))
-			out->val = (__u64)(__s64)btf_enum(t)[spec->spec[0].idx].val;
-		else
-			out->val = btf_enum64_value(btf_enum64(t) + spec->spec[0].idx);
-		return 0;
-	}
-	return -EOPNOTSUPP;
-}
-
 /* Candidate list of one local type, shared and pruned by its relocations (libbpf's cand_cache). */
 struct cand_list {
 	__u32 local_id;
@@ -810,7 +469,7 @@ static int resolve_one(const struct kernel_index *ki, const struct core_relo *rl
 		return 0;
 	}
 	/* libbpf computes the local side too, and fails on what it cannot compute there */
-	err = calc_value(rl->desc.kind, &rl->local, &local_val, why, sizeof(why));
+	err = relo_calc_value(rl->desc.kind, &rl->local, &local_val, why, sizeof(why));
 	if (err) {
 		fail(res, err, "local: ", why);
 		return 0;
@@ -857,7 +516,7 @@ static int resolve_one(const struct kernel_index *ki, const struct core_relo *rl
 		}
 		if (t)
 			tailor_mark_spec(t, cand_spec);
-		err = calc_value(rl->desc.kind, cand_spec, &v, why, sizeof(why));
+		err = relo_calc_value(rl->desc.kind, cand_spec, &v, why, sizeof(why));
 		if (err) {
 			fail(res, err, "", why);
 			return 0;
@@ -889,7 +548,7 @@ static int resolve_one(const struct kernel_index *ki, const struct core_relo *rl
 		res->target_id = targ_spec->root_type_id;
 		return 0;
 	}
-	err = calc_value(rl->desc.kind, NULL, &v, why, sizeof(why));
+	err = relo_calc_value(rl->desc.kind, NULL, &v, why, sizeof(why));
 	if (err) {
 		fail(res, err, "", why);
 		return 0;
