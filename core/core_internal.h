@@ -144,27 +144,31 @@ int relo_calc_value(__u32 kind, const struct core_spec *spec, struct relo_value 
 		    size_t why_sz);
 
 /* relo_match.c */
-struct core_tailor;
-/* Resolve every relocation of obj; when t is not NULL, mark what each matching candidate uses.
- * 'trace' sends the decisions to the core_set_log() callback. */
+/*
+ * Matching reports, it does not mark: an observer (the tailor) hears of every candidate
+ * walk that decides an outcome. MATCHED: the candidate matched; FAILED: the walk errored
+ * (libbpf gives up the object: what it went through, so the tailored BTF fails the same
+ * way); BLOCKED: no match because a member had the local name and another type (what
+ * decided it is in cand->visit). error(): resolving stops, msg says why (one line).
+ */
+enum relo_walk { RELO_WALK_MATCHED, RELO_WALK_FAILED, RELO_WALK_BLOCKED };
+struct relo_observer {
+	void (*walked)(void *ctx, const struct core_spec *cand, enum relo_walk how);
+	void (*error)(void *ctx, const char *msg);
+	void *ctx;
+};
+
+/* Resolve every relocation of obj; when obs is not NULL, report what each candidate walk
+ * uses, with one candidate per local type where one gives the same outcomes. 'trace' sends
+ * the decisions to the core_set_log() callback. */
 int resolve_object(const struct kernel_index *ki, const struct core_object *obj,
-		   struct core_relo_result *results, struct core_tailor *t, bool trace);
+		   struct core_relo_result *results, const struct relo_observer *obs, bool trace);
 
 /* kernel_index.c: candidates for a local type (same essential name, core-compatible kind) in
  * ascending id order. Writes up to cap ids and returns how many there are in all. */
 __u32 kernel_index__cands(const struct kernel_index *ki, const char *name, __u16 kind,
 			  __u32 *ids, __u32 cap);
 
-/* tailor.c */
-void tailor_mark_spec(struct core_tailor *t, const struct core_spec *targ_spec);
-/* What a candidate walk that errored went through, so the tailored BTF errors the same way. */
-void tailor_mark_failed_walk(struct core_tailor *t, const struct core_spec *spec);
-/* A candidate that did not match because of spec->visit: keep those if it is emitted. */
-void tailor_note_blocker(struct core_tailor *t, const struct core_spec *spec);
-
-/* Why tailoring failed as a whole (the input cannot be tailored faithfully); one line. */
-void tailor_set_error(struct core_tailor *t, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
 /* verdict.c: read the code sections, function symbols and call relocations of an object. */
 struct object_code;
 struct Elf;

@@ -2,13 +2,14 @@
 /*
  * core: CO-RE relocation matching with libbpf's semantics (relo_core.c, libbpf 1.x),
  * written against the public BTF API. Outline, per relocation:
- *   1. parse the local access spec (done once, when the object is loaded);
+ *   1. parse the local access spec (relo_spec.c, once, when the object is loaded);
  *   2. take the candidates: kernel types of the same essential name and kind, cached and
  *      pruned per local type in file order, as libbpf does;
- *   3. match the spec on each candidate, compute the value, check ambiguity;
- *   4. when tailoring, mark what every matching candidate uses.
+ *   3. match the spec on each candidate, compute the value (relo_value.c), check ambiguity;
+ *   4. when tailoring, report every candidate walk to the observer (tailor_mark.c marks).
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -442,9 +443,23 @@ static void fail(struct core_relo_result *res, int err, const char *prefix, cons
 	snprintf(res->reason, sizeof(res->reason), "%s%s", prefix, detail);
 }
 
+/* Tell the observer resolving stops, and why (it keeps the message). */
+static void observer_error(const struct relo_observer *obs, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void observer_error(const struct relo_observer *obs, const char *fmt, ...)
+{
+	char msg[160];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	obs->error(obs->ctx, msg);
+}
+
 static int resolve_one(const struct kernel_index *ki, const struct core_relo *rl,
 		       struct cand_list *cands, struct core_relo_result *res,
-		       struct core_tailor *t, struct core_spec *scratch, bool trace)
+		       const struct relo_observer *obs, struct core_spec *scratch, bool trace)
 {
 	const struct btf *tbtf = kernel_index__btf(ki);
 	struct core_spec *cand_spec = &scratch[0], *targ_spec = &scratch[1];
@@ -486,8 +501,8 @@ static int resolve_one(const struct kernel_index *ki, const struct core_relo *rl
 	}
 	for (__u32 i = 0; i < cands->len; i++) {
 		err = spec_match(&rl->local, tbtf, cands->ids[i], cand_spec, visits);
-		if (t && cand_spec->visit_overflow && err != 0) {
-			tailor_set_error(t, "relocation at insn offset %u: candidate [%u]: more "
+		if (obs && cand_spec->visit_overflow && err != 0) {
+			observer_error(obs, "relocation at insn offset %u: candidate [%u]: more "
 					 "than %d members decide the walk", rl->desc.insn_off,
 					 cands->ids[i], SPEC_MAX_VISITS);
 			return -E2BIG;
@@ -498,8 +513,8 @@ static int resolve_one(const struct kernel_index *ki, const struct core_relo *rl
 			 * path too long). Keep what the walk went through, so that the
 			 * tailored BTF makes libbpf give up the same way.
 			 */
-			if (t)
-				tailor_mark_failed_walk(t, cand_spec);
+			if (obs)
+				obs->walked(obs->ctx, cand_spec, RELO_WALK_FAILED);
 			snprintf(why, sizeof(why), "error matching candidate [%u]: %s", cands->ids[i],
 				 strerror(-err));
 			fail(res, err, "", why);
@@ -510,12 +525,12 @@ static int resolve_one(const struct kernel_index *ki, const struct core_relo *rl
 				 rl->desc.sec_relo_idx, err ? "matching" : "non-matching",
 				 cands->ids[i], err ? cand_spec->bit_offset : 0);
 		if (!err) {
-			if (t && cand_spec->blocked)
-				tailor_note_blocker(t, cand_spec);
+			if (obs && cand_spec->blocked)
+				obs->walked(obs->ctx, cand_spec, RELO_WALK_BLOCKED);
 			continue;
 		}
-		if (t)
-			tailor_mark_spec(t, cand_spec);
+		if (obs)
+			obs->walked(obs->ctx, cand_spec, RELO_WALK_MATCHED);
 		err = relo_calc_value(rl->desc.kind, cand_spec, &v, why, sizeof(why));
 		if (err) {
 			fail(res, err, "", why);
@@ -585,10 +600,10 @@ static void free_cache(struct cand_list *cache, __u32 ntypes)
 
 /*
  * One pass over the relocations, in file order, with a fresh candidate cache. single[L]
- * (optional) restricts local type L to that one kernel candidate. Marks when t is set.
+ * (optional) restricts local type L to that one kernel candidate. Reports to obs when set.
  */
 static int resolve_pass(const struct kernel_index *ki, const struct core_object *obj,
-			struct core_relo_result *results, struct core_tailor *t, bool trace,
+			struct core_relo_result *results, const struct relo_observer *obs, bool trace,
 			const __u32 *single, struct core_spec *scratch)
 {
 	__u32 ntypes = btf__type_cnt(obj->btf);
@@ -611,7 +626,7 @@ static int resolve_pass(const struct kernel_index *ki, const struct core_object 
 			cl->len = 1;
 			cl->loaded = true;
 		}
-		err = resolve_one(ki, rl, cl, &results[i], t, scratch, trace);
+		err = resolve_one(ki, rl, cl, &results[i], obs, scratch, trace);
 		if (!err && trace)
 			log_outcome(rl, &results[i]);
 	}
@@ -700,7 +715,7 @@ static int choose_single(const struct kernel_index *ki, const struct core_object
 }
 
 int resolve_object(const struct kernel_index *ki, const struct core_object *obj,
-		   struct core_relo_result *results, struct core_tailor *t, bool trace)
+		   struct core_relo_result *results, const struct relo_observer *obs, bool trace)
 {
 	struct core_relo_result *marked = NULL;
 	struct core_spec *scratch = NULL;
@@ -714,7 +729,7 @@ int resolve_object(const struct kernel_index *ki, const struct core_object *obj,
 		goto out;
 	/* the outcomes on this BTF, as libbpf computes them */
 	err = resolve_pass(ki, obj, results, NULL, trace && core_log_cb, NULL, scratch);
-	if (err || !t)
+	if (err || !obs)
 		goto out;
 	/* then mark, with one candidate where one is enough */
 	err = -ENOMEM;
@@ -724,11 +739,11 @@ int resolve_object(const struct kernel_index *ki, const struct core_object *obj,
 		goto out;
 	err = choose_single(ki, obj, results, single, scratch);
 	if (!err)
-		err = resolve_pass(ki, obj, marked, t, false, single, scratch);
+		err = resolve_pass(ki, obj, marked, obs, false, single, scratch);
 	for (__u32 i = 0; !err && i < obj->relo_cnt; i++)
 		if (!same_result(&results[i], &marked[i], obj->relos[i].desc.kind)) {
 			/* choose_single() checked this: a bug if reached */
-			tailor_set_error(t, "internal error: relocation #%u resolves differently "
+			observer_error(obs, "internal error: relocation #%u resolves differently "
 					 "with one candidate", i);
 			err = -EPROTO;
 		}
