@@ -15,7 +15,7 @@
  * length, so do we; only a cycle (longer than the type count) gives NULL, where libbpf
  * would loop forever.
  */
-const struct btf_type *skip_mods_and_typedefs(const struct btf *btf, __u32 id, __u32 *res_id)
+const struct btf_type *core_skip_mods_typedefs(const struct btf *btf, __u32 id, __u32 *res_id)
 {
 	const struct btf_type *t = btf__type_by_id(btf, id);
 	__u32 n = btf__type_cnt(btf);
@@ -40,7 +40,7 @@ static bool name_ok(const struct btf *btf, __u32 off)
  * libbpf 1.1 parses a BTF without checking that ids and name offsets point
  * anywhere; everything downstream indexes with them, so check them once.
  */
-int btf_check_refs(const struct btf *btf, char *err, size_t err_sz)
+int core_btf_check_refs(const struct btf *btf, char *err, size_t err_sz)
 {
 	__u32 n = btf__type_cnt(btf);
 
@@ -142,7 +142,7 @@ static bool is_mod_or_typedef(const struct btf *btf, __u32 id)
  * and every chain walk here cost the type count: refuse such a BTF, in one pass (each type
  * is walked once: 1 = on the chain being walked, 2 = known to end).
  */
-static int btf_check_mod_cycles(const struct btf *btf, char *err, size_t err_sz)
+static int core_btf_check_mod_cycles(const struct btf *btf, char *err, size_t err_sz)
 {
 	__u32 n = btf__type_cnt(btf), cur;
 	__u8 *state = calloc(n, 1);
@@ -199,7 +199,7 @@ static const void *elf_section_bytes(Elf *elf, const char *name, size_t *size)
 }
 
 /* libbpf only says EINVAL about a bad header: say which field is wrong. */
-int btf_check_header(const void *data, size_t size, char *err, size_t err_sz)
+int core_btf_check_header(const void *data, size_t size, char *err, size_t err_sz)
 {
 	struct btf_header h;
 	bool swap;
@@ -271,7 +271,7 @@ struct btf *core_btf_from_mem(const void *data, size_t size, char *err, size_t e
 			return NULL;
 		}
 	}
-	ret = btf_size > UINT32_MAX ? -E2BIG : btf_check_header(btf_data, btf_size, err, err_sz);
+	ret = btf_size > UINT32_MAX ? -E2BIG : core_btf_check_header(btf_data, btf_size, err, err_sz);
 	if (ret) {
 		if (ret == -E2BIG)
 			snprintf(err, err_sz, "BTF of %zu bytes is too large", btf_size);
@@ -287,9 +287,9 @@ struct btf *core_btf_from_mem(const void *data, size_t size, char *err, size_t e
 		errno = -ret;
 		return NULL;
 	}
-	ret = btf_check_refs(btf, err, err_sz);
+	ret = core_btf_check_refs(btf, err, err_sz);
 	if (!ret)
-		ret = btf_check_mod_cycles(btf, err, err_sz);
+		ret = core_btf_check_mod_cycles(btf, err, err_sz);
 	if (ret) {
 		btf__free(btf);
 		errno = -ret;

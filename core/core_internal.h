@@ -106,14 +106,14 @@ struct core_object {
 };
 
 /* Type-walking helpers on validated BTFs (ids in range). */
-const struct btf_type *skip_mods_and_typedefs(const struct btf *btf, __u32 id, __u32 *res_id);
-size_t essential_name_len(const char *name);
+const struct btf_type *core_skip_mods_typedefs(const struct btf *btf, __u32 id, __u32 *res_id);
+size_t kernel_index_essential_len(const char *name);
 /* FNV-1a hash of the essential name; its length in *len. */
-__u32 essential_hash(const char *name, size_t *len);
+__u32 kernel_index_hash(const char *name, size_t *len);
 /* Check a raw BTF header's magic, version and section bounds; 0 or -errno with a reason. */
-int btf_check_header(const void *data, size_t size, char *err, size_t err_sz);
+int core_btf_check_header(const void *data, size_t size, char *err, size_t err_sz);
 /* Check every type id and name offset a BTF refers to; 0 or -EINVAL with a reason. */
-int btf_check_refs(const struct btf *btf, char *err, size_t err_sz);
+int core_btf_check_refs(const struct btf *btf, char *err, size_t err_sz);
 
 /* A zero-length array that is the last member of a struct may be indexed past its end. */
 static inline bool is_flex_arr(const struct btf *btf, const struct spec_accessor *acc,
@@ -131,7 +131,7 @@ static inline __u32 bit_offset_of(__u32 idx, __s64 sz)
 }
 
 /* relo_spec.c */
-int spec_parse(const struct btf *btf, __u32 type_id, const char *access, __u32 kind,
+int relo_spec_parse(const struct btf *btf, __u32 type_id, const char *access, __u32 kind,
 	       struct core_spec *spec, char *why, size_t why_sz);
 
 /* relo_value.c: the value one spec gives (libbpf's bpf_core_calc_*_relo); spec NULL: nothing
@@ -161,12 +161,12 @@ struct relo_observer {
 /* Resolve every relocation of obj; when obs is not NULL, report what each candidate walk
  * uses, with one candidate per local type where one gives the same outcomes. 'trace' sends
  * the decisions to the core_set_log() callback. */
-int resolve_object(const struct kernel_index *ki, const struct core_object *obj,
+int relo_resolve_object(const struct kernel_index *ki, const struct core_object *obj,
 		   struct core_relo_result *results, const struct relo_observer *obs, bool trace);
 
 /* kernel_index.c: candidates for a local type (same essential name, core-compatible kind) in
  * ascending id order. Writes up to cap ids and returns how many there are in all. */
-__u32 kernel_index__cands(const struct kernel_index *ki, const char *name, __u16 kind,
+__u32 kernel_index_cands(const struct kernel_index *ki, const char *name, __u16 kind,
 			  __u32 *ids, __u32 cap);
 
 /* verdict.c: read the code sections, function symbols and call relocations of an object. */

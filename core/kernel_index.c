@@ -14,7 +14,7 @@
  * essential name and its length, in one pass: the index hashes every named type
  * of a kernel, ~100k names, so it reads each once.
  */
-__u32 essential_hash(const char *name, size_t *ess_len)
+__u32 kernel_index_hash(const char *name, size_t *ess_len)
 {
 	__u32 h = BTFGEN_FNV1A32_INIT, ess_h = 0;
 	size_t i, ess = 0;
@@ -34,11 +34,11 @@ __u32 essential_hash(const char *name, size_t *ess_len)
 	return flavour ? ess_h : h;
 }
 
-size_t essential_name_len(const char *name)
+size_t kernel_index_essential_len(const char *name)
 {
 	size_t len;
 
-	essential_hash(name, &len);
+	kernel_index_hash(name, &len);
 	return len;
 }
 
@@ -96,7 +96,7 @@ struct kernel_index *kernel_index__new(const struct btf *btf)
 		name = btf__name_by_offset(btf, t->name_off);
 		if (!name || !name[0])
 			continue;
-		ki->hash[id] = essential_hash(name, &len);
+		ki->hash[id] = kernel_index_hash(name, &len);
 		b = ki->hash[id] & (ki->nr_buckets - 1);
 		ki->next[id] = ki->heads[b];
 		ki->heads[b] = id;
@@ -127,11 +127,11 @@ static bool kinds_core_compat(__u16 a, __u16 b)
 	return a == b || (a_enum && b_enum);
 }
 
-__u32 kernel_index__cands(const struct kernel_index *ki, const char *name, __u16 kind,
+__u32 kernel_index_cands(const struct kernel_index *ki, const char *name, __u16 kind,
 			  __u32 *ids, __u32 cap)
 {
 	size_t len;
-	__u32 h = essential_hash(name, &len), cnt = 0;
+	__u32 h = kernel_index_hash(name, &len), cnt = 0;
 
 	if (!is_candidate_kind(kind)) {
 		/* not indexed; a hand-made object may still ask: scan, as libbpf does */
@@ -140,7 +140,7 @@ __u32 kernel_index__cands(const struct kernel_index *ki, const char *name, __u16
 			const char *tname = btf__name_by_offset(ki->btf, t->name_off);
 
 			if (btf_kind(t) != kind || !tname || !tname[0] ||
-			    essential_name_len(tname) != len || strncmp(tname, name, len))
+			    kernel_index_essential_len(tname) != len || strncmp(tname, name, len))
 				continue;
 			if (cnt < cap)
 				ids[cnt] = id;
@@ -158,7 +158,7 @@ __u32 kernel_index__cands(const struct kernel_index *ki, const char *name, __u16
 		if (!kinds_core_compat(btf_kind(t), kind))
 			continue;
 		tname = btf__name_by_offset(ki->btf, t->name_off);
-		if (essential_name_len(tname) != len || strncmp(tname, name, len))
+		if (kernel_index_essential_len(tname) != len || strncmp(tname, name, len))
 			continue;
 		if (cnt < cap)
 			ids[cnt] = id;

@@ -200,7 +200,7 @@ static int parse_core_relos(struct core_object *obj, const struct ext_reader *r,
 				return -ENOMEM;
 			}
 			rl->anon_root = !rl->desc.type_name[0];
-			rl->spec_err = spec_parse(obj->btf, rl->type_id, access, rl->desc.kind,
+			rl->spec_err = relo_spec_parse(obj->btf, rl->type_id, access, rl->desc.kind,
 						  &rl->local, rl->spec_why, sizeof(rl->spec_why));
 		}
 	}
@@ -285,7 +285,7 @@ struct core_object *core_object__open(const char *path, char *err, size_t err_sz
 		ret = -ENOENT;
 		goto out;
 	}
-	ret = btf_check_header(btf_data, btf_size, err, err_sz);
+	ret = core_btf_check_header(btf_data, btf_size, err, err_sz);
 	if (ret) {
 		char why[160];
 
@@ -299,7 +299,7 @@ struct core_object *core_object__open(const char *path, char *err, size_t err_sz
 		snprintf(err, err_sz, "invalid .BTF: %s", strerror(-ret));
 		goto out;
 	}
-	ret = btf_check_refs(obj->btf, err, err_sz);
+	ret = core_btf_check_refs(obj->btf, err, err_sz);
 	if (ret)
 		goto out;
 	/* libbpf caches the pointer size lazily; settle it now, objects are shared by threads. */

@@ -28,8 +28,8 @@ static const char *type_name(const struct btf *btf, const struct btf_type *t)
 static int fields_are_compat(const struct btf *lbtf, __u32 lid, const struct btf *tbtf, __u32 tid)
 {
 	for (int depth = 0; depth < TYPE_MAX_DEPTH; depth++) {
-		const struct btf_type *lt = skip_mods_and_typedefs(lbtf, lid, &lid);
-		const struct btf_type *tt = skip_mods_and_typedefs(tbtf, tid, &tid);
+		const struct btf_type *lt = core_skip_mods_typedefs(lbtf, lid, &lid);
+		const struct btf_type *tt = core_skip_mods_typedefs(tbtf, tid, &tid);
 
 		if (!lt || !tt)
 			return -EINVAL;
@@ -45,7 +45,7 @@ static int fields_are_compat(const struct btf *lbtf, __u32 lid, const struct btf
 		case BTF_KIND_ENUM:
 		case BTF_KIND_ENUM64: {
 			const char *ln = type_name(lbtf, lt), *tn = type_name(tbtf, tt);
-			size_t ll = essential_name_len(ln), tl = essential_name_len(tn);
+			size_t ll = kernel_index_essential_len(ln), tl = kernel_index_essential_len(tn);
 
 			return !ll || !tl || (ll == tl && !strncmp(ln, tn, ll));
 		}
@@ -72,8 +72,8 @@ static int types_are_compat(const struct btf *lbtf, __u32 lid, const struct btf 
 	if (!lt || !tt || !btf_kind_core_compat(lt, tt))
 		return 0;
 	for (int depth = 0; depth < TYPE_MAX_DEPTH; depth++) {
-		lt = skip_mods_and_typedefs(lbtf, lid, &lid);
-		tt = skip_mods_and_typedefs(tbtf, tid, &tid);
+		lt = core_skip_mods_typedefs(lbtf, lid, &lid);
+		tt = core_skip_mods_typedefs(tbtf, tid, &tid);
 		if (!lt || !tt)
 			return -EINVAL;
 		if (!btf_kind_core_compat(lt, tt))
@@ -107,14 +107,14 @@ static int types_are_compat(const struct btf *lbtf, __u32 lid, const struct btf 
 
 				if (level <= 0)
 					return -EINVAL;
-				skip_mods_and_typedefs(lbtf, lp->type, &a);
-				skip_mods_and_typedefs(tbtf, tp->type, &b);
+				core_skip_mods_typedefs(lbtf, lp->type, &a);
+				core_skip_mods_typedefs(tbtf, tp->type, &b);
 				err = types_are_compat(lbtf, a, tbtf, b, level - 1);
 				if (err <= 0)
 					return err;
 			}
-			skip_mods_and_typedefs(lbtf, lt->type, &lid);
-			skip_mods_and_typedefs(tbtf, tt->type, &tid);
+			core_skip_mods_typedefs(lbtf, lt->type, &lid);
+			core_skip_mods_typedefs(tbtf, tt->type, &tid);
 			continue;
 		}
 		default:
@@ -133,8 +133,8 @@ static bool names_match(const struct btf *lbtf, __u32 loff, const struct btf *tb
 		return !ln || !ln[0];
 	if (!ln)
 		return false;
-	ll = essential_name_len(ln);
-	tl = essential_name_len(tn);
+	ll = kernel_index_essential_len(ln);
+	tl = kernel_index_essential_len(tn);
 	return ll == tl && !strncmp(ln, tn, ll);
 }
 
@@ -184,8 +184,8 @@ static int types_match(const struct btf *lbtf, __u32 lid, const struct btf *tbtf
 	if (level <= 0)
 		return -EINVAL;
 	for (int depth = 0; depth < TYPE_MAX_DEPTH; depth++) {
-		const struct btf_type *lt = skip_mods_and_typedefs(lbtf, lid, &lid);
-		const struct btf_type *tt = skip_mods_and_typedefs(tbtf, tid, &tid);
+		const struct btf_type *lt = core_skip_mods_typedefs(lbtf, lid, &lid);
+		const struct btf_type *tt = core_skip_mods_typedefs(tbtf, tid, &tid);
 		__u16 lk, tk;
 
 		if (!lt || !tt)
@@ -293,7 +293,7 @@ static void spec_visit(struct core_spec *spec, __u32 type_id, __u32 idx)
 static int match_member(const struct btf *lbtf, const struct spec_accessor *lacc,
 			const struct btf *tbtf, __u32 tid, struct core_spec *spec, __u32 *next_tid)
 {
-	const struct btf_type *lt, *tt = skip_mods_and_typedefs(tbtf, tid, &tid);
+	const struct btf_type *lt, *tt = core_skip_mods_typedefs(tbtf, tid, &tid);
 	const struct btf_member *lm, *m;
 	const char *lname;
 
@@ -369,15 +369,15 @@ static int spec_match(const struct core_spec *local, const struct btf *tbtf, __u
 					TYPE_MAX_DEPTH);
 	}
 	if (relo_is_enumval_based(local->kind)) {
-		const struct btf_type *tt = skip_mods_and_typedefs(tbtf, tid, &tid);
-		size_t llen = essential_name_len(lacc->name);
+		const struct btf_type *tt = core_skip_mods_typedefs(tbtf, tid, &tid);
+		size_t llen = kernel_index_essential_len(lacc->name);
 
 		if (!tt || !btf_is_any_enum(tt))
 			return 0;
 		for (int i = 0; i < btf_vlen(tt); i++) {
 			const char *tname = btf__name_by_offset(tbtf, enum_name_off(tt, i));
 
-			if (essential_name_len(tname) != llen || strncmp(lacc->name, tname, llen))
+			if (kernel_index_essential_len(tname) != llen || strncmp(lacc->name, tname, llen))
 				continue;
 			tacc->type_id = tid;
 			tacc->idx = i;
@@ -389,7 +389,7 @@ static int spec_match(const struct core_spec *local, const struct btf *tbtf, __u
 		return 0;
 	}
 	for (int i = 0; i < local->len; i++, lacc++, tacc++) {
-		const struct btf_type *tt = skip_mods_and_typedefs(tbtf, tid, &tid);
+		const struct btf_type *tt = core_skip_mods_typedefs(tbtf, tid, &tid);
 		__s64 sz;
 
 		if (!tt)
@@ -409,7 +409,7 @@ static int spec_match(const struct core_spec *local, const struct btf *tbtf, __u
 			a = btf_array(tt);
 			if (!is_flex_arr(tbtf, tacc - 1, a) && lacc->idx >= a->nelems)
 				return 0;
-			if (!skip_mods_and_typedefs(tbtf, a->type, &tid))
+			if (!core_skip_mods_typedefs(tbtf, a->type, &tid))
 				return -EINVAL;
 		}
 		if (targ->raw_len == SPEC_MAX_LEN)
@@ -491,12 +491,12 @@ static int resolve_one(const struct kernel_index *ki, const struct core_relo *rl
 	}
 	if (!cands->loaded) {
 		const struct btf_type *lt = btf__type_by_id(rl->local.btf, rl->type_id);
-		__u32 n = kernel_index__cands(ki, rl->desc.type_name, btf_kind(lt), NULL, 0);
+		__u32 n = kernel_index_cands(ki, rl->desc.type_name, btf_kind(lt), NULL, 0);
 
 		cands->ids = malloc((n ? n : 1) * sizeof(__u32));
 		if (!cands->ids)
 			return -ENOMEM;
-		cands->len = kernel_index__cands(ki, rl->desc.type_name, btf_kind(lt), cands->ids, n);
+		cands->len = kernel_index_cands(ki, rl->desc.type_name, btf_kind(lt), cands->ids, n);
 		cands->loaded = true;
 	}
 	for (__u32 i = 0; i < cands->len; i++) {
@@ -637,7 +637,7 @@ static int resolve_pass(const struct kernel_index *ki, const struct core_object 
 static bool same_result(const struct core_relo_result *a, const struct core_relo_result *b,
 			__u32 kind)
 {
-	return core_relo_result__same(a, b, kind) && (a->status != CORE_RELO_FAILED ||
+	return core_relo_result_same(a, b, kind) && (a->status != CORE_RELO_FAILED ||
 						      a->err == b->err);
 }
 
@@ -691,13 +691,13 @@ static int choose_single(const struct kernel_index *ki, const struct core_object
 			done = obj->relos[j].type_id == rl->type_id;
 		if (done)
 			continue;
-		n = kernel_index__cands(ki, rl->desc.type_name, btf_kind(lt), NULL, 0);
+		n = kernel_index_cands(ki, rl->desc.type_name, btf_kind(lt), NULL, 0);
 		if (n < 2)
 			continue;
 		ids = malloc(n * sizeof(*ids));
 		if (!ids)
 			return -ENOMEM;
-		kernel_index__cands(ki, rl->desc.type_name, btf_kind(lt), ids, n);
+		kernel_index_cands(ki, rl->desc.type_name, btf_kind(lt), ids, n);
 		for (__u32 c = 0; c < n && !err; c++) {
 			bool ok;
 
@@ -714,7 +714,7 @@ static int choose_single(const struct kernel_index *ki, const struct core_object
 	return 0;
 }
 
-int resolve_object(const struct kernel_index *ki, const struct core_object *obj,
+int relo_resolve_object(const struct kernel_index *ki, const struct core_object *obj,
 		   struct core_relo_result *results, const struct relo_observer *obs, bool trace)
 {
 	struct core_relo_result *marked = NULL;
@@ -754,13 +754,13 @@ out:
 	return err;
 }
 
-int core_resolve(const struct kernel_index *ki, const struct core_object *obj,
+int core_object__resolve(const struct kernel_index *ki, const struct core_object *obj,
 		 struct core_relo_result *results)
 {
-	return resolve_object(ki, obj, results, NULL, true);
+	return relo_resolve_object(ki, obj, results, NULL, true);
 }
 
-bool core_relo_result__same(const struct core_relo_result *a, const struct core_relo_result *b,
+bool core_relo_result_same(const struct core_relo_result *a, const struct core_relo_result *b,
 			    __u32 kind)
 {
 	if (a->status != b->status || a->poison != b->poison)

@@ -19,7 +19,7 @@ const char *relo_kind_name(__u32 kind)
 	return kind < RELO_KIND_CNT ? names[kind] : "unknown";
 }
 
-int spec_parse(const struct btf *btf, __u32 type_id, const char *access, __u32 kind,
+int relo_spec_parse(const struct btf *btf, __u32 type_id, const char *access, __u32 kind,
 	       struct core_spec *spec, char *why, size_t why_sz)
 {
 	const struct btf_type *t;
@@ -68,7 +68,7 @@ int spec_parse(const struct btf *btf, __u32 type_id, const char *access, __u32 k
 		spec->raw_spec[spec->raw_len++] = v;
 		access = end;
 	}
-	t = skip_mods_and_typedefs(btf, type_id, &id);
+	t = core_skip_mods_typedefs(btf, type_id, &id);
 	if (!t) {
 		snprintf(why, why_sz, "bad root type");
 		return -EINVAL;
@@ -103,7 +103,7 @@ int spec_parse(const struct btf *btf, __u32 type_id, const char *access, __u32 k
 	for (int i = 1; i < spec->raw_len; i++) {
 		__u32 idx = spec->raw_spec[i];
 
-		t = skip_mods_and_typedefs(btf, id, &id);
+		t = core_skip_mods_typedefs(btf, id, &id);
 		if (!t) {
 			snprintf(why, why_sz, "bad type [%u]", id);
 			return -EINVAL;
@@ -134,7 +134,7 @@ int spec_parse(const struct btf *btf, __u32 type_id, const char *access, __u32 k
 			const struct btf_array *a = btf_array(t);
 			bool flex;
 
-			t = skip_mods_and_typedefs(btf, a->type, &id);
+			t = core_skip_mods_typedefs(btf, a->type, &id);
 			if (!t) {
 				snprintf(why, why_sz, "bad array element type");
 				return -EINVAL;

@@ -40,7 +40,7 @@ static int calc_field(__u32 kind, const struct core_spec *spec, struct relo_valu
 		return 0;
 	}
 	m = btf_members(t) + acc->idx;
-	mt = skip_mods_and_typedefs(spec->btf, m->type, &mt_id);
+	mt = core_skip_mods_typedefs(spec->btf, m->type, &mt_id);
 	if (!mt)
 		return -EINVAL;
 	bit_off = spec->bit_offset;

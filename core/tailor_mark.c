@@ -235,7 +235,7 @@ static void mark_member_and_type(struct core_tailor *t, __u32 id, __u32 idx)
 	 * last here does not become last when tailored.
 	 */
 	last = btf_vlen(bt) - 1;
-	mt = skip_mods_and_typedefs(t->btf, btf_members(bt)[idx].type, NULL);
+	mt = core_skip_mods_typedefs(t->btf, btf_members(bt)[idx].type, NULL);
 	if (idx != last && mt && btf_is_array(mt) && !btf_array(mt)->nelems) {
 		mark_member(t, id, last);
 		mark_type(t, btf_members(bt)[last].type, false);
@@ -258,7 +258,7 @@ static void mark_field_path(struct core_tailor *t, const struct core_spec *spec)
 		__u32 mid;
 
 		if (btf_is_composite(bt) && acc->idx < btf_vlen(bt) &&
-		    skip_mods_and_typedefs(t->btf, btf_members(bt)[acc->idx].type, &mid) && mid)
+		    core_skip_mods_typedefs(t->btf, btf_members(bt)[acc->idx].type, &mid) && mid)
 			t->tmark[mid] |= T_SIGN_WORD;
 	}
 }
@@ -393,7 +393,7 @@ int core_tailor__add_object(struct core_tailor *t, const struct core_object *obj
 	res = calloc(obj->relo_cnt ? obj->relo_cnt : 1, sizeof(*res));
 	if (!res)
 		return -ENOMEM;
-	err = resolve_object(t->ki, obj, res, &obs, true);
+	err = relo_resolve_object(t->ki, obj, res, &obs, true);
 	if (!err && t->oom)
 		err = -ENOMEM;
 	if (err) {

@@ -32,7 +32,7 @@ int core_tailor__verify(struct core_tailor *t, const void *data, __u32 size, cha
 			break;
 		}
 		/* quiet: the trace is of the full BTF */
-		ret = resolve_object(ki, obj, res, NULL, false);
+		ret = relo_resolve_object(ki, obj, res, NULL, false);
 		for (__u32 r = 0; !ret && r < obj->relo_cnt; r++) {
 			const struct core_relo_result *a = &t->added[i].results[r], *b = &res[r];
 
@@ -41,7 +41,7 @@ int core_tailor__verify(struct core_tailor *t, const void *data, __u32 size, cha
 			 * the ones after it are never computed (their candidate lists are
 			 * what the failed one left half pruned), so they cannot differ.
 			 */
-			if (core_relo_result__same(a, b, obj->relos[r].desc.kind)) {
+			if (core_relo_result_same(a, b, obj->relos[r].desc.kind)) {
 				if (a->status == CORE_RELO_FAILED)
 					break;
 				continue;

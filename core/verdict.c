@@ -739,14 +739,14 @@ out:
 
 /* ---- verdicts ---- */
 
-const char *core_verdict__str(enum core_verdict v)
+const char *core_verdict_str(enum core_verdict v)
 {
 	static const char *const names[] = {"loads", "probes", "guarded", "fails", "refused"};
 
 	return v <= CORE_VERDICT_REFUSED ? names[v] : "?";
 }
 
-const char *core_relo_verdict__str(enum core_relo_verdict v)
+const char *core_relo_verdict_str(enum core_relo_verdict v)
 {
 	static const char *const names[] = {"probe", "guarded", "fails", "refused", "unused"};
 
