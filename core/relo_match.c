@@ -457,48 +457,97 @@ static void observer_error(const struct relo_observer *obs, const char *fmt, ...
 	obs->error(obs->ctx, msg);
 }
 
+/*
+ * Outcomes decided before any candidate: a bad local spec, type_id_local, an anonymous
+ * root, a value libbpf cannot compute on the local side. True when *res is set.
+ */
+static bool resolve_local(const struct core_relo *rl, struct core_relo_result *res)
+{
+	struct relo_value local_val;
+	char why[96] = "";
+	int err;
+
+	if (rl->spec_err) {
+		fail(res, rl->spec_err, "bad local spec: ", rl->spec_why);
+		return true;
+	}
+	if (rl->desc.kind == RELO_TYPE_ID_LOCAL) {
+		res->status = CORE_RELO_LOCAL;
+		res->value = rl->type_id;
+		return true;
+	}
+	if (rl->anon_root) {
+		fail(res, -EOPNOTSUPP, "", "anonymous local type: libbpf cannot relocate it");
+		return true;
+	}
+	/* libbpf computes the local side too, and fails on what it cannot compute there */
+	err = relo_calc_value(rl->desc.kind, &rl->local, &local_val, why, sizeof(why));
+	if (err) {
+		fail(res, err, "local: ", why);
+		return true;
+	}
+	return false;
+}
+
+/* The local type's candidates, on its first relocation (libbpf's cand_cache). */
+static int load_cands(const struct kernel_index *ki, const struct core_relo *rl,
+		      struct cand_list *cands)
+{
+	const struct btf_type *lt;
+	__u32 n;
+
+	if (cands->loaded)
+		return 0;
+	lt = btf__type_by_id(rl->local.btf, rl->type_id);
+	n = kernel_index_cands(ki, rl->desc.type_name, btf_kind(lt), NULL, 0);
+	cands->ids = malloc((n ? n : 1) * sizeof(__u32));
+	if (!cands->ids)
+		return -ENOMEM;
+	cands->len = kernel_index_cands(ki, rl->desc.type_name, btf_kind(lt), cands->ids, n);
+	cands->loaded = true;
+	return 0;
+}
+
+/* No candidate matched: the value libbpf patches then (0, or a poisoned instruction). */
+static void set_not_found(const struct core_relo *rl, const struct cand_list *cands,
+			  struct core_relo_result *res)
+{
+	struct relo_value v;
+	char why[96] = "";
+	int err;
+
+	err = relo_calc_value(rl->desc.kind, NULL, &v, why, sizeof(why));
+	if (err) {
+		fail(res, err, "", why);
+		return;
+	}
+	res->status = CORE_RELO_NOT_FOUND;
+	res->value = v.val;
+	res->poison = v.poison;
+	snprintf(res->reason, sizeof(res->reason), "%s %s: %s",
+		 btf_is_union(btf__type_by_id(rl->local.btf, rl->type_id)) ? "union" : "type",
+		 rl->desc.type_name,
+		 cands->len ? "no candidate has this access" : "no such type in the kernel");
+}
+
 static int resolve_one(const struct kernel_index *ki, const struct core_relo *rl,
 		       struct cand_list *cands, struct core_relo_result *res,
 		       const struct relo_observer *obs, struct core_spec *scratch, bool trace)
 {
 	const struct btf *tbtf = kernel_index__btf(ki);
 	struct core_spec *cand_spec = &scratch[0], *targ_spec = &scratch[1];
-	struct relo_value local_val, first = { 0 }, v;
+	struct relo_value first = { 0 }, v;
 	struct spec_visit visits[SPEC_MAX_VISITS];
 	char why[96] = "";
 	__u32 j = 0;
 	int err;
 
 	memset(res, 0, sizeof(*res));
-	if (rl->spec_err) {
-		fail(res, rl->spec_err, "bad local spec: ", rl->spec_why);
+	if (resolve_local(rl, res))
 		return 0;
-	}
-	if (rl->desc.kind == RELO_TYPE_ID_LOCAL) {
-		res->status = CORE_RELO_LOCAL;
-		res->value = rl->type_id;
-		return 0;
-	}
-	if (rl->anon_root) {
-		fail(res, -EOPNOTSUPP, "", "anonymous local type: libbpf cannot relocate it");
-		return 0;
-	}
-	/* libbpf computes the local side too, and fails on what it cannot compute there */
-	err = relo_calc_value(rl->desc.kind, &rl->local, &local_val, why, sizeof(why));
-	if (err) {
-		fail(res, err, "local: ", why);
-		return 0;
-	}
-	if (!cands->loaded) {
-		const struct btf_type *lt = btf__type_by_id(rl->local.btf, rl->type_id);
-		__u32 n = kernel_index_cands(ki, rl->desc.type_name, btf_kind(lt), NULL, 0);
-
-		cands->ids = malloc((n ? n : 1) * sizeof(__u32));
-		if (!cands->ids)
-			return -ENOMEM;
-		cands->len = kernel_index_cands(ki, rl->desc.type_name, btf_kind(lt), cands->ids, n);
-		cands->loaded = true;
-	}
+	err = load_cands(ki, rl, cands);
+	if (err)
+		return err;
 	for (__u32 i = 0; i < cands->len; i++) {
 		err = spec_match(&rl->local, tbtf, cands->ids[i], cand_spec, visits);
 		if (obs && cand_spec->visit_overflow && err != 0) {
@@ -563,18 +612,7 @@ static int resolve_one(const struct kernel_index *ki, const struct core_relo *rl
 		res->target_id = targ_spec->root_type_id;
 		return 0;
 	}
-	err = relo_calc_value(rl->desc.kind, NULL, &v, why, sizeof(why));
-	if (err) {
-		fail(res, err, "", why);
-		return 0;
-	}
-	res->status = CORE_RELO_NOT_FOUND;
-	res->value = v.val;
-	res->poison = v.poison;
-	snprintf(res->reason, sizeof(res->reason), "%s %s: %s",
-		 btf_is_union(btf__type_by_id(rl->local.btf, rl->type_id)) ? "union" : "type",
-		 rl->desc.type_name,
-		 cands->len ? "no candidate has this access" : "no such type in the kernel");
+	set_not_found(rl, cands, res);
 	return 0;
 }
 

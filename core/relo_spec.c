@@ -19,33 +19,10 @@ const char *relo_kind_name(__u32 kind)
 	return kind < RELO_KIND_CNT ? names[kind] : "unknown";
 }
 
-int relo_spec_parse(const struct btf *btf, __u32 type_id, const char *access, __u32 kind,
-	       struct core_spec *spec, char *why, size_t why_sz)
+/* "0:1:2" -> raw_spec {0, 1, 2}; negative indices are rejected (newer libbpf does too). */
+static int parse_access_indices(const char *access, struct core_spec *spec, char *why,
+				size_t why_sz)
 {
-	const struct btf_type *t;
-	__u32 id;
-	__s64 sz;
-
-	memset(spec, 0, sizeof(*spec));
-	spec->btf = btf;
-	spec->root_type_id = type_id;
-	spec->kind = kind;
-	if (kind >= RELO_KIND_CNT) {
-		snprintf(why, why_sz, "unknown relocation kind %u", kind);
-		return -EOPNOTSUPP;
-	}
-	if (!access[0] || access[0] == ':') {
-		snprintf(why, why_sz, "empty access string");
-		return -EINVAL;
-	}
-	if (relo_is_type_based(kind)) {
-		if (strcmp(access, "0")) {
-			snprintf(why, why_sz, "type relocation with access string '%s'", access);
-			return -EINVAL;
-		}
-		return 0;
-	}
-	/* "0:1:2" -> raw_spec {0, 1, 2}; negative indices are rejected (newer libbpf does too). */
 	while (*access) {
 		char *end;
 		long v;
@@ -68,6 +45,98 @@ int relo_spec_parse(const struct btf *btf, __u32 type_id, const char *access, __
 		spec->raw_spec[spec->raw_len++] = v;
 		access = end;
 	}
+	return 0;
+}
+
+/* Step into member idx of composite t (*id): its offset; an accessor when it is named. */
+static int spec_add_member(const struct btf *btf, const struct btf_type *t, __u32 *id, __u32 idx,
+			   struct core_spec *spec, char *why, size_t why_sz)
+{
+	const struct btf_member *m;
+
+	if (idx >= btf_vlen(t)) {
+		snprintf(why, why_sz, "member #%u of [%u] out of range", idx, *id);
+		return -EINVAL;
+	}
+	spec->bit_offset += btf_member_bit_offset(t, idx);
+	m = btf_members(t) + idx;
+	if (m->name_off) {
+		const char *name = btf__name_by_offset(btf, m->name_off);
+
+		if (!name || !name[0]) {
+			snprintf(why, why_sz, "bad member name");
+			return -EINVAL;
+		}
+		spec->spec[spec->len].type_id = *id;
+		spec->spec[spec->len].idx = idx;
+		spec->spec[spec->len].name = name;
+		spec->len++;
+	}
+	*id = m->type;
+	return 0;
+}
+
+/* Step into element idx of array t: *id becomes the element type; an accessor. */
+static int spec_add_index(const struct btf *btf, const struct btf_type *t, __u32 *id, __u32 idx,
+			  struct core_spec *spec, char *why, size_t why_sz)
+{
+	const struct btf_array *a = btf_array(t);
+	bool flex;
+	__s64 sz;
+
+	t = core_skip_mods_typedefs(btf, a->type, id);
+	if (!t) {
+		snprintf(why, why_sz, "bad array element type");
+		return -EINVAL;
+	}
+	flex = is_flex_arr(btf, &spec->spec[spec->len - 1], a);
+	if (!flex && idx >= a->nelems) {
+		snprintf(why, why_sz, "array index %u out of bounds", idx);
+		return -EINVAL;
+	}
+	spec->spec[spec->len].type_id = *id;
+	spec->spec[spec->len].idx = idx;
+	spec->spec[spec->len].name = NULL;
+	spec->len++;
+	sz = btf__resolve_size(btf, *id);
+	if (sz < 0) {
+		snprintf(why, why_sz, "array element [%u] has no size", *id);
+		return (int)sz;
+	}
+	spec->bit_offset += bit_offset_of(idx, sz);
+	return 0;
+}
+
+int relo_spec_parse(const struct btf *btf, __u32 type_id, const char *access, __u32 kind,
+		    struct core_spec *spec, char *why, size_t why_sz)
+{
+	const struct btf_type *t;
+	__u32 id;
+	__s64 sz;
+	int err;
+
+	memset(spec, 0, sizeof(*spec));
+	spec->btf = btf;
+	spec->root_type_id = type_id;
+	spec->kind = kind;
+	if (kind >= RELO_KIND_CNT) {
+		snprintf(why, why_sz, "unknown relocation kind %u", kind);
+		return -EOPNOTSUPP;
+	}
+	if (!access[0] || access[0] == ':') {
+		snprintf(why, why_sz, "empty access string");
+		return -EINVAL;
+	}
+	if (relo_is_type_based(kind)) {
+		if (strcmp(access, "0")) {
+			snprintf(why, why_sz, "type relocation with access string '%s'", access);
+			return -EINVAL;
+		}
+		return 0;
+	}
+	err = parse_access_indices(access, spec, why, why_sz);
+	if (err)
+		return err;
 	t = core_skip_mods_typedefs(btf, type_id, &id);
 	if (!t) {
 		snprintf(why, why_sz, "bad root type");
@@ -109,56 +178,16 @@ int relo_spec_parse(const struct btf *btf, __u32 type_id, const char *access, __
 			return -EINVAL;
 		}
 		if (btf_is_composite(t)) {
-			const struct btf_member *m;
-
-			if (idx >= btf_vlen(t)) {
-				snprintf(why, why_sz, "member #%u of [%u] out of range", idx, id);
-				return -EINVAL;
-			}
-			spec->bit_offset += btf_member_bit_offset(t, idx);
-			m = btf_members(t) + idx;
-			if (m->name_off) {
-				const char *name = btf__name_by_offset(btf, m->name_off);
-
-				if (!name || !name[0]) {
-					snprintf(why, why_sz, "bad member name");
-					return -EINVAL;
-				}
-				spec->spec[spec->len].type_id = id;
-				spec->spec[spec->len].idx = idx;
-				spec->spec[spec->len].name = name;
-				spec->len++;
-			}
-			id = m->type;
+			err = spec_add_member(btf, t, &id, idx, spec, why, why_sz);
 		} else if (btf_is_array(t)) {
-			const struct btf_array *a = btf_array(t);
-			bool flex;
-
-			t = core_skip_mods_typedefs(btf, a->type, &id);
-			if (!t) {
-				snprintf(why, why_sz, "bad array element type");
-				return -EINVAL;
-			}
-			flex = is_flex_arr(btf, &spec->spec[spec->len - 1], a);
-			if (!flex && idx >= a->nelems) {
-				snprintf(why, why_sz, "array index %u out of bounds", idx);
-				return -EINVAL;
-			}
-			spec->spec[spec->len].type_id = id;
-			spec->spec[spec->len].idx = idx;
-			spec->spec[spec->len].name = NULL;
-			spec->len++;
-			sz = btf__resolve_size(btf, id);
-			if (sz < 0) {
-				snprintf(why, why_sz, "array element [%u] has no size", id);
-				return (int)sz;
-			}
-			spec->bit_offset += bit_offset_of(idx, sz);
+			err = spec_add_index(btf, t, &id, idx, spec, why, why_sz);
 		} else {
 			snprintf(why, why_sz, "access #%d reaches [%u], neither struct nor array", i,
 				 id);
-			return -EINVAL;
+			err = -EINVAL;
 		}
+		if (err)
+			return err;
 	}
 	return 0;
 }
