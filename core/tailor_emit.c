@@ -131,6 +131,22 @@ static const char *src_name(const struct btf *btf, __u32 off)
 	return s ? s : "";
 }
 
+/* Words per member, enumerator or parameter of a kind with named entries; 0 for others. */
+static __u32 member_words(__u16 kind)
+{
+	switch (kind) {
+	case BTF_KIND_STRUCT:
+	case BTF_KIND_UNION:
+	case BTF_KIND_ENUM64:
+		return 3;
+	case BTF_KIND_ENUM:
+	case BTF_KIND_FUNC_PROTO:
+		return 2;
+	default:
+		return 0;
+	}
+}
+
 /* Build the record of source type 'id' with references still in source ids. */
 static int build_rec(const struct core_tailor *t, __u32 id, struct rec *r)
 {
@@ -154,17 +170,10 @@ static int build_rec(const struct core_tailor *t, __u32 id, struct rec *r)
 		per = 3;
 		vlen = 1;
 		break;
-	case BTF_KIND_STRUCT:
-	case BTF_KIND_UNION:
-	case BTF_KIND_ENUM64:
-		per = 3;
-		break;
-	case BTF_KIND_ENUM:
-	case BTF_KIND_FUNC_PROTO:
-		per = 2;
-		break;
 	default:
-		vlen = 0;
+		per = member_words(kind);
+		if (!per)
+			vlen = 0;
 		break;
 	}
 	r->words = calloc(per * (vlen ? vlen : 1), sizeof(__u32));
@@ -320,22 +329,11 @@ static int add_strings(struct emit *e, struct btfgen_strset *st)
 	for (__u32 id = 1; id < e->cnt; id++) {
 		struct rec *r = &e->recs[id];
 		long o = btfgen_strset__add(st, r->name);
-		__u32 per = 0;
+		__u32 per = member_words(rec_kind(r));
 
 		if (o < 0)
 			return (int)o;
 		r->name = (const char *)(uintptr_t)o; /* reused as the offset from here on */
-		switch (rec_kind(r)) {
-		case BTF_KIND_STRUCT:
-		case BTF_KIND_UNION:
-		case BTF_KIND_ENUM64:
-			per = 3;
-			break;
-		case BTF_KIND_ENUM:
-		case BTF_KIND_FUNC_PROTO:
-			per = 2;
-			break;
-		}
 		for (int i = 0; per && i < rec_vlen(r); i++) {
 			o = btfgen_strset__add(st, r->names[i]);
 			if (o < 0)

@@ -91,6 +91,12 @@ static bool stack_push(struct core_tailor *t, size_t *sp, __u32 id)
  * Chains follow the first reference; the others (index types, parameters) wait on
  * an explicit stack, as a crafted BTF can chain them 100,000 deep.
  */
+/* Modifiers (CONST, VOLATILE, RESTRICT, TYPE_TAG) and typedefs: links of a chain. */
+static bool is_alias(const struct btf_type *bt)
+{
+	return btf_is_mod(bt) || btf_is_typedef(bt);
+}
+
 static void mark_type(struct core_tailor *t, __u32 id, bool follow)
 {
 	__u8 want = T_MARKED | (follow ? T_FOLLOWED : 0) | t->extra;
@@ -111,16 +117,13 @@ static void mark_type(struct core_tailor *t, __u32 id, bool follow)
 			if ((*f & want) == want)
 				break;
 			*f |= want;
+			if (is_alias(bt)) {
+				id = bt->type;
+				continue;
+			}
 			switch (btf_kind(bt)) {
 			case BTF_KIND_PTR:
 				id = follow ? bt->type : 0;
-				break;
-			case BTF_KIND_CONST:
-			case BTF_KIND_VOLATILE:
-			case BTF_KIND_RESTRICT:
-			case BTF_KIND_TYPEDEF:
-			case BTF_KIND_TYPE_TAG:
-				id = bt->type;
 				break;
 			case BTF_KIND_ARRAY:
 				if (btf_array(bt)->index_type &&
@@ -153,13 +156,17 @@ static void mark_type(struct core_tailor *t, __u32 id, bool follow)
 
 static void mark_type_match(struct core_tailor *t, __u32 id, bool behind_ptr, int depth)
 {
-	while (id && depth < MATCH_MAX_STEPS) {
+	for (; id && depth < MATCH_MAX_STEPS; depth++) {
 		const struct btf_type *bt = btf__type_by_id(t->btf, id);
 		__u8 flag = behind_ptr ? T_MATCH_PTR : T_MATCH_FULL;
 
 		if (t->tmark[id] & flag)
 			return;
 		t->tmark[id] |= T_MARKED | flag;
+		if (is_alias(bt)) {
+			id = bt->type;
+			continue;
+		}
 		switch (btf_kind(bt)) {
 		case BTF_KIND_ENUM:
 		case BTF_KIND_ENUM64:
@@ -177,13 +184,6 @@ static void mark_type_match(struct core_tailor *t, __u32 id, bool behind_ptr, in
 			behind_ptr = true;
 			id = bt->type;
 			break;
-		case BTF_KIND_CONST:
-		case BTF_KIND_VOLATILE:
-		case BTF_KIND_RESTRICT:
-		case BTF_KIND_TYPEDEF:
-		case BTF_KIND_TYPE_TAG:
-			id = bt->type;
-			break;
 		case BTF_KIND_ARRAY:
 			mark_type(t, btf_array(bt)->index_type, false);
 			id = btf_array(bt)->type;
@@ -196,7 +196,6 @@ static void mark_type_match(struct core_tailor *t, __u32 id, bool behind_ptr, in
 		default:
 			return;
 		}
-		depth++;
 	}
 }
 
