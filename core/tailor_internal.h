@@ -38,7 +38,7 @@ struct core_tailor {
 	size_t blocker_cnt, blocker_cap;
 };
 
-/* A non-matching candidate and the members that made it not match (tailor_note_blocker). */
+/* A non-matching candidate and the members that made it not match (note_blocker()). */
 struct blocker {
 	__u32 root;
 	bool applied;
