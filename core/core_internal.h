@@ -102,7 +102,7 @@ struct core_object {
 	struct core_relo *relos;
 	__u32 relo_cnt;
 	char *strings; /* section and program names, owned */
-	struct object_code *code; /* instructions and functions (verdict.c); NULL if unreadable */
+	struct object_code *code; /* instructions and functions (object_code.c); NULL if unreadable */
 };
 
 /* Type-walking helpers on validated BTFs (ids in range). */
@@ -169,7 +169,7 @@ int relo_resolve_object(const struct kernel_index *ki, const struct core_object 
 __u32 kernel_index_cands(const struct kernel_index *ki, const char *name, __u16 kind,
 			  __u32 *ids, __u32 cap);
 
-/* verdict.c: read the code sections, function symbols and call relocations of an object. */
+/* object_code.c: read the code sections, function symbols and call relocations of an object. */
 struct object_code;
 struct Elf;
 struct Elf_Scn;
@@ -182,6 +182,7 @@ void object_code_free(struct object_code *c);
  * receives 1 for each instruction the verifier may reach; *wild is set when it gave up.
  */
 struct bpf_insn;
+/* verdict.c */
 int verdict_reach_insns(const struct bpf_insn *insns, __u32 cnt, const __s32 *relo_at,
 			const struct core_relo_result *res, unsigned kver, __u8 *reached, bool *wild);
 
