@@ -435,13 +435,54 @@ static double now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static void progress(FILE *f, size_t done, size_t total, size_t failed)
+/* "42s", "3m07s", "1h02m": short enough for a bar, exact enough for a CI log. */
+static const char *fmt_secs(double s, char *buf, size_t sz)
 {
+	unsigned long t = s > 0 ? (unsigned long)(s + 0.5) : 0;
+
+	if (t < 60)
+		snprintf(buf, sz, "%lus", t);
+	else if (t < 3600)
+		snprintf(buf, sz, "%lum%02lus", t / 60, t % 60);
+	else
+		snprintf(buf, sz, "%luh%02lum", t / 3600, t / 60 % 60);
+	return buf;
+}
+
+struct progress_state {
+	double t0, last; /* start, and when the last plain line was printed */
+};
+
+/*
+ * On a terminal, a bar redrawn in place at every kernel. Elsewhere (a CI log), one plain
+ * line at most every interval seconds, so that a long run is never silent for minutes and
+ * a short one prints nothing. ETA: the mean time per kernel so far, times what remains.
+ */
+static void progress(const struct batch_options *o, struct progress_state *ps, size_t done,
+		     size_t total, size_t failed)
+{
+	double t = now(), el = t - ps->t0, iv = o->progress_interval > 0 ? o->progress_interval : 10;
+	char e[32], eta[32];
 	int width = 30, fill = total ? (int)(done * width / total) : width;
 
-	fprintf(f, "\r[%.*s%*s] %zu/%zu kernels, %zu failed", fill,
-		"##############################", width - fill, "", done, total, failed);
-	fflush(f);
+	if (!o->progress_tty && (t - ps->last < iv || done == total))
+		return;
+	fmt_secs(el, e, sizeof(e));
+	if (done)
+		fmt_secs(el / done * (total - done), eta, sizeof(eta));
+	else
+		snprintf(eta, sizeof(eta), "?");
+	if (o->progress_tty) {
+		fprintf(o->progress, "\r[%.*s%*s] %zu/%zu kernels, %zu failed, %s, eta %s\033[K",
+			fill, "##############################", width - fill, "", done, total,
+			failed, e, eta);
+	} else {
+		fprintf(o->progress,
+			"btfgen-batch: progress: %zu/%zu kernels, %zu failed, elapsed %s, eta %s\n",
+			done, total, failed, e, eta);
+		ps->last = t;
+	}
+	fflush(o->progress);
 }
 
 int batch__run(const struct manifest *m, const struct batch_options *opts,
@@ -456,6 +497,7 @@ int batch__run(const struct manifest *m, const struct batch_options *opts,
 	struct wpool *pool = NULL;
 	struct kernel_result *r;
 	double t0 = now();
+	struct progress_state ps = { t0, t0 };
 	size_t idx;
 	int jobs = opts->jobs > 0 ? opts->jobs : m->jobs;
 	struct stat st;
@@ -536,7 +578,7 @@ int batch__run(const struct manifest *m, const struct batch_options *opts,
 		if (r->reason) {
 			sum->failed++;
 			if (opts->log) {
-				if (opts->progress)
+				if (opts->progress && opts->progress_tty)
 					fprintf(opts->progress, "\r\033[K");
 				fprintf(opts->log, "btfgen-batch: kernel '%s': %s\n", k->name,
 					r->reason);
@@ -545,10 +587,10 @@ int batch__run(const struct manifest *m, const struct batch_options *opts,
 			sum->ok++;
 		}
 		if (opts->progress)
-			progress(opts->progress, sum->kernels, ctx.sel_cnt, sum->failed);
+			progress(opts, &ps, sum->kernels, ctx.sel_cnt, sum->failed);
 		kernel_result__free(r);
 	}
-	if (opts->progress)
+	if (opts->progress && opts->progress_tty)
 		fprintf(opts->progress, "\r\033[K");
 	ret = bundle_writer__commit(w, err, err_sz);
 	if (ret)

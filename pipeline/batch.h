@@ -14,7 +14,10 @@ struct batch_options {
 	int jobs;            /* worker threads; <= 0: manifest's "jobs", else the online CPUs */
 	const char *output;  /* overrides the manifest's output when not NULL */
 	int verify;          /* -1: the manifest's "verify"; 0 off; 1 on */
-	FILE *progress;      /* progress bar stream (a TTY), or NULL */
+	FILE *progress;      /* progress stream, or NULL */
+	bool progress_tty;   /* progress is a terminal: a bar redrawn in place; else plain lines */
+	double progress_interval; /* plain lines: seconds between two (<= 0: 10) */
+	const char *kernel_cache; /* decoded-kernel cache folder (overrides the manifest's) */
 	FILE *log;           /* one line per failed kernel (stderr), or NULL */
 	unsigned shard_k;    /* with shard_n > 1: run only kernels i with i % shard_n == shard_k - 1 */
 	unsigned shard_n;
