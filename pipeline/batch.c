@@ -26,6 +26,7 @@
 #include "btfgen_core.h"
 #include "kernel_archive.h"
 #include "kernel_cache.h"
+#include "result_cache.h"
 #include "sha256.h"
 #include "wpool.h"
 
@@ -42,7 +43,8 @@ struct batch_ctx {
 	struct arch_objects *arches;
 	size_t arch_cnt;
 	bool verify;
-	const char *cache; /* result cache folder, or NULL */
+	const char *cache;  /* result cache folder, or NULL */
+	const char *kcache; /* kernel cache folder, or NULL */
 	size_t *sel;       /* indices of the kernels this run (shard) takes, in manifest order */
 	size_t sel_cnt;
 };
@@ -56,7 +58,7 @@ struct kernel_result {
 	struct bundle_unsatisfied *unsat;
 	char (*unsat_reason)[160];
 	size_t unsat_cnt;
-	struct kernel_cache_entry cached; /* owns btf and unsat when taken from the cache */
+	struct result_cache_entry cached; /* owns btf and unsat when taken from the cache */
 };
 
 static void kernel_result__free(void *p)
@@ -68,7 +70,7 @@ static void kernel_result__free(void *p)
 	if (r->cached.priv) { /* btf and unsat belong to the cache entry */
 		r->btf = NULL;
 		r->unsat = NULL;
-		kernel_cache_entry__free(&r->cached);
+		result_cache_entry__free(&r->cached);
 	}
 	free(r->reason);
 	free(r->btf);
@@ -135,9 +137,30 @@ static const struct arch_objects *arch_objects(const struct batch_ctx *ctx, cons
 }
 
 /*
- * Read a kernel's input and hash it. With a cache, a hit fills r and returns 1
- * (nothing to decode); otherwise 0 with the decoded BTF in *data, or -1 with
- * r->reason set.
+ * The decoded BTF of an input: from the kernel cache when it has it, else decoded from
+ * the archive bytes (and stored in the cache for the next run). 0 or -1 with r->reason.
+ */
+static int decode_input(const struct batch_ctx *ctx, const void *raw, size_t raw_len,
+			struct kernel_result *r, void **data, size_t *size)
+{
+	char err[256];
+
+	if (ctx->kcache &&
+	    !kernel_cache__get(ctx->kcache, r->input_sha, KERNEL_ARCHIVE_MAX_MEMBER, data, size))
+		return 0;
+	if (kernel_archive__read_mem(raw, raw_len, NULL, data, size, err, sizeof(err))) {
+		r->reason = fmt_reason("archive", err);
+		return -1;
+	}
+	if (ctx->kcache)
+		kernel_cache__put(ctx->kcache, r->input_sha, *data, *size);
+	return 0;
+}
+
+/*
+ * Read a kernel's input and hash it. With the result cache, a hit fills r and returns 1
+ * (nothing to decode); otherwise 0 with the decoded BTF in *data, or -1 with r->reason
+ * set. (kernel_archive__read() in two steps: same cost.)
  */
 static int read_input(const struct batch_ctx *ctx, const struct arch_objects *a,
 		      const struct manifest_kernel *k, struct kernel_result *r, void **data,
@@ -149,35 +172,34 @@ static int read_input(const struct batch_ctx *ctx, const struct arch_objects *a,
 	size_t raw_len = 0;
 	int ret;
 
-	if (!ctx->cache) {
-		ret = kernel_archive__read(k->input, NULL, data, size, digest, err, sizeof(err));
-	} else {
-		/* hash first: the cache key needs it, and a hit skips the decoding */
-		ret = kernel_archive__load(k->input, NULL, &raw, &raw_len, digest, err, sizeof(err));
-		if (!ret) {
-			sha256_hex(digest, r->input_sha);
-			kernel_cache__key(a->cache_key, r->input_sha, key);
-			if (!kernel_cache__get(ctx->cache, key, &r->cached)) {
-				free(raw);
-				r->btf = r->cached.btf;
-				r->btf_size = r->cached.btf_size;
-				r->full_size = r->cached.full_size;
-				r->unsat = r->cached.unsat;
-				r->unsat_cnt = r->cached.unsat_cnt;
-				return 1;
-			}
-			ret = kernel_archive__read_mem(raw, raw_len, NULL, data, size, err,
-						       sizeof(err));
-			free(raw);
-		}
-	}
+	/*
+	 * hash first: the caches are keyed on it, and a hit skips the decoding; done the
+	 * same way without a cache, so an input that does not decode has its SHA-256 in the
+	 * index whether or not a cache was used
+	 */
+	ret = kernel_archive__load(k->input, NULL, &raw, &raw_len, digest, err, sizeof(err));
 	if (ret) {
 		r->reason = fmt_reason("archive", err);
 		return -1;
 	}
 	sha256_hex(digest, r->input_sha);
-	r->full_size = *size;
-	return 0;
+	if (ctx->cache) {
+		result_cache__key(a->cache_key, r->input_sha, key);
+		if (!result_cache__get(ctx->cache, key, &r->cached)) {
+			free(raw);
+			r->btf = r->cached.btf;
+			r->btf_size = r->cached.btf_size;
+			r->full_size = r->cached.full_size;
+			r->unsat = r->cached.unsat;
+			r->unsat_cnt = r->cached.unsat_cnt;
+			return 1;
+		}
+	}
+	ret = decode_input(ctx, raw, raw_len, r, data, size);
+	free(raw);
+	if (!ret)
+		r->full_size = *size;
+	return ret;
 }
 
 /*
@@ -261,8 +283,8 @@ static void *kernel_work(size_t idx, void *arg)
 	} else if (ctx->cache) {
 		char key[SHA256_HEX_SIZE];
 
-		kernel_cache__key(a->cache_key, r->input_sha, key);
-		kernel_cache__put(ctx->cache, key, r->btf, r->btf_size, r->full_size, r->unsat,
+		result_cache__key(a->cache_key, r->input_sha, key);
+		result_cache__put(ctx->cache, key, r->btf, r->btf_size, r->full_size, r->unsat,
 				  r->unsat_cnt);
 	}
 	return r;
@@ -516,8 +538,11 @@ int batch__run(const struct manifest *m, const struct batch_options *opts,
 	ret = make_parents(out, err, err_sz);
 	if (!ret && m->cache) {
 		ctx.cache = m->cache;
-		ret = kernel_cache__prepare(m->cache, err, err_sz);
+		ret = result_cache__prepare(m->cache, err, err_sz);
 	}
+	ctx.kcache = opts->kernel_cache ? opts->kernel_cache : m->kernel_cache;
+	if (!ret && ctx.kcache)
+		ret = kernel_cache__prepare(ctx.kcache, err, err_sz);
 	if (ret)
 		goto out;
 	batch__generator(&gen);

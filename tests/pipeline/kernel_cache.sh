@@ -1,0 +1,87 @@
+#!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
+# The kernel cache (decoded kernel BTFs, "kernel_cache" / --kernel-cache): the same bundle
+# bytes with and without it, cold and warm, after the objects changed; damaged entries are
+# ignored and rewritten; two runs sharing a cold dir both succeed and leave no temp file.
+. "$(dirname "$0")/lib.sh"
+
+kernels=$(find "$DATA/btfhub" -name '*.btf.tar.xz' | wc -l)
+manifest "$work/m.json" "$DATA/btfhub" "$work/plain.tar.zst"
+"$BTFGEN" run --no-progress "$work/m.json" 2>"$work/log" || fail "run: $(cat "$work/log")"
+kc=$work/kc
+"$BTFGEN" run --no-progress --kernel-cache "$kc" -o "$work/cold.tar.zst" "$work/m.json" \
+	2>>"$work/log" || fail "cold kernel-cache run"
+n=$(find "$kc" -name '*.kbtf' | wc -l)
+[ "$n" = "$kernels" ] && ok "kernel cache holds $n entries" || fail "$n entries, want $kernels"
+for f in "$kc"/*.kbtf; do
+	[ "$(head -c 8 "$f")" = "BTFGKC1" ] || { fail "entry $f has no header"; break; }
+done
+"$BTFGEN" run --no-progress --kernel-cache "$kc" -o "$work/warm.tar.zst" "$work/m.json" \
+	2>>"$work/log" || fail "warm kernel-cache run"
+cmp -s "$work/plain.tar.zst" "$work/cold.tar.zst" && cmp -s "$work/plain.tar.zst" "$work/warm.tar.zst" &&
+	ok "cold and warm kernel-cache runs give the bytes of a run without cache" ||
+	fail "kernel cache changed the bundle"
+
+# one object changed (here: one left out): warm cache vs a cold run of the new objects
+mapfile -t objs < <(ls "$DATA"/objects/libbpf-tools/*.bpf.o | sed 1d)
+cat >"$work/m2.json" <<JSON
+{ "version": 1, "archive": "$DATA/btfhub",
+  "objects": { "x86_64": [$(printf '"%s",' "${objs[@]}" | sed 's/,$//')],
+               "arm64": ["$DATA/objects/own/arm64/*.bpf.o"] },
+  "output": "$work/changed-plain.tar.zst", "kernel_cache": "$kc" }
+JSON
+"$BTFGEN" run --no-progress --kernel-cache "$work/kc-unused" "$work/m2.json" 2>>"$work/log" ||
+	fail "cold run, objects changed"
+before=$(find "$kc" -name '*.kbtf' -newer "$work/m2.json" | wc -l)
+"$BTFGEN" run --no-progress -o "$work/changed-warm.tar.zst" "$work/m2.json" 2>>"$work/log" ||
+	fail "warm run (manifest kernel_cache), objects changed"
+after=$(find "$kc" -name '*.kbtf' -newer "$work/m2.json" | wc -l)
+cmp -s "$work/changed-plain.tar.zst" "$work/changed-warm.tar.zst" &&
+	ok "objects changed: warm kernel cache gives the bytes of a cold run" ||
+	fail "objects changed: warm kernel cache differs from a cold run"
+[ "$before" = 0 ] && [ "$after" = 0 ] && ok "the warm run rewrote no entry (all hits)" ||
+	fail "the warm run rewrote entries ($before, $after)"
+cmp -s "$work/plain.tar.zst" "$work/changed-warm.tar.zst" &&
+	fail "changed objects gave the old bundle" || ok "changed objects give a new bundle"
+
+# damaged entries: garbage, a flipped byte inside the frame (the checksum), a cut entry
+i=0
+for f in "$kc"/*.kbtf; do
+	case $((i % 3)) in
+	0) printf 'garbage' >"$f" ;;
+	1) sz=$(stat -c %s "$f")
+	   printf '\x55' | dd of="$f" bs=1 seek=$((sz / 2)) conv=notrunc status=none ;;
+	2) truncate -s $(( $(stat -c %s "$f") - 100 )) "$f" ;;
+	esac
+	i=$((i + 1))
+done
+"$BTFGEN" run --no-progress -o "$work/damaged.tar.zst" "$work/m2.json" 2>>"$work/log" ||
+	fail "run over a damaged kernel cache"
+cmp -s "$work/changed-plain.tar.zst" "$work/damaged.tar.zst" &&
+	ok "damaged entries are ignored (same bytes)" || fail "a damaged kernel cache changed the bundle"
+"$BTFGEN" run --no-progress -o "$work/repaired.tar.zst" "$work/m2.json" 2>>"$work/log"
+rewritten=$(find "$kc" -name '*.kbtf' -newer "$work/damaged.tar.zst" | wc -l)
+[ "$(find "$kc" -name '*.kbtf' -newer "$work/m2.json" | wc -l)" = "$kernels" ] &&
+	[ "$rewritten" = 0 ] && ok "damaged entries were rewritten once, then hit" ||
+	fail "damaged entries not rewritten ($rewritten rewritten on the second run)"
+
+# two runs sharing a cold dir at once: both complete, same bytes, no temp file left
+"$BTFGEN" run --no-progress -j 2 --kernel-cache "$work/kc2" -o "$work/p1.tar.zst" \
+	"$work/m.json" 2>>"$work/log" &
+p1=$!
+"$BTFGEN" run --no-progress -j 2 --kernel-cache "$work/kc2" -o "$work/p2.tar.zst" \
+	"$work/m.json" 2>>"$work/log" || fail "concurrent run 2"
+wait $p1 || fail "concurrent run 1"
+cmp -s "$work/plain.tar.zst" "$work/p1.tar.zst" && cmp -s "$work/plain.tar.zst" "$work/p2.tar.zst" &&
+	ok "two concurrent runs sharing the dir give the same bytes" || fail "concurrent runs differ"
+tmps=$(find "$work/kc2" -name '.*tmp*' | wc -l)
+[ "$tmps" = 0 ] && ok "no temp file left" || fail "$tmps temp files left"
+
+# a file where the dir should be
+: >"$work/notadir"
+"$BTFGEN" run --no-progress --kernel-cache "$work/notadir/x" -o "$work/x.tar.zst" "$work/m.json" \
+	2>"$work/err"
+rc=$?
+[ $rc = 3 ] && [ ! -e "$work/x.tar.zst" ] && grep -q 'cache' "$work/err" &&
+	ok "an unusable kernel cache dir is a one-line error" || fail "rc $rc: $(cat "$work/err")"
+finish
