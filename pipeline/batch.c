@@ -25,6 +25,7 @@
 #include "batch.h"
 #include "btfgen_core.h"
 #include "kernel_archive.h"
+#include "input_memo.h"
 #include "kernel_cache.h"
 #include "result_cache.h"
 #include "sha256.h"
@@ -45,6 +46,7 @@ struct batch_ctx {
 	bool verify;
 	const char *cache;  /* result cache folder, or NULL */
 	const char *kcache; /* kernel cache folder, or NULL */
+	struct input_memo *memo; /* inputs' SHA-256 by file identity (with a cache), or NULL */
 	size_t *sel;       /* indices of the kernels this run (shard) takes, in manifest order */
 	size_t sel_cnt;
 };
@@ -59,6 +61,8 @@ struct kernel_result {
 	char (*unsat_reason)[160];
 	size_t unsat_cnt;
 	struct result_cache_entry cached; /* owns btf and unsat when taken from the cache */
+	struct stat st; /* the input's, when have_st */
+	bool have_st;
 };
 
 static void kernel_result__free(void *p)
@@ -141,11 +145,11 @@ static const struct arch_objects *arch_objects(const struct batch_ctx *ctx, cons
  * the archive bytes (and stored in the cache for the next run). 0 or -1 with r->reason.
  */
 static int decode_input(const struct batch_ctx *ctx, const void *raw, size_t raw_len,
-			struct kernel_result *r, void **data, size_t *size)
+			struct kernel_result *r, void **data, size_t *size, bool try_cache)
 {
 	char err[256];
 
-	if (ctx->kcache &&
+	if (ctx->kcache && try_cache &&
 	    !kernel_cache__get(ctx->kcache, r->input_sha, KERNEL_ARCHIVE_MAX_MEMBER, data, size))
 		return 0;
 	if (kernel_archive__read_mem(raw, raw_len, NULL, data, size, err, sizeof(err))) {
@@ -157,21 +161,46 @@ static int decode_input(const struct batch_ctx *ctx, const void *raw, size_t raw
 	return 0;
 }
 
+static bool from_result_cache(const struct batch_ctx *ctx, const struct arch_objects *a,
+			      struct kernel_result *r)
+{
+	char key[SHA256_HEX_SIZE];
+
+	result_cache__key(a->cache_key, r->input_sha, key);
+	if (result_cache__get(ctx->cache, key, &r->cached))
+		return false;
+	r->btf = r->cached.btf;
+	r->btf_size = r->cached.btf_size;
+	r->full_size = r->cached.full_size;
+	r->unsat = r->cached.unsat;
+	r->unsat_cnt = r->cached.unsat_cnt;
+	return true;
+}
+
 /*
  * Read a kernel's input and hash it. With the result cache, a hit fills r and returns 1
  * (nothing to decode); otherwise 0 with the decoded BTF in *data, or -1 with r->reason
- * set. (kernel_archive__read() in two steps: same cost.)
+ * set. (kernel_archive__read() in two steps: same cost.) When the input memo knows the
+ * input's SHA-256, a hit in either cache does not even read the input.
  */
 static int read_input(const struct batch_ctx *ctx, const struct arch_objects *a,
 		      const struct manifest_kernel *k, struct kernel_result *r, void **data,
 		      size_t *size)
 {
 	unsigned char digest[SHA256_DIGEST_SIZE];
-	char err[256], key[SHA256_HEX_SIZE];
+	char err[256];
 	void *raw = NULL;
 	size_t raw_len = 0;
+	bool known = r->have_st && input_memo__get(ctx->memo, k->input, &r->st, r->input_sha);
 	int ret;
 
+	if (known && ctx->cache && from_result_cache(ctx, a, r))
+		return 1;
+	if (known && ctx->kcache &&
+	    !kernel_cache__get(ctx->kcache, r->input_sha, KERNEL_ARCHIVE_MAX_MEMBER, data, size)) {
+		r->full_size = *size;
+		return 0;
+	}
 	/*
 	 * hash first: the caches are keyed on it, and a hit skips the decoding; done the
 	 * same way without a cache, so an input that does not decode has its SHA-256 in the
@@ -179,23 +208,16 @@ static int read_input(const struct batch_ctx *ctx, const struct arch_objects *a,
 	 */
 	ret = kernel_archive__load(k->input, NULL, &raw, &raw_len, digest, err, sizeof(err));
 	if (ret) {
+		r->input_sha[0] = '\0';
 		r->reason = fmt_reason("archive", err);
 		return -1;
 	}
 	sha256_hex(digest, r->input_sha);
-	if (ctx->cache) {
-		result_cache__key(a->cache_key, r->input_sha, key);
-		if (!result_cache__get(ctx->cache, key, &r->cached)) {
-			free(raw);
-			r->btf = r->cached.btf;
-			r->btf_size = r->cached.btf_size;
-			r->full_size = r->cached.full_size;
-			r->unsat = r->cached.unsat;
-			r->unsat_cnt = r->cached.unsat_cnt;
-			return 1;
-		}
+	if (!known && ctx->cache && from_result_cache(ctx, a, r)) {
+		free(raw);
+		return 1;
 	}
-	ret = decode_input(ctx, raw, raw_len, r, data, size);
+	ret = decode_input(ctx, raw, raw_len, r, data, size, !known);
 	free(raw);
 	if (!ret)
 		r->full_size = *size;
@@ -259,13 +281,14 @@ static void *kernel_work(size_t idx, void *arg)
 	struct kernel_result *r = calloc(1, sizeof(*r));
 	void *data = NULL;
 	size_t size = 0;
-	struct stat st;
 	int ret;
 
 	if (!r)
 		return NULL;
-	if (!stat(k->input, &st))
-		r->input_size = st.st_size;
+	if (!stat(k->input, &r->st)) {
+		r->input_size = r->st.st_size;
+		r->have_st = true;
+	}
 	if (!a) { /* the manifest selects only arches with objects */
 		r->reason = fmt_reason("arch", "no objects for this arch");
 		return r;
@@ -518,8 +541,9 @@ int batch__run(const struct manifest *m, const struct batch_options *opts,
 	enum bundle_compression comp;
 	struct wpool *pool = NULL;
 	struct kernel_result *r;
-	double t0 = now();
+	double t0 = now(), wall0 = (double)time(NULL);
 	struct progress_state ps = { t0, t0 };
+	const char *memo_dir = NULL;
 	size_t idx;
 	int jobs = opts->jobs > 0 ? opts->jobs : m->jobs;
 	struct stat st;
@@ -543,6 +567,9 @@ int batch__run(const struct manifest *m, const struct batch_options *opts,
 	ctx.kcache = opts->kernel_cache ? opts->kernel_cache : m->kernel_cache;
 	if (!ret && ctx.kcache)
 		ret = kernel_cache__prepare(ctx.kcache, err, err_sz);
+	memo_dir = ctx.cache ? ctx.cache : ctx.kcache;
+	if (!ret && memo_dir && !(ctx.memo = input_memo__load(memo_dir)))
+		ret = -ENOMEM;
 	if (ret)
 		goto out;
 	batch__generator(&gen);
@@ -597,6 +624,8 @@ int batch__run(const struct manifest *m, const struct batch_options *opts,
 			kernel_result__free(r);
 			goto out;
 		}
+		if (ctx.memo && r->have_st && r->input_sha[0])
+			input_memo__add(ctx.memo, k->input, &r->st, r->input_sha, wall0);
 		sum->kernels++;
 		sum->input_bytes += r->input_size;
 		sum->unsatisfied += r->unsat_cnt;
@@ -620,6 +649,8 @@ int batch__run(const struct manifest *m, const struct batch_options *opts,
 	ret = bundle_writer__commit(w, err, err_sz);
 	if (ret)
 		goto out;
+	if (ctx.memo)
+		input_memo__save(ctx.memo, memo_dir);
 	sum->distinct = bundle_writer__blob_cnt(w);
 	if (!stat(out, &st) && S_ISREG(st.st_mode))
 		sum->output_size = st.st_size;
@@ -628,6 +659,7 @@ out:
 	wpool__free(pool, kernel_result__free);
 	bundle_writer__free(w);
 	free(ctx.sel);
+	input_memo__free(ctx.memo);
 	free_ctx(&ctx);
 	return ret;
 }

@@ -77,6 +77,30 @@ cmp -s "$work/plain.tar.zst" "$work/p1.tar.zst" && cmp -s "$work/plain.tar.zst" 
 tmps=$(find "$work/kc2" -name '.*tmp*' | wc -l)
 [ "$tmps" = 0 ] && ok "no temp file left" || fail "$tmps temp files left"
 
+# the input memo (inputs.sha256 beside the caches): a file rewritten in place, even with its
+# old size and mtime, is hashed again; the bundle equals a run without any cache
+mkdir -p "$work/arch"
+cp -a "$DATA/btfhub/." "$work/arch/"
+manifest "$work/m3.json" "$work/arch" "$work/memo.tar.zst" \
+	"\"cache\": \"$work/rc3\", \"kernel_cache\": \"$work/kc3\""
+sleep 3.1 # inputs changed in the last 2 s are not remembered
+"$BTFGEN" run --no-progress "$work/m3.json" 2>>"$work/log" || fail "memo run 1"
+lines=$(wc -l <"$work/rc3/inputs.sha256")
+[ "$lines" = "$kernels" ] && ok "the memo remembers $lines inputs" || fail "memo has $lines lines"
+a=$(find "$work/arch" -path '*x86_64*' -name '6.1.0-47-amd64.btf.tar.xz')
+b=$(find "$work/arch" -path '*x86_64*' -name '6.1.0-47-cloud-amd64.btf.tar.xz')
+cp -p "$a" "$work/save" # keeps the mtime, to put it back
+cat "$b" >"$a" # other content, same inode
+truncate -s "$(stat -c %s "$work/save")" "$a" # same size: the tail is cut, the archive broken
+touch -r "$work/save" "$a" # same mtime: only the ctime tells
+"$BTFGEN" run --no-progress "$work/m3.json" 2>>"$work/log"
+manifest "$work/m4.json" "$work/arch" "$work/nocache.tar.zst"
+"$BTFGEN" run --no-progress "$work/m4.json" 2>>"$work/log"
+cmp -s "$work/memo.tar.zst" "$work/nocache.tar.zst" &&
+	! cmp -s "$work/memo.tar.zst" "$work/plain.tar.zst" &&
+	ok "an input rewritten in place is hashed again" ||
+	fail "the memo hid a changed input"
+
 # a file where the dir should be
 : >"$work/notadir"
 "$BTFGEN" run --no-progress --kernel-cache "$work/notadir/x" -o "$work/x.tar.zst" "$work/m.json" \
