@@ -4,6 +4,7 @@
 #
 # usage: scripts/bench.sh quick [-j N]              # test-data/btfhub (11 kernels)
 #        scripts/bench.sh full [CORPUS_DIR] [-j N]  # default /work/corpus/btfhub
+#        scripts/bench.sh scale [CORPUS_DIR] [-j N] [-n KERNELS]  # see scripts/bench/scale.sh
 #
 # Every method gets the same inputs (the corpus' kernels whose arch has objects) and the same
 # number of worker processes or threads (-j, default nproc). Measured with GNU time: wall,
@@ -27,7 +28,8 @@ die() { echo "bench: $*" >&2; exit 2; }
 note() { echo "bench: $*" >&2; }
 
 mode=${1:-}
-[[ $mode == quick || $mode == full ]] || die "usage: $0 quick|full [CORPUS_DIR] [-j N]"
+[[ $mode != scale ]] || { shift; exec "$repo/scripts/bench/scale.sh" "$@"; }
+[[ $mode == quick || $mode == full ]] || die "usage: $0 quick|full|scale [CORPUS_DIR] [-j N]"
 shift
 corpus=""
 jobs=$(nproc)
