@@ -88,7 +88,7 @@ struct bundle_writer *bundle_writer__new(const char *out_path, enum bundle_layou
 	struct bundle_writer *w;
 	int i;
 
-	if (!out_path || !*out_path || layout > BUNDLE_LAYOUT_TREE_TAR ||
+	if (!out_path || !*out_path || layout > BUNDLE_LAYOUT_RUNTIME ||
 	    comp > BUNDLE_COMPRESS_NONE) {
 		bundle_err(err, err_sz, "bundle writer: invalid arguments");
 		errno = EINVAL;
@@ -201,7 +201,7 @@ static int find_or_add_blob(struct bundle_writer *w, const struct bundle_kernel 
 	return 0;
 }
 
-static json_t *index_entry(const struct bundle_kernel *k, const struct wblob *b);
+static json_t *index_entry(const struct bundle_kernel *k, const struct wblob *b, int runtime);
 static json_t *matrix_entry(const struct bundle_kernel *k);
 
 /* The spill: an unlinked file in $TMPDIR (or /tmp), gone with the process whatever happens. */
@@ -291,7 +291,7 @@ int bundle_writer__add_kernel(struct bundle_writer *w, const struct bundle_kerne
 	if (err)
 		return err;
 	ok = !strcmp(k->status, "ok");
-	if (w->mfd < 0 && (err = spill_open(w)))
+	if (w->mfd < 0 && w->layout != BUNDLE_LAYOUT_RUNTIME && (err = spill_open(w)))
 		return err;
 	if (grow((void **)&w->kerns, &w->kern_cap, w->kern_cnt, sizeof(*w->kerns)))
 		return -ENOMEM;
@@ -306,9 +306,11 @@ int bundle_writer__add_kernel(struct bundle_writer *w, const struct bundle_kerne
 		goto fail;
 	if (ok && (err = find_or_add_blob(w, k, k->btf, k->btf_size, &d->blob)))
 		goto fail;
-	err = append_json(index_entry(k, ok ? &w->blobs[d->blob] : NULL), !w->kern_cnt,
-			  &w->itext, -1, NULL);
-	err = err ? err : append_json(matrix_entry(k), !w->kern_cnt, NULL, w->mfd, &w->mlen);
+	err = append_json(index_entry(k, ok ? &w->blobs[d->blob] : NULL,
+				      w->layout == BUNDLE_LAYOUT_RUNTIME),
+			  !w->kern_cnt, &w->itext, -1, NULL);
+	if (!err && w->layout != BUNDLE_LAYOUT_RUNTIME)
+		err = append_json(matrix_entry(k), !w->kern_cnt, NULL, w->mfd, &w->mlen);
 	if (err)
 		goto fail;
 	if (ok)
@@ -342,7 +344,7 @@ static int set_keys(json_t *o, const struct bundle_kernel *k)
 }
 
 /* A kernel's index.json entry, keys in a fixed order (jansson keeps insertion order). */
-static json_t *index_entry(const struct bundle_kernel *k, const struct wblob *b)
+static json_t *index_entry(const struct bundle_kernel *k, const struct wblob *b, int runtime)
 {
 	json_t *o = json_object();
 	int err = !o;
@@ -356,10 +358,13 @@ static json_t *index_entry(const struct bundle_kernel *k, const struct wblob *b)
 	} else {
 		err |= set_str(o, "reason", k->reason);
 	}
+	if (runtime)
+		goto out;
 	err |= set_int(o, "input_size", k->input_size);
 	err |= set_str(o, "input_sha256", k->input_sha256_hex);
 	err |= set_int(o, "full_btf_size", k->full_btf_size);
 	err |= set_int(o, "unsatisfied", k->unsatisfied_cnt);
+out:
 	if (err) {
 		json_decref(o);
 		return NULL;
@@ -401,8 +406,16 @@ static json_t *build_index_head(struct bundle_writer *w)
 
 	err |= set_str(root, "format", BUNDLE_FORMAT);
 	err |= set_int(root, "format_version", BUNDLE_FORMAT_VERSION);
-	err |= json_object_set_new(root, "generator", gen);
-	err |= json_object_set_new(root, "summary", sum);
+	if (w->layout == BUNDLE_LAYOUT_RUNTIME) {
+		/* provenance stays in the full form; the reader wants "objects" to be an array */
+		json_decref(gen);
+		json_decref(sum);
+		json_array_clear(objs);
+		err |= set_str(root, "form", "runtime");
+	} else {
+		err |= json_object_set_new(root, "generator", gen);
+		err |= json_object_set_new(root, "summary", sum);
+	}
 	err |= json_object_set_new(root, "objects", objs);
 	if (err) {
 		json_decref(root);
@@ -640,7 +653,7 @@ static int build_tar(struct bundle_writer *w, struct bbuf part[2], const char *i
 	err = tar__append(&part[0], "index.json", index, index_len);
 	if (err)
 		return err;
-	if (w->layout == BUNDLE_LAYOUT_BUNDLE) {
+	if (w->layout == BUNDLE_LAYOUT_BUNDLE || w->layout == BUNDLE_LAYOUT_RUNTIME) {
 		const struct wblob **order = malloc((w->blob_cnt + 1) * sizeof(*order));
 
 		if (!order)
@@ -854,12 +867,18 @@ int bundle_writer__commit(struct bundle_writer *w, char *err, size_t err_sz)
 	ret = build_tar(w, part, index, index_len);
 	free(index);
 	index = NULL;
-	ret = ret ? ret : matrix_member(w, part[0].len + part[1].len, &mhead, &mtail, seg + 2);
+	if (w->layout == BUNDLE_LAYOUT_RUNTIME)
+		ret = ret ? ret : tar__finish(&part[1], part[0].len);
+	else
+		ret = ret ? ret : matrix_member(w, part[0].len + part[1].len, &mhead, &mtail,
+						seg + 2);
 	if (ret) {
 		bundle_err(err, err_sz, "bundle writer: building tar: %s", strerror(-ret));
 		goto out;
 	}
-	if (w->layout == BUNDLE_LAYOUT_BUNDLE) {
+	if (w->layout == BUNDLE_LAYOUT_RUNTIME) {
+		ret = bundle_compress_parts(w->comp, part, 2, &out.data, &out.len, err, err_sz);
+	} else if (w->layout == BUNDLE_LAYOUT_BUNDLE) {
 		ret = bundle_compress_parts(w->comp, part, 2, &out.data, &out.len, err, err_sz);
 		out.cap = out.len;
 		/* the matrix frame, streamed: it is most of the bytes a BTFHub-sized run holds */

@@ -27,5 +27,6 @@ int cmd_info(int argc, char **argv);
 int cmd_extract(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
+int cmd_strip(int argc, char **argv);
 
 #endif

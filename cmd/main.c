@@ -19,6 +19,7 @@ static const struct {
 	{ "info", cmd_info, "objects, counts and compatibility matrix of a bundle" },
 	{ "extract", cmd_extract, "write a bundle out as a <distro>/<version>/<arch>/<release>.btf tree" },
 	{ "merge", cmd_merge, "join the bundles of a sharded run (run --shard K/N) into one" },
+	{ "strip", cmd_strip, "the embeddable form of a bundle: lookup data only, no provenance or matrix" },
 	{ "version", cmd_version, "versions of btfgen-batch and the libraries it uses" },
 };
 

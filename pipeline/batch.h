@@ -51,6 +51,13 @@ int batch__run(const struct manifest *m, const struct batch_options *opts,
 int batch__merge(char *const *shards, size_t shard_cnt, const char *out,
 		 enum bundle_compression comp, size_t *kernels, char *err, size_t err_sz);
 
+/*
+ * Write the embeddable (runtime) form of bundle 'in' to 'out' (BUNDLE_LAYOUT_RUNTIME): what
+ * lookup needs, without provenance and matrix.json; lookup gives the same BTFs from both.
+ * 0 or -errno with one line in err.
+ */
+int batch__strip(const char *in, const char *out, size_t *kernels, char *err, size_t err_sz);
+
 /* The versions index.json records: ours and the libraries linked. Static strings. */
 void batch__generator(struct bundle_generator *gen);
 
