@@ -53,10 +53,11 @@ struct bundle_seg {
 };
 /*
  * Compresses the concatenation of segs as one zstd frame (BUNDLE_ZSTD_LEVEL; content size
- * recorded) or xz stream, streamed in bounded memory, and appends it to out. 0 or -errno.
+ * recorded; window_log 0: the bundle's usual window and tables, else that window and tables
+ * one smaller) or xz stream, streamed in bounded memory, and appends it to out. 0 or -errno.
  */
 int bundle_compress_segs(enum bundle_compression comp, const struct bundle_seg *segs, size_t n,
-			 struct bbuf *out, char *err, size_t err_sz);
+			 int window_log, struct bbuf *out, char *err, size_t err_sz);
 /* Detects zstd/xz/plain tar by magic and decompresses into *out (allocated). */
 int bundle_decompress(const void *in, size_t in_len, unsigned char **out, size_t *out_len,
 		      char *err, size_t err_sz);

@@ -459,6 +459,7 @@ static json_t *matrix_entry(const struct bundle_kernel *k)
 }
 
 #define MATRIX_HEAD "{\"kernels\":["
+#define MATRIX_WINDOW_LOG 20 /* see zstd_stream_params */
 #define MATRIX_TAIL "]}\n"
 
 /* matrix.json as pieces: its head, the spill, its tail. Same bytes as dumping it whole. */
@@ -478,7 +479,7 @@ static char *matrix_text(struct bundle_writer *w, size_t *size)
 	char err[128];
 
 	*size = matrix_segs(w, s);
-	if (bundle_compress_segs(BUNDLE_COMPRESS_NONE, s, 3, &out, err, sizeof(err)) ||
+	if (bundle_compress_segs(BUNDLE_COMPRESS_NONE, s, 3, 0, &out, err, sizeof(err)) ||
 	    bbuf__append(&out, "", 1)) {
 		free(out.data);
 		errno = ENOMEM;
@@ -882,11 +883,12 @@ int bundle_writer__commit(struct bundle_writer *w, char *err, size_t err_sz)
 		ret = bundle_compress_parts(w->comp, part, 2, &out.data, &out.len, err, err_sz);
 		out.cap = out.len;
 		/* the matrix frame, streamed: it is most of the bytes a BTFHub-sized run holds */
-		ret = ret ? ret : bundle_compress_segs(w->comp, seg + 2, 5, &out, err, err_sz);
+		ret = ret ? ret : bundle_compress_segs(w->comp, seg + 2, 5, MATRIX_WINDOW_LOG, &out,
+						       err, err_sz);
 	} else {
 		seg[0] = (struct bundle_seg){ .data = part[0].data, .len = part[0].len };
 		seg[1] = (struct bundle_seg){ .data = part[1].data, .len = part[1].len };
-		ret = bundle_compress_segs(w->comp, seg, 7, &out, err, err_sz);
+		ret = bundle_compress_segs(w->comp, seg, 7, 0, &out, err, err_sz);
 	}
 	if (ret)
 		goto out;
