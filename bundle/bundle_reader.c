@@ -491,6 +491,25 @@ static int index_blobs(struct bundle *b, char *err, size_t err_sz)
 	return 0;
 }
 
+/* objects[].programs (docs/verdicts.md): strings that are not strings read as "". */
+static int read_programs(struct bundle *b, const struct bjson_node *o, struct bundle_object *d)
+{
+	const struct bjson_node *pa = bjson__get(&b->js, o, "programs"), *p;
+	const char **names;
+	size_t n = 0;
+
+	if (!pa || pa->type != BJSON_ARRAY)
+		return 0;
+	names = calloc(pa->count + 1, sizeof(*names));
+	if (!names)
+		return -ENOMEM;
+	for (p = bjson__at(&b->js, pa, 0); p && n < pa->count; p = NEXT(&b->js, p))
+		names[n++] = p->type == BJSON_STRING ? p->str : "";
+	d->programs = names;
+	d->program_cnt = n;
+	return 0;
+}
+
 static int parse_index(struct bundle *b, char *err, size_t err_sz)
 {
 	const struct bjson_node *objs, *kerns, *v, *o;
@@ -534,6 +553,8 @@ static int parse_index(struct bundle *b, char *err, size_t err_sz)
 		b->objs[i].arch = jstr(o, "arch");
 		b->objs[i].sha256_hex = jstr(o, "sha256");
 		b->objs[i].relocations = (unsigned)jnum(o, "relocations");
+		if (read_programs(b, o, &b->objs[i]))
+			return -ENOMEM;
 	}
 	o = bjson__at(&b->js, kerns, 0);
 	for (i = 0; i < b->entry_cnt; i++, o = NEXT(&b->js, o)) {
@@ -708,6 +729,8 @@ void bundle__free(struct bundle *b)
 	free(b->matrix_text);
 	free(b->blobs);
 	free(b->entries);
+	for (i = 0; b->objs && i < b->obj_cnt; i++)
+		free((void *)b->objs[i].programs);
 	free(b->objs);
 	free(b->buf);
 	free(b);
@@ -933,6 +956,9 @@ int bundle__unsatisfied(const struct bundle *cb, const struct bundle_entry *e, s
 	u->type = bjson__str(&b->mjs, o, "type");
 	u->access = bjson__str(&b->mjs, o, "access");
 	u->reason = bjson__str(&b->mjs, o, "reason");
+	u->verdict = bjson__str(&b->mjs, o, "verdict");
+	u->function = bjson__str(&b->mjs, o, "function");
+	u->insn = (unsigned)bjson__uint(&b->mjs, o, "insn");
 	return 0;
 }
 

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "bundle_priv.h"
+#include "bundle_verdict.h"
 #include "sha256.h"
 
 struct wblob {
@@ -48,7 +49,7 @@ struct bundle_writer {
 	struct bbuf itext;   /* the kernels' index.json entries, comma-separated */
 	int mfd;	     /* the spill: matrix.json entries, comma-separated; -1 until used */
 	size_t mlen;	     /* bytes in the spill */
-	size_t n_ok, n_failed, n_skipped, n_unsat;
+	size_t n_ok, n_failed, n_skipped, n_unsat, n_failing;
 	int committed;
 };
 
@@ -123,6 +124,14 @@ nomem:
 	return NULL;
 }
 
+static void free_programs(struct bundle_object *o)
+{
+	for (size_t i = 0; o->programs && i < o->program_cnt; i++)
+		free((char *)o->programs[i]);
+	free((void *)o->programs);
+	o->programs = NULL;
+}
+
 int bundle_writer__add_object(struct bundle_writer *w, const struct bundle_object *o)
 {
 	struct bundle_object *d;
@@ -142,6 +151,22 @@ int bundle_writer__add_object(struct bundle_writer *w, const struct bundle_objec
 		return -ENOMEM;
 	}
 	d->relocations = o->relocations;
+	if (o->program_cnt) {
+		char **p = calloc(o->program_cnt, sizeof(*p));
+
+		d->programs = (const char *const *)p;
+		for (size_t i = 0; p && i < o->program_cnt; i++)
+			if (dup_str(&p[i], o->programs[i]))
+				p = NULL;
+		if (!p) {
+			free_programs(d);
+			free((char *)d->name);
+			free((char *)d->arch);
+			free((char *)d->sha256_hex);
+			return -ENOMEM;
+		}
+		d->program_cnt = o->program_cnt;
+	}
 	w->obj_cnt++;
 	return 0;
 }
@@ -320,6 +345,7 @@ int bundle_writer__add_kernel(struct bundle_writer *w, const struct bundle_kerne
 	else
 		w->n_skipped++;
 	w->n_unsat += k->unsatisfied_cnt;
+	w->n_failing += bundle_unsatisfied__any_failing(k->unsatisfied, k->unsatisfied_cnt);
 	w->kern_cnt++;
 	return 0;
 fail:
@@ -395,6 +421,13 @@ static json_t *build_index_head(struct bundle_writer *w)
 		err |= set_str(o, "arch", w->objs[i].arch);
 		err |= set_str(o, "sha256", w->objs[i].sha256_hex);
 		err |= set_int(o, "relocations", w->objs[i].relocations);
+		if (w->objs[i].programs) {
+			json_t *pa = json_array();
+
+			err |= json_object_set_new(o, "programs", pa);
+			for (size_t j = 0; pa && j < w->objs[i].program_cnt; j++)
+				err |= json_array_append_new(pa, json_string(w->objs[i].programs[j]));
+		}
 	}
 	err |= set_int(sum, "kernels", w->kern_cnt);
 	err |= set_int(sum, "ok", w->n_ok);
@@ -403,6 +436,7 @@ static json_t *build_index_head(struct bundle_writer *w)
 	err |= set_int(sum, "blobs", w->blob_cnt);
 	err |= set_int(sum, "objects", w->obj_cnt);
 	err |= set_int(sum, "unsatisfied", w->n_unsat);
+	err |= set_int(sum, "failing_kernels", w->n_failing);
 
 	err |= set_str(root, "format", BUNDLE_FORMAT);
 	err |= set_int(root, "format_version", BUNDLE_FORMAT_VERSION);
@@ -449,6 +483,13 @@ static json_t *matrix_entry(const struct bundle_kernel *k)
 		err |= set_str(uo, "type", u->type);
 		err |= set_str(uo, "access", u->access);
 		err |= set_str(uo, "reason", u->reason);
+		/* NULL or "": no verdict (records from before docs/verdicts.md); the struct allows NULL */
+		if (u->verdict && u->verdict[0]) {
+			err |= set_int(uo, "insn", u->insn);
+			err |= set_str(uo, "verdict", u->verdict);
+		}
+		if (u->function && u->function[0])
+			err |= set_str(uo, "function", u->function);
 	}
 	json_decref(ua);
 	if (err) {
@@ -916,6 +957,7 @@ void bundle_writer__free(struct bundle_writer *w)
 		free((char *)w->objs[i].name);
 		free((char *)w->objs[i].arch);
 		free((char *)w->objs[i].sha256_hex);
+		free_programs(&w->objs[i]);
 	}
 	for (i = 0; i < w->kern_cnt; i++)
 		kernel_free(&w->kerns[i].k);

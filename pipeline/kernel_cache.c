@@ -22,7 +22,13 @@
 
 int kernel_cache__prepare(const char *dir, char *err, size_t err_sz)
 {
-	return result_cache__prepare(dir, err, err_sz);
+	char why[400] = "";
+	int ret = result_cache__prepare(dir, why, sizeof(why));
+
+	/* say which folder it was: the output's, the result cache's or ours */
+	if (ret)
+		snprintf(err, err_sz, "kernel cache: %s", why);
+	return ret;
 }
 
 static char *entry_path(const char *dir, const char *sha_hex)

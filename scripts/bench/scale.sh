@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # The scale benchmark (scripts/bench.sh scale): a BTFHub-sized archive made of real kernels.
 #
-# usage: scripts/bench.sh scale [CORPUS_DIR] [-j N] [-n KERNELS]
+# usage: scripts/bench.sh scale [CORPUS_DIR] [-J N] [-n KERNELS]
 #   CORPUS_DIR: real kernels in BTFHub layout (default /work/corpus/btfhub, made by
 #   scripts/bench/make-corpus.sh; else test-data/btfhub). KERNELS: 4000.
 #
@@ -32,13 +32,13 @@ note() { echo "bench scale: $*" >&2; }
 corpus="" jobs=$(nproc) n=4000 sub=${BENCH_SUBSET:-400}
 while [[ $# -gt 0 ]]; do
 	case $1 in
-	-j) [[ $# -ge 2 ]] || die "-j needs a number"; jobs=$2; shift 2 ;;
+	-J | --jobs) [[ $# -ge 2 ]] || die "-J needs a number"; jobs=$2; shift 2 ;;
 	-n) [[ $# -ge 2 ]] || die "-n needs a number"; n=$2; shift 2 ;;
 	-*) die "unknown option '$1'" ;;
 	*) corpus=$1; shift ;;
 	esac
 done
-[[ $jobs =~ ^[1-9][0-9]*$ && $n =~ ^[1-9][0-9]*$ ]] || die "-j and -n want positive numbers"
+[[ $jobs =~ ^[1-9][0-9]*$ && $n =~ ^[1-9][0-9]*$ ]] || die "-J and -n want positive numbers"
 if [[ -z $corpus ]]; then
 	corpus=/work/corpus/btfhub
 	[[ -d $corpus ]] || corpus=$repo/test-data/btfhub
@@ -148,7 +148,7 @@ size() { stat -c %s "$1"; }
 dsize() { du -sb "$1" | cut -f1; }
 
 note "archive: $n kernels from ${#real[@]} real ones ($corpus); objects x86_64=$nx arm64=$na;" \
-	"-j $jobs; load: $(cut -d' ' -f1-3 /proc/loadavg)"
+	"-J $jobs; load: $(cut -d' ' -f1-3 /proc/loadavg)"
 load0=$(cut -d' ' -f1-3 /proc/loadavg)
 measure cold400 "$BTFGEN" run --no-progress "$tmp/cold400.json"
 measure cold "$BTFGEN" run --no-progress "$tmp/cold.json"
@@ -230,7 +230,7 @@ x() { awk -v a="$1" -v n="$n" -v s="$sub" 'BEGIN {printf "%.1f", a * n / s}'; }
 line() { printf '%-34s %9s %9s %9s %10s %12s\n' "$@"; }
 echo
 echo "scale: $n kernels ($((n / ${#real[@]}))-$(((n + ${#real[@]} - 1) / ${#real[@]}))" \
-	"names for each of ${#real[@]} real kernels in $corpus); objects x86_64=$nx arm64=$na; -j $jobs"
+	"names for each of ${#real[@]} real kernels in $corpus); objects x86_64=$nx arm64=$na; -J $jobs"
 echo "load average before: $load0   after: $load1   ($(nproc) CPUs)"
 line "method" "wall s" "CPU s" "RSS MiB" "vs floor" "output B"
 line "cold (no cache)" "${wall[cold]}" "${cpu[cold]}" "$(mb "${rss[cold]}")" "$(r "${wall[cold]}" "$f")" "$(size "$tmp/cold.tar.zst")"

@@ -66,10 +66,10 @@ rewritten=$(find "$kc" -name '*.kbtf' -newer "$work/damaged.tar.zst" | wc -l)
 	fail "damaged entries not rewritten ($rewritten rewritten on the second run)"
 
 # two runs sharing a cold dir at once: both complete, same bytes, no temp file left
-"$BTFGEN" run --no-progress -j 2 --kernel-cache "$work/kc2" -o "$work/p1.tar.zst" \
+"$BTFGEN" run --no-progress -J 2 --kernel-cache "$work/kc2" -o "$work/p1.tar.zst" \
 	"$work/m.json" 2>>"$work/log" &
 p1=$!
-"$BTFGEN" run --no-progress -j 2 --kernel-cache "$work/kc2" -o "$work/p2.tar.zst" \
+"$BTFGEN" run --no-progress -J 2 --kernel-cache "$work/kc2" -o "$work/p2.tar.zst" \
 	"$work/m.json" 2>>"$work/log" || fail "concurrent run 2"
 wait $p1 || fail "concurrent run 1"
 cmp -s "$work/plain.tar.zst" "$work/p1.tar.zst" && cmp -s "$work/plain.tar.zst" "$work/p2.tar.zst" &&

@@ -7,7 +7,7 @@
 kernels=$(find "$DATA/btfhub" -name '*.btf.tar.xz' | wc -l)
 manifest "$work/m.json" "$DATA/btfhub" "$work/b.tar.zst"
 # a tiny interval: a line after (almost) every kernel
-BTFGEN_PROGRESS_INTERVAL=0.000001 "$BTFGEN" run -j 1 "$work/m.json" 2>"$work/err" ||
+BTFGEN_PROGRESS_INTERVAL=0.000001 "$BTFGEN" run -J 1 "$work/m.json" 2>"$work/err" ||
 	fail "run: $(cat "$work/err")"
 grep '^btfgen-batch: progress' "$work/err" >"$work/lines"
 n=$(wc -l <"$work/lines")
