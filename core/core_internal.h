@@ -79,7 +79,7 @@ struct core_spec {
 	__u32 raw_spec[SPEC_MAX_LEN];
 	int raw_len;
 	__u32 bit_offset;
-	struct spec_visit visit[SPEC_MAX_VISITS];
+	struct spec_visit *visit; /* SPEC_MAX_VISITS entries, target walks only (not owned) */
 	int visit_len;
 	bool visit_overflow; /* more visits than SPEC_MAX_VISITS: cannot be tailored */
 	__u32 fail_type_id;  /* the composite whose member loop hit the 64-entry limit */

@@ -47,15 +47,17 @@ size_t essential_name_len(const char *name)
 }
 
 /*
- * Skip CONST/VOLATILE/RESTRICT/TYPE_TAG and TYPEDEF. The bound only guards
- * against malformed cycles: real chains are a handful of links long.
+ * Skip CONST/VOLATILE/RESTRICT/TYPE_TAG and TYPEDEF. libbpf follows a chain of any
+ * length, so do we; only a cycle (longer than the type count) gives NULL, where libbpf
+ * would loop forever.
  */
 const struct btf_type *skip_mods_and_typedefs(const struct btf *btf, __u32 id, __u32 *res_id)
 {
 	const struct btf_type *t = btf__type_by_id(btf, id);
+	__u32 n = btf__type_cnt(btf);
 
-	for (int i = 0; t && (btf_is_mod(t) || btf_is_typedef(t)); i++) {
-		if (i > 64)
+	for (__u32 i = 0; t && (btf_is_mod(t) || btf_is_typedef(t)); i++) {
+		if (i >= n)
 			return NULL;
 		id = t->type;
 		t = btf__type_by_id(btf, id);
@@ -161,6 +163,45 @@ int btf_check_refs(const struct btf *btf, char *err, size_t err_sz)
 			return -EINVAL;
 		}
 	}
+	return 0;
+}
+
+static bool is_mod_or_typedef(const struct btf *btf, __u32 id)
+{
+	const struct btf_type *t = btf__type_by_id(btf, id);
+
+	return id && t && (btf_is_mod(t) || btf_is_typedef(t));
+}
+
+/*
+ * A cycle of modifiers and typedefs makes libbpf's skip_mods_and_typedefs() loop forever,
+ * and every chain walk here cost the type count: refuse such a BTF, in one pass (each type
+ * is walked once: 1 = on the chain being walked, 2 = known to end).
+ */
+static int btf_check_mod_cycles(const struct btf *btf, char *err, size_t err_sz)
+{
+	__u32 n = btf__type_cnt(btf), cur;
+	__u8 *state = calloc(n, 1);
+
+	if (!state) {
+		snprintf(err, err_sz, "out of memory");
+		return -ENOMEM;
+	}
+	for (__u32 id = 1; id < n; id++) {
+		for (cur = id; is_mod_or_typedef(btf, cur) && !state[cur];
+		     cur = btf__type_by_id(btf, cur)->type)
+			state[cur] = 1;
+		if (is_mod_or_typedef(btf, cur) && state[cur] == 1) {
+			snprintf(err, err_sz, "malformed BTF: type [%u] is on a cycle of "
+				 "modifiers and typedefs", cur);
+			free(state);
+			return -ELOOP;
+		}
+		for (cur = id; is_mod_or_typedef(btf, cur) && state[cur] == 1;
+		     cur = btf__type_by_id(btf, cur)->type)
+			state[cur] = 2;
+	}
+	free(state);
 	return 0;
 }
 
@@ -283,6 +324,8 @@ struct btf *core_btf_from_mem(const void *data, size_t size, char *err, size_t e
 		return NULL;
 	}
 	ret = btf_check_refs(btf, err, err_sz);
+	if (!ret)
+		ret = btf_check_mod_cycles(btf, err, err_sz);
 	if (ret) {
 		btf__free(btf);
 		errno = -ret;

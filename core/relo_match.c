@@ -463,7 +463,7 @@ static int types_match(const struct btf *lbtf, __u32 lid, const struct btf *tbtf
 
 static void spec_visit(struct core_spec *spec, __u32 type_id, __u32 idx)
 {
-	if (spec->visit_len == SPEC_MAX_VISITS) {
+	if (!spec->visit || spec->visit_len == SPEC_MAX_VISITS) {
 		spec->visit_overflow = true;
 		return;
 	}
@@ -539,12 +539,13 @@ static int match_member(const struct btf *lbtf, const struct spec_accessor *lacc
 
 /* libbpf's bpf_core_spec_match(): 1 if the candidate matches, 0 if not, <0 on error. */
 static int spec_match(const struct core_spec *local, const struct btf *tbtf, __u32 tid,
-		      struct core_spec *targ)
+		      struct core_spec *targ, struct spec_visit *visits)
 {
 	const struct spec_accessor *lacc = local->spec;
 	struct spec_accessor *tacc = targ->spec;
 
 	memset(targ, 0, sizeof(*targ));
+	targ->visit = visits;
 	targ->btf = tbtf;
 	targ->root_type_id = tid;
 	targ->kind = local->kind;
@@ -789,6 +790,7 @@ static int resolve_one(const struct kernel_index *ki, const struct core_relo *rl
 	const struct btf *tbtf = kernel_index__btf(ki);
 	struct core_spec *cand_spec = &scratch[0], *targ_spec = &scratch[1];
 	struct relo_value local_val, first = { 0 }, v;
+	struct spec_visit visits[SPEC_MAX_VISITS];
 	char why[96] = "";
 	__u32 j = 0;
 	int err;
@@ -824,7 +826,7 @@ static int resolve_one(const struct kernel_index *ki, const struct core_relo *rl
 		cands->loaded = true;
 	}
 	for (__u32 i = 0; i < cands->len; i++) {
-		err = spec_match(&rl->local, tbtf, cands->ids[i], cand_spec);
+		err = spec_match(&rl->local, tbtf, cands->ids[i], cand_spec, visits);
 		if (t && cand_spec->visit_overflow && err != 0) {
 			tailor_set_error(t, "relocation at insn offset %u: candidate [%u]: more "
 					 "than %d members decide the walk", rl->desc.insn_off,
@@ -914,37 +916,166 @@ static void log_outcome(const struct core_relo *rl, const struct core_relo_resul
 		 (unsigned long long)r->value, r->reason[0] ? ": " : "", r->reason);
 }
 
-int resolve_object(const struct kernel_index *ki, const struct core_object *obj,
-		   struct core_relo_result *results, struct core_tailor *t, bool trace)
+static void free_cache(struct cand_list *cache, __u32 ntypes)
 {
-	__u32 ntypes = btf__type_cnt(obj->btf);
-	struct cand_list *cache = NULL;
-	struct core_spec *scratch = NULL;
-	int err = -ENOMEM;
-
-	if (!obj->relo_cnt)
-		return 0;
-	/* a candidate cache slot per local type id; objects have a few thousand types */
-	cache = calloc(ntypes, sizeof(*cache));
-	scratch = malloc(2 * sizeof(*scratch));
-	if (!cache || !scratch)
-		goto out;
-	for (__u32 i = 0; i < obj->relo_cnt; i++) {
-		const struct core_relo *rl = &obj->relos[i];
-
-		err = resolve_one(ki, rl, &cache[rl->type_id], &results[i], t, scratch,
-				  trace && core_log_cb);
-		if (err)
-			goto out;
-		if (trace && core_log_cb)
-			log_outcome(rl, &results[i]);
-	}
-	err = 0;
-out:
 	if (cache)
 		for (__u32 i = 0; i < ntypes; i++)
 			free(cache[i].ids);
 	free(cache);
+}
+
+/*
+ * One pass over the relocations, in file order, with a fresh candidate cache. single[L]
+ * (optional) restricts local type L to that one kernel candidate. Marks when t is set.
+ */
+static int resolve_pass(const struct kernel_index *ki, const struct core_object *obj,
+			struct core_relo_result *results, struct core_tailor *t, bool trace,
+			const __u32 *single, struct core_spec *scratch)
+{
+	__u32 ntypes = btf__type_cnt(obj->btf);
+	struct cand_list *cache = calloc(ntypes, sizeof(*cache));
+	int err = 0;
+
+	if (!cache)
+		return -ENOMEM;
+	for (__u32 i = 0; i < obj->relo_cnt && !err; i++) {
+		const struct core_relo *rl = &obj->relos[i];
+		struct cand_list *cl = &cache[rl->type_id];
+
+		if (single && single[rl->type_id] && !cl->loaded) {
+			cl->ids = malloc(sizeof(*cl->ids));
+			if (!cl->ids) {
+				err = -ENOMEM;
+				break;
+			}
+			cl->ids[0] = single[rl->type_id];
+			cl->len = 1;
+			cl->loaded = true;
+		}
+		err = resolve_one(ki, rl, cl, &results[i], t, scratch, trace);
+		if (!err && trace)
+			log_outcome(rl, &results[i]);
+	}
+	free_cache(cache, ntypes);
+	return err;
+}
+
+static bool same_result(const struct core_relo_result *a, const struct core_relo_result *b,
+			__u32 kind)
+{
+	return core_relo_result__same(a, b, kind) && (a->status != CORE_RELO_FAILED ||
+						      a->err == b->err);
+}
+
+/*
+ * Can local type L keep one kernel candidate, cand? Only if libbpf, given just cand, reaches
+ * the same outcome for every relocation of L as with all its candidates (it fails on
+ * candidates that disagree, and prunes per relocation, so this is checked, not assumed).
+ */
+static int single_cand_ok(const struct kernel_index *ki, const struct core_object *obj,
+			  __u32 local_id, __u32 cand, const struct core_relo_result *full,
+			  struct core_spec *scratch, bool *ok)
+{
+	struct cand_list cl = { .local_id = local_id, .loaded = true, .len = 1, .ids = &cand };
+	struct core_relo_result r;
+
+	*ok = true;
+	for (__u32 i = 0; i < obj->relo_cnt && *ok; i++) {
+		const struct core_relo *rl = &obj->relos[i];
+		int err;
+
+		if (rl->type_id != local_id)
+			continue;
+		err = resolve_one(ki, rl, &cl, &r, NULL, scratch, false);
+		if (err)
+			return err;
+		*ok = same_result(&full[i], &r, rl->desc.kind);
+	}
+	return 0;
+}
+
+/*
+ * For every local type with several kernel candidates, the first candidate that alone gives
+ * the same outcomes as all of them (0 if none): only its walks need to be kept (bpftool keeps
+ * the first matching candidate's walk only, right or not; we keep one only where it is right).
+ */
+static int choose_single(const struct kernel_index *ki, const struct core_object *obj,
+			 const struct core_relo_result *full, __u32 *single,
+			 struct core_spec *scratch)
+{
+	for (__u32 i = 0; i < obj->relo_cnt; i++) {
+		const struct core_relo *rl = &obj->relos[i];
+		const struct btf_type *lt = btf__type_by_id(obj->btf, rl->type_id);
+		__u32 n, *ids, done = 0;
+		int err = 0;
+
+		if (single[rl->type_id] || rl->spec_err || rl->anon_root ||
+		    rl->desc.kind == RELO_TYPE_ID_LOCAL)
+			continue;
+		/* first relocation of this local type only */
+		for (__u32 j = 0; j < i && !done; j++)
+			done = obj->relos[j].type_id == rl->type_id;
+		if (done)
+			continue;
+		n = kernel_index__cands(ki, rl->desc.type_name, btf_kind(lt), NULL, 0);
+		if (n < 2)
+			continue;
+		ids = malloc(n * sizeof(*ids));
+		if (!ids)
+			return -ENOMEM;
+		kernel_index__cands(ki, rl->desc.type_name, btf_kind(lt), ids, n);
+		for (__u32 c = 0; c < n && !err; c++) {
+			bool ok;
+
+			err = single_cand_ok(ki, obj, rl->type_id, ids[c], full, scratch, &ok);
+			if (!err && ok) {
+				single[rl->type_id] = ids[c];
+				break;
+			}
+		}
+		free(ids);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+int resolve_object(const struct kernel_index *ki, const struct core_object *obj,
+		   struct core_relo_result *results, struct core_tailor *t, bool trace)
+{
+	struct core_relo_result *marked = NULL;
+	struct core_spec *scratch = NULL;
+	__u32 *single = NULL;
+	int err = -ENOMEM;
+
+	if (!obj->relo_cnt)
+		return 0;
+	scratch = malloc(2 * sizeof(*scratch));
+	if (!scratch)
+		goto out;
+	/* the outcomes on this BTF, as libbpf computes them */
+	err = resolve_pass(ki, obj, results, NULL, trace && core_log_cb, NULL, scratch);
+	if (err || !t)
+		goto out;
+	/* then mark, with one candidate where one is enough */
+	err = -ENOMEM;
+	single = calloc(btf__type_cnt(obj->btf), sizeof(*single));
+	marked = calloc(obj->relo_cnt, sizeof(*marked));
+	if (!single || !marked)
+		goto out;
+	err = choose_single(ki, obj, results, single, scratch);
+	if (!err)
+		err = resolve_pass(ki, obj, marked, t, false, single, scratch);
+	for (__u32 i = 0; !err && i < obj->relo_cnt; i++)
+		if (!same_result(&results[i], &marked[i], obj->relos[i].desc.kind)) {
+			/* choose_single() checked this: a bug if reached */
+			tailor_set_error(t, "internal error: relocation #%u resolves differently "
+					 "with one candidate", i);
+			err = -EPROTO;
+		}
+out:
+	free(marked);
+	free(single);
 	free(scratch);
 	return err;
 }

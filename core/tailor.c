@@ -7,7 +7,8 @@
  *      (a reference to an unkept type becomes void);
  *   3. merge anonymous duplicates (e.g. the many "pointer to unkept struct" that all became
  *      "void *"), which CO-RE never tells apart;
- *   4. serialize header, types and deduplicated strings, host byte order.
+ *   4. serialize header, types and deduplicated strings, in the kernel BTF's byte order
+ *      (as bpftool does: cilium/ebpf refuses to relocate across byte orders).
  */
 #include <byteswap.h>
 #include <errno.h>
@@ -194,11 +195,14 @@ static void mark_type(struct core_tailor *t, __u32 id, bool follow)
 /*
  * type_matches compares whole structs (every member, recursively) unless
  * they sit behind a pointer, where only name and kind count. libbpf gives up
- * past 32 levels; the recursion here stops at 256.
+ * past 32 levels of at most 32 links each: a match it completes is at most
+ * MATCH_MAX_STEPS steps deep, and so is this walk (recursion included).
  */
+#define MATCH_MAX_STEPS ((TYPE_MAX_DEPTH + 1) * (TYPE_MAX_DEPTH + 1))
+
 static void mark_type_match(struct core_tailor *t, __u32 id, bool behind_ptr, int depth)
 {
-	while (id && depth < 256) {
+	while (id && depth < MATCH_MAX_STEPS) {
 		const struct btf_type *bt = btf__type_by_id(t->btf, id);
 		__u8 flag = behind_ptr ? T_MATCH_PTR : T_MATCH_FULL;
 
@@ -623,6 +627,9 @@ static void free_recs(struct emit *e)
 
 static bool dedupable(const struct rec *r)
 {
+	/* the word after it is checked where it stands (check_sign_words): it stays there */
+	if (r->sign_want)
+		return false;
 	switch (rec_kind(r)) {
 	case BTF_KIND_PTR:
 	case BTF_KIND_CONST:
@@ -955,15 +962,14 @@ int core_tailor__emit(struct core_tailor *t, void **data, __u32 *size)
 		if ((t->tmark[id] & T_MARKED) && !collapses(t, id))
 			map[id] = ++n;
 	for (__u32 id = 1; id < t->type_cnt; id++) {
-		__u32 target = id;
-		int i;
+		__u32 target = id, i;
 
 		if (!(t->tmark[id] & T_MARKED) || !collapses(t, id))
 			continue;
-		/* marking walked these chains, so every link is marked */
-		for (i = 0; i < 64 && target && collapses(t, target); i++)
+		/* marking walked these chains, so every link is marked; a cycle gives void */
+		for (i = 0; i < t->type_cnt && target && collapses(t, target); i++)
 			target = btf__type_by_id(t->btf, target)->type;
-		map[id] = i < 64 ? map[target] : 0;
+		map[id] = i < t->type_cnt ? map[target] : 0;
 	}
 	/* 2. records with remapped references */
 	e.recs = calloc(n + 1, sizeof(*e.recs));

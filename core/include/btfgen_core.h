@@ -108,6 +108,11 @@ bool core_relo_result__same(const struct core_relo_result *a, const struct core_
  * offsets and their original sizes, enums with only the used enumerators,
  * pointers to unkept types made void, and modifiers and typedefs that are no
  * candidate's root collapsed into their targets (CO-RE looks through them).
+ * Rule: every word libbpf may read of a kept type reads as in the source,
+ * including beyond what the BTF spec makes meaningful (libbpf 1.1's FIELD_SIGNED
+ * reads the word after any type's header as an INT encoding: such a type keeps
+ * its first member or enumerator). Where one kernel candidate gives the same
+ * outcome for every relocation of a local type, only it is kept.
  * One tailor per kernel per thread; objects are only read.
  */
 struct core_tailor;

@@ -155,8 +155,87 @@ static void test_deep_index_chain(void)
 	btf__free(l);
 }
 
+/* A typedef cycle makes libbpf loop forever: the kernel BTF is refused, in linear time. */
+static void test_typedef_cycle(void)
+{
+	struct btf *k = btf__new_empty(), *b = NULL;
+	const void *raw;
+	__u32 size;
+	int kint, a;
+	char err[256] = "";
+
+	REQUIRE(k);
+	kint = btf__add_int(k, "int", 4, BTF_INT_SIGNED);
+	btf__add_typedef(k, "ok_t", kint);
+	a = btf__type_cnt(k);
+	REQUIRE(btf__add_typedef(k, "a_t", a + 1) == a);
+	REQUIRE(btf__add_const(k, a) == a + 1);
+	raw = btf__raw_data(k, &size);
+	REQUIRE(raw);
+	b = core_btf_from_mem(raw, size, err, sizeof(err));
+	CHECK(!b);
+	CHECK(strstr(err, "cycle of modifiers and typedefs"));
+	btf__free(b);
+	btf__free(k);
+}
+
+/* The BTF_INT_SIGNED bit of the word libbpf 1.1 reads after type id's header (FIELD_SIGNED). */
+static int sign_word_bit(const struct btf *btf, __u32 id)
+{
+	const struct btf_type *t = btf__type_by_id(btf, id);
+	__u32 word;
+
+	if (btf_is_ptr(t) && id + 1 < btf__type_cnt(btf))
+		word = btf__type_by_id(btf, id + 1)->name_off;
+	else if (btf_is_ptr(t))
+		memcpy(&word, btf__name_by_offset(btf, 0), 4);
+	else
+		memcpy(&word, t + 1, 4);
+	return (BTF_INT_ENCODING(word) & BTF_INT_SIGNED) != 0;
+}
+
+/*
+ * FIELD_SIGNED of a pointer member: libbpf 1.1 reads the word after the PTR's header, in the
+ * source the next type's name offset (unsigned). Emitted last, the pointer would read the
+ * strings, "\0sbi": signed. The emitter appends an anonymous pointer so it reads 0.
+ */
+static void test_sign_word_ptr(void)
+{
+	struct btf *k = btf__new_empty(), *l = btf__new_empty(), *out = NULL;
+	struct core_relo_result res[1];
+	int kint, kptr, s, lint, lptr, ls;
+	const struct btf_type *t;
+	__u32 id;
+
+	REQUIRE(k && l);
+	s = btf__add_struct(k, "sbits", 8);
+	btf__add_field(k, "p", 3, 0, 0);
+	kint = btf__add_int(k, "int", 4, BTF_INT_SIGNED);
+	kptr = btf__add_ptr(k, kint);
+	btf__add_int(k, "long int", 8, BTF_INT_SIGNED);
+	lint = btf__add_int(l, "int", 4, BTF_INT_SIGNED);
+	lptr = btf__add_ptr(l, lint);
+	ls = btf__add_struct(l, "sbits", 8);
+	btf__add_field(l, "p", lptr, 0, 0);
+	REQUIRE(s == 1 && kptr == 3 && ls > 0);
+	CHECK_INT(sign_word_bit(k, kptr), 0);
+	struct unit_relo relos[] = { { ls, "0:0", BPF_CORE_FIELD_SIGNED } };
+	if (unit_resolve(k, l, relos, NRELO(relos), res, 0, &out) == 0) {
+		CHECK_RES(res[0], CORE_RELO_RESOLVED, false, 0);
+		id = unit_find(out, "sbits", BTF_KIND_STRUCT);
+		t = id ? btf__type_by_id(out, id) : NULL;
+		if (CHECK(t && btf_vlen(t) == 1))
+			CHECK_INT(sign_word_bit(out, btf_members(t)[0].type), 0);
+	}
+	btf__free(out);
+	btf__free(k);
+	btf__free(l);
+}
+
 int main(void)
 {
+	RUN_TEST(test_sign_word_ptr);
+	RUN_TEST(test_typedef_cycle);
 	RUN_TEST(test_stale_raw_spec);
 	RUN_TEST(test_huge_root);
 	RUN_TEST(test_header_len);
