@@ -49,7 +49,11 @@ while read -r d v a r st; do
 	fi
 	n=$((n + 1))
 done <"$work/keys"
-[ "$n" -gt 0 ] && [ "$n" = "$(wc -l <"$work/keys")" ] && ok "lookup: same BTF from both forms for $n kernels"
+if [ "$n" -gt 0 ] && [ "$n" = "$(wc -l <"$work/keys")" ]; then
+	ok "lookup: same BTF from both forms for $n kernels"
+else
+	fail "lookup: compared $n kernels, the full form lists $(wc -l <"$work/keys")"
+fi
 if "$BTFGEN" info "$work/full.tar.zst" >/dev/null 2>&1; then
 	ok "info works on the full form"
 else
