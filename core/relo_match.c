@@ -698,6 +698,15 @@ static int single_cand_ok(const struct kernel_index *ki, const struct core_objec
 
 		if (rl->type_id != local_id)
 			continue;
+		/*
+		 * A load or store's size is patched from the first matching candidate's field
+		 * (its size and type, which the outcome does not show): byte_off keeps that one.
+		 */
+		if (rl->desc.kind == RELO_FIELD_BYTE_OFFSET &&
+		    full[i].status == CORE_RELO_RESOLVED && full[i].target_id != cand) {
+			*ok = false;
+			break;
+		}
 		err = resolve_one(ki, rl, &cl, &r, NULL, scratch, false);
 		if (err)
 			return err;
