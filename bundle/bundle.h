@@ -68,6 +68,74 @@ struct bundle;
  */
 struct bundle *bundle__open_mem(const void *data, size_t size, char *err, size_t err_sz);
 struct bundle *bundle__open_file(const char *path, char *err, size_t err_sz);
+
+/*
+ * Limits: the contract between a bundle and the process that opens it. A bundle is untrusted
+ * input (a truncated download, a tampered file, a newer writer): whatever it holds, opening and
+ * reading it stay within these bounds, or the call fails with errno EFBIG and a one-line
+ * message naming the limit ("... (limit max_size)"). Every limit is checked before the memory
+ * it guards is allocated, with overflow-safe arithmetic. The defaults fit real bundles with
+ * room to spare (a bundle of the whole of BTFHub is a few MB decompressed, its index.json has
+ * a JSON value per ~20 bytes).
+ *
+ * Memory bound: an open bundle holds at most its input (<= max_size), the decompressed tar
+ * (<= max_size), a copy of index.json (<= max_size) and, per parsed JSON document (index.json
+ * at open, matrix.json when loaded), BTFGEN_BUNDLE_NODE_SIZE bytes per JSON value, at most
+ * min(document bytes / json_bytes_per_value + 64, max_json_values) values; plus, per kernel
+ * and object, a few hundred bytes (<= max_kernels, max_objects). Defaults: about 290 MiB
+ * in the worst case, whatever the input; real bundles of a few MB need a few MB.
+ *
+ * Pass NULL for the defaults; a field left 0 takes its default. sz is sizeof(struct
+ * btfgen_bundle_opts) as the caller was compiled (fields added later are appended).
+ */
+struct btfgen_bundle_opts {
+	size_t sz;
+	/* input file size and decompressed size (zstd, xz or tar); default 64 MiB */
+	unsigned long long max_size;
+	/* JSON values per document: proportional bound (bytes per value), hard cap */
+	unsigned long long json_bytes_per_value; /* default 8 */
+	unsigned long long max_json_values;	 /* default 2^21 (2097152) */
+	unsigned long long max_kernels;		 /* index.json "kernels"; default 262144 */
+	unsigned long long max_objects;		 /* index.json "objects"; default 65536 */
+	/* bytes of a kernel key field (distro, version, arch, release) and a blob name; 255 */
+	unsigned long long max_name_len;
+};
+
+#define BTFGEN_BUNDLE_MAX_SIZE (64ULL << 20)
+#define BTFGEN_BUNDLE_JSON_BYTES_PER_VALUE 8
+#define BTFGEN_BUNDLE_MAX_JSON_VALUES (1ULL << 21)
+#define BTFGEN_BUNDLE_MAX_KERNELS (1ULL << 18)
+#define BTFGEN_BUNDLE_MAX_OBJECTS (1ULL << 16)
+#define BTFGEN_BUNDLE_MAX_NAME_LEN 255
+#define BTFGEN_BUNDLE_NODE_SIZE 48 /* bytes per parsed JSON value (x86_64) */
+
+/* As bundle__open_mem / bundle__open_file, with limits (opts may be NULL: the defaults). */
+struct bundle *btfgen_bundle__open_mem_opts(const void *data, size_t size,
+					    const struct btfgen_bundle_opts *opts, char *err,
+					    size_t err_sz);
+struct bundle *btfgen_bundle__open_file_opts(const char *path,
+					     const struct btfgen_bundle_opts *opts, char *err,
+					     size_t err_sz);
+
+/*
+ * The error channel. Every call of this API that fails sets errno (or returns -errno) and
+ * leaves one printable line saying what failed and why in btfgen_bundle__errstr(): per
+ * thread, valid until the thread's next failing call, never NULL. Strings that come from the
+ * bundle or the caller (member names, release names, paths) are escaped in it (see
+ * btfgen_bundle__quote). Calls that take err/err_sz also copy that line there, and
+ * bundle__error(b) keeps the last lazy failure of a handle.
+ */
+const char *btfgen_bundle__errstr(void);
+/*
+ * Writes s to buf (sz bytes, NUL-terminated, cut with "..." if too long) with control
+ * characters, DEL, bytes >= 0x80 and backslashes as C escapes (\n, \x1b, \\): safe to print
+ * on a terminal and on one line. Returns buf. Use it on any string read from a bundle.
+ */
+const char *btfgen_bundle__quote(const char *s, char *buf, size_t sz);
+/* btfgen_bundle__quote into a buffer that lives until the end of the enclosing block. */
+#define BTFGEN_BUNDLE_QUOTE_MAX 320
+#define BTFGEN_BUNDLE_QUOTED(s)                                                              \
+	btfgen_bundle__quote((s), (char[BTFGEN_BUNDLE_QUOTE_MAX]){0}, BTFGEN_BUNDLE_QUOTE_MAX)
 /* NULL is a no-op. Closes the memfds handed out by bundle__btf_path. */
 void bundle__free(struct bundle *b);
 /*

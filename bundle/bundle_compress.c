@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /* bundle: one-shot compression (fixed parameters, reproducible) and strict decompression. */
 #include <errno.h>
+#include <stdint.h>
 #include <lzma.h>
 #include <stdlib.h>
 #include <string.h>
@@ -155,8 +156,38 @@ int bundle_compress_parts(enum bundle_compression comp, const struct bbuf *parts
 	return *out ? 0 : -ENOMEM;
 }
 
-static int decompress_zstd(const void *in, size_t in_len, unsigned char **out, size_t *out_len,
-			   char *err, size_t err_sz)
+/*
+ * Makes room for the next output step: 1 MiB more, never past max + 1 bytes (one byte over
+ * the limit tells "more than max" from "exactly max"), so an undeclared size cannot make the
+ * buffer double past the limit before the check. -EFBIG once max + 1 bytes are out.
+ */
+static int out_room(struct bbuf *b, unsigned long long max, const char *what, char *err,
+		    size_t err_sz)
+{
+	unsigned long long want;
+	void *p;
+
+	if (b->len > max) {
+		bundle_err(err, err_sz, "%s: decompressed size exceeds %llu bytes (limit max_size)",
+			   what, max);
+		return -EFBIG;
+	}
+	if (b->cap > b->len)
+		return 0;
+	/* doubling (amortized), at least 1 MiB, at most max + 1: b->len <= max here */
+	want = b->cap < (1 << 20) ? (1 << 20) : 2ULL * b->cap;
+	if (want > max + 1)
+		want = max + 1;
+	p = realloc(b->data, want);
+	if (!p)
+		return -ENOMEM;
+	b->data = p;
+	b->cap = want;
+	return 0;
+}
+
+static int decompress_zstd(const void *in, size_t in_len, unsigned long long max,
+			   unsigned char **out, size_t *out_len, char *err, size_t err_sz)
 {
 	unsigned long long sz = ZSTD_getFrameContentSize(in, in_len);
 	ZSTD_DStream *ds = NULL;
@@ -167,8 +198,10 @@ static int decompress_zstd(const void *in, size_t in_len, unsigned char **out, s
 	/* one frame with its size recorded (what our writer makes): one call, one exact buffer */
 	if (sz != ZSTD_CONTENTSIZE_UNKNOWN && sz != ZSTD_CONTENTSIZE_ERROR &&
 	    ZSTD_findFrameCompressedSize(in, in_len) == in_len) {
-		if (sz > BUNDLE_MAX_DECOMPRESSED) {
-			bundle_err(err, err_sz, "zstd: content size %llu exceeds the limit", sz);
+		if (sz > max) {
+			bundle_err(err, err_sz,
+				   "zstd: content size %llu exceeds %llu bytes (limit max_size)", sz,
+				   max);
 			return -EFBIG;
 		}
 		b.data = malloc(sz ? sz : 1);
@@ -199,7 +232,7 @@ static int decompress_zstd(const void *in, size_t in_len, unsigned char **out, s
 		for (;;) {
 			ZSTD_outBuffer ob;
 
-			ret = bbuf__reserve(&b, 1 << 20);
+			ret = out_room(&b, max, "zstd", err, err_sz);
 			if (ret)
 				goto fail;
 			ob = (ZSTD_outBuffer){b.data + b.len, b.cap - b.len, 0};
@@ -209,11 +242,6 @@ static int decompress_zstd(const void *in, size_t in_len, unsigned char **out, s
 				bundle_err(err, err_sz, "corrupt zstd stream: %s",
 					   ZSTD_getErrorName(n));
 				ret = -EBADMSG;
-				goto fail;
-			}
-			if (b.len > BUNDLE_MAX_DECOMPRESSED) {
-				bundle_err(err, err_sz, "zstd: content exceeds the limit");
-				ret = -EFBIG;
 				goto fail;
 			}
 			if (ib.pos == ib.size && ob.pos < ob.size) {
@@ -227,6 +255,11 @@ static int decompress_zstd(const void *in, size_t in_len, unsigned char **out, s
 		}
 	}
 	ZSTD_freeDStream(ds);
+	if (b.len > max) { /* the last step filled the byte past the limit */
+		ret = out_room(&b, max, "zstd", err, err_sz);
+		bbuf__free(&b);
+		return ret;
+	}
 	*out = b.data;
 	*out_len = b.len;
 	return 0;
@@ -236,15 +269,16 @@ fail:
 	return ret;
 }
 
-static int decompress_xz(const void *in, size_t in_len, unsigned char **out, size_t *out_len,
-			 char *err, size_t err_sz)
+static int decompress_xz(const void *in, size_t in_len, unsigned long long max,
+			 unsigned char **out, size_t *out_len, char *err, size_t err_sz)
 {
 	lzma_stream s = LZMA_STREAM_INIT;
 	struct bbuf b = {};
 	lzma_ret lr;
 	int ret;
 
-	lr = lzma_stream_decoder(&s, 1ULL << 30, LZMA_CONCATENATED);
+	/* the decoder's own memory (dictionary) is bounded by the same limit */
+	lr = lzma_stream_decoder(&s, max, LZMA_CONCATENATED);
 	if (lr != LZMA_OK) {
 		bundle_err(err, err_sz, "xz: cannot start decoder (%d)", (int)lr);
 		return -ENOMEM;
@@ -252,7 +286,7 @@ static int decompress_xz(const void *in, size_t in_len, unsigned char **out, siz
 	s.next_in = in;
 	s.avail_in = in_len;
 	for (;;) {
-		ret = bbuf__reserve(&b, 1 << 20);
+		ret = out_room(&b, max, "xz", err, err_sz);
 		if (ret)
 			goto fail;
 		s.next_out = b.data + b.len;
@@ -261,18 +295,24 @@ static int decompress_xz(const void *in, size_t in_len, unsigned char **out, siz
 		b.len = b.cap - s.avail_out;
 		if (lr == LZMA_STREAM_END)
 			break;
+		if (lr == LZMA_MEMLIMIT_ERROR) {
+			bundle_err(err, err_sz, "xz: the decoder needs more than %llu bytes (limit "
+				   "max_size)", max);
+			ret = -EFBIG;
+			goto fail;
+		}
 		if (lr != LZMA_OK) {
 			bundle_err(err, err_sz, "corrupt xz stream (liblzma error %d)", (int)lr);
 			ret = -EBADMSG;
 			goto fail;
 		}
-		if (b.len > BUNDLE_MAX_DECOMPRESSED) {
-			bundle_err(err, err_sz, "xz: content exceeds the limit");
-			ret = -EFBIG;
-			goto fail;
-		}
 	}
 	lzma_end(&s);
+	if (b.len > max) { /* the last step filled the byte past the limit */
+		ret = out_room(&b, max, "xz", err, err_sz);
+		bbuf__free(&b);
+		return ret;
+	}
 	*out = b.data;
 	*out_len = b.len;
 	return 0;
@@ -282,14 +322,21 @@ fail:
 	return ret;
 }
 
-int bundle_decompress(const void *in, size_t in_len, unsigned char **out, size_t *out_len,
-		      char *err, size_t err_sz)
+int bundle_decompress(const void *in, size_t in_len, unsigned long long max, unsigned char **out,
+		      size_t *out_len, char *err, size_t err_sz)
 {
+	if (max > SIZE_MAX - 1)
+		max = SIZE_MAX - 1;
 	if (in_len >= sizeof(zstd_magic) && !memcmp(in, zstd_magic, sizeof(zstd_magic)))
-		return decompress_zstd(in, in_len, out, out_len, err, err_sz);
+		return decompress_zstd(in, in_len, max, out, out_len, err, err_sz);
 	if (in_len >= sizeof(xz_magic) && !memcmp(in, xz_magic, sizeof(xz_magic)))
-		return decompress_xz(in, in_len, out, out_len, err, err_sz);
+		return decompress_xz(in, in_len, max, out, out_len, err, err_sz);
 	if (in_len >= TAR_BLOCK && !memcmp((const char *)in + 257, "ustar", 5)) {
+		if (in_len > max) {
+			bundle_err(err, err_sz, "tar: %zu bytes exceed %llu (limit max_size)",
+				   in_len, max);
+			return -EFBIG;
+		}
 		*out = malloc(in_len);
 		if (!*out)
 			return -ENOMEM;

@@ -16,6 +16,7 @@ struct parser {
 	size_t err_sz;
 	const char *start;
 	const char *name; /* the document, for messages */
+	unsigned max_nodes; /* the caller's bound (btfgen_bundle_opts) */
 };
 
 static int fail(struct parser *ps, const char *what)
@@ -37,8 +38,16 @@ static int new_node(struct parser *ps, enum bjson_type type, unsigned *idx)
 	struct bjson *j = ps->j;
 	struct bjson_node *n;
 
+	if (j->cnt == ps->max_nodes) {
+		bundle_err(ps->err, ps->err_sz,
+			   "%s: more than %u JSON values (limit max_json_values / "
+			   "json_bytes_per_value)",
+			   ps->name, ps->max_nodes);
+		return -EFBIG;
+	}
 	if (j->cnt == j->cap) {
-		unsigned ncap = j->cap ? j->cap * 2 : 1024;
+		/* grows up to the bound, never past it: checked before the allocation */
+		unsigned ncap = j->cap > ps->max_nodes / 2 ? ps->max_nodes : j->cap * 2;
 		void *m = realloc(j->nodes, (size_t)ncap * sizeof(*j->nodes));
 
 		if (!m)
@@ -334,21 +343,37 @@ static int parse_value(struct parser *ps, unsigned *idx, int depth)
 	}
 }
 
-int bjson__parse(struct bjson *j, char *text, size_t len, char *err, size_t err_sz)
+unsigned long long bjson__max_nodes(size_t len, unsigned long long bytes_per_value,
+				    unsigned long long hard_cap)
 {
-	return bjson__parse_named(j, "index.json", text, len, err, err_sz);
+	unsigned long long n = len / (bytes_per_value ? bytes_per_value : 1) + 64;
+
+	if (n > hard_cap)
+		n = hard_cap;
+	return n > BJSON_NONE - 1 ? BJSON_NONE - 1 : n;
 }
 
-int bjson__parse_named(struct bjson *j, const char *name, char *text, size_t len, char *err,
-		       size_t err_sz)
+int bjson__parse(struct bjson *j, char *text, size_t len, char *err, size_t err_sz)
+{
+	return bjson__parse_named(j, "index.json", text, len,
+				  bjson__max_nodes(len, BTFGEN_BUNDLE_JSON_BYTES_PER_VALUE,
+						   BTFGEN_BUNDLE_MAX_JSON_VALUES),
+				  err, err_sz);
+}
+
+int bjson__parse_named(struct bjson *j, const char *name, char *text, size_t len,
+		       unsigned long long max_nodes, char *err, size_t err_sz)
 {
 	struct parser ps = {j, text, text + len, err, err_sz, text, name};
 	unsigned root;
 	int ret;
 
 	memset(j, 0, sizeof(*j));
+	ps.max_nodes = max_nodes < 1 ? 1 : max_nodes > BJSON_NONE - 1 ? BJSON_NONE - 1 : max_nodes;
 	/* index.json has a node per ~20 bytes: one allocation, no regrowth, in the common case */
 	j->cap = len / 16 + 16;
+	if (j->cap > ps.max_nodes)
+		j->cap = ps.max_nodes;
 	j->nodes = malloc((size_t)j->cap * sizeof(*j->nodes));
 	if (!j->nodes)
 		return -ENOMEM;

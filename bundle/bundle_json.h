@@ -43,9 +43,16 @@ struct bjson {
  * must stay alive as long as the nodes). 0 or -EBADMSG with a message in err.
  */
 int bjson__parse(struct bjson *j, char *text, size_t len, char *err, size_t err_sz);
-/* The same; messages name the document (bjson__parse says "index.json"). */
-int bjson__parse_named(struct bjson *j, const char *name, char *text, size_t len, char *err,
-		       size_t err_sz);
+/*
+ * The same with at most max_nodes values (-EFBIG past it, checked before the node array
+ * grows); messages name the document (bjson__parse says "index.json" and takes the default
+ * bound of btfgen_bundle_opts).
+ */
+int bjson__parse_named(struct bjson *j, const char *name, char *text, size_t len,
+		       unsigned long long max_nodes, char *err, size_t err_sz);
+/* min(len / bytes_per_value + 64, hard_cap): the bound of btfgen_bundle_opts. */
+unsigned long long bjson__max_nodes(size_t len, unsigned long long bytes_per_value,
+				    unsigned long long hard_cap);
 void bjson__free(struct bjson *j);
 /* Member key of object node n, or NULL. */
 const struct bjson_node *bjson__get(const struct bjson *j, const struct bjson_node *n,

@@ -9,8 +9,8 @@
 
 #define TAR_BLOCK 512
 #define TAR_RECORD 10240 /* GNU tar's default record: the archive is padded to a multiple */
-/* Upper bound on a decompressed bundle: a full BTFHub corpus tailored is a few MB. */
-#define BUNDLE_MAX_DECOMPRESSED (1ULL << 30)
+/* The tar writer's own limit on a member name (ustar: prefix 155 + '/' + name 100). */
+#define TAR_NAME_MAX 256
 
 struct bbuf {
 	unsigned char *data;
@@ -40,11 +40,21 @@ int bundle_compress(enum bundle_compression comp, const void *in, size_t in_len,
  */
 int bundle_compress_parts(enum bundle_compression comp, const struct bbuf *parts, size_t n,
 			  unsigned char **out, size_t *out_len, char *err, size_t err_sz);
-/* Detects zstd/xz/plain tar by magic and decompresses into *out (allocated). */
-int bundle_decompress(const void *in, size_t in_len, unsigned char **out, size_t *out_len,
-		      char *err, size_t err_sz);
+/*
+ * Detects zstd/xz/plain tar by magic and decompresses into *out (allocated), at most max bytes
+ * (checked before the buffer grows past max + 1: -EFBIG naming the limit). 0 or -errno.
+ */
+int bundle_decompress(const void *in, size_t in_len, unsigned long long max, unsigned char **out,
+		      size_t *out_len, char *err, size_t err_sz);
 
+/*
+ * The error channel: formats one line into err (if given) and into the calling thread's
+ * btfgen_bundle__errstr(). Untrusted strings go through BQ() first.
+ */
 void bundle_err(char *err, size_t err_sz, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+
+/* An escaped copy of an untrusted string for one message (a buffer alive for the statement). */
+#define BQ(s) BTFGEN_BUNDLE_QUOTED(s)
 
 #endif

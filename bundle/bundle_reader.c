@@ -8,6 +8,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,6 +58,7 @@ struct bundle {
 	int has_matrix;
 	int matrix_ret; /* 0 not loaded, 1 loaded, -errno failed */
 	char msg[256];	/* last error (bundle__error) */
+	struct btfgen_bundle_opts lim; /* the caller's limits, defaults filled in */
 
 	const char *index; /* index.json as stored, inside buf */
 	size_t index_len;
@@ -83,7 +85,7 @@ struct bundle {
 static int zstd_plan(struct bundle *b, const unsigned char *in, size_t in_len, char *err,
 		     size_t err_sz)
 {
-	unsigned long long total = 0;
+	unsigned long long total = 0, max = b->lim.max_size;
 	size_t off = 0;
 
 	while (off < in_len) {
@@ -97,11 +99,13 @@ static int zstd_plan(struct bundle *b, const unsigned char *in, size_t in_len, c
 		}
 		if (sz == ZSTD_CONTENTSIZE_UNKNOWN)
 			return 0;
-		total += sz;
-		if (total > BUNDLE_MAX_DECOMPRESSED) {
-			bundle_err(err, err_sz, "zstd: content size %llu exceeds the limit", total);
+		/* declared sizes are the input's word: summed without wrapping around */
+		if (sz > max - total) {
+			bundle_err(err, err_sz,
+				   "zstd: frames declare more than %llu bytes (limit max_size)", max);
 			return -EFBIG;
 		}
+		total += sz;
 		off += c;
 	}
 	b->cap = total;
@@ -119,7 +123,7 @@ static int stream_open(struct bundle *b, const void *data, size_t size, char *er
 		return ret;
 	if (!ret) {
 		/* xz, plain tar or a zstd frame of unknown size: all at once, all checked */
-		ret = bundle_decompress(data, size, &b->buf, &b->len, err, err_sz);
+		ret = bundle_decompress(data, size, b->lim.max_size, &b->buf, &b->len, err, err_sz);
 		if (ret)
 			return ret;
 		b->cap = b->checked = b->len;
@@ -296,8 +300,10 @@ static int tar_header(struct bundle *b, size_t off, struct member *m, char *err,
 		snprintf(m->name, sizeof(m->name), "%.*s", (int)nlen, h);
 	if (m->type != '0' && m->type != '\0' && m->type != '5') {
 		/* pax/GNU long names would rename the next member: refuse, never guess */
-		bundle_err(err, err_sz, "unsupported tar member type '%c' ('%s')", m->type,
-			   m->name);
+		char t[2] = {m->type, 0};
+
+		bundle_err(err, err_sz, "unsupported tar member type '%s' ('%s')", BQ(t),
+			   BQ(m->name));
 		return -EBADMSG;
 	}
 	m->data = off + TAR_BLOCK;
@@ -354,16 +360,16 @@ static int scan_blobs(struct bundle *b, struct rblob *want)
 		rb = find_blob(b, m.name);
 		if (!rb) {
 			bundle_err(b->msg, sizeof(b->msg), "unexpected member '%s' in bundle",
-				   m.name);
+				   BQ(m.name));
 			ret = -EBADMSG;
 		} else if (rb->data) {
 			bundle_err(b->msg, sizeof(b->msg), "corrupt bundle: '%s' stored twice",
-				   m.name);
+				   BQ(m.name));
 			ret = -EBADMSG;
 		} else if (m.size != rb->size) {
 			bundle_err(b->msg, sizeof(b->msg),
 				   "corrupt bundle: blob '%s' has %zu bytes, index says %zu",
-				   m.name, m.size, rb->size);
+				   BQ(m.name), m.size, rb->size);
 			ret = -EBADMSG;
 		} else {
 			ret = stream_fill(b, m.data + m.size, 0, b->msg, sizeof(b->msg));
@@ -372,7 +378,7 @@ static int scan_blobs(struct bundle *b, struct rblob *want)
 				ret = 0;
 			} else if (!ret) {
 				bundle_err(b->msg, sizeof(b->msg), "corrupt tar: '%s' is truncated",
-					   m.name);
+					   BQ(m.name));
 				ret = -EBADMSG;
 			}
 		}
@@ -381,7 +387,7 @@ static int scan_blobs(struct bundle *b, struct rblob *want)
 	b->scan_ret = ret;
 	if (!ret && want && !want->data) {
 		bundle_err(b->msg, sizeof(b->msg), "corrupt bundle: blob '%s' is missing",
-			   want->name);
+			   BQ(want->name));
 		return -ENOENT;
 	}
 	return ret;
@@ -479,7 +485,7 @@ static int index_blobs(struct bundle *b, char *err, size_t err_sz)
 				bundle_err(err, err_sz,
 					   "index.json: entries disagree on blob '%s' (SHA-256 "
 					   "or size)",
-					   rb->name);
+					   BQ(rb->name));
 				return -EBADMSG;
 			}
 		} else {
@@ -489,6 +495,17 @@ static int index_blobs(struct bundle *b, char *err, size_t err_sz)
 		b->entries[rb->entry].blob = (size_t)(last - b->blobs);
 	}
 	return 0;
+}
+
+static int names_fit(const struct bundle *b, const struct bundle_entry *e)
+{
+	const char *f[] = {e->distro, e->version, e->arch, e->release, e->blob};
+	size_t i;
+
+	for (i = 0; i < sizeof(f) / sizeof(f[0]); i++)
+		if (strnlen(f[i], b->lim.max_name_len + 1) > b->lim.max_name_len)
+			return 0;
+	return 1;
 }
 
 static int parse_index(struct bundle *b, char *err, size_t err_sz)
@@ -501,7 +518,10 @@ static int parse_index(struct bundle *b, char *err, size_t err_sz)
 	if (!b->index_text)
 		return -ENOMEM;
 	memcpy(b->index_text, b->index, b->index_len);
-	ret = bjson__parse(&b->js, b->index_text, b->index_len, err, err_sz);
+	ret = bjson__parse_named(&b->js, "index.json", b->index_text, b->index_len,
+				 bjson__max_nodes(b->index_len, b->lim.json_bytes_per_value,
+						  b->lim.max_json_values),
+				 err, err_sz);
 	if (ret)
 		return ret;
 	b->root = &b->js.nodes[0];
@@ -521,6 +541,13 @@ static int parse_index(struct bundle *b, char *err, size_t err_sz)
 	if (!objs || !kerns || objs->type != BJSON_ARRAY || kerns->type != BJSON_ARRAY) {
 		bundle_err(err, err_sz, "index.json: \"objects\" and \"kernels\" must be arrays");
 		return -EBADMSG;
+	}
+	if (objs->count > b->lim.max_objects || kerns->count > b->lim.max_kernels) {
+		bundle_err(err, err_sz,
+			   "index.json: %u objects, %u kernels: more than %llu / %llu (limit "
+			   "max_objects / max_kernels)",
+			   objs->count, kerns->count, b->lim.max_objects, b->lim.max_kernels);
+		return -EFBIG;
 	}
 	b->obj_cnt = objs->count;
 	b->objs = calloc(b->obj_cnt ? b->obj_cnt : 1, sizeof(*b->objs));
@@ -552,11 +579,18 @@ static int parse_index(struct bundle *b, char *err, size_t err_sz)
 				   "index.json: kernels[%zu] lacks distro/version/arch/release", i);
 			return -EBADMSG;
 		}
+		if (!names_fit(b, e)) {
+			bundle_err(err, err_sz,
+				   "index.json: kernels[%zu]: a name is longer than %llu bytes "
+				   "(limit max_name_len)",
+				   i, b->lim.max_name_len);
+			return -EFBIG;
+		}
 		if (strcmp(e->status, "ok")) {
 			if (strcmp(e->status, "failed") && strcmp(e->status, "skipped")) {
 				bundle_err(err, err_sz,
 					   "index.json: kernels[%zu]: unknown status '%s'", i,
-					   e->status);
+					   BQ(e->status));
 				return -EBADMSG;
 			}
 			e->blob = e->btf_sha256_hex = "";
@@ -567,7 +601,7 @@ static int parse_index(struct bundle *b, char *err, size_t err_sz)
 			bundle_err(err, err_sz,
 				   "index.json: kernel '%s/%s/%s/%s' is ok but lacks a blob, its "
 				   "btf_sha256 or its btf_size",
-				   e->distro, e->version, e->arch, e->release);
+				   BQ(e->distro), BQ(e->version), BQ(e->arch), BQ(e->release));
 			return -EBADMSG;
 		}
 		re->blob = 0; /* set by index_blobs */
@@ -590,7 +624,7 @@ static int read_index(struct bundle *b, char *err, size_t err_sz)
 		return ret;
 	if (m.type == '5' || strcmp(m.name, "index.json")) {
 		bundle_err(err, err_sz, "not a bundle: first member is '%s', not index.json",
-			   m.name);
+			   BQ(m.name));
 		return -EBADMSG;
 	}
 	ret = stream_fill(b, m.data + m.size, 1, err, err_sz);
@@ -606,16 +640,49 @@ static int read_index(struct bundle *b, char *err, size_t err_sz)
 	return parse_index(b, err, err_sz);
 }
 
-struct bundle *bundle__open_mem(const void *data, size_t size, char *err, size_t err_sz)
+/* The caller's limits: the fields its sz covers, defaults for those left 0. */
+static void opts_resolve(struct btfgen_bundle_opts *lim, const struct btfgen_bundle_opts *opts)
+{
+	memset(lim, 0, sizeof(*lim));
+	if (opts)
+		memcpy(lim, opts, opts->sz < sizeof(*lim) ? opts->sz : sizeof(*lim));
+	lim->sz = sizeof(*lim);
+	if (!lim->max_size)
+		lim->max_size = BTFGEN_BUNDLE_MAX_SIZE;
+	/* the stream is decoded into one buffer: its size must be a size_t */
+	if (lim->max_size > SIZE_MAX / 2)
+		lim->max_size = SIZE_MAX / 2;
+	if (!lim->json_bytes_per_value)
+		lim->json_bytes_per_value = BTFGEN_BUNDLE_JSON_BYTES_PER_VALUE;
+	if (!lim->max_json_values)
+		lim->max_json_values = BTFGEN_BUNDLE_MAX_JSON_VALUES;
+	if (!lim->max_kernels)
+		lim->max_kernels = BTFGEN_BUNDLE_MAX_KERNELS;
+	if (!lim->max_objects)
+		lim->max_objects = BTFGEN_BUNDLE_MAX_OBJECTS;
+	if (!lim->max_name_len)
+		lim->max_name_len = BTFGEN_BUNDLE_MAX_NAME_LEN;
+}
+
+struct bundle *btfgen_bundle__open_mem_opts(const void *data, size_t size,
+					    const struct btfgen_bundle_opts *opts, char *err,
+					    size_t err_sz)
 {
 	struct bundle *b = calloc(1, sizeof(*b));
 	int ret = -ENOMEM;
 
 	if (!b)
 		goto fail;
+	opts_resolve(&b->lim, opts);
 	if (!data && size) {
 		ret = -EINVAL;
 		bundle_err(err, err_sz, "no data");
+		goto fail;
+	}
+	if (size > b->lim.max_size) {
+		ret = -EFBIG;
+		bundle_err(err, err_sz, "%zu bytes exceed %llu (limit max_size)", size,
+			   b->lim.max_size);
 		goto fail;
 	}
 	ret = stream_open(b, data, size, err, err_sz);
@@ -633,35 +700,69 @@ fail:
 	return NULL;
 }
 
-struct bundle *bundle__open_file(const char *path, char *err, size_t err_sz)
+struct bundle *bundle__open_mem(const void *data, size_t size, char *err, size_t err_sz)
 {
+	return btfgen_bundle__open_mem_opts(data, size, NULL, err, err_sz);
+}
+
+/*
+ * Opens path for reading if it is a regular file: O_NONBLOCK so that a FIFO (or a device)
+ * cannot block the open, fstat, then blocking reads again. fd or -errno.
+ */
+static int open_regular(const char *path, struct stat *st)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY), e;
+
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, st)) {
+		e = errno;
+		close(fd);
+		return -e;
+	}
+	if (!S_ISREG(st->st_mode)) {
+		close(fd);
+		return -EINVAL;
+	}
+	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)) {
+		e = errno;
+		close(fd);
+		return -e;
+	}
+	return fd;
+}
+
+struct bundle *btfgen_bundle__open_file_opts(const char *path,
+					     const struct btfgen_bundle_opts *opts, char *err,
+					     size_t err_sz)
+{
+	struct btfgen_bundle_opts lim;
 	struct bundle *b = NULL;
 	unsigned char *data = NULL;
 	struct stat st;
 	size_t off = 0;
 	int fd, e;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || fstat(fd, &st)) {
-		e = errno;
-		bundle_err(err, err_sz, "'%s': %s", path, strerror(e));
+	opts_resolve(&lim, opts);
+	fd = open_regular(path, &st);
+	if (fd < 0) {
+		e = -fd;
+		if (e == EINVAL)
+			bundle_err(err, err_sz, "'%s': not a regular file", BQ(path));
+		else
+			bundle_err(err, err_sz, "'%s': %s", BQ(path), strerror(e));
 		goto out;
 	}
-	if (!S_ISREG(st.st_mode)) {
-		e = EINVAL;
-		bundle_err(err, err_sz, "'%s': not a regular file", path);
-		goto out;
-	}
-	if ((unsigned long long)st.st_size > BUNDLE_MAX_DECOMPRESSED) {
+	if ((unsigned long long)st.st_size > lim.max_size) {
 		e = EFBIG;
-		bundle_err(err, err_sz, "'%s': %lld bytes, too large for a bundle", path,
-			   (long long)st.st_size);
+		bundle_err(err, err_sz, "'%s': %lld bytes exceed %llu (limit max_size)", BQ(path),
+			   (long long)st.st_size, lim.max_size);
 		goto out;
 	}
 	data = malloc(st.st_size ? st.st_size : 1);
 	if (!data) {
 		e = ENOMEM;
-		bundle_err(err, err_sz, "'%s': out of memory", path);
+		bundle_err(err, err_sz, "'%s': out of memory", BQ(path));
 		goto out;
 	}
 	while (off < (size_t)st.st_size) {
@@ -669,19 +770,19 @@ struct bundle *bundle__open_file(const char *path, char *err, size_t err_sz)
 
 		if (n <= 0) {
 			e = n < 0 ? errno : EIO;
-			bundle_err(err, err_sz, "'%s': read: %s", path, strerror(e));
+			bundle_err(err, err_sz, "'%s': read: %s", BQ(path), strerror(e));
 			goto out;
 		}
 		off += n;
 	}
-	b = bundle__open_mem(data, off, err, err_sz);
+	b = btfgen_bundle__open_mem_opts(data, off, &lim, err, err_sz);
 	e = errno;
-	if (!b && err && err_sz) {
+	if (!b) {
 		/* prefix the path: "'x.bundle': corrupt zstd stream: ..." */
 		char tmp[512];
 
-		snprintf(tmp, sizeof(tmp), "%s", err);
-		bundle_err(err, err_sz, "'%s': %s", path, tmp);
+		snprintf(tmp, sizeof(tmp), "%s", btfgen_bundle__errstr());
+		bundle_err(err, err_sz, "'%s': %s", BQ(path), tmp);
 	}
 out:
 	if (fd >= 0)
@@ -690,6 +791,11 @@ out:
 	if (!b)
 		errno = e;
 	return b;
+}
+
+struct bundle *bundle__open_file(const char *path, char *err, size_t err_sz)
+{
+	return btfgen_bundle__open_file_opts(path, NULL, err, err_sz);
 }
 
 void bundle__free(struct bundle *b)
@@ -740,7 +846,7 @@ static int blob_get(struct bundle *b, struct rblob *rb)
 		return ret;
 	if (blob_check(rb)) {
 		bundle_err(b->msg, sizeof(b->msg),
-			   "corrupt bundle: blob '%s' does not match its SHA-256", rb->name);
+			   "corrupt bundle: blob '%s' does not match its SHA-256", BQ(rb->name));
 		return -EBADMSG;
 	}
 	return 0;
@@ -757,8 +863,10 @@ static int parse_matrix(struct bundle *b, char *err, size_t err_sz)
 	if (!b->matrix_text)
 		return -ENOMEM;
 	memcpy(b->matrix_text, b->buf + b->matrix_off, b->matrix_len);
-	ret = bjson__parse_named(&b->mjs, "matrix.json", b->matrix_text, b->matrix_len, err,
-				 err_sz);
+	ret = bjson__parse_named(&b->mjs, "matrix.json", b->matrix_text, b->matrix_len,
+				 bjson__max_nodes(b->matrix_len, b->lim.json_bytes_per_value,
+						  b->lim.max_json_values),
+				 err, err_sz);
 	if (ret)
 		return ret;
 	root = &b->mjs.nodes[0];
@@ -783,7 +891,7 @@ static int parse_matrix(struct bundle *b, char *err, size_t err_sz)
 			bundle_err(err, err_sz,
 				   "matrix.json: kernels[%zu] does not match index.json "
 				   "('%s/%s/%s/%s', %zu unsatisfied)",
-				   i, e->distro, e->version, e->arch, e->release,
+				   i, BQ(e->distro), BQ(e->version), BQ(e->arch), BQ(e->release),
 				   e->unsatisfied_cnt);
 			return -EBADMSG;
 		}
@@ -813,7 +921,7 @@ static int load_matrix(struct bundle *b)
 		ret = tar_header(b, b->tar_off, &m, b->msg, sizeof(b->msg));
 		if (ret > 0) {
 			bundle_err(b->msg, sizeof(b->msg),
-				   "unexpected member '%s' after matrix.json", m.name);
+				   "unexpected member '%s' after matrix.json", BQ(m.name));
 			ret = -EBADMSG;
 		}
 	}
@@ -948,7 +1056,8 @@ const void *bundle__btf_data(struct bundle *b, const struct bundle_entry *e, siz
 	}
 	if (re->blob == (size_t)-1) {
 		bundle_err(b->msg, sizeof(b->msg), "kernel '%s/%s/%s/%s' is %s: no BTF",
-			   e->distro, e->version, e->arch, e->release, e->status);
+			   BQ(e->distro), BQ(e->version), BQ(e->arch), BQ(e->release),
+			   BQ(e->status));
 		errno = ENODATA;
 		return NULL;
 	}

@@ -8,15 +8,68 @@
 
 #include "bundle_priv.h"
 
+/* The last message of this thread (btfgen_bundle__errstr): handles may live in any thread. */
+static __thread char last_err[512];
+
 void bundle_err(char *err, size_t err_sz, const char *fmt, ...)
 {
+	char line[sizeof(last_err)];
 	va_list ap;
 
-	if (!err || !err_sz)
-		return;
 	va_start(ap, fmt);
-	vsnprintf(err, err_sz, fmt, ap);
+	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
+	/* err may be what a caller formats from (a path prefix added to an earlier message) */
+	memcpy(last_err, line, sizeof(line));
+	if (err && err_sz)
+		snprintf(err, err_sz, "%s", line);
+}
+
+const char *btfgen_bundle__errstr(void)
+{
+	return last_err;
+}
+
+/*
+ * Bytes a terminal or a log parser would act on are written as C escapes: control characters
+ * (a newline would split the one-line message, ESC starts terminal sequences), DEL, bytes
+ * >= 0x80 (8-bit C1 controls) and the backslash itself, so the result is unambiguous.
+ */
+const char *btfgen_bundle__quote(const char *s, char *buf, size_t sz)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t o = 0;
+
+	if (!buf || !sz)
+		return "";
+	if (!s)
+		s = "(null)";
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		char e[5] = {'\\', 0, 0, 0, 0};
+		size_t n = 2;
+
+		if (c == '\n' || c == '\t' || c == '\r' || c == '\\') {
+			e[1] = c == '\n' ? 'n' : c == '\t' ? 't' : c == '\r' ? 'r' : '\\';
+		} else if (c < 0x20 || c >= 0x7f) {
+			e[1] = 'x';
+			e[2] = hex[c >> 4];
+			e[3] = hex[c & 15];
+			n = 4;
+		} else {
+			e[0] = (char)c;
+			n = 1;
+		}
+		if (o + n + 4 > sz) { /* room for "..." and the NUL */
+			if (o + 4 <= sz)
+				memcpy(buf + o, "...", 3), o += 3;
+			break;
+		}
+		memcpy(buf + o, e, n);
+		o += n;
+	}
+	buf[o] = '\0';
+	return buf;
 }
 
 int bbuf__reserve(struct bbuf *b, size_t extra)

@@ -604,14 +604,15 @@ int bundle_file__write_atomic(const char *path, const void *data, size_t len, ch
 
 	path_dir_base(path, dir, sizeof(dir), base, sizeof(base));
 	if (!*base) {
-		bundle_err(err, err_sz, "'%s': not a file name", path);
+		bundle_err(err, err_sz, "'%s': not a file name", BQ(path));
 		return -EINVAL;
 	}
 	snprintf(tmp, sizeof(tmp), "%s/.%s.tmpXXXXXX", dir, base);
 	fd = mkstemp(tmp);
 	if (fd < 0) {
 		ret = -errno;
-		bundle_err(err, err_sz, "'%s': cannot create temp file: %s", path, strerror(-ret));
+		bundle_err(err, err_sz, "'%s': cannot create temp file: %s", BQ(path),
+			   strerror(-ret));
 		return ret;
 	}
 	ret = write_all(fd, data, len);
@@ -624,7 +625,7 @@ int bundle_file__write_atomic(const char *path, const void *data, size_t len, ch
 	if (!ret && rename(tmp, path))
 		ret = -errno;
 	if (ret) {
-		bundle_err(err, err_sz, "'%s': %s", path, strerror(-ret));
+		bundle_err(err, err_sz, "'%s': %s", BQ(path), strerror(-ret));
 		unlink(tmp);
 		return ret;
 	}
@@ -768,20 +769,20 @@ static int commit_tree_dir(struct bundle_writer *w, const char *index, size_t in
 
 	path_dir_base(w->out_path, dir, sizeof(dir), base, sizeof(base));
 	if (!*base || !strcmp(base, ".") || !strcmp(base, "..")) {
-		bundle_err(err, err_sz, "'%s': give the tree directory by name", w->out_path);
+		bundle_err(err, err_sz, "'%s': give the tree directory by name", BQ(w->out_path));
 		return -EINVAL;
 	}
 	if (!lstat(w->out_path, &st) && (!S_ISDIR(st.st_mode) || !replaceable_dir(w->out_path))) {
 		bundle_err(err, err_sz,
 			   "'%s' exists and is not an empty directory or a btfgen tree; "
 			   "not replacing it",
-			   w->out_path);
+			   BQ(w->out_path));
 		return -EEXIST;
 	}
 	snprintf(tmp, sizeof(tmp), "%s/.%s.tmpXXXXXX", dir, base);
 	if (!mkdtemp(tmp)) {
 		ret = -errno;
-		bundle_err(err, err_sz, "'%s': cannot create temp dir: %s", w->out_path,
+		bundle_err(err, err_sz, "'%s': cannot create temp dir: %s", BQ(w->out_path),
 			   strerror(-ret));
 		return ret;
 	}
@@ -826,7 +827,7 @@ static int commit_tree_dir(struct bundle_writer *w, const char *index, size_t in
 	fsync_dir(dir);
 	return 0;
 fail:
-	bundle_err(err, err_sz, "'%s': %s", w->out_path, strerror(-ret));
+	bundle_err(err, err_sz, "'%s': %s", BQ(w->out_path), strerror(-ret));
 	if (dfd >= 0)
 		close(dfd);
 	rm_tree(tmp);

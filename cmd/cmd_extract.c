@@ -11,6 +11,9 @@
 #include "bundle_writer.h"
 #include "commands.h"
 
+/* strings from a bundle (or the host) escaped for the terminal */
+#define Q(s) BTFGEN_BUNDLE_QUOTED(s)
+
 static void usage(FILE *f)
 {
 	fprintf(
@@ -119,7 +122,8 @@ int cmd_extract(int argc, char **argv)
 		ret = bundle_writer__add_kernel(w, &k);
 		if (ret) {
 			fprintf(stderr, "btfgen-batch extract: kernel '%s/%s/%s/%s': %s\n",
-				e->distro, e->version, e->arch, e->release, strerror(-ret));
+				Q(e->distro), Q(e->version), Q(e->arch), Q(e->release),
+				strerror(-ret));
 			goto out;
 		}
 	}

@@ -9,6 +9,9 @@
 #include "bundle.h"
 #include "commands.h"
 
+/* strings from a bundle (or the host) escaped for the terminal */
+#define Q(s) BTFGEN_BUNDLE_QUOTED(s)
+
 static void usage(FILE *f)
 {
 	fprintf(
@@ -158,9 +161,9 @@ int cmd_info(int argc, char **argv)
 	} else {
 		printf("format:     %s v%d\n", BUNDLE_FORMAT, BUNDLE_FORMAT_VERSION);
 		printf("generator:  %s %s (libbpf %s, libarchive %s, zstd %s, jansson %s)\n",
-		       bundle__generator(b, "name"), bundle__generator(b, "version"),
-		       bundle__generator(b, "libbpf"), bundle__generator(b, "libarchive"),
-		       bundle__generator(b, "zstd"), bundle__generator(b, "jansson"));
+		       Q(bundle__generator(b, "name")), Q(bundle__generator(b, "version")),
+		       Q(bundle__generator(b, "libbpf")), Q(bundle__generator(b, "libarchive")),
+		       Q(bundle__generator(b, "zstd")), Q(bundle__generator(b, "jansson")));
 		printf("integrity:  %s\n", verified ? "ok (every blob matches its SHA-256; matrix.json "
 						      "and the stream checksums are intact)"
 						    : err);
@@ -172,8 +175,8 @@ int cmd_info(int argc, char **argv)
 		printf("objects:    %zu\n", n_obj);
 		width = 6;
 		for (k = 0; k < n_obj; k++)
-			if (strlen(base_name(bundle__object(b, k)->name)) > width)
-				width = strlen(base_name(bundle__object(b, k)->name));
+			if (strlen(Q(base_name(bundle__object(b, k)->name))) > width)
+				width = strlen(Q(base_name(bundle__object(b, k)->name)));
 		if (n_obj)
 			printf("  %-*s %-7s %6s  %-12s  %s\n", (int)width, "OBJECT", "ARCH",
 			       "RELOS", "SHA256", "UNSATISFIED ON (of ok kernels)");
@@ -182,8 +185,8 @@ int cmd_info(int argc, char **argv)
 			json_t *jk = json_object_get(json_array_get(jobjs, k), "unsatisfied_on");
 			size_t n_k = json_array_size(jk), shown;
 
-			printf("  %-*s %-7s %6u  %.12s  ", (int)width, base_name(o->name), o->arch,
-			       o->relocations, o->sha256_hex);
+			printf("  %-*s %-7s %6u  %.12s  ", (int)width, Q(base_name(o->name)),
+			       Q(o->arch), o->relocations, Q(o->sha256_hex));
 			if (!n_k) {
 				printf("none\n");
 				continue;
@@ -198,7 +201,7 @@ int cmd_info(int argc, char **argv)
 				json_t *r = json_array_get(jk, shown);
 
 				printf("%s %s x%lld", shown ? "," : ":",
-				       json_string_value(json_object_get(r, "kernel")),
+				       Q(json_string_value(json_object_get(r, "kernel"))),
 				       (long long)json_integer_value(
 					   json_object_get(r, "relocations")));
 			}

@@ -10,6 +10,9 @@
 #include "bundle_writer.h"
 #include "commands.h"
 
+/* strings from a bundle (or the host) escaped for the terminal */
+#define Q(s) BTFGEN_BUNDLE_QUOTED(s)
+
 static void usage(FILE *f)
 {
 	fprintf(
@@ -58,11 +61,12 @@ static json_t *entry_json(const struct bundle_entry *e)
 
 static void print_entry(FILE *f, const char *prefix, const struct bundle_entry *e)
 {
-	fprintf(f, "%s%s/%s/%s/%s", prefix, e->distro, e->version, e->arch, e->release);
+	fprintf(f, "%s%s/%s/%s/%s", prefix, Q(e->distro), Q(e->version), Q(e->arch),
+		Q(e->release));
 	if (*e->blob)
-		fprintf(f, " -> %s (%llu bytes)\n", e->blob, e->btf_size);
+		fprintf(f, " -> %s (%llu bytes)\n", Q(e->blob), e->btf_size);
 	else
-		fprintf(f, " [%s: %s]\n", e->status, e->reason);
+		fprintf(f, " [%s: %s]\n", Q(e->status), Q(e->reason));
 }
 
 int cmd_lookup(int argc, char **argv)
@@ -215,8 +219,8 @@ int cmd_lookup(int argc, char **argv)
 		fputc('\n', stdout);
 		goto out;
 	}
-	printf("query: distro=%s version=%s arch=%s release=%s\n", *q.distro ? q.distro : "?",
-	       *q.version ? q.version : "?", *q.arch ? q.arch : "?", q.release);
+	printf("query: distro=%s version=%s arch=%s release=%s\n", *q.distro ? Q(q.distro) : "?",
+	       *q.version ? Q(q.version) : "?", *q.arch ? Q(q.arch) : "?", Q(q.release));
 	switch (ret) {
 	case 0:
 	case -ENODATA:
@@ -226,7 +230,7 @@ int cmd_lookup(int argc, char **argv)
 		if (m.kind == BUNDLE_MATCH_RELEASE_ONLY)
 			printf("note: distro/version did not match; taken on the release alone\n");
 		if (rc == EXIT_OK && out)
-			printf("wrote %s\n", out);
+			printf("wrote %s\n", Q(out));
 		break;
 	case -ENOTUNIQ:
 		printf("ambiguous (%s match): %zu kernels with different BTFs:\n",
@@ -236,8 +240,8 @@ int cmd_lookup(int argc, char **argv)
 		printf("give --distro/--version/--arch to choose\n");
 		break;
 	default:
-		printf("not found: no kernel of the bundle has release %s%s%s\n", q.release,
-		       *q.arch ? " on " : "", q.arch);
+		printf("not found: no kernel of the bundle has release %s%s%s\n", Q(q.release),
+		       *q.arch ? " on " : "", Q(q.arch));
 		break;
 	}
 out:

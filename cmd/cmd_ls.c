@@ -8,6 +8,9 @@
 #include "bundle.h"
 #include "commands.h"
 
+/* strings from a bundle (or the host) escaped for the terminal */
+#define Q(s) BTFGEN_BUNDLE_QUOTED(s)
+
 static void usage(FILE *f)
 {
 	fprintf(
@@ -90,11 +93,13 @@ int cmd_ls(int argc, char **argv)
 			json_object_set_new(o, "unsatisfied",
 					    json_integer((json_int_t)e->unsatisfied_cnt));
 		} else if (*e->blob) {
-			printf("%-7s %-10s %-9s %-7s %-36s %.12s %9llu\n", e->status, e->distro,
-			       e->version, e->arch, e->release, e->btf_sha256_hex, e->btf_size);
+			printf("%-7s %-10s %-9s %-7s %-36s %.12s %9llu\n", Q(e->status),
+			       Q(e->distro), Q(e->version), Q(e->arch), Q(e->release),
+			       Q(e->btf_sha256_hex), e->btf_size);
 		} else {
-			printf("%-7s %-10s %-9s %-7s %-36s %-12s %9s  %s\n", e->status, e->distro,
-			       e->version, e->arch, e->release, "-", "-", e->reason);
+			printf("%-7s %-10s %-9s %-7s %-36s %-12s %9s  %s\n", Q(e->status),
+			       Q(e->distro), Q(e->version), Q(e->arch), Q(e->release), "-", "-",
+			       Q(e->reason));
 		}
 	}
 	if (json && rc == EXIT_OK) {

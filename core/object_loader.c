@@ -45,7 +45,8 @@ static __u32 rd32(const struct ext_reader *r, size_t off)
 static int read_file(const char *path, void **data, size_t *size, char *err, size_t err_sz)
 {
 	struct stat st;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: a FIFO must not block the open before fstat() rejects it */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	ssize_t got = 0;
 	char *buf;
 
@@ -60,6 +61,7 @@ static int read_file(const char *path, void **data, size_t *size, char *err, siz
 		close(fd);
 		return -EINVAL;
 	}
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
 	buf = malloc(st.st_size ? st.st_size : 1);
 	if (!buf) {
 		close(fd);

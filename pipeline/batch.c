@@ -525,6 +525,23 @@ int batch__run(const struct manifest *m, const struct batch_options *opts,
 		bk.unsatisfied = r->unsat;
 		bk.unsatisfied_cnt = r->unsat_cnt;
 		ret = bundle_writer__add_kernel(w, &bk);
+		if (ret && !r->reason && ret != -ENOMEM) {
+			/* the bundle cannot hold this kernel (a release too long for a tar
+			 * member name): a failed entry with the reason, like any other failure */
+			char why[160];
+
+			snprintf(why, sizeof(why), "the bundle cannot hold it: %s",
+				 ret == -ENAMETOOLONG ? "release name too long for a tar member name"
+						      : strerror(-ret));
+			r->reason = strdup(why);
+			bk = (struct bundle_kernel){.distro = k->distro, .version = k->version,
+						    .arch = k->arch, .release = k->release,
+						    .status = "failed", .reason = r->reason,
+						    .input_sha256_hex = bk.input_sha256_hex,
+						    .input_size = bk.input_size,
+						    .full_btf_size = bk.full_btf_size};
+			ret = r->reason ? bundle_writer__add_kernel(w, &bk) : -ENOMEM;
+		}
 		if (ret) {
 			snprintf(err, err_sz, "kernel '%s': index: %s", k->name, strerror(-ret));
 			kernel_result__free(r);

@@ -293,7 +293,8 @@ static int read_tar(const void *buf, size_t len, const struct kernel_archive_lim
 		ret = archive_read_next_header(a, &entry);
 		if (ret == ARCHIVE_EOF)
 			break;
-		if (ret < ARCHIVE_WARN) {
+		/* ARCHIVE_RETRY is a damaged header (bad checksum): corrupt, not a member */
+		if (ret != ARCHIVE_OK && ret != ARCHIVE_WARN) {
 			const char *msg = archive_error_string(a);
 
 			if (total == 0 && btf_cnt == 0 && msg &&
