@@ -60,13 +60,13 @@ static int compress_zstd(const void *in, size_t in_len, int level, unsigned char
 	    ZSTD_isError(ZSTD_CCtx_setParameter(cctx, ZSTD_c_hashLog, BUNDLE_ZSTD_TABLE_LOG)) ||
 	    ZSTD_isError(ZSTD_CCtx_setParameter(cctx, ZSTD_c_checksumFlag, 1)) ||
 	    ZSTD_isError(ZSTD_CCtx_setParameter(cctx, ZSTD_c_contentSizeFlag, 1))) {
-		bundle_err(err, err_sz, "zstd: cannot set compression parameters");
+		btfgen_bundle_err(err, err_sz, "zstd: cannot set compression parameters");
 		ret = -EINVAL;
 		goto out;
 	}
 	n = ZSTD_compress2(cctx, buf, bound, in, in_len);
 	if (ZSTD_isError(n)) {
-		bundle_err(err, err_sz, "zstd: %s", ZSTD_getErrorName(n));
+		btfgen_bundle_err(err, err_sz, "zstd: %s", ZSTD_getErrorName(n));
 		ret = -EIO;
 		goto out;
 	}
@@ -92,7 +92,7 @@ static int compress_xz(const void *in, size_t in_len, unsigned char **out, size_
 	lr = lzma_easy_buffer_encode(BUNDLE_XZ_PRESET, LZMA_CHECK_CRC64, NULL, in, in_len, buf,
 				     &pos, bound);
 	if (lr != LZMA_OK) {
-		bundle_err(err, err_sz, "xz: encoder error %d", (int)lr);
+		btfgen_bundle_err(err, err_sz, "xz: encoder error %d", (int)lr);
 		free(buf);
 		return -EIO;
 	}
@@ -118,19 +118,19 @@ static int compress_level(enum bundle_compression comp, int zstd_level, const vo
 		*out_len = in_len;
 		return 0;
 	}
-	bundle_err(err, err_sz, "unknown compression %d", (int)comp);
+	btfgen_bundle_err(err, err_sz, "unknown compression %d", (int)comp);
 	return -EINVAL;
 }
 
-int bundle_compress(enum bundle_compression comp, const void *in, size_t in_len,
-		    unsigned char **out, size_t *out_len, char *err, size_t err_sz)
+int btfgen_bundle_compress(enum bundle_compression comp, const void *in, size_t in_len,
+			   unsigned char **out, size_t *out_len, char *err, size_t err_sz)
 {
 	return compress_level(comp, BUNDLE_ZSTD_LEVEL, in, in_len, out, out_len, err, err_sz);
 }
 
 /* Part 1 carries the BTF (the payload): the highest level; see BUNDLE_ZSTD_LEVEL_PAYLOAD. */
-int bundle_compress_parts(enum bundle_compression comp, const struct bbuf *parts, size_t n,
-			  unsigned char **out, size_t *out_len, char *err, size_t err_sz)
+int btfgen_bundle_compress_parts(enum bundle_compression comp, const struct bbuf *parts, size_t n,
+				 unsigned char **out, size_t *out_len, char *err, size_t err_sz)
 {
 	struct bbuf all = {};
 	unsigned char *c;
@@ -144,11 +144,11 @@ int bundle_compress_parts(enum bundle_compression comp, const struct bbuf *parts
 				     parts[i].data, parts[i].len, &c, &clen, err, err_sz);
 		if (ret)
 			break;
-		ret = bbuf__append(&all, c, clen);
+		ret = btfgen_bbuf__append(&all, c, clen);
 		free(c);
 	}
 	if (ret) {
-		bbuf__free(&all);
+		btfgen_bbuf__free(&all);
 		return ret;
 	}
 	*out = all.data ? all.data : malloc(1);
@@ -168,8 +168,9 @@ static int out_room(struct bbuf *b, unsigned long long max, const char *what, ch
 	void *p;
 
 	if (b->len > max) {
-		bundle_err(err, err_sz, "%s: decompressed size exceeds %llu bytes (limit max_size)",
-			   what, max);
+		btfgen_bundle_err(err, err_sz,
+				  "%s: decompressed size exceeds %llu bytes (limit max_size)", what,
+				  max);
 		return -EFBIG;
 	}
 	if (b->cap > b->len)
@@ -199,9 +200,9 @@ static int decompress_zstd(const void *in, size_t in_len, unsigned long long max
 	if (sz != ZSTD_CONTENTSIZE_UNKNOWN && sz != ZSTD_CONTENTSIZE_ERROR &&
 	    ZSTD_findFrameCompressedSize(in, in_len) == in_len) {
 		if (sz > max) {
-			bundle_err(err, err_sz,
-				   "zstd: content size %llu exceeds %llu bytes (limit max_size)", sz,
-				   max);
+			btfgen_bundle_err(
+			    err, err_sz,
+			    "zstd: content size %llu exceeds %llu bytes (limit max_size)", sz, max);
 			return -EFBIG;
 		}
 		b.data = malloc(sz ? sz : 1);
@@ -209,8 +210,8 @@ static int decompress_zstd(const void *in, size_t in_len, unsigned long long max
 			return -ENOMEM;
 		n = ZSTD_decompress(b.data, sz, in, in_len);
 		if (ZSTD_isError(n) || n != sz) {
-			bundle_err(err, err_sz, "corrupt zstd stream: %s",
-				   ZSTD_isError(n) ? ZSTD_getErrorName(n) : "size mismatch");
+			btfgen_bundle_err(err, err_sz, "corrupt zstd stream: %s",
+					  ZSTD_isError(n) ? ZSTD_getErrorName(n) : "size mismatch");
 			free(b.data);
 			return -EBADMSG;
 		}
@@ -219,7 +220,7 @@ static int decompress_zstd(const void *in, size_t in_len, unsigned long long max
 		return 0;
 	}
 	if (sz == ZSTD_CONTENTSIZE_ERROR) {
-		bundle_err(err, err_sz, "corrupt zstd stream: bad frame header");
+		btfgen_bundle_err(err, err_sz, "corrupt zstd stream: bad frame header");
 		return -EBADMSG;
 	}
 	/* size not recorded (zstd from a pipe) or several frames: stream it */
@@ -239,14 +240,15 @@ static int decompress_zstd(const void *in, size_t in_len, unsigned long long max
 			n = ZSTD_decompressStream(ds, &ob, &ib);
 			b.len += ob.pos;
 			if (ZSTD_isError(n)) {
-				bundle_err(err, err_sz, "corrupt zstd stream: %s",
-					   ZSTD_getErrorName(n));
+				btfgen_bundle_err(err, err_sz, "corrupt zstd stream: %s",
+						  ZSTD_getErrorName(n));
 				ret = -EBADMSG;
 				goto fail;
 			}
 			if (ib.pos == ib.size && ob.pos < ob.size) {
 				if (n) {
-					bundle_err(err, err_sz, "corrupt zstd stream: truncated");
+					btfgen_bundle_err(err, err_sz,
+							  "corrupt zstd stream: truncated");
 					ret = -EBADMSG;
 					goto fail;
 				}
@@ -257,7 +259,7 @@ static int decompress_zstd(const void *in, size_t in_len, unsigned long long max
 	ZSTD_freeDStream(ds);
 	if (b.len > max) { /* the last step filled the byte past the limit */
 		ret = out_room(&b, max, "zstd", err, err_sz);
-		bbuf__free(&b);
+		btfgen_bbuf__free(&b);
 		return ret;
 	}
 	*out = b.data;
@@ -265,7 +267,7 @@ static int decompress_zstd(const void *in, size_t in_len, unsigned long long max
 	return 0;
 fail:
 	ZSTD_freeDStream(ds);
-	bbuf__free(&b);
+	btfgen_bbuf__free(&b);
 	return ret;
 }
 
@@ -280,7 +282,7 @@ static int decompress_xz(const void *in, size_t in_len, unsigned long long max,
 	/* the decoder's own memory (dictionary) is bounded by the same limit */
 	lr = lzma_stream_decoder(&s, max, LZMA_CONCATENATED);
 	if (lr != LZMA_OK) {
-		bundle_err(err, err_sz, "xz: cannot start decoder (%d)", (int)lr);
+		btfgen_bundle_err(err, err_sz, "xz: cannot start decoder (%d)", (int)lr);
 		return -ENOMEM;
 	}
 	s.next_in = in;
@@ -296,13 +298,16 @@ static int decompress_xz(const void *in, size_t in_len, unsigned long long max,
 		if (lr == LZMA_STREAM_END)
 			break;
 		if (lr == LZMA_MEMLIMIT_ERROR) {
-			bundle_err(err, err_sz, "xz: the decoder needs more than %llu bytes (limit "
-				   "max_size)", max);
+			btfgen_bundle_err(err, err_sz,
+					  "xz: the decoder needs more than %llu bytes (limit "
+					  "max_size)",
+					  max);
 			ret = -EFBIG;
 			goto fail;
 		}
 		if (lr != LZMA_OK) {
-			bundle_err(err, err_sz, "corrupt xz stream (liblzma error %d)", (int)lr);
+			btfgen_bundle_err(err, err_sz, "corrupt xz stream (liblzma error %d)",
+					  (int)lr);
 			ret = -EBADMSG;
 			goto fail;
 		}
@@ -310,7 +315,7 @@ static int decompress_xz(const void *in, size_t in_len, unsigned long long max,
 	lzma_end(&s);
 	if (b.len > max) { /* the last step filled the byte past the limit */
 		ret = out_room(&b, max, "xz", err, err_sz);
-		bbuf__free(&b);
+		btfgen_bbuf__free(&b);
 		return ret;
 	}
 	*out = b.data;
@@ -318,12 +323,12 @@ static int decompress_xz(const void *in, size_t in_len, unsigned long long max,
 	return 0;
 fail:
 	lzma_end(&s);
-	bbuf__free(&b);
+	btfgen_bbuf__free(&b);
 	return ret;
 }
 
-int bundle_decompress(const void *in, size_t in_len, unsigned long long max, unsigned char **out,
-		      size_t *out_len, char *err, size_t err_sz)
+int btfgen_bundle_decompress(const void *in, size_t in_len, unsigned long long max,
+			     unsigned char **out, size_t *out_len, char *err, size_t err_sz)
 {
 	if (max > SIZE_MAX - 1)
 		max = SIZE_MAX - 1;
@@ -333,8 +338,9 @@ int bundle_decompress(const void *in, size_t in_len, unsigned long long max, uns
 		return decompress_xz(in, in_len, max, out, out_len, err, err_sz);
 	if (in_len >= TAR_BLOCK && !memcmp((const char *)in + 257, "ustar", 5)) {
 		if (in_len > max) {
-			bundle_err(err, err_sz, "tar: %zu bytes exceed %llu (limit max_size)",
-				   in_len, max);
+			btfgen_bundle_err(err, err_sz,
+					  "tar: %zu bytes exceed %llu (limit max_size)", in_len,
+					  max);
 			return -EFBIG;
 		}
 		*out = malloc(in_len);
@@ -344,6 +350,6 @@ int bundle_decompress(const void *in, size_t in_len, unsigned long long max, uns
 		*out_len = in_len;
 		return 0;
 	}
-	bundle_err(err, err_sz, "not a bundle: neither zstd, xz nor tar");
+	btfgen_bundle_err(err, err_sz, "not a bundle: neither zstd, xz nor tar");
 	return -EBADMSG;
 }

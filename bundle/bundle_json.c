@@ -21,8 +21,8 @@ struct parser {
 
 static int fail(struct parser *ps, const char *what)
 {
-	bundle_err(ps->err, ps->err_sz, "%s: offset %zu: %s", ps->name,
-		   (size_t)(ps->p - ps->start), what);
+	btfgen_bundle_err(ps->err, ps->err_sz, "%s: offset %zu: %s", ps->name,
+			  (size_t)(ps->p - ps->start), what);
 	return -EBADMSG;
 }
 
@@ -39,10 +39,10 @@ static int new_node(struct parser *ps, enum bjson_type type, unsigned *idx)
 	struct bjson_node *n;
 
 	if (j->cnt == ps->max_nodes) {
-		bundle_err(ps->err, ps->err_sz,
-			   "%s: more than %u JSON values (limit max_json_values / "
-			   "json_bytes_per_value)",
-			   ps->name, ps->max_nodes);
+		btfgen_bundle_err(ps->err, ps->err_sz,
+				  "%s: more than %u JSON values (limit max_json_values / "
+				  "json_bytes_per_value)",
+				  ps->name, ps->max_nodes);
 		return -EFBIG;
 	}
 	if (j->cnt == j->cap) {
@@ -343,8 +343,8 @@ static int parse_value(struct parser *ps, unsigned *idx, int depth)
 	}
 }
 
-unsigned long long bjson__max_nodes(size_t len, unsigned long long bytes_per_value,
-				    unsigned long long hard_cap)
+unsigned long long btfgen_bjson__max_nodes(size_t len, unsigned long long bytes_per_value,
+					   unsigned long long hard_cap)
 {
 	unsigned long long n = len / (bytes_per_value ? bytes_per_value : 1) + 64;
 
@@ -353,16 +353,17 @@ unsigned long long bjson__max_nodes(size_t len, unsigned long long bytes_per_val
 	return n > BJSON_NONE - 1 ? BJSON_NONE - 1 : n;
 }
 
-int bjson__parse(struct bjson *j, char *text, size_t len, char *err, size_t err_sz)
+int btfgen_bjson__parse(struct bjson *j, char *text, size_t len, char *err, size_t err_sz)
 {
-	return bjson__parse_named(j, "index.json", text, len,
-				  bjson__max_nodes(len, BTFGEN_BUNDLE_JSON_BYTES_PER_VALUE,
-						   BTFGEN_BUNDLE_MAX_JSON_VALUES),
-				  err, err_sz);
+	return btfgen_bjson__parse_named(j, "index.json", text, len,
+					 btfgen_bjson__max_nodes(len,
+								 BTFGEN_BUNDLE_JSON_BYTES_PER_VALUE,
+								 BTFGEN_BUNDLE_MAX_JSON_VALUES),
+					 err, err_sz);
 }
 
-int bjson__parse_named(struct bjson *j, const char *name, char *text, size_t len,
-		       unsigned long long max_nodes, char *err, size_t err_sz)
+int btfgen_bjson__parse_named(struct bjson *j, const char *name, char *text, size_t len,
+			      unsigned long long max_nodes, char *err, size_t err_sz)
 {
 	struct parser ps = {j, text, text + len, err, err_sz, text, name};
 	unsigned root;
@@ -384,21 +385,21 @@ int bjson__parse_named(struct bjson *j, const char *name, char *text, size_t len
 			ret = fail(&ps, "trailing data");
 	}
 	if (ret == -ENOMEM)
-		bundle_err(err, err_sz, "%s: out of memory", name);
+		btfgen_bundle_err(err, err_sz, "%s: out of memory", name);
 	if (ret)
-		bjson__free(j);
+		btfgen_bjson__free(j);
 	return ret;
 }
 
-void bjson__free(struct bjson *j)
+void btfgen_bjson__free(struct bjson *j)
 {
 	free(j->nodes);
 	j->nodes = NULL;
 	j->cnt = j->cap = 0;
 }
 
-const struct bjson_node *bjson__get(const struct bjson *j, const struct bjson_node *n,
-				    const char *key)
+const struct bjson_node *btfgen_bjson__get(const struct bjson *j, const struct bjson_node *n,
+					   const char *key)
 {
 	unsigned c;
 
@@ -410,7 +411,8 @@ const struct bjson_node *bjson__get(const struct bjson *j, const struct bjson_no
 	return NULL;
 }
 
-const struct bjson_node *bjson__at(const struct bjson *j, const struct bjson_node *n, unsigned i)
+const struct bjson_node *btfgen_bjson__at(const struct bjson *j, const struct bjson_node *n,
+					  unsigned i)
 {
 	unsigned c;
 
@@ -421,16 +423,17 @@ const struct bjson_node *bjson__at(const struct bjson *j, const struct bjson_nod
 	return &j->nodes[c];
 }
 
-const char *bjson__str(const struct bjson *j, const struct bjson_node *n, const char *key)
+const char *btfgen_bjson__str(const struct bjson *j, const struct bjson_node *n, const char *key)
 {
-	const struct bjson_node *v = bjson__get(j, n, key);
+	const struct bjson_node *v = btfgen_bjson__get(j, n, key);
 
 	return v && v->type == BJSON_STRING ? v->str : "";
 }
 
-unsigned long long bjson__uint(const struct bjson *j, const struct bjson_node *n, const char *key)
+unsigned long long btfgen_bjson__uint(const struct bjson *j, const struct bjson_node *n,
+				      const char *key)
 {
-	const struct bjson_node *v = bjson__get(j, n, key);
+	const struct bjson_node *v = btfgen_bjson__get(j, n, key);
 
 	return v && v->type == BJSON_NUMBER && v->is_int && v->num > 0 ? (unsigned long long)v->num
 								       : 0;

@@ -11,7 +11,7 @@
 /* The last message of this thread (btfgen_bundle__errstr): handles may live in any thread. */
 static __thread char last_err[512];
 
-void bundle_err(char *err, size_t err_sz, const char *fmt, ...)
+void btfgen_bundle_err(char *err, size_t err_sz, const char *fmt, ...)
 {
 	char line[sizeof(last_err)];
 	va_list ap;
@@ -72,7 +72,7 @@ const char *btfgen_bundle__quote(const char *s, char *buf, size_t sz)
 	return buf;
 }
 
-int bbuf__reserve(struct bbuf *b, size_t extra)
+int btfgen_bbuf__reserve(struct bbuf *b, size_t extra)
 {
 	size_t cap = b->cap ? b->cap : 4096;
 	unsigned char *p;
@@ -91,9 +91,9 @@ int bbuf__reserve(struct bbuf *b, size_t extra)
 	return 0;
 }
 
-int bbuf__append(struct bbuf *b, const void *data, size_t len)
+int btfgen_bbuf__append(struct bbuf *b, const void *data, size_t len)
 {
-	int err = bbuf__reserve(b, len);
+	int err = btfgen_bbuf__reserve(b, len);
 
 	if (err)
 		return err;
@@ -103,7 +103,7 @@ int bbuf__append(struct bbuf *b, const void *data, size_t len)
 	return 0;
 }
 
-void bbuf__free(struct bbuf *b)
+void btfgen_bbuf__free(struct bbuf *b)
 {
 	free(b->data);
 	b->data = NULL;
@@ -139,14 +139,14 @@ static int tar_split_name(const char *path, char name[100], char prefix[155])
 	return -ENAMETOOLONG;
 }
 
-int tar__name_ok(const char *path)
+int btfgen_tar__name_ok(const char *path)
 {
 	char name[100], prefix[155];
 
 	return !tar_split_name(path, name, prefix);
 }
 
-int tar__append(struct bbuf *out, const char *path, const void *data, size_t size)
+int btfgen_tar__append(struct bbuf *out, const char *path, const void *data, size_t size)
 {
 	unsigned char h[TAR_BLOCK];
 	unsigned sum = 0;
@@ -176,24 +176,24 @@ int tar__append(struct bbuf *out, const char *path, const void *data, size_t siz
 	h[155] = ' ';
 
 	pad = (TAR_BLOCK - size % TAR_BLOCK) % TAR_BLOCK;
-	err = bbuf__reserve(out, sizeof(h) + size + pad);
+	err = btfgen_bbuf__reserve(out, sizeof(h) + size + pad);
 	if (err)
 		return err;
-	bbuf__append(out, h, sizeof(h));
-	bbuf__append(out, data, size);
+	btfgen_bbuf__append(out, h, sizeof(h));
+	btfgen_bbuf__append(out, data, size);
 	memset(out->data + out->len, 0, pad);
 	out->len += pad;
 	return 0;
 }
 
-int tar__finish(struct bbuf *out, size_t before)
+int btfgen_tar__finish(struct bbuf *out, size_t before)
 {
 	size_t pad = 2 * TAR_BLOCK, len = before + out->len;
 	int err;
 
 	if ((len + pad) % TAR_RECORD)
 		pad += TAR_RECORD - (len + pad) % TAR_RECORD;
-	err = bbuf__reserve(out, pad);
+	err = btfgen_bbuf__reserve(out, pad);
 	if (err)
 		return err;
 	memset(out->data + out->len, 0, pad);

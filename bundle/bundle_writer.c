@@ -73,7 +73,7 @@ static size_t str_hash(const char *s)
 	return h;
 }
 
-/* The pooled copy of s (NULL is ""), valid until bundle_writer__free; NULL on ENOMEM. */
+/* The pooled copy of s (NULL is ""), valid until btfgen_bundle_writer__free; NULL on ENOMEM. */
 static const char *pool_intern(struct strpool *p, const char *s)
 {
 	size_t i;
@@ -130,10 +130,10 @@ static int grow(void **arr, size_t *cap, size_t cnt, size_t elem)
 	return 0;
 }
 
-struct bundle_writer *bundle_writer__new(const char *out_path, enum bundle_layout layout,
-					 enum bundle_compression comp,
-					 const struct bundle_generator *gen, char *err,
-					 size_t err_sz)
+struct bundle_writer *btfgen_bundle_writer__new(const char *out_path, enum bundle_layout layout,
+						enum bundle_compression comp,
+						const struct bundle_generator *gen, char *err,
+						size_t err_sz)
 {
 	const char *g[5] = {};
 	struct bundle_writer *w;
@@ -141,7 +141,7 @@ struct bundle_writer *bundle_writer__new(const char *out_path, enum bundle_layou
 
 	if (!out_path || !*out_path || layout > BUNDLE_LAYOUT_TREE_TAR ||
 	    comp > BUNDLE_COMPRESS_NONE) {
-		bundle_err(err, err_sz, "bundle writer: invalid arguments");
+		btfgen_bundle_err(err, err_sz, "bundle writer: invalid arguments");
 		errno = EINVAL;
 		return NULL;
 	}
@@ -167,13 +167,13 @@ struct bundle_writer *bundle_writer__new(const char *out_path, enum bundle_layou
 			goto nomem;
 	return w;
 nomem:
-	bundle_writer__free(w);
-	bundle_err(err, err_sz, "bundle writer: out of memory");
+	btfgen_bundle_writer__free(w);
+	btfgen_bundle_err(err, err_sz, "bundle writer: out of memory");
 	errno = ENOMEM;
 	return NULL;
 }
 
-int bundle_writer__add_object(struct bundle_writer *w, const struct bundle_object *o)
+int btfgen_bundle_writer__add_object(struct bundle_writer *w, const struct bundle_object *o)
 {
 	struct bundle_object *d;
 
@@ -227,8 +227,8 @@ static int find_or_add_blob(struct bundle_writer *w, const struct bundle_kernel 
 	struct wblob *b;
 	size_t i;
 
-	sha256(btf, size, d);
-	sha256_hex(d, hex);
+	btfgen_sha256(btf, size, d);
+	btfgen_sha256_hex(d, hex);
 	/* linear: a bundle holds at most a few thousand distinct blobs, added once each */
 	for (i = 0; i < w->blob_cnt; i++) {
 		if (!memcmp(w->blobs[i].hex, hex, 64)) {
@@ -254,7 +254,7 @@ static int find_or_add_blob(struct bundle_writer *w, const struct bundle_kernel 
 	return 0;
 }
 
-int bundle_writer__add_kernel(struct bundle_writer *w, const struct bundle_kernel *k)
+int btfgen_bundle_writer__add_kernel(struct bundle_writer *w, const struct bundle_kernel *k)
 {
 	struct bundle_unsatisfied *us = NULL;
 	struct wkernel *d;
@@ -277,7 +277,7 @@ int bundle_writer__add_kernel(struct bundle_writer *w, const struct bundle_kerne
 
 		snprintf(name, sizeof(name), "blobs/%s/%s/%s/%s.btf", k->distro, k->version,
 			 k->arch, k->release);
-		if (!tar__name_ok(name))
+		if (!btfgen_tar__name_ok(name))
 			return -ENAMETOOLONG;
 	}
 	/* one entry per key: the tree layouts would otherwise overwrite a file */
@@ -476,20 +476,21 @@ static char *matrix_text(struct bundle_writer *w, size_t *size)
 	struct bbuf out = {};
 	char *s;
 
-	if (bbuf__append(&out, "{\"kernels\":[", 12))
+	if (btfgen_bbuf__append(&out, "{\"kernels\":[", 12))
 		goto fail;
 	for (size_t i = 0; i < w->kern_cnt; i++) {
 		json_t *o = matrix_entry(&w->kerns[i].k);
 
 		s = o ? json_dumps(o, JSON_COMPACT) : NULL;
 		json_decref(o);
-		if (!s || (i && bbuf__append(&out, ",", 1)) || bbuf__append(&out, s, strlen(s))) {
+		if (!s || (i && btfgen_bbuf__append(&out, ",", 1)) ||
+		    btfgen_bbuf__append(&out, s, strlen(s))) {
 			free(s);
 			goto fail;
 		}
 		free(s);
 	}
-	if (bbuf__append(&out, "]}\n", 4)) /* with the NUL, which size leaves out */
+	if (btfgen_bbuf__append(&out, "]}\n", 4)) /* with the NUL, which size leaves out */
 		goto fail;
 	*size = out.len - 1;
 	return (char *)out.data;
@@ -529,17 +530,17 @@ static char *dump_json(json_t *root, size_t *size)
 	return t;
 }
 
-size_t bundle_writer__blob_cnt(const struct bundle_writer *w)
+size_t btfgen_bundle_writer__blob_cnt(const struct bundle_writer *w)
 {
 	return w->blob_cnt;
 }
 
-char *bundle_writer__index_json(struct bundle_writer *w, size_t *size)
+char *btfgen_bundle_writer__index_json(struct bundle_writer *w, size_t *size)
 {
 	return dump_json(build_index(w), size);
 }
 
-char *bundle_writer__matrix_json(struct bundle_writer *w, size_t *size)
+char *btfgen_bundle_writer__matrix_json(struct bundle_writer *w, size_t *size)
 {
 	size_t n;
 	char *t = matrix_text(w, &n);
@@ -596,23 +597,23 @@ static int write_all(int fd, const void *data, size_t len)
 	return 0;
 }
 
-int bundle_file__write_atomic(const char *path, const void *data, size_t len, char *err,
-			      size_t err_sz)
+int btfgen_bundle_file__write_atomic(const char *path, const void *data, size_t len, char *err,
+				     size_t err_sz)
 {
 	char dir[4096], base[1024], tmp[4096 + 1100];
 	int fd, ret;
 
 	path_dir_base(path, dir, sizeof(dir), base, sizeof(base));
 	if (!*base) {
-		bundle_err(err, err_sz, "'%s': not a file name", BQ(path));
+		btfgen_bundle_err(err, err_sz, "'%s': not a file name", BQ(path));
 		return -EINVAL;
 	}
 	snprintf(tmp, sizeof(tmp), "%s/.%s.tmpXXXXXX", dir, base);
 	fd = mkstemp(tmp);
 	if (fd < 0) {
 		ret = -errno;
-		bundle_err(err, err_sz, "'%s': cannot create temp file: %s", BQ(path),
-			   strerror(-ret));
+		btfgen_bundle_err(err, err_sz, "'%s': cannot create temp file: %s", BQ(path),
+				  strerror(-ret));
 		return ret;
 	}
 	ret = write_all(fd, data, len);
@@ -625,7 +626,7 @@ int bundle_file__write_atomic(const char *path, const void *data, size_t len, ch
 	if (!ret && rename(tmp, path))
 		ret = -errno;
 	if (ret) {
-		bundle_err(err, err_sz, "'%s': %s", BQ(path), strerror(-ret));
+		btfgen_bundle_err(err, err_sz, "'%s': %s", BQ(path), strerror(-ret));
 		unlink(tmp);
 		return ret;
 	}
@@ -652,8 +653,8 @@ static int blob_content_cmp(const void *pa, const void *pb)
 
 /*
  * The tar in three parts: index.json; the members that carry BTF; matrix.json and the end
- * blocks. A bundle compresses each part as its own frame (see bundle_compress_parts); the tree
- * tar concatenates them into one stream.
+ * blocks. A bundle compresses each part as its own frame (see btfgen_bundle_compress_parts); the
+ * tree tar concatenates them into one stream.
  */
 static int build_tar(struct bundle_writer *w, struct bbuf part[3], const char *index,
 		     size_t index_len, const char *matrix, size_t matrix_len)
@@ -662,7 +663,7 @@ static int build_tar(struct bundle_writer *w, struct bbuf part[3], const char *i
 	size_t i;
 	int err;
 
-	err = tar__append(&part[0], "index.json", index, index_len);
+	err = btfgen_tar__append(&part[0], "index.json", index, index_len);
 	if (err)
 		return err;
 	if (w->layout == BUNDLE_LAYOUT_BUNDLE) {
@@ -674,7 +675,8 @@ static int build_tar(struct bundle_writer *w, struct bbuf part[3], const char *i
 			order[i] = &w->blobs[i];
 		qsort(order, w->blob_cnt, sizeof(*order), blob_content_cmp);
 		for (i = 0; i < w->blob_cnt && !err; i++)
-			err = tar__append(&part[1], order[i]->name, order[i]->data, order[i]->size);
+			err = btfgen_tar__append(&part[1], order[i]->name, order[i]->data,
+						 order[i]->size);
 		free(order);
 	} else {
 		for (i = 0; i < w->kern_cnt && !err; i++) {
@@ -684,15 +686,15 @@ static int build_tar(struct bundle_writer *w, struct bbuf part[3], const char *i
 				continue;
 			snprintf(name, sizeof(name), "%s/%s/%s/%s.btf", k->k.distro, k->k.version,
 				 k->k.arch, k->k.release);
-			err = tar__append(&part[1], name, w->blobs[k->blob].data,
-					  w->blobs[k->blob].size);
+			err = btfgen_tar__append(&part[1], name, w->blobs[k->blob].data,
+						 w->blobs[k->blob].size);
 		}
 	}
-	err = err ? err : tar__append(&part[2], "matrix.json", matrix, matrix_len);
+	err = err ? err : btfgen_tar__append(&part[2], "matrix.json", matrix, matrix_len);
 	if (err)
 		return err;
 	/* the end blocks pad the whole archive to a record: count what precedes them */
-	return tar__finish(&part[2], part[0].len + part[1].len);
+	return btfgen_tar__finish(&part[2], part[0].len + part[1].len);
 }
 
 static int mkdir_at(int dfd, const char *name)
@@ -769,21 +771,22 @@ static int commit_tree_dir(struct bundle_writer *w, const char *index, size_t in
 
 	path_dir_base(w->out_path, dir, sizeof(dir), base, sizeof(base));
 	if (!*base || !strcmp(base, ".") || !strcmp(base, "..")) {
-		bundle_err(err, err_sz, "'%s': give the tree directory by name", BQ(w->out_path));
+		btfgen_bundle_err(err, err_sz, "'%s': give the tree directory by name",
+				  BQ(w->out_path));
 		return -EINVAL;
 	}
 	if (!lstat(w->out_path, &st) && (!S_ISDIR(st.st_mode) || !replaceable_dir(w->out_path))) {
-		bundle_err(err, err_sz,
-			   "'%s' exists and is not an empty directory or a btfgen tree; "
-			   "not replacing it",
-			   BQ(w->out_path));
+		btfgen_bundle_err(err, err_sz,
+				  "'%s' exists and is not an empty directory or a btfgen tree; "
+				  "not replacing it",
+				  BQ(w->out_path));
 		return -EEXIST;
 	}
 	snprintf(tmp, sizeof(tmp), "%s/.%s.tmpXXXXXX", dir, base);
 	if (!mkdtemp(tmp)) {
 		ret = -errno;
-		bundle_err(err, err_sz, "'%s': cannot create temp dir: %s", BQ(w->out_path),
-			   strerror(-ret));
+		btfgen_bundle_err(err, err_sz, "'%s': cannot create temp dir: %s", BQ(w->out_path),
+				  strerror(-ret));
 		return ret;
 	}
 	chmod(tmp, 0755);
@@ -827,14 +830,14 @@ static int commit_tree_dir(struct bundle_writer *w, const char *index, size_t in
 	fsync_dir(dir);
 	return 0;
 fail:
-	bundle_err(err, err_sz, "'%s': %s", BQ(w->out_path), strerror(-ret));
+	btfgen_bundle_err(err, err_sz, "'%s': %s", BQ(w->out_path), strerror(-ret));
 	if (dfd >= 0)
 		close(dfd);
 	rm_tree(tmp);
 	return ret;
 }
 
-int bundle_writer__commit(struct bundle_writer *w, char *err, size_t err_sz)
+int btfgen_bundle_writer__commit(struct bundle_writer *w, char *err, size_t err_sz)
 {
 	struct bbuf part[3] = {};
 	unsigned char *out = NULL;
@@ -843,14 +846,15 @@ int bundle_writer__commit(struct bundle_writer *w, char *err, size_t err_sz)
 	int ret, i;
 
 	if (!w || w->committed) {
-		bundle_err(err, err_sz, "bundle writer: nothing to commit");
+		btfgen_bundle_err(err, err_sz, "bundle writer: nothing to commit");
 		return -EINVAL;
 	}
-	index = bundle_writer__index_json(w, &index_len);
-	matrix = bundle_writer__matrix_json(w, &matrix_len);
+	index = btfgen_bundle_writer__index_json(w, &index_len);
+	matrix = btfgen_bundle_writer__matrix_json(w, &matrix_len);
 	if (!index || !matrix) {
 		ret = -ENOMEM;
-		bundle_err(err, err_sz, "bundle writer: cannot build index.json and matrix.json");
+		btfgen_bundle_err(err, err_sz,
+				  "bundle writer: cannot build index.json and matrix.json");
 		goto out;
 	}
 	if (w->layout == BUNDLE_LAYOUT_TREE_DIR) {
@@ -859,21 +863,21 @@ int bundle_writer__commit(struct bundle_writer *w, char *err, size_t err_sz)
 	}
 	ret = build_tar(w, part, index, index_len, matrix, matrix_len);
 	if (ret) {
-		bundle_err(err, err_sz, "bundle writer: building tar: %s", strerror(-ret));
+		btfgen_bundle_err(err, err_sz, "bundle writer: building tar: %s", strerror(-ret));
 		goto out;
 	}
 	if (w->layout == BUNDLE_LAYOUT_BUNDLE) {
-		ret = bundle_compress_parts(w->comp, part, 3, &out, &out_len, err, err_sz);
+		ret = btfgen_bundle_compress_parts(w->comp, part, 3, &out, &out_len, err, err_sz);
 	} else {
-		ret = bbuf__append(&part[0], part[1].data, part[1].len);
-		ret = ret ? ret : bbuf__append(&part[0], part[2].data, part[2].len);
+		ret = btfgen_bbuf__append(&part[0], part[1].data, part[1].len);
+		ret = ret ? ret : btfgen_bbuf__append(&part[0], part[2].data, part[2].len);
 		ret = ret ? ret
-			  : bundle_compress(w->comp, part[0].data, part[0].len, &out, &out_len,
-					    err, err_sz);
+			  : btfgen_bundle_compress(w->comp, part[0].data, part[0].len, &out,
+						   &out_len, err, err_sz);
 	}
 	if (ret)
 		goto out;
-	ret = bundle_file__write_atomic(w->out_path, out, out_len, err, err_sz);
+	ret = btfgen_bundle_file__write_atomic(w->out_path, out, out_len, err, err_sz);
 out:
 	if (!ret)
 		w->committed = 1;
@@ -881,11 +885,11 @@ out:
 	free(matrix);
 	free(out);
 	for (i = 0; i < 3; i++)
-		bbuf__free(&part[i]);
+		btfgen_bbuf__free(&part[i]);
 	return ret;
 }
 
-void bundle_writer__free(struct bundle_writer *w)
+void btfgen_bundle_writer__free(struct bundle_writer *w)
 {
 	size_t i;
 

@@ -24,7 +24,7 @@ static void usage(FILE *f)
 	    "BTF, the layout Tracee, bcc's libbpf-tools and Inspektor Gadget read) plus\n"
 	    "DIR/index.json and DIR/matrix.json. The tree is built next to DIR and renamed into\n"
 	    "place; an existing DIR is replaced only if it is empty or an earlier btfgen tree,\n"
-	    "and only on success. The whole bundle is checked first (bundle__verify).\n"
+	    "and only on success. The whole bundle is checked first (btfgen_bundle__verify).\n"
 	    "\n"
 	    "  -h, --help   this text\n"
 	    "\n"
@@ -60,33 +60,33 @@ int cmd_extract(int argc, char **argv)
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-	b = bundle__open_file(argv[optind], err, sizeof(err));
-	if (!b || bundle__verify(b, err, sizeof(err))) {
+	b = btfgen_bundle__open_file(argv[optind], err, sizeof(err));
+	if (!b || btfgen_bundle__verify(b, err, sizeof(err))) {
 		fprintf(stderr, "btfgen-batch extract: %s\n", err);
 		goto out;
 	}
 	gen = (struct bundle_generator){
-	    .version = bundle__generator(b, "version"),
-	    .libbpf = bundle__generator(b, "libbpf"),
-	    .libarchive = bundle__generator(b, "libarchive"),
-	    .zstd = bundle__generator(b, "zstd"),
-	    .jansson = bundle__generator(b, "jansson"),
+	    .version = btfgen_bundle__generator(b, "version"),
+	    .libbpf = btfgen_bundle__generator(b, "libbpf"),
+	    .libarchive = btfgen_bundle__generator(b, "libarchive"),
+	    .zstd = btfgen_bundle__generator(b, "zstd"),
+	    .jansson = btfgen_bundle__generator(b, "jansson"),
 	};
 	/* the tree's index.json is rebuilt by the same writer, so it equals the bundle's */
-	w = bundle_writer__new(argv[optind + 1], BUNDLE_LAYOUT_TREE_DIR, BUNDLE_COMPRESS_NONE, &gen,
-			       err, sizeof(err));
+	w = btfgen_bundle_writer__new(argv[optind + 1], BUNDLE_LAYOUT_TREE_DIR,
+				      BUNDLE_COMPRESS_NONE, &gen, err, sizeof(err));
 	if (!w) {
 		fprintf(stderr, "btfgen-batch extract: %s\n", err);
 		goto out;
 	}
-	for (i = 0; i < bundle__object_cnt(b); i++) {
-		if (bundle_writer__add_object(w, bundle__object(b, i))) {
+	for (i = 0; i < btfgen_bundle__object_cnt(b); i++) {
+		if (btfgen_bundle_writer__add_object(w, btfgen_bundle__object(b, i))) {
 			fprintf(stderr, "btfgen-batch extract: out of memory\n");
 			goto out;
 		}
 	}
-	for (i = 0; i < bundle__entry_cnt(b); i++) {
-		const struct bundle_entry *e = bundle__entry(b, i);
+	for (i = 0; i < btfgen_bundle__entry_cnt(b); i++) {
+		const struct bundle_entry *e = btfgen_bundle__entry(b, i);
 		struct bundle_kernel k = {
 		    .distro = e->distro,
 		    .version = e->version,
@@ -100,10 +100,11 @@ int cmd_extract(int argc, char **argv)
 		};
 
 		if (*e->blob) {
-			k.btf = bundle__btf_data(b, e, &k.btf_size);
+			k.btf = btfgen_bundle__btf_data(b, e, &k.btf_size);
 			k.reason = NULL;
 			if (!k.btf) {
-				fprintf(stderr, "btfgen-batch extract: %s\n", bundle__error(b));
+				fprintf(stderr, "btfgen-batch extract: %s\n",
+					btfgen_bundle__error(b));
 				goto out;
 			}
 		}
@@ -112,14 +113,15 @@ int cmd_extract(int argc, char **argv)
 		if (!us)
 			goto out;
 		for (j = 0; j < e->unsatisfied_cnt; j++) {
-			if (bundle__unsatisfied(b, e, j, &us[j])) {
-				fprintf(stderr, "btfgen-batch extract: %s\n", bundle__error(b));
+			if (btfgen_bundle__unsatisfied(b, e, j, &us[j])) {
+				fprintf(stderr, "btfgen-batch extract: %s\n",
+					btfgen_bundle__error(b));
 				goto out;
 			}
 		}
 		k.unsatisfied = us;
 		k.unsatisfied_cnt = e->unsatisfied_cnt;
-		ret = bundle_writer__add_kernel(w, &k);
+		ret = btfgen_bundle_writer__add_kernel(w, &k);
 		if (ret) {
 			fprintf(stderr, "btfgen-batch extract: kernel '%s/%s/%s/%s': %s\n",
 				Q(e->distro), Q(e->version), Q(e->arch), Q(e->release),
@@ -127,14 +129,14 @@ int cmd_extract(int argc, char **argv)
 			goto out;
 		}
 	}
-	if (bundle_writer__commit(w, err, sizeof(err))) {
+	if (btfgen_bundle_writer__commit(w, err, sizeof(err))) {
 		fprintf(stderr, "btfgen-batch extract: %s\n", err);
 		goto out;
 	}
 	rc = EXIT_OK;
 out:
 	free(us);
-	bundle_writer__free(w);
-	bundle__free(b);
+	btfgen_bundle_writer__free(w);
+	btfgen_bundle__free(b);
 	return rc;
 }

@@ -40,7 +40,7 @@ static size_t unsat_count(const struct bundle *b, const struct bundle_entry *e, 
 	size_t i, n = 0;
 
 	for (i = 0; i < e->unsatisfied_cnt; i++)
-		if (!bundle__unsatisfied(b, e, i, &u) && !strcmp(u.object, name))
+		if (!btfgen_bundle__unsatisfied(b, e, i, &u) && !strcmp(u.object, name))
 			n++;
 	return n;
 }
@@ -85,16 +85,16 @@ int cmd_info(int argc, char **argv)
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-	b = bundle__open_file(argv[optind], err, sizeof(err));
+	b = btfgen_bundle__open_file(argv[optind], err, sizeof(err));
 	if (!b) {
 		fprintf(stderr, "btfgen-batch info: %s\n", err);
 		return EXIT_FATAL;
 	}
-	verified = !bundle__verify(b, err, sizeof(err));
-	n_ent = bundle__entry_cnt(b);
-	n_obj = bundle__object_cnt(b);
+	verified = !btfgen_bundle__verify(b, err, sizeof(err));
+	n_ent = btfgen_bundle__entry_cnt(b);
+	n_obj = btfgen_bundle__object_cnt(b);
 	for (i = 0; i < n_ent; i++) {
-		const struct bundle_entry *e = bundle__entry(b, i);
+		const struct bundle_entry *e = btfgen_bundle__entry(b, i);
 
 		cnt[!strcmp(e->status, "ok") ? 0 : !strcmp(e->status, "failed") ? 1 : 2]++;
 		total_unsat += e->unsatisfied_cnt;
@@ -110,9 +110,10 @@ int cmd_info(int argc, char **argv)
 		json_decref(jobjs);
 		goto out;
 	}
-	json_object_set_new(jgen, "name", json_string(bundle__generator(b, "name")));
+	json_object_set_new(jgen, "name", json_string(btfgen_bundle__generator(b, "name")));
 	for (i = 0; i < sizeof(gens) / sizeof(gens[0]); i++)
-		json_object_set_new(jgen, gens[i], json_string(bundle__generator(b, gens[i])));
+		json_object_set_new(jgen, gens[i],
+				    json_string(btfgen_bundle__generator(b, gens[i])));
 	json_object_set_new(jo, "format", json_string(BUNDLE_FORMAT));
 	json_object_set_new(jo, "format_version", json_integer(BUNDLE_FORMAT_VERSION));
 	json_object_set_new(jo, "generator", jgen);
@@ -121,14 +122,14 @@ int cmd_info(int argc, char **argv)
 			    json_pack("{s:I, s:I, s:I, s:I}", "total", (json_int_t)n_ent, "ok",
 				      (json_int_t)cnt[0], "failed", (json_int_t)cnt[1], "skipped",
 				      (json_int_t)cnt[2]));
-	json_object_set_new(jo, "blobs", json_integer((json_int_t)bundle__blob_cnt(b)));
+	json_object_set_new(jo, "blobs", json_integer((json_int_t)btfgen_bundle__blob_cnt(b)));
 	json_object_set_new(jo, "btf_bytes", json_integer((json_int_t)sum_btf));
 	json_object_set_new(jo, "full_btf_bytes", json_integer((json_int_t)sum_full));
 	json_object_set_new(jo, "unsatisfied", json_integer((json_int_t)total_unsat));
 	json_object_set_new(jo, "objects", jobjs);
 
 	for (k = 0; k < n_obj; k++) {
-		const struct bundle_object *o = bundle__object(b, k);
+		const struct bundle_object *o = btfgen_bundle__object(b, k);
 		json_t *jk = json_array();
 		json_t *oj =
 		    json_pack("{s:s, s:s, s:I, s:s}", "name", o->name, "arch", o->arch,
@@ -142,7 +143,7 @@ int cmd_info(int argc, char **argv)
 		json_array_append_new(jobjs, oj);
 		json_object_set_new(oj, "unsatisfied_on", jk);
 		for (i = 0; i < n_ent; i++) {
-			const struct bundle_entry *e = bundle__entry(b, i);
+			const struct bundle_entry *e = btfgen_bundle__entry(b, i);
 			size_t n = unsat_count(b, e, o->name);
 			char key[512];
 
@@ -161,9 +162,12 @@ int cmd_info(int argc, char **argv)
 	} else {
 		printf("format:     %s v%d\n", BUNDLE_FORMAT, BUNDLE_FORMAT_VERSION);
 		printf("generator:  %s %s (libbpf %s, libarchive %s, zstd %s, jansson %s)\n",
-		       Q(bundle__generator(b, "name")), Q(bundle__generator(b, "version")),
-		       Q(bundle__generator(b, "libbpf")), Q(bundle__generator(b, "libarchive")),
-		       Q(bundle__generator(b, "zstd")), Q(bundle__generator(b, "jansson")));
+		       Q(btfgen_bundle__generator(b, "name")),
+		       Q(btfgen_bundle__generator(b, "version")),
+		       Q(btfgen_bundle__generator(b, "libbpf")),
+		       Q(btfgen_bundle__generator(b, "libarchive")),
+		       Q(btfgen_bundle__generator(b, "zstd")),
+		       Q(btfgen_bundle__generator(b, "jansson")));
 		printf("integrity:  %s\n", verified ? "ok (every blob matches its SHA-256; matrix.json "
 						      "and the stream checksums are intact)"
 						    : err);
@@ -171,17 +175,17 @@ int cmd_info(int argc, char **argv)
 		       cnt[2]);
 		printf("blobs:      %zu distinct; tailored BTF %zu bytes in all entries, full BTF "
 		       "%zu\n",
-		       bundle__blob_cnt(b), sum_btf, sum_full);
+		       btfgen_bundle__blob_cnt(b), sum_btf, sum_full);
 		printf("objects:    %zu\n", n_obj);
 		width = 6;
 		for (k = 0; k < n_obj; k++)
-			if (strlen(Q(base_name(bundle__object(b, k)->name))) > width)
-				width = strlen(Q(base_name(bundle__object(b, k)->name)));
+			if (strlen(Q(base_name(btfgen_bundle__object(b, k)->name))) > width)
+				width = strlen(Q(base_name(btfgen_bundle__object(b, k)->name)));
 		if (n_obj)
 			printf("  %-*s %-7s %6s  %-12s  %s\n", (int)width, "OBJECT", "ARCH",
 			       "RELOS", "SHA256", "UNSATISFIED ON (of ok kernels)");
 		for (k = 0; k < n_obj; k++) {
-			const struct bundle_object *o = bundle__object(b, k);
+			const struct bundle_object *o = btfgen_bundle__object(b, k);
 			json_t *jk = json_object_get(json_array_get(jobjs, k), "unsatisfied_on");
 			size_t n_k = json_array_size(jk), shown;
 
@@ -216,6 +220,6 @@ int cmd_info(int argc, char **argv)
 	rc = verified ? EXIT_OK : EXIT_FATAL;
 out:
 	json_decref(jo);
-	bundle__free(b);
+	btfgen_bundle__free(b);
 	return rc;
 }

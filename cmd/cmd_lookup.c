@@ -129,15 +129,15 @@ int cmd_lookup(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (os_release) {
-		ret = bundle_host__read_os_release(&q, os_release);
+		ret = btfgen_bundle_host__read_os_release(&q, os_release);
 		if (ret) {
 			fprintf(stderr, "btfgen-batch lookup: '%s': %s\n", os_release,
 				strerror(-ret));
 			return EXIT_USAGE;
 		}
-		ret = bundle_host__uname(&q);
+		ret = btfgen_bundle_host__uname(&q);
 	} else {
-		ret = bundle_host__detect(&q, NULL);
+		ret = btfgen_bundle_host__detect(&q, NULL);
 	}
 	if (ret) {
 		fprintf(stderr, "btfgen-batch lookup: reading the host's identity: %s\n",
@@ -145,12 +145,12 @@ int cmd_lookup(int argc, char **argv)
 		return EXIT_FATAL;
 	}
 
-	b = bundle__open_file(argv[optind], err, sizeof(err));
+	b = btfgen_bundle__open_file(argv[optind], err, sizeof(err));
 	if (!b) {
 		fprintf(stderr, "btfgen-batch lookup: %s\n", err);
 		return EXIT_FATAL;
 	}
-	ret = bundle__find(b, &q, &m);
+	ret = btfgen_bundle__find(b, &q, &m);
 	switch (ret) {
 	case 0:
 		result = "found";
@@ -177,13 +177,13 @@ int cmd_lookup(int argc, char **argv)
 		const void *data;
 		size_t size;
 
-		data = bundle__btf_data(b, m.entry, &size);
+		data = btfgen_bundle__btf_data(b, m.entry, &size);
 		if (!data) {
-			fprintf(stderr, "btfgen-batch lookup: %s\n", bundle__error(b));
+			fprintf(stderr, "btfgen-batch lookup: %s\n", btfgen_bundle__error(b));
 			rc = EXIT_FATAL;
 			goto out;
 		}
-		if (bundle_file__write_atomic(out, data, size, err, sizeof(err))) {
+		if (btfgen_bundle_file__write_atomic(out, data, size, err, sizeof(err))) {
 			fprintf(stderr, "btfgen-batch lookup: %s\n", err);
 			rc = EXIT_FATAL;
 			goto out;
@@ -203,7 +203,7 @@ int cmd_lookup(int argc, char **argv)
 		}
 		if (m.entry) {
 			json_object_set_new(jo, "match",
-					    json_string(bundle_match_kind__str(m.kind)));
+					    json_string(btfgen_bundle_match_kind__str(m.kind)));
 			json_object_set_new(jo, "entry", entry_json(m.entry));
 		}
 		if (ret == -ENOTUNIQ)
@@ -225,7 +225,7 @@ int cmd_lookup(int argc, char **argv)
 	case 0:
 	case -ENODATA:
 		printf("%s (%s match): ", ret ? "found, without BTF" : "found",
-		       bundle_match_kind__str(m.kind));
+		       btfgen_bundle_match_kind__str(m.kind));
 		print_entry(stdout, "", m.entry);
 		if (m.kind == BUNDLE_MATCH_RELEASE_ONLY)
 			printf("note: distro/version did not match; taken on the release alone\n");
@@ -234,7 +234,7 @@ int cmd_lookup(int argc, char **argv)
 		break;
 	case -ENOTUNIQ:
 		printf("ambiguous (%s match): %zu kernels with different BTFs:\n",
-		       bundle_match_kind__str(m.kind), m.cand_cnt);
+		       btfgen_bundle_match_kind__str(m.kind), m.cand_cnt);
 		for (i = 0; i < m.cand_cnt && i < BUNDLE_MAX_CANDIDATES; i++)
 			print_entry(stdout, "  ", m.cands[i]);
 		printf("give --distro/--version/--arch to choose\n");
@@ -246,6 +246,6 @@ int cmd_lookup(int argc, char **argv)
 	}
 out:
 	json_decref(jo);
-	bundle__free(b);
+	btfgen_bundle__free(b);
 	return rc;
 }

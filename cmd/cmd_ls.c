@@ -59,19 +59,19 @@ int cmd_ls(int argc, char **argv)
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-	b = bundle__open_file(argv[optind], err, sizeof(err));
+	b = btfgen_bundle__open_file(argv[optind], err, sizeof(err));
 	if (!b) {
 		fprintf(stderr, "btfgen-batch ls: %s\n", err);
 		return EXIT_FATAL;
 	}
-	n = bundle__entry_cnt(b);
+	n = btfgen_bundle__entry_cnt(b);
 	if (json)
 		arr = json_array();
 	else
 		printf("%-7s %-10s %-9s %-7s %-36s %-12s %9s\n", "STATUS", "DISTRO", "VERSION",
 		       "ARCH", "RELEASE", "BTF SHA-256", "SIZE");
 	for (i = 0; i < n; i++) {
-		const struct bundle_entry *e = bundle__entry(b, i);
+		const struct bundle_entry *e = btfgen_bundle__entry(b, i);
 
 		if (json) {
 			json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s}", "distro", e->distro,
@@ -107,6 +107,6 @@ int cmd_ls(int argc, char **argv)
 		fputc('\n', stdout);
 	}
 	json_decref(arr);
-	bundle__free(b);
+	btfgen_bundle__free(b);
 	return rc;
 }

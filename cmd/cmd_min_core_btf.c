@@ -209,7 +209,7 @@ int cmd_min_core_btf(int argc, char **argv)
 		fprintf(stderr, "btfgen-batch: tailored BTF does not verify, not written: %s\n", err);
 		goto out;
 	}
-	if (bundle_file__write_atomic(output, data, size, err, sizeof(err))) {
+	if (btfgen_bundle_file__write_atomic(output, data, size, err, sizeof(err))) {
 		fprintf(stderr, "btfgen-batch: %s\n", err);
 		goto out;
 	}

@@ -85,6 +85,8 @@ struct core_object {
 };
 
 /* Type-walking helpers on validated BTFs (ids in range). */
+/* libbpf.a defines a global skip_mods_and_typedefs too: ours links as a btfgen_ name */
+#define skip_mods_and_typedefs btfgen_core_skip_mods_and_typedefs
 const struct btf_type *skip_mods_and_typedefs(const struct btf *btf, __u32 id, __u32 *res_id);
 size_t essential_name_len(const char *name);
 /* FNV-1a hash of the essential name; its length in *len. */

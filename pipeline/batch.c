@@ -155,7 +155,7 @@ static int read_input(const struct batch_ctx *ctx, const struct arch_objects *a,
 		/* hash first: the cache key needs it, and a hit skips the decoding */
 		ret = kernel_archive__load(k->input, NULL, &raw, &raw_len, digest, err, sizeof(err));
 		if (!ret) {
-			sha256_hex(digest, r->input_sha);
+			btfgen_sha256_hex(digest, r->input_sha);
 			kernel_cache__key(a->cache_key, r->input_sha, key);
 			if (!kernel_cache__get(ctx->cache, key, &r->cached)) {
 				free(raw);
@@ -175,7 +175,7 @@ static int read_input(const struct batch_ctx *ctx, const struct arch_objects *a,
 		r->reason = fmt_reason("archive", err);
 		return -1;
 	}
-	sha256_hex(digest, r->input_sha);
+	btfgen_sha256_hex(digest, r->input_sha);
 	r->full_size = *size;
 	return 0;
 }
@@ -280,7 +280,7 @@ static int object_sha256(const char *path, char hex[SHA256_HEX_SIZE], char *err,
 	if (ret)
 		return ret;
 	free(buf);
-	sha256_hex(digest, hex);
+	btfgen_sha256_hex(digest, hex);
 	return 0;
 }
 
@@ -345,9 +345,9 @@ static int load_objects(struct batch_ctx *ctx, struct bundle_writer *w, char *er
 		unsigned char kd[SHA256_DIGEST_SIZE];
 
 		/* what a cached result depends on besides the input itself */
-		sha256_init(&kc);
-		sha256_update(&kc, BTFGEN_VERSION, strlen(BTFGEN_VERSION));
-		sha256_update(&kc, ctx->verify ? "verify" : "noverify", ctx->verify ? 6 : 8);
+		btfgen_sha256_init(&kc);
+		btfgen_sha256_update(&kc, BTFGEN_VERSION, strlen(BTFGEN_VERSION));
+		btfgen_sha256_update(&kc, ctx->verify ? "verify" : "noverify", ctx->verify ? 6 : 8);
 		a->arch = ma->arch;
 		a->objs = calloc(ma->object_cnt, sizeof(*a->objs));
 		a->names = calloc(ma->object_cnt, sizeof(*a->names));
@@ -373,20 +373,20 @@ static int load_objects(struct batch_ctx *ctx, struct bundle_writer *w, char *er
 				snprintf(err, err_sz, "object '%s': %s", path, oerr);
 				return ret;
 			}
-			sha256_update(&kc, a->names[j], strlen(a->names[j]) + 1);
-			sha256_update(&kc, hex, strlen(hex));
+			btfgen_sha256_update(&kc, a->names[j], strlen(a->names[j]) + 1);
+			btfgen_sha256_update(&kc, hex, strlen(hex));
 			bo.name = a->names[j];
 			bo.arch = a->arch;
 			bo.sha256_hex = hex;
 			bo.relocations = core_object__relo_cnt(a->objs[j]);
-			ret = bundle_writer__add_object(w, &bo);
+			ret = btfgen_bundle_writer__add_object(w, &bo);
 			if (ret) {
 				snprintf(err, err_sz, "index: %s", strerror(-ret));
 				return ret;
 			}
 		}
-		sha256_final(&kc, kd);
-		sha256_hex(kd, a->cache_key);
+		btfgen_sha256_final(&kc, kd);
+		btfgen_sha256_hex(kd, a->cache_key);
 	}
 	return 0;
 }
@@ -479,7 +479,7 @@ int batch__run(const struct manifest *m, const struct batch_options *opts,
 	if (ret)
 		goto out;
 	batch__generator(&gen);
-	w = bundle_writer__new(out, layout, comp, &gen, err, err_sz);
+	w = btfgen_bundle_writer__new(out, layout, comp, &gen, err, err_sz);
 	if (!w) {
 		ret = -errno;
 		goto out;
@@ -524,7 +524,7 @@ int batch__run(const struct manifest *m, const struct batch_options *opts,
 		bk.btf_size = r->btf_size;
 		bk.unsatisfied = r->unsat;
 		bk.unsatisfied_cnt = r->unsat_cnt;
-		ret = bundle_writer__add_kernel(w, &bk);
+		ret = btfgen_bundle_writer__add_kernel(w, &bk);
 		if (ret && !r->reason && ret != -ENOMEM) {
 			/* the bundle cannot hold this kernel (a release too long for a tar
 			 * member name): a failed entry with the reason, like any other failure */
@@ -540,7 +540,7 @@ int batch__run(const struct manifest *m, const struct batch_options *opts,
 						    .input_sha256_hex = bk.input_sha256_hex,
 						    .input_size = bk.input_size,
 						    .full_btf_size = bk.full_btf_size};
-			ret = r->reason ? bundle_writer__add_kernel(w, &bk) : -ENOMEM;
+			ret = r->reason ? btfgen_bundle_writer__add_kernel(w, &bk) : -ENOMEM;
 		}
 		if (ret) {
 			snprintf(err, err_sz, "kernel '%s': index: %s", k->name, strerror(-ret));
@@ -567,16 +567,16 @@ int batch__run(const struct manifest *m, const struct batch_options *opts,
 	}
 	if (opts->progress)
 		fprintf(opts->progress, "\r\033[K");
-	ret = bundle_writer__commit(w, err, err_sz);
+	ret = btfgen_bundle_writer__commit(w, err, err_sz);
 	if (ret)
 		goto out;
-	sum->distinct = bundle_writer__blob_cnt(w);
+	sum->distinct = btfgen_bundle_writer__blob_cnt(w);
 	if (!stat(out, &st) && S_ISREG(st.st_mode))
 		sum->output_size = st.st_size;
 out:
 	sum->seconds = now() - t0;
 	wpool__free(pool, kernel_result__free);
-	bundle_writer__free(w);
+	btfgen_bundle_writer__free(w);
 	free(ctx.sel);
 	free_ctx(&ctx);
 	return ret;

@@ -507,7 +507,7 @@ int kernel_archive__read(const char *path, const struct kernel_archive_limits *l
 	if (ret)
 		goto out;
 	if (sha256_out)
-		sha256(buf, len, sha256_out);
+		btfgen_sha256(buf, len, sha256_out);
 	if (raw) {
 		/* The input is the BTF: hand over the buffer itself. */
 		*data = buf;
@@ -561,7 +561,7 @@ int kernel_archive__load(const char *path, const struct kernel_archive_limits *l
 	if (ret)
 		return ret;
 	if (sha256_out)
-		sha256(p, *len, sha256_out);
+		btfgen_sha256(p, *len, sha256_out);
 	*buf = p;
 	return 0;
 }

@@ -184,7 +184,7 @@ static struct outcome open_in_child(const void *data, size_t len,
 		b = btfgen_bundle__open_mem_opts(data, len, opts, o.msg, sizeof(o.msg));
 		o.opened = !!b;
 		o.err = b ? 0 : errno;
-		bundle__free(b);
+		btfgen_bundle__free(b);
 		if (write(pfd[1], &o, sizeof(o)) != sizeof(o))
 			_exit(2);
 		_exit(0);
@@ -297,15 +297,15 @@ static void test_opts(void)
 	snprintf(head, sizeof(head), "%s],\"kernels\":[%s", HEAD, kern);
 	d = zbundle(head, ",", 0, "]}", 1, &len);
 	b = btfgen_bundle__open_mem_opts(d, len, NULL, msg, sizeof(msg));
-	CHECK(b && bundle__entry_cnt(b) == 1, "defaults: %s", msg);
-	bundle__free(b);
+	CHECK(b && btfgen_bundle__entry_cnt(b) == 1, "defaults: %s", msg);
+	btfgen_bundle__free(b);
 	expect_limit("max_json_values = 10", d, len, "max_json_values", &small);
 	expect_limit("max_size = 600", d, len, "max_size", &tiny);
 	expect_limit("max_name_len = 3", d, len, "max_name_len", &names);
 	/* a caller built against a smaller struct: fields past its sz are not read */
 	b = btfgen_bundle__open_mem_opts(d, len, &old, msg, sizeof(msg));
 	CHECK(b, "opts with a short sz: %s", msg);
-	bundle__free(b);
+	btfgen_bundle__free(b);
 	free(d);
 }
 
@@ -319,15 +319,15 @@ static void test_control_chars(void)
 	size_t len;
 
 	tar_header(tar, "evil\x1b[2J\nname", 0);
-	b = bundle__open_mem(tar, sizeof(tar), msg, sizeof(msg));
+	b = btfgen_bundle__open_mem(tar, sizeof(tar), msg, sizeof(msg));
 	CHECK(!b && !has_ctrl(msg) && strstr(msg, "evil\\x1b[2J\\nname"), "tar name: %s", msg);
 	CHECK(!strcmp(msg, btfgen_bundle__errstr()), "errstr '%s' vs err '%s'",
 	      btfgen_bundle__errstr(), msg);
-	bundle__free(b);
+	btfgen_bundle__free(b);
 	d = zbundle(HEAD "],\"kernels\":[{\"distro\":\"d\",\"version\":\"v\",\"arch\":\"a\","
 		    "\"release\":\"r\",\"status\":\"\\u001b]0;pwned\\u0007\\n\"}",
 		    " ", 0, "]}", 1, &len);
-	b = bundle__open_mem(d, len, msg, sizeof(msg));
+	b = btfgen_bundle__open_mem(d, len, msg, sizeof(msg));
 	CHECK(!b && !has_ctrl(msg) && strstr(msg, "\\x1b]0;pwned\\x07\\n"), "status: %s", msg);
 	free(d);
 	/* the helper itself: escapes, backslash, truncation */
@@ -354,7 +354,7 @@ static void test_fifo(void)
 	snprintf(path, sizeof(path), "%s/fifo", dir);
 	CHECK(!mkfifo(path, 0600), "mkfifo: %s", strerror(errno));
 	alarm(10); /* SIGALRM kills the test if open blocks */
-	b = bundle__open_file(path, msg, sizeof(msg));
+	b = btfgen_bundle__open_file(path, msg, sizeof(msg));
 	alarm(0);
 	CHECK(!b && errno == EINVAL && strstr(msg, "not a regular file"), "fifo: %s", msg);
 	unlink(path);
