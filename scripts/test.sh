@@ -1,6 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: BSD-2-Clause
-# Run every test: install dependencies, build with ASan+UBSan and -Werror, run CTest.
+# Run every test: install dependencies, build with ASan+UBSan and -Werror, run CTest, then
+# run every libFuzzer target for a bounded time (scripts/fuzz.sh --ci).
 # Tests that need root and bpf() (the libbpf oracle) skip with a message when not root.
 # usage: scripts/test.sh [ctest args...]
 set -eu
@@ -16,3 +17,9 @@ export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 cd build-test
 ctest --output-on-failure -j"$(nproc)" "$@"
+cd ..
+# The libFuzzer targets of tests/fuzz (clang, installed by setup): built and each run 45 s
+# (the whole step stays under 6 minutes); BTFGEN_NO_FUZZ=1 skips it while iterating.
+if command -v clang >/dev/null && [ -z "${BTFGEN_NO_FUZZ:-}" ]; then
+	scripts/fuzz.sh --ci 45
+fi
