@@ -14,6 +14,7 @@ TARGETS="bundle object archive manifest min_core_btf"
 B=build-fuzz
 
 build() {
+	[[ -z ${BTFGEN_FUZZ_NO_BUILD:-} ]] || return 0 # parallel campaigns: built once before
 	command -v clang >/dev/null || { echo "fuzz: clang is needed (scripts/setup.sh)"; exit 1; }
 	CC=clang cmake -S . -B $B -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBTFGEN_SANITIZE=ON \
 		-DBTFGEN_WERROR=OFF >/dev/null

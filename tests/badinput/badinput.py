@@ -474,6 +474,7 @@ def run_bundle_case(c, name, binary, data_dir, work, out_dir):
 def run_long_release(c, binary, data_dir, work, out_dir):
     """A kernel whose release cannot be a tar member name fails alone; the rest lands."""
     import json
+    data_dir = os.path.abspath(data_dir)
     arch = os.path.join(work, "archive", "debian", "bullseye", "x86_64")
     os.makedirs(arch)
     good = os.path.join(data_dir, KERNEL_TAR)
@@ -525,7 +526,7 @@ def run_cmd(cmd, timeout=120):
         rc, out, err = p.returncode, p.stdout, p.stderr
     except subprocess.TimeoutExpired:
         rc, out, err = -1000, b"", f"timed out after {timeout} s: {cmd}".encode()
-    RUNS.append((cmd, rc, err))
+    RUNS.append((cmd, rc, out, err))
     return rc, out, err
 
 
@@ -674,9 +675,99 @@ def fuzz_runs(name, data_dir, work, rnd):
             yield bad, [obj], what
 
 
-def run_case(name, binary, data_dir):
+# What each case gives the tool, for the README's bad-input table (--table).
+GIVEN = {
+    "ext_bad_magic": "object: .BTF.ext magic wrong",
+    "ext_beyond_eof": "object: .BTF.ext section runs past the end of the file",
+    "ext_core_relo_len_oob": ".BTF.ext: CO-RE records length past the section",
+    "ext_core_relo_off_oob": ".BTF.ext: CO-RE records offset past the section",
+    "ext_core_relo_off_wrap": ".BTF.ext: CO-RE records offset that wraps around",
+    "ext_hdr_len_huge": ".BTF.ext: header length 0x7ffffff0",
+    "ext_hdr_len_small": ".BTF.ext: header length 8",
+    "ext_num_info_overflow": ".BTF.ext: record count 0x10000001",
+    "ext_num_info_zero": ".BTF.ext: record count 0",
+    "ext_rec_size_huge": ".BTF.ext: CO-RE record size 2^31",
+    "ext_rec_size_small": ".BTF.ext: CO-RE record size 8",
+    "ext_rec_size_unaligned": ".BTF.ext: CO-RE record size 18",
+    "ext_sec_name_oob": ".BTF.ext: section name offset past the strings",
+    "ext_truncated_header": "object: .BTF.ext cut inside its header",
+    "ext_truncated_relo": "object: .BTF.ext cut inside the CO-RE records",
+    "obj_btf_bad_magic": "object: .BTF magic wrong",
+    "obj_btf_truncated": "object: .BTF cut short",
+    "obj_no_btf": "object without .BTF",
+    "relo_access_str_oob": "CO-RE record: access string offset past the strings",
+    "relo_type_id_oob": "CO-RE record: type id 0xffffff",
+    "relo_access_empty_index": "CO-RE record: access string \"0::1\"",
+    "relo_access_garbage": "CO-RE record: access string \"0:x:1\"",
+    "relo_access_huge": "CO-RE record: access index 2147483647",
+    "relo_access_int_overflow": "CO-RE record: access index 99999999999",
+    "relo_access_negative": "CO-RE record: access string \"0:-1\"",
+    "relo_kind_huge": "CO-RE record: kind 0xffffffff",
+    "relo_kind_unknown": "CO-RE record: kind 13",
+    "relo_type_id_void": "CO-RE record: type id 0 (void)",
+    "obj_missing": "object that does not exist",
+    "obj_directory": "object that is a directory",
+    "obj_empty": "empty object file",
+    "obj_text": "object that is a text file",
+    "obj_host_elf": "object that is a host ELF (/bin/true)",
+    "obj_truncated": "object cut at 60%",
+    "obj_fifo": "object that is a FIFO",
+    "kern_missing": "kernel BTF that does not exist",
+    "kern_directory": "kernel BTF that is a directory",
+    "kern_empty": "empty kernel BTF file",
+    "kern_text": "kernel BTF that is a text file",
+    "kern_raw_truncated": "raw kernel BTF cut in half",
+    "kern_raw_bad_magic": "raw kernel BTF with a wrong magic",
+    "kern_raw_str_oob": "raw kernel BTF, string section past the end",
+    "kern_tar_truncated": "BTFHub .tar.xz cut in half",
+    "kern_tar_corrupt": "BTFHub .tar.xz with 64 bytes flipped",
+    "kern_tar_garbage_member": ".tar.xz whose .btf member is not BTF",
+    "kern_tar_empty": ".tar.xz without members",
+    "kern_xz_not_tar": ".xz that holds no tar",
+    "kern_tar_damaged_header": "tar whose second header checksum is wrong",
+    "kern_fifo": "kernel BTF that is a FIFO",
+    "out_dir_missing": "OUTPUT in a folder that does not exist",
+    "out_is_directory": "OUTPUT that is a directory",
+    "keep_existing_output": "a bad object, OUTPUT already there",
+    "happy_tar": "good BTFHub .tar.xz and object",
+    "happy_raw": "good raw kernel BTF",
+    "happy_replace_output": "good inputs, OUTPUT already there",
+    "happy_no_ext": "object without .BTF.ext",
+    "bundle_control_chars": "bundle whose release holds ESC sequences, BEL and a newline "
+                            "(ls, info, lookup, extract)",
+    "bundle_fifo": "bundle that is a FIFO (ls)",
+    "bundle_json_amplification": "4.7 KB zstd bundle, index.json 48 MiB of [0,0,...] (ls)",
+    "bundle_bomb_undeclared": "12 KB zstd bundle, 128 MiB without a declared size (info)",
+    "bundle_not_a_bundle": "tar whose first member's name holds escapes (lookup)",
+    "run_release_too_long": "run: a kernel whose release (135 chars) cannot be a tar name",
+}
+# What stays on disk when it is not just the listing of the output folder.
+LEFT = {
+    "keep_existing_output": "OUTPUT as it was",
+    "out_is_directory": "the directory, unchanged",
+    "happy_replace_output": "OUTPUT replaced (temp file + rename)",
+    "run_release_too_long": "the bundle: the good kernel ok, this one `failed` with the reason",
+}
+
+
+def table_row(name, c, out_dir, work, data_dir):
+    """GIVEN | what the user sees | exit code | left on disk, from the case's first command."""
+    _, rc, out, err = RUNS[0] if RUNS else (None, None, b"", b"")
+    text = err.decode(errors="replace").strip() or out.decode(errors="replace").strip()
+    seen = text.splitlines()[-1 if not err.strip() else 0] if text else ""
+    for path, short in ((work, "<tmp>"), (os.path.abspath(data_dir), "test-data")):
+        seen = seen.replace(path, short)
+    left = sorted(os.listdir(out_dir)) if os.path.isdir(out_dir) else []
+    left = LEFT.get(name) or (", ".join(left) if left else "nothing")
+    cell = lambda t: t.replace("|", "\\|")
+    seen = f"`{cell(seen)}`" if seen else "(nothing)"
+    return f"| {cell(GIVEN.get(name, name))} | {seen} | {rc} | {cell(left)} |"
+
+
+def run_case(name, binary, data_dir, rows=None):
     c = Checker(name)
     work = tempfile.mkdtemp(prefix="btfgen-badinput.")
+    RUNS.clear()
     try:
         out_dir = os.path.join(work, "out")
         os.mkdir(out_dir)
@@ -741,6 +832,8 @@ def run_case(name, binary, data_dir):
             check_output(c, rc, err, out, out_dir)
         else:
             c.fail("unknown case")
+        if rows is not None:
+            rows.append(table_row(name, c, out_dir, work, data_dir))
     finally:
         shutil.rmtree(work, ignore_errors=True)
     print(f"{'ok  ' if not c.failures else 'FAIL'} {name}")
@@ -752,14 +845,60 @@ def main():
     ap.add_argument("--bin")
     ap.add_argument("--data")
     ap.add_argument("--list", action="store_true")
+    ap.add_argument("--table", metavar="README",
+                    help="run every case but the random ones and write their table into "
+                         "README between the badinput-table markers")
+    ap.add_argument("--check", action="store_true",
+                    help="with --table: fail if README's table differs, change nothing")
     ap.add_argument("cases", nargs="*")
     args = ap.parse_args()
+    if args.table:
+        return table(args)
     if args.list:
         print(";".join(BAD_CASES + OTHER_CASES + BUNDLE_CASES))
         return 0
     cases = args.cases or BAD_CASES + OTHER_CASES + BUNDLE_CASES
     failures = sum(run_case(n, args.bin, args.data) for n in cases)
     return 1 if failures else 0
+
+
+TABLE_BEGIN = "<!-- badinput-table: generated by tests/badinput/badinput.py --table; do not edit -->"
+TABLE_END = "<!-- badinput-table end -->"
+
+
+def table(args):
+    rows = []
+    names = [n for n in BAD_CASES + OTHER_CASES + BUNDLE_CASES if n not in FUZZ_CASES]
+    failures = sum(run_case(n, args.bin, args.data, rows) for n in names)
+    if failures:
+        print(f"badinput --table: {failures} failure(s): the table would lie", file=sys.stderr)
+        return 1
+    body = "\n".join([TABLE_BEGIN,
+                      "| We were given | The user sees (first line) | Exit | Left on disk |",
+                      "|---|---|---|---|"] + rows + [TABLE_END])
+    with open(args.table) as f:
+        readme = f.read()
+    if TABLE_BEGIN not in readme or TABLE_END not in readme:
+        print(f"{args.table}: no badinput-table markers", file=sys.stderr)
+        return 1
+    a = readme.index(TABLE_BEGIN)
+    b = readme.index(TABLE_END) + len(TABLE_END)
+    new = readme[:a] + body + readme[b:]
+    if args.check:
+        if new != readme:
+            import difflib
+            sys.stdout.writelines(difflib.unified_diff(
+                readme[a:b].splitlines(True), body.splitlines(True), "README (now)",
+                "README (from the tests)"))
+            print(f"\n{args.table}: the bad-input table is out of date: run "
+                  "scripts/badinput-table.sh", file=sys.stderr)
+            return 1
+        print(f"{args.table}: the bad-input table matches the tests ({len(rows)} rows)")
+        return 0
+    with open(args.table, "w") as f:
+        f.write(new)
+    print(f"{args.table}: bad-input table written ({len(rows)} rows)")
+    return 0
 
 
 if __name__ == "__main__":
