@@ -205,6 +205,9 @@ static __u32 mark_field_path(struct core_tailor *t, const struct core_spec *spec
 			__u32 idx = spec->raw_spec[i], last = btf_vlen(bt) - 1;
 			const struct btf_type *mt;
 
+			/* a path that does not fit the type (fuzzed BTF): never read past members */
+			if (idx >= btf_vlen(bt))
+				return 0;
 			mark_member(t, id, idx);
 			/*
 			 * libbpf lets a zero-length array be indexed past its end only when it
