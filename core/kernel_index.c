@@ -73,6 +73,45 @@ static bool name_ok(const struct btf *btf, __u32 off)
  * libbpf 1.1 parses a BTF without checking that ids and name offsets point
  * anywhere; everything downstream indexes with them, so check them once.
  */
+/* Kinds whose reference the kernel resolves through (no pointer or struct breaks a loop). */
+static bool is_chain_kind(const struct btf_type *t)
+{
+	return btf_is_mod(t) || btf_is_typedef(t) || btf_is_type_tag(t) || btf_is_array(t);
+}
+
+static __u32 chain_next(const struct btf_type *t)
+{
+	return btf_is_array(t) ? btf_array(t)->type : t->type;
+}
+
+/*
+ * A modifier, typedef or array chain that comes back to itself (the kernel refuses it:
+ * "Loop detected"); walks that loop would never end. Each type is walked once: 1 = on the
+ * current walk, 2 = known to end. References are in range (checked before).
+ */
+static int check_chain_loops(const struct btf *btf, char *err, size_t err_sz)
+{
+	__u32 n = btf__type_cnt(btf), id, cur;
+	unsigned char *st = calloc(n, 1);
+	int ret = 0;
+
+	if (!st)
+		return -ENOMEM;
+	for (id = 1; id < n && !ret; id++) {
+		for (cur = id; cur && !st[cur] && is_chain_kind(btf__type_by_id(btf, cur));
+		     cur = chain_next(btf__type_by_id(btf, cur)))
+			st[cur] = 1;
+		if (cur && st[cur] == 1) {
+			snprintf(err, err_sz, "malformed BTF: type [%u] is in a reference loop", cur);
+			ret = -EINVAL;
+		}
+		for (cur = id; cur && st[cur] == 1; cur = chain_next(btf__type_by_id(btf, cur)))
+			st[cur] = 2;
+	}
+	free(st);
+	return ret;
+}
+
 int btf_check_refs(const struct btf *btf, char *err, size_t err_sz)
 {
 	__u32 n = btf__type_cnt(btf);
@@ -160,7 +199,7 @@ int btf_check_refs(const struct btf *btf, char *err, size_t err_sz)
 			return -EINVAL;
 		}
 	}
-	return 0;
+	return check_chain_loops(btf, err, err_sz);
 }
 
 /* Find the bytes of section 'name' in an ELF image; NULL if absent. */
