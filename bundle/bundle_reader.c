@@ -513,6 +513,25 @@ static int names_fit(const struct bundle *b, const struct bundle_entry *e)
 	return 1;
 }
 
+/* objects[].programs (docs/verdicts.md): strings that are not strings read as "". */
+static int read_programs(struct bundle *b, const struct bjson_node *o, struct bundle_object *d)
+{
+	const struct bjson_node *pa = btfgen_bjson__get(&b->js, o, "programs"), *p;
+	const char **names;
+	size_t n = 0;
+
+	if (!pa || pa->type != BJSON_ARRAY)
+		return 0;
+	names = calloc(pa->count + 1, sizeof(*names));
+	if (!names)
+		return -ENOMEM;
+	for (p = btfgen_bjson__at(&b->js, pa, 0); p && n < pa->count; p = NEXT(&b->js, p))
+		names[n++] = p->type == BJSON_STRING ? p->str : "";
+	d->programs = names;
+	d->program_cnt = n;
+	return 0;
+}
+
 static int parse_index(struct bundle *b, char *err, size_t err_sz)
 {
 	const struct bjson_node *objs, *kerns, *v, *o;
@@ -569,6 +588,8 @@ static int parse_index(struct bundle *b, char *err, size_t err_sz)
 		b->objs[i].arch = jstr(o, "arch");
 		b->objs[i].sha256_hex = jstr(o, "sha256");
 		b->objs[i].relocations = (unsigned)jnum(o, "relocations");
+		if (read_programs(b, o, &b->objs[i]))
+			return -ENOMEM;
 	}
 	o = btfgen_bjson__at(&b->js, kerns, 0);
 	for (i = 0; i < b->entry_cnt; i++, o = NEXT(&b->js, o)) {
@@ -826,6 +847,8 @@ void btfgen_bundle__free(struct bundle *b)
 	free(b->matrix_text);
 	free(b->blobs);
 	free(b->entries);
+	for (i = 0; b->objs && i < b->obj_cnt; i++)
+		free((void *)b->objs[i].programs);
 	free(b->objs);
 	free(b->buf);
 	free(b);
@@ -1057,6 +1080,9 @@ int btfgen_bundle__unsatisfied(const struct bundle *cb, const struct bundle_entr
 	u->type = btfgen_bjson__str(&b->mjs, o, "type");
 	u->access = btfgen_bjson__str(&b->mjs, o, "access");
 	u->reason = btfgen_bjson__str(&b->mjs, o, "reason");
+	u->verdict = btfgen_bjson__str(&b->mjs, o, "verdict");
+	u->function = btfgen_bjson__str(&b->mjs, o, "function");
+	u->insn = (unsigned)btfgen_bjson__uint(&b->mjs, o, "insn");
 	return 0;
 }
 

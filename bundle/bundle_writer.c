@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "bundle_priv.h"
+#include "bundle_verdict.h"
 #include "sha256.h"
 
 struct wblob {
@@ -173,6 +174,14 @@ nomem:
 	return NULL;
 }
 
+static void free_programs(struct bundle_object *o)
+{
+	for (size_t i = 0; o->programs && i < o->program_cnt; i++)
+		free((char *)o->programs[i]);
+	free((void *)o->programs);
+	o->programs = NULL;
+}
+
 int btfgen_bundle_writer__add_object(struct bundle_writer *w, const struct bundle_object *o)
 {
 	struct bundle_object *d;
@@ -192,6 +201,22 @@ int btfgen_bundle_writer__add_object(struct bundle_writer *w, const struct bundl
 		return -ENOMEM;
 	}
 	d->relocations = o->relocations;
+	if (o->program_cnt) {
+		char **p = calloc(o->program_cnt, sizeof(*p));
+
+		d->programs = (const char *const *)p;
+		for (size_t i = 0; p && i < o->program_cnt; i++)
+			if (dup_str(&p[i], o->programs[i]))
+				p = NULL;
+		if (!p) {
+			free_programs(d);
+			free((char *)d->name);
+			free((char *)d->arch);
+			free((char *)d->sha256_hex);
+			return -ENOMEM;
+		}
+		d->program_cnt = o->program_cnt;
+	}
 	w->obj_cnt++;
 	return 0;
 }
@@ -312,6 +337,10 @@ int btfgen_bundle_writer__add_kernel(struct bundle_writer *w, const struct bundl
 			const struct bundle_unsatisfied *s = &k->unsatisfied[i];
 
 			us[i].relocation = s->relocation;
+			us[i].insn = s->insn;
+			if (!(us[i].verdict = pool_intern(&w->pool, s->verdict ? s->verdict : "")) ||
+			    !(us[i].function = pool_intern(&w->pool, s->function ? s->function : "")))
+				goto fail;
 			if (!(us[i].object = pool_intern(&w->pool, s->object)) ||
 			    !(us[i].program = pool_intern(&w->pool, s->program)) ||
 			    !(us[i].kind = pool_intern(&w->pool, s->kind)) ||
@@ -358,7 +387,7 @@ static json_t *build_index(struct bundle_writer *w)
 {
 	json_t *root = json_object(), *gen = json_object(), *sum = json_object();
 	json_t *objs = json_array(), *kerns = json_array();
-	size_t i, n_ok = 0, n_failed = 0, n_skipped = 0, n_unsat = 0;
+	size_t i, n_ok = 0, n_failed = 0, n_skipped = 0, n_unsat = 0, n_failing = 0;
 	int err = 0;
 
 	if (!root || !gen || !sum || !objs || !kerns)
@@ -374,6 +403,13 @@ static json_t *build_index(struct bundle_writer *w)
 		err |= set_str(o, "arch", w->objs[i].arch);
 		err |= set_str(o, "sha256", w->objs[i].sha256_hex);
 		err |= set_int(o, "relocations", w->objs[i].relocations);
+		if (w->objs[i].programs) {
+			json_t *pa = json_array();
+
+			err |= json_object_set_new(o, "programs", pa);
+			for (size_t j = 0; pa && j < w->objs[i].program_cnt; j++)
+				err |= json_array_append_new(pa, json_string(w->objs[i].programs[j]));
+		}
 	}
 	for (i = 0; i < w->kern_cnt; i++) {
 		const struct bundle_kernel *k = &w->kerns[i].k;
@@ -401,6 +437,7 @@ static json_t *build_index(struct bundle_writer *w)
 		err |= set_int(o, "full_btf_size", k->full_btf_size);
 		err |= set_int(o, "unsatisfied", k->unsatisfied_cnt);
 		n_unsat += k->unsatisfied_cnt;
+		n_failing += btfgen_bundle_unsatisfied__any_failing(k->unsatisfied, k->unsatisfied_cnt);
 	}
 	err |= set_int(sum, "kernels", w->kern_cnt);
 	err |= set_int(sum, "ok", n_ok);
@@ -409,6 +446,7 @@ static json_t *build_index(struct bundle_writer *w)
 	err |= set_int(sum, "blobs", w->blob_cnt);
 	err |= set_int(sum, "objects", w->obj_cnt);
 	err |= set_int(sum, "unsatisfied", n_unsat);
+	err |= set_int(sum, "failing_kernels", n_failing);
 
 	err |= set_str(root, "format", BUNDLE_FORMAT);
 	err |= set_int(root, "format_version", BUNDLE_FORMAT_VERSION);
@@ -457,6 +495,12 @@ static json_t *matrix_entry(const struct bundle_kernel *k)
 		err |= set_str(uo, "type", u->type);
 		err |= set_str(uo, "access", u->access);
 		err |= set_str(uo, "reason", u->reason);
+		if (u->verdict[0]) {
+			err |= set_int(uo, "insn", u->insn);
+			err |= set_str(uo, "verdict", u->verdict);
+		}
+		if (u->function[0])
+			err |= set_str(uo, "function", u->function);
 	}
 	json_decref(ua);
 	if (err) {
@@ -899,6 +943,7 @@ void btfgen_bundle_writer__free(struct bundle_writer *w)
 		free((char *)w->objs[i].name);
 		free((char *)w->objs[i].arch);
 		free((char *)w->objs[i].sha256_hex);
+		free_programs(&w->objs[i]);
 	}
 	for (i = 0; i < w->kern_cnt; i++)
 		kernel_free(&w->kerns[i].k);

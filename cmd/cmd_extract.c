@@ -11,14 +11,11 @@
 #include "bundle_writer.h"
 #include "commands.h"
 
-/* strings from a bundle (or the host) escaped for the terminal */
-#define Q(s) BTFGEN_BUNDLE_QUOTED(s)
-
 static void usage(FILE *f)
 {
 	fprintf(
 	    f,
-	    "usage: btfgen-batch extract BUNDLE DIR\n"
+	    "usage: btfgen-batch extract [-j|-p] BUNDLE DIR\n"
 	    "\n"
 	    "Writes every ok kernel of BUNDLE as DIR/<distro>/<version>/<arch>/<release>.btf (raw\n"
 	    "BTF, the layout Tracee, bcc's libbpf-tools and Inspektor Gadget read) plus\n"
@@ -26,6 +23,8 @@ static void usage(FILE *f)
 	    "place; an existing DIR is replaced only if it is empty or an earlier btfgen tree,\n"
 	    "and only on success. The whole bundle is checked first (btfgen_bundle__verify).\n"
 	    "\n"
+	    "  -j, --json   print {\"output\": DIR, \"kernels\": N in index.json} (errors as JSON)\n"
+	    "  -p, --pretty the same, indented\n"
 	    "  -h, --help   this text\n"
 	    "\n"
 	    "exit codes: 0 written, 2 usage, 3 unreadable or corrupt bundle, or write error.\n");
@@ -34,6 +33,8 @@ static void usage(FILE *f)
 int cmd_extract(int argc, char **argv)
 {
 	static const struct option opts[] = {
+	    {"json", no_argument, NULL, 'j'},
+	    {"pretty", no_argument, NULL, 'p'},
 	    {"help", no_argument, NULL, 'h'},
 	    {},
 	};
@@ -46,8 +47,12 @@ int cmd_extract(int argc, char **argv)
 	size_t i, j;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "jph", opts, NULL)) != -1) {
 		switch (c) {
+		case 'j':
+		case 'p':
+			cmd_json_mode(c);
+			break;
 		case 'h':
 			usage(stdout);
 			return EXIT_OK;
@@ -57,12 +62,12 @@ int cmd_extract(int argc, char **argv)
 		}
 	}
 	if (optind != argc - 2) {
-		usage(stderr);
+		cmd_err("extract", "give a BUNDLE and a DIR (see extract --help)");
 		return EXIT_USAGE;
 	}
 	b = btfgen_bundle__open_file(argv[optind], err, sizeof(err));
 	if (!b || btfgen_bundle__verify(b, err, sizeof(err))) {
-		fprintf(stderr, "btfgen-batch extract: %s\n", err);
+		cmd_err("extract", "%s", err);
 		goto out;
 	}
 	gen = (struct bundle_generator){
@@ -76,12 +81,12 @@ int cmd_extract(int argc, char **argv)
 	w = btfgen_bundle_writer__new(argv[optind + 1], BUNDLE_LAYOUT_TREE_DIR,
 				      BUNDLE_COMPRESS_NONE, &gen, err, sizeof(err));
 	if (!w) {
-		fprintf(stderr, "btfgen-batch extract: %s\n", err);
+		cmd_err("extract", "%s", err);
 		goto out;
 	}
 	for (i = 0; i < btfgen_bundle__object_cnt(b); i++) {
 		if (btfgen_bundle_writer__add_object(w, btfgen_bundle__object(b, i))) {
-			fprintf(stderr, "btfgen-batch extract: out of memory\n");
+			cmd_err("extract", "out of memory");
 			goto out;
 		}
 	}
@@ -103,8 +108,7 @@ int cmd_extract(int argc, char **argv)
 			k.btf = btfgen_bundle__btf_data(b, e, &k.btf_size);
 			k.reason = NULL;
 			if (!k.btf) {
-				fprintf(stderr, "btfgen-batch extract: %s\n",
-					btfgen_bundle__error(b));
+				cmd_err("extract", "%s", btfgen_bundle__error(b));
 				goto out;
 			}
 		}
@@ -114,8 +118,7 @@ int cmd_extract(int argc, char **argv)
 			goto out;
 		for (j = 0; j < e->unsatisfied_cnt; j++) {
 			if (btfgen_bundle__unsatisfied(b, e, j, &us[j])) {
-				fprintf(stderr, "btfgen-batch extract: %s\n",
-					btfgen_bundle__error(b));
+				cmd_err("extract", "%s", btfgen_bundle__error(b));
 				goto out;
 			}
 		}
@@ -123,17 +126,24 @@ int cmd_extract(int argc, char **argv)
 		k.unsatisfied_cnt = e->unsatisfied_cnt;
 		ret = btfgen_bundle_writer__add_kernel(w, &k);
 		if (ret) {
-			fprintf(stderr, "btfgen-batch extract: kernel '%s/%s/%s/%s': %s\n",
-				Q(e->distro), Q(e->version), Q(e->arch), Q(e->release),
-				strerror(-ret));
+			cmd_err("extract", "kernel '%s/%s/%s/%s': %s", Q(e->distro), Q(e->version),
+				Q(e->arch), Q(e->release), strerror(-ret));
 			goto out;
 		}
 	}
 	if (btfgen_bundle_writer__commit(w, err, sizeof(err))) {
-		fprintf(stderr, "btfgen-batch extract: %s\n", err);
+		cmd_err("extract", "%s", err);
 		goto out;
 	}
 	rc = EXIT_OK;
+	if (cmd_json) {
+		json_t *jo = json_pack("{s:s, s:I}", "output", argv[optind + 1], "kernels",
+				       (json_int_t)btfgen_bundle__entry_cnt(b));
+
+		if (cmd_print_json(jo))
+			rc = EXIT_FATAL;
+		json_decref(jo);
+	}
 out:
 	free(us);
 	btfgen_bundle_writer__free(w);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
-/* btfgen-batch info: a bundle's generator, objects, counts and compatibility matrix. */
+/* btfgen-batch info: a bundle's generator, objects, counts and program verdicts. */
+#include <errno.h>
 #include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -7,42 +8,32 @@
 #include <string.h>
 
 #include "bundle.h"
+#include "bundle_verdict.h"
 #include "commands.h"
-
-/* strings from a bundle (or the host) escaped for the terminal */
-#define Q(s) BTFGEN_BUNDLE_QUOTED(s)
 
 static void usage(FILE *f)
 {
 	fprintf(
 	    f,
-	    "usage: btfgen-batch info BUNDLE [-j]\n"
+	    "usage: btfgen-batch info [-j|-p] [--kernel K] BUNDLE\n"
 	    "\n"
 	    "Shows what BUNDLE was made by and for: generator and library versions, the objects\n"
 	    "(arch, relocation count, SHA-256), kernel counts by status, distinct blobs and "
 	    "sizes,\n"
 	    "an integrity check of everything (every blob against its SHA-256, matrix.json\n"
-	    "against index.json, every stream checksum), and the compatibility matrix\n"
-	    "(matrix.json) in short: for each\n"
-	    "object the kernels on which some of its CO-RE relocations cannot be satisfied, and\n"
-	    "how many.\n"
+	    "against index.json, every stream checksum), and the verdicts (docs/verdicts.md):\n"
+	    "for each object and program, on how many kernels of the object's arch it loads,\n"
+	    "probes (existence checks answered 0), is guarded (failing relocations in dead\n"
+	    "code), fails (the verifier rejects it) or is refused (libbpf refuses the object),\n"
+	    "and the kernels where it fails or is refused, with the relocation.\n"
 	    "\n"
-	    "  -j, --json   the same as JSON\n"
-	    "  -h, --help   this text\n"
+	    "  -k, --kernel K  one kernel: 'distro/version/arch/release', or a release when it\n"
+	    "                  names one kernel; every program's verdict there\n"
+	    "  -j, --json      the same as JSON\n"
+	    "  -p, --pretty    the same, indented\n"
+	    "  -h, --help      this text\n"
 	    "\n"
-	    "exit codes: 0 shown, 2 usage, 3 unreadable or corrupt bundle.\n");
-}
-
-/* Unsatisfied relocations of entry e that belong to object name. */
-static size_t unsat_count(const struct bundle *b, const struct bundle_entry *e, const char *name)
-{
-	struct bundle_unsatisfied u;
-	size_t i, n = 0;
-
-	for (i = 0; i < e->unsatisfied_cnt; i++)
-		if (!btfgen_bundle__unsatisfied(b, e, i, &u) && !strcmp(u.object, name))
-			n++;
-	return n;
+	    "exit codes: 0 shown, 2 usage, 3 unreadable or corrupt bundle, 4 no such kernel.\n");
 }
 
 static const char *base_name(const char *path)
@@ -52,26 +43,308 @@ static const char *base_name(const char *path)
 	return s ? s + 1 : path;
 }
 
-int cmd_info(int argc, char **argv)
+static void kernel_key(const struct bundle_entry *e, char *buf, size_t sz)
+{
+	snprintf(buf, sz, "%s/%s/%s/%s", e->distro, e->version, e->arch, e->release);
+}
+
+/* The record that decided a verdict, as JSON (NULL when none). */
+static json_t *relocation_json(struct bundle *b, const struct bundle_entry *e, long why)
+{
+	struct bundle_unsatisfied u;
+
+	if (why < 0 || btfgen_bundle__unsatisfied(b, e, (size_t)why, &u))
+		return NULL;
+	return json_pack("{s:s, s:s, s:s, s:I, s:I, s:s, s:s}", "kind", u.kind, "type", u.type,
+			 "access", u.access, "relocation", (json_int_t)u.relocation, "insn",
+			 (json_int_t)u.insn, "function", u.function ? u.function : "", "reason",
+			 u.reason);
+}
+
+/* Per program: verdict counts over the ok kernels of its arch, and where it fails. */
+struct prog_stat {
+	size_t cnt[BUNDLE_VERDICT_NA];
+	json_t *bad; /* [{kernel, verdict, relocation}] for fails and refused */
+};
+
+static int collect(struct bundle *b, const char *only, struct prog_stat *ps, size_t *arch_ok,
+		   size_t *failing, json_t *jkernel, char *err, size_t err_sz)
+{
+	size_t total = btfgen_bundle__program_total(b), matched = 0;
+	enum bundle_verdict *v = calloc(total + 1, sizeof(*v));
+	long *why = calloc(total + 1, sizeof(*why));
+	int ret = -ENOMEM;
+
+	if (!v || !why)
+		goto out;
+	for (size_t i = 0; i < btfgen_bundle__entry_cnt(b); i++) {
+		const struct bundle_entry *e = btfgen_bundle__entry(b, i);
+		char key[1024];
+		int bad = 0;
+
+		kernel_key(e, key, sizeof(key));
+		if (only && strcmp(only, key) && strcmp(only, e->release))
+			continue;
+		matched++;
+		ret = btfgen_bundle__verdicts(b, e, v, why);
+		if (ret) {
+			snprintf(err, err_sz, "%s", btfgen_bundle__error(b));
+			goto out;
+		}
+		if (jkernel && matched == 1) {
+			json_object_set_new(jkernel, "kernel", json_string(key));
+			json_object_set_new(jkernel, "status", json_string(e->status));
+		}
+		for (size_t o = 0; o < btfgen_bundle__object_cnt(b); o++)
+			if (!strcmp(btfgen_bundle__object(b, o)->arch, e->arch) &&
+			    !strcmp(e->status, "ok"))
+				arch_ok[o]++;
+		for (size_t n = 0; n < total; n++) {
+			json_t *r;
+
+			if (v[n] == BUNDLE_VERDICT_NA)
+				continue;
+			ps[n].cnt[v[n]]++;
+			if (v[n] < BUNDLE_VERDICT_FAILS && !only)
+				continue;
+			bad |= v[n] >= BUNDLE_VERDICT_FAILS;
+			r = json_pack("{s:s, s:s}", "kernel", key, "verdict",
+				      btfgen_bundle_verdict__str(v[n]));
+			if (r && why[n] >= 0)
+				json_object_set_new(r, "relocation", relocation_json(b, e, why[n]));
+			json_array_append_new(ps[n].bad, r);
+		}
+		*failing += bad;
+	}
+	ret = only && matched != 1 ? -ENOENT : 0;
+	if (ret)
+		snprintf(err, err_sz, "kernel '%s': %s", only,
+			 matched ? "names several kernels: give distro/version/arch/release"
+				 : "not in the bundle");
+out:
+	free(v);
+	free(why);
+	return ret;
+}
+
+static json_t *counts_json(const size_t *cnt)
+{
+	json_t *j = json_object();
+
+	for (int v = 0; j && v < BUNDLE_VERDICT_NA; v++)
+		json_object_set_new(j, btfgen_bundle_verdict__str(v), json_integer((json_int_t)cnt[v]));
+	return j;
+}
+
+/* objects[]: each with its programs' verdict counts and failures (or, for one kernel, verdicts). */
+static json_t *objects_json(struct bundle *b, struct prog_stat *ps, const size_t *arch_ok,
+			    int one_kernel, size_t *totals)
+{
+	json_t *jobjs = json_array();
+
+	for (size_t k = 0, n = 0; jobjs && k < btfgen_bundle__object_cnt(b); k++) {
+		const struct bundle_object *o = btfgen_bundle__object(b, k);
+		json_t *jp, *oj;
+
+		/* one kernel: only the objects of its arch (their programs have a verdict) */
+		if (one_kernel && (!o->program_cnt || !json_array_size(ps[n].bad))) {
+			n += o->program_cnt;
+			continue;
+		}
+		jp = json_array();
+		oj = json_pack("{s:s, s:s, s:I, s:s, s:I}", "name", o->name, "arch", o->arch,
+			       "relocations", (json_int_t)o->relocations, "sha256", o->sha256_hex,
+			       "kernels", (json_int_t)arch_ok[k]);
+		json_object_set_new(oj, "index", json_integer((json_int_t)k));
+
+		json_object_set_new(oj, "programs", jp);
+		json_array_append_new(jobjs, oj);
+		for (size_t j = 0; j < o->program_cnt; j++, n++) {
+			json_t *pj = json_pack("{s:s}", "name", o->programs[j]);
+
+			for (int v = 0; v < BUNDLE_VERDICT_NA; v++)
+				totals[v] += ps[n].cnt[v];
+			if (one_kernel) {
+				json_t *r = json_array_get(ps[n].bad, 0);
+
+				if (r)
+					json_object_set(pj, "verdict",
+							json_object_get(r, "verdict"));
+				else
+					json_object_set_new(pj, "verdict", json_string("n/a"));
+				if (r && json_object_get(r, "relocation"))
+					json_object_set(pj, "relocation",
+							json_object_get(r, "relocation"));
+			} else {
+				json_object_set_new(pj, "verdicts", counts_json(ps[n].cnt));
+				json_object_set(pj, "fails_on", ps[n].bad);
+			}
+			json_array_append_new(jp, pj);
+		}
+	}
+	return jobjs;
+}
+
+static void print_relocation(json_t *r)
+{
+	json_t *rl = json_object_get(r, "relocation");
+	const char *fn = json_string_value(json_object_get(rl, "function"));
+
+	if (!rl)
+		return;
+	printf(" (%s %s %s, insn %lld%s%s)", Q(json_string_value(json_object_get(rl, "kind"))),
+	       Q(json_string_value(json_object_get(rl, "type"))),
+	       Q(json_string_value(json_object_get(rl, "access"))),
+	       (long long)json_integer_value(json_object_get(rl, "insn")),
+	       fn && fn[0] ? " in " : "", fn ? Q(fn) : "");
+}
+
+static size_t name_width(struct bundle *b)
+{
+	size_t w = 7;
+
+	for (size_t k = 0; k < btfgen_bundle__object_cnt(b); k++) {
+		const struct bundle_object *o = btfgen_bundle__object(b, k);
+
+		for (size_t j = 0; j < o->program_cnt; j++)
+			if (strlen(Q(o->programs[j])) > w)
+				w = strlen(Q(o->programs[j]));
+	}
+	return w;
+}
+
+/* The text form of objects_json(): non-zero counts only, and where it fails. */
+static void print_objects(struct bundle *b, json_t *jobjs, int one_kernel)
+{
+	int w = (int)name_width(b);
+
+	for (size_t k = 0; k < json_array_size(jobjs); k++) {
+		json_t *oj = json_array_get(jobjs, k), *jp = json_object_get(oj, "programs");
+		const struct bundle_object *o =
+		    btfgen_bundle__object(b, json_integer_value(json_object_get(oj, "index")));
+
+		printf("  %s (%s, %u relocations, sha256 %.12s)%s", Q(base_name(o->name)),
+		       Q(o->arch), o->relocations, Q(o->sha256_hex), one_kernel ? "" : ": ");
+		if (!one_kernel)
+			printf("%lld %s kernels",
+			       (long long)json_integer_value(json_object_get(oj, "kernels")),
+			       Q(o->arch));
+		printf("%s\n", json_array_size(jp) ? "" : ", no programs recorded");
+		for (size_t j = 0; j < json_array_size(jp); j++) {
+			json_t *pj = json_array_get(jp, j), *c = json_object_get(pj, "verdicts");
+			json_t *bad = json_object_get(pj, "fails_on");
+			int first = 1;
+
+			printf("    %-*s ", w, Q(json_string_value(json_object_get(pj, "name"))));
+			if (one_kernel) {
+				printf("%s", json_string_value(json_object_get(pj, "verdict")));
+				print_relocation(pj);
+				printf("\n");
+				continue;
+			}
+			for (int v = 0; v < BUNDLE_VERDICT_NA; v++) {
+				json_int_t n =
+				    json_integer_value(json_object_get(c, btfgen_bundle_verdict__str(v)));
+
+				if (n)
+					printf("%s%s %lld", first ? "" : ", ",
+					       btfgen_bundle_verdict__str(v), (long long)n);
+				first &= !n;
+			}
+			printf("%s\n", first ? "no ok kernel" : "");
+			/* where it fails: the first kernels with the relocation (-j has all) */
+			for (size_t i = 0; i < json_array_size(bad) && i < 3; i++) {
+				json_t *r = json_array_get(bad, i);
+
+				printf("      %s on %s",
+				       json_string_value(json_object_get(r, "verdict")),
+				       Q(json_string_value(json_object_get(r, "kernel"))));
+				print_relocation(r);
+				printf("\n");
+			}
+			if (json_array_size(bad) > 3)
+				printf("      ... and %zu more kernels (info -j lists all)\n",
+				       json_array_size(bad) - 3);
+		}
+	}
+}
+
+static void print_header(struct bundle *b, json_t *jo, int verified, const char *err)
+{
+	json_t *jk = json_object_get(jo, "kernels");
+
+	printf("format:     %s v%d\n", BUNDLE_FORMAT, BUNDLE_FORMAT_VERSION);
+	/* libarchive's version string is "libarchive 3.6.2" */
+	printf("generator:  %s %s (libbpf %s, %s, zstd %s, jansson %s)\n",
+	       Q(btfgen_bundle__generator(b, "name")), Q(btfgen_bundle__generator(b, "version")),
+	       Q(btfgen_bundle__generator(b, "libbpf")), Q(btfgen_bundle__generator(b, "libarchive")),
+	       Q(btfgen_bundle__generator(b, "zstd")), Q(btfgen_bundle__generator(b, "jansson")));
+	printf("integrity:  %s\n", verified ? "ok (every blob matches its SHA-256; matrix.json "
+					      "and the stream checksums are intact)"
+					    : err);
+	printf("kernels:    %lld (ok %lld, failed %lld, skipped %lld)\n",
+	       (long long)json_integer_value(json_object_get(jk, "total")),
+	       (long long)json_integer_value(json_object_get(jk, "ok")),
+	       (long long)json_integer_value(json_object_get(jk, "failed")),
+	       (long long)json_integer_value(json_object_get(jk, "skipped")));
+	printf("blobs:      %zu distinct; tailored BTF %lld bytes in all entries, full BTF %lld\n",
+	       btfgen_bundle__blob_cnt(b), (long long)json_integer_value(json_object_get(jo, "btf_bytes")),
+	       (long long)json_integer_value(json_object_get(jo, "full_btf_bytes")));
+	printf("objects:    %zu\n", btfgen_bundle__object_cnt(b));
+}
+
+static json_t *summary_json(struct bundle *b, int verified, const char *err)
+{
+	const char *gens[] = {"name", "version", "libbpf", "libarchive", "zstd", "jansson"};
+	size_t cnt[3] = {}, unsat = 0, sum_btf = 0, sum_full = 0;
+	json_t *jo = json_object(), *jgen = json_object();
+
+	for (size_t i = 0; i < btfgen_bundle__entry_cnt(b); i++) {
+		const struct bundle_entry *e = btfgen_bundle__entry(b, i);
+
+		cnt[!strcmp(e->status, "ok") ? 0 : !strcmp(e->status, "failed") ? 1 : 2]++;
+		unsat += e->unsatisfied_cnt;
+		sum_btf += e->btf_size;
+		sum_full += e->full_btf_size;
+	}
+	for (size_t i = 0; jgen && i < sizeof(gens) / sizeof(gens[0]); i++)
+		json_object_set_new(jgen, gens[i], json_string(btfgen_bundle__generator(b, gens[i])));
+	json_object_set_new(jo, "format", json_string(BUNDLE_FORMAT));
+	json_object_set_new(jo, "format_version", json_integer(BUNDLE_FORMAT_VERSION));
+	json_object_set_new(jo, "generator", jgen);
+	json_object_set_new(jo, "integrity", json_string(verified ? "ok" : err));
+	json_object_set_new(jo, "kernels",
+			    json_pack("{s:I, s:I, s:I, s:I}", "total",
+				      (json_int_t)btfgen_bundle__entry_cnt(b), "ok", (json_int_t)cnt[0],
+				      "failed", (json_int_t)cnt[1], "skipped", (json_int_t)cnt[2]));
+	json_object_set_new(jo, "blobs", json_integer((json_int_t)btfgen_bundle__blob_cnt(b)));
+	json_object_set_new(jo, "btf_bytes", json_integer((json_int_t)sum_btf));
+	json_object_set_new(jo, "full_btf_bytes", json_integer((json_int_t)sum_full));
+	json_object_set_new(jo, "unsatisfied", json_integer((json_int_t)unsat));
+	return jo;
+}
+
+static int parse_args(int argc, char **argv, int *json, const char **kernel)
 {
 	static const struct option opts[] = {
 	    {"json", no_argument, NULL, 'j'},
+	    {"pretty", no_argument, NULL, 'p'},
+	    {"kernel", required_argument, NULL, 'k'},
 	    {"help", no_argument, NULL, 'h'},
 	    {},
 	};
-	size_t i, k, n_ent, n_obj, cnt[3] = {}, total_unsat = 0, sum_btf = 0, sum_full = 0;
-	const char *gens[] = {"version", "libbpf", "libarchive", "zstd", "jansson"};
-	int c, json = 0, rc = EXIT_FATAL, verified;
-	size_t width;
-	json_t *jo = NULL, *jobjs, *jgen;
-	char err[512] = "";
-	struct bundle *b;
+	int c;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "jpk:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
-			json = 1;
+		case 'p':
+			cmd_json_mode(c);
+			*json = 1;
+			break;
+		case 'k':
+			*kernel = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -85,140 +358,69 @@ int cmd_info(int argc, char **argv)
 		usage(stderr);
 		return EXIT_USAGE;
 	}
+	return -1;
+}
+
+int cmd_info(int argc, char **argv)
+{
+	size_t total, failing = 0, totals[BUNDLE_VERDICT_NA] = {}, *arch_ok = NULL;
+	int json = 0, rc, verified, ret;
+	struct prog_stat *ps = NULL;
+	const char *kernel = NULL;
+	json_t *jo = NULL, *jobjs;
+	char err[512] = "", verr[512] = "";
+	struct bundle *b;
+
+	rc = parse_args(argc, argv, &json, &kernel);
+	if (rc >= 0)
+		return rc;
+	rc = EXIT_FATAL;
 	b = btfgen_bundle__open_file(argv[optind], err, sizeof(err));
 	if (!b) {
-		fprintf(stderr, "btfgen-batch info: %s\n", err);
+		cmd_err("info", "%s", err);
 		return EXIT_FATAL;
 	}
-	verified = !btfgen_bundle__verify(b, err, sizeof(err));
-	n_ent = btfgen_bundle__entry_cnt(b);
-	n_obj = btfgen_bundle__object_cnt(b);
-	for (i = 0; i < n_ent; i++) {
-		const struct bundle_entry *e = btfgen_bundle__entry(b, i);
-
-		cnt[!strcmp(e->status, "ok") ? 0 : !strcmp(e->status, "failed") ? 1 : 2]++;
-		total_unsat += e->unsatisfied_cnt;
-		sum_btf += e->btf_size;
-		sum_full += e->full_btf_size;
-	}
-
-	jo = json_object();
-	jgen = json_object();
-	jobjs = json_array();
-	if (!jo || !jgen || !jobjs) {
-		json_decref(jgen);
-		json_decref(jobjs);
+	verified = !btfgen_bundle__verify(b, verr, sizeof(verr));
+	total = btfgen_bundle__program_total(b);
+	ps = calloc(total + 1, sizeof(*ps));
+	arch_ok = calloc(btfgen_bundle__object_cnt(b) + 1, sizeof(*arch_ok));
+	jo = summary_json(b, verified, verr);
+	if (!ps || !arch_ok || !jo)
+		goto out;
+	for (size_t n = 0; n < total; n++)
+		if (!(ps[n].bad = json_array()))
+			goto out;
+	ret = collect(b, kernel, ps, arch_ok, &failing, kernel ? jo : NULL, err, sizeof(err));
+	if (ret) {
+		cmd_err("info", "%s", err);
+		rc = ret == -ENOENT ? EXIT_LOOKUP_NOT_FOUND : EXIT_FATAL;
 		goto out;
 	}
-	json_object_set_new(jgen, "name", json_string(btfgen_bundle__generator(b, "name")));
-	for (i = 0; i < sizeof(gens) / sizeof(gens[0]); i++)
-		json_object_set_new(jgen, gens[i],
-				    json_string(btfgen_bundle__generator(b, gens[i])));
-	json_object_set_new(jo, "format", json_string(BUNDLE_FORMAT));
-	json_object_set_new(jo, "format_version", json_integer(BUNDLE_FORMAT_VERSION));
-	json_object_set_new(jo, "generator", jgen);
-	json_object_set_new(jo, "integrity", json_string(verified ? "ok" : err));
-	json_object_set_new(jo, "kernels",
-			    json_pack("{s:I, s:I, s:I, s:I}", "total", (json_int_t)n_ent, "ok",
-				      (json_int_t)cnt[0], "failed", (json_int_t)cnt[1], "skipped",
-				      (json_int_t)cnt[2]));
-	json_object_set_new(jo, "blobs", json_integer((json_int_t)btfgen_bundle__blob_cnt(b)));
-	json_object_set_new(jo, "btf_bytes", json_integer((json_int_t)sum_btf));
-	json_object_set_new(jo, "full_btf_bytes", json_integer((json_int_t)sum_full));
-	json_object_set_new(jo, "unsatisfied", json_integer((json_int_t)total_unsat));
+	jobjs = objects_json(b, ps, arch_ok, kernel != NULL, totals);
 	json_object_set_new(jo, "objects", jobjs);
-
-	for (k = 0; k < n_obj; k++) {
-		const struct bundle_object *o = btfgen_bundle__object(b, k);
-		json_t *jk = json_array();
-		json_t *oj =
-		    json_pack("{s:s, s:s, s:I, s:s}", "name", o->name, "arch", o->arch,
-			      "relocations", (json_int_t)o->relocations, "sha256", o->sha256_hex);
-
-		if (!jk || !oj) {
-			json_decref(jk);
-			json_decref(oj);
-			goto out;
-		}
-		json_array_append_new(jobjs, oj);
-		json_object_set_new(oj, "unsatisfied_on", jk);
-		for (i = 0; i < n_ent; i++) {
-			const struct bundle_entry *e = btfgen_bundle__entry(b, i);
-			size_t n = unsat_count(b, e, o->name);
-			char key[512];
-
-			if (!n)
-				continue;
-			snprintf(key, sizeof(key), "%s/%s/%s/%s", e->distro, e->version, e->arch,
-				 e->release);
-			json_array_append_new(jk, json_pack("{s:s, s:I}", "kernel", key,
-							    "relocations", (json_int_t)n));
-		}
-	}
-
+	json_object_set_new(jo, "verdicts", counts_json(totals));
+	json_object_set_new(jo, "failing_kernels", json_integer((json_int_t)failing));
 	if (json) {
-		json_dumpf(jo, stdout, JSON_INDENT(2));
-		fputc('\n', stdout);
+		cmd_print_json(jo);
 	} else {
-		printf("format:     %s v%d\n", BUNDLE_FORMAT, BUNDLE_FORMAT_VERSION);
-		printf("generator:  %s %s (libbpf %s, libarchive %s, zstd %s, jansson %s)\n",
-		       Q(btfgen_bundle__generator(b, "name")),
-		       Q(btfgen_bundle__generator(b, "version")),
-		       Q(btfgen_bundle__generator(b, "libbpf")),
-		       Q(btfgen_bundle__generator(b, "libarchive")),
-		       Q(btfgen_bundle__generator(b, "zstd")),
-		       Q(btfgen_bundle__generator(b, "jansson")));
-		printf("integrity:  %s\n", verified ? "ok (every blob matches its SHA-256; matrix.json "
-						      "and the stream checksums are intact)"
-						    : err);
-		printf("kernels:    %zu (ok %zu, failed %zu, skipped %zu)\n", n_ent, cnt[0], cnt[1],
-		       cnt[2]);
-		printf("blobs:      %zu distinct; tailored BTF %zu bytes in all entries, full BTF "
-		       "%zu\n",
-		       btfgen_bundle__blob_cnt(b), sum_btf, sum_full);
-		printf("objects:    %zu\n", n_obj);
-		width = 6;
-		for (k = 0; k < n_obj; k++)
-			if (strlen(Q(base_name(btfgen_bundle__object(b, k)->name))) > width)
-				width = strlen(Q(base_name(btfgen_bundle__object(b, k)->name)));
-		if (n_obj)
-			printf("  %-*s %-7s %6s  %-12s  %s\n", (int)width, "OBJECT", "ARCH",
-			       "RELOS", "SHA256", "UNSATISFIED ON (of ok kernels)");
-		for (k = 0; k < n_obj; k++) {
-			const struct bundle_object *o = btfgen_bundle__object(b, k);
-			json_t *jk = json_object_get(json_array_get(jobjs, k), "unsatisfied_on");
-			size_t n_k = json_array_size(jk), shown;
-
-			printf("  %-*s %-7s %6u  %.12s  ", (int)width, Q(base_name(o->name)),
-			       Q(o->arch), o->relocations, Q(o->sha256_hex));
-			if (!n_k) {
-				printf("none\n");
-				continue;
-			}
-			if (n_k == cnt[0]) {
-				printf("all %zu kernels\n", n_k);
-				continue;
-			}
-			printf("%zu/%zu kernels", n_k, cnt[0]);
-			/* short: the first kernels by name, the rest counted (-j has all) */
-			for (shown = 0; shown < n_k && shown < 2; shown++) {
-				json_t *r = json_array_get(jk, shown);
-
-				printf("%s %s x%lld", shown ? "," : ":",
-				       Q(json_string_value(json_object_get(r, "kernel"))),
-				       (long long)json_integer_value(
-					   json_object_get(r, "relocations")));
-			}
-			if (n_k > shown)
-				printf(", +%zu more", n_k - shown);
-			printf("\n");
-		}
-		printf("compatibility: %zu unsatisfied relocation(s)%s\n", total_unsat,
-		       total_unsat ? "; details per kernel: info -j, or matrix.json"
-				   : ", every relocation is satisfied on every ok kernel");
+		print_header(b, jo, verified, verr);
+		if (kernel)
+			printf("kernel:     %s (%s)\n",
+			       Q(json_string_value(json_object_get(jo, "kernel"))),
+			       json_string_value(json_object_get(jo, "status")));
+		print_objects(b, jobjs, kernel != NULL);
+		printf("verdicts:   ");
+		for (int v = 0; v < BUNDLE_VERDICT_NA; v++)
+			printf("%s%zu %s", v ? ", " : "", totals[v], btfgen_bundle_verdict__str(v));
+		printf(" (program x kernel); some program fails or is refused on %zu kernel%s\n",
+		       failing, failing == 1 ? "" : "s");
 	}
 	rc = verified ? EXIT_OK : EXIT_FATAL;
 out:
+	for (size_t n = 0; ps && n < total; n++)
+		json_decref(ps[n].bad);
+	free(ps);
+	free(arch_ok);
 	json_decref(jo);
 	btfgen_bundle__free(b);
 	return rc;

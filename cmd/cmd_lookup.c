@@ -10,15 +10,12 @@
 #include "bundle_writer.h"
 #include "commands.h"
 
-/* strings from a bundle (or the host) escaped for the terminal */
-#define Q(s) BTFGEN_BUNDLE_QUOTED(s)
-
 static void usage(FILE *f)
 {
 	fprintf(
 	    f,
 	    "usage: btfgen-batch lookup BUNDLE [--os-release FILE] [--distro ID] [--version V]\n"
-	    "                           [--arch A] [--release R] [-o OUT.btf] [-j]\n"
+	    "                           [--arch A] [--release R] [-o OUT.btf] [-j|-p]\n"
 	    "\n"
 	    "Finds the BTF of a kernel in BUNDLE. Keys not given come from the host: ID and\n"
 	    "VERSION_ID from os-release (--os-release FILE, else $BTFGEN_OS_RELEASE, else\n"
@@ -33,7 +30,8 @@ static void usage(FILE *f)
 	    "  --arch A           x86_64, arm64 (or aarch64, amd64)\n"
 	    "  --release R        uname -r of the kernel\n"
 	    "  -o, --output FILE  write the BTF there (temp file + rename); only when found\n"
-	    "  -j, --json         print the result as JSON\n"
+	    "  -j, --json         print the result as JSON (errors as {\"error\": ...})\n"
+	    "  -p, --pretty       the same, indented\n"
 	    "  -h, --help         this text\n"
 	    "\n"
 	    "exit codes: 0 found, 2 usage, 3 unreadable bundle or write error, 4 not found,\n"
@@ -79,6 +77,7 @@ int cmd_lookup(int argc, char **argv)
 	    {"release", required_argument, NULL, 'r'},
 	    {"output", required_argument, NULL, 'o'},
 	    {"json", no_argument, NULL, 'j'},
+	    {"pretty", no_argument, NULL, 'p'},
 	    {"help", no_argument, NULL, 'h'},
 	    {},
 	};
@@ -87,12 +86,12 @@ int cmd_lookup(int argc, char **argv)
 	struct bundle_match m;
 	struct bundle *b = NULL;
 	json_t *jo = NULL;
-	int c, json = 0, ret, rc = EXIT_FATAL;
+	int c, ret, rc = EXIT_FATAL;
 	char err[512];
 	size_t i;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:jh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "o:jph", opts, NULL)) != -1) {
 		switch (c) {
 		case 'O':
 			os_release = optarg;
@@ -113,7 +112,8 @@ int cmd_lookup(int argc, char **argv)
 			out = optarg;
 			break;
 		case 'j':
-			json = 1;
+		case 'p':
+			cmd_json_mode(c);
 			break;
 		case 'h':
 			usage(stdout);
@@ -124,15 +124,13 @@ int cmd_lookup(int argc, char **argv)
 		}
 	}
 	if (optind != argc - 1) {
-		fprintf(stderr, "btfgen-batch lookup: give exactly one BUNDLE\n");
-		usage(stderr);
+		cmd_err("lookup", "give exactly one BUNDLE (see lookup --help)");
 		return EXIT_USAGE;
 	}
 	if (os_release) {
 		ret = btfgen_bundle_host__read_os_release(&q, os_release);
 		if (ret) {
-			fprintf(stderr, "btfgen-batch lookup: '%s': %s\n", os_release,
-				strerror(-ret));
+			cmd_err("lookup", "'%s': %s", os_release, strerror(-ret));
 			return EXIT_USAGE;
 		}
 		ret = btfgen_bundle_host__uname(&q);
@@ -140,14 +138,13 @@ int cmd_lookup(int argc, char **argv)
 		ret = btfgen_bundle_host__detect(&q, NULL);
 	}
 	if (ret) {
-		fprintf(stderr, "btfgen-batch lookup: reading the host's identity: %s\n",
-			strerror(-ret));
+		cmd_err("lookup", "reading the host's identity: %s", strerror(-ret));
 		return EXIT_FATAL;
 	}
 
 	b = btfgen_bundle__open_file(argv[optind], err, sizeof(err));
 	if (!b) {
-		fprintf(stderr, "btfgen-batch lookup: %s\n", err);
+		cmd_err("lookup", "%s", err);
 		return EXIT_FATAL;
 	}
 	ret = btfgen_bundle__find(b, &q, &m);
@@ -169,7 +166,7 @@ int cmd_lookup(int argc, char **argv)
 		rc = EXIT_LOOKUP_NOT_FOUND;
 		break;
 	default:
-		fprintf(stderr, "btfgen-batch lookup: %s\n", strerror(-ret));
+		cmd_err("lookup", "%s", strerror(-ret));
 		rc = EXIT_USAGE;
 		goto out;
 	}
@@ -179,18 +176,18 @@ int cmd_lookup(int argc, char **argv)
 
 		data = btfgen_bundle__btf_data(b, m.entry, &size);
 		if (!data) {
-			fprintf(stderr, "btfgen-batch lookup: %s\n", btfgen_bundle__error(b));
+			cmd_err("lookup", "%s", btfgen_bundle__error(b));
 			rc = EXIT_FATAL;
 			goto out;
 		}
 		if (btfgen_bundle_file__write_atomic(out, data, size, err, sizeof(err))) {
-			fprintf(stderr, "btfgen-batch lookup: %s\n", err);
+			cmd_err("lookup", "%s", err);
 			rc = EXIT_FATAL;
 			goto out;
 		}
 	}
 
-	if (json) {
+	if (cmd_json) {
 		json_t *cands = json_array();
 
 		jo =
@@ -215,8 +212,8 @@ int cmd_lookup(int argc, char **argv)
 			json_decref(cands);
 		if (rc == EXIT_OK && out)
 			json_object_set_new(jo, "output", json_string(out));
-		json_dumpf(jo, stdout, JSON_INDENT(2));
-		fputc('\n', stdout);
+		if (cmd_print_json(jo))
+			rc = EXIT_FATAL;
 		goto out;
 	}
 	printf("query: distro=%s version=%s arch=%s release=%s\n", *q.distro ? Q(q.distro) : "?",

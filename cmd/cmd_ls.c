@@ -8,21 +8,19 @@
 #include "bundle.h"
 #include "commands.h"
 
-/* strings from a bundle (or the host) escaped for the terminal */
-#define Q(s) BTFGEN_BUNDLE_QUOTED(s)
-
 static void usage(FILE *f)
 {
 	fprintf(
 	    f,
-	    "usage: btfgen-batch ls BUNDLE [-j]\n"
+	    "usage: btfgen-batch ls [-j|-p] BUNDLE\n"
 	    "\n"
 	    "Lists every kernel of BUNDLE in index order, one line each: status (ok, failed,\n"
 	    "skipped), distro, version, arch, release, the first 12 hex digits of its BTF's\n"
 	    "SHA-256 (kernels sharing a BTF share it) and tailored BTF size; failed and skipped\n"
 	    "kernels show their reason instead. Reads index.json only.\n"
 	    "\n"
-	    "  -j, --json   a JSON array, one object per kernel\n"
+	    "  -j, --json   a JSON array, one object per kernel (errors as {\"error\": ...})\n"
+	    "  -p, --pretty the same, indented\n"
 	    "  -h, --help   this text\n"
 	    "\n"
 	    "exit codes: 0 listed, 2 usage, 3 unreadable or corrupt bundle.\n");
@@ -32,20 +30,22 @@ int cmd_ls(int argc, char **argv)
 {
 	static const struct option opts[] = {
 	    {"json", no_argument, NULL, 'j'},
+	    {"pretty", no_argument, NULL, 'p'},
 	    {"help", no_argument, NULL, 'h'},
 	    {},
 	};
 	struct bundle *b;
-	int c, json = 0, rc = EXIT_OK;
+	int c, rc = EXIT_OK;
 	json_t *arr = NULL;
 	char err[512];
 	size_t i, n;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "jph", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
-			json = 1;
+		case 'p':
+			cmd_json_mode(c);
 			break;
 		case 'h':
 			usage(stdout);
@@ -56,16 +56,16 @@ int cmd_ls(int argc, char **argv)
 		}
 	}
 	if (optind != argc - 1) {
-		usage(stderr);
+		cmd_err("ls", "give exactly one BUNDLE (see ls --help)");
 		return EXIT_USAGE;
 	}
 	b = btfgen_bundle__open_file(argv[optind], err, sizeof(err));
 	if (!b) {
-		fprintf(stderr, "btfgen-batch ls: %s\n", err);
+		cmd_err("ls", "%s", err);
 		return EXIT_FATAL;
 	}
 	n = btfgen_bundle__entry_cnt(b);
-	if (json)
+	if (cmd_json)
 		arr = json_array();
 	else
 		printf("%-7s %-10s %-9s %-7s %-36s %-12s %9s\n", "STATUS", "DISTRO", "VERSION",
@@ -73,7 +73,7 @@ int cmd_ls(int argc, char **argv)
 	for (i = 0; i < n; i++) {
 		const struct bundle_entry *e = btfgen_bundle__entry(b, i);
 
-		if (json) {
+		if (cmd_json) {
 			json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s}", "distro", e->distro,
 					      "version", e->version, "arch", e->arch, "release",
 					      e->release, "status", e->status);
@@ -102,10 +102,8 @@ int cmd_ls(int argc, char **argv)
 			       Q(e->reason));
 		}
 	}
-	if (json && rc == EXIT_OK) {
-		json_dumpf(arr, stdout, JSON_INDENT(2));
-		fputc('\n', stdout);
-	}
+	if (cmd_json && rc == EXIT_OK && cmd_print_json(arr))
+		rc = EXIT_FATAL;
 	json_decref(arr);
 	btfgen_bundle__free(b);
 	return rc;

@@ -25,10 +25,14 @@ static void help(FILE *f)
 		"BTF, an ELF with a .BTF section (a vmlinux), or a BTFHub .btf.tar.xz (.gz, .zst).\n"
 		"Every candidate libbpf may use is kept, so libbpf resolves every relocation the\n"
 		"same way on OUTPUT as on INPUT; this is checked before OUTPUT is written.\n"
-		"Relocations libbpf cannot satisfy on INPUT are reported on stderr, not fatal.\n"
+		"Relocations libbpf cannot satisfy on INPUT are not fatal: when there are any, one\n"
+		"line on stderr counts them (poisoned instructions, existence probes answered 0),\n"
+		"and each one libbpf refuses outright gets a warning line; -j lists every outcome.\n"
 		"\n"
 		"options:\n"
 		"  -j, --json       print a JSON report on stdout: every relocation's outcome\n"
+		"                   (errors as {\"error\": ...})\n"
+		"  -p, --pretty     the same, indented\n"
 		"  -v, --verbose    trace candidate matching and outcomes on stderr\n"
 		"      --no-verify  skip re-resolving the relocations against OUTPUT\n"
 		"  -h, --help       this text\n"
@@ -114,6 +118,7 @@ int cmd_min_core_btf(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
+		{ "pretty", no_argument, NULL, 'p' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "no-verify", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
@@ -123,7 +128,8 @@ int cmd_min_core_btf(int argc, char **argv)
 	struct core_relo_result **results = NULL;
 	struct kernel_index *ki = NULL;
 	struct core_tailor *t = NULL;
-	bool json = false, verify = true;
+	bool verify = true;
+	size_t n_relo = 0, n_poison = 0, n_probe = 0, n_refused = 0;
 	const char *input, *output;
 	struct btf *btf = NULL;
 	json_t *report = NULL;
@@ -132,10 +138,11 @@ int cmd_min_core_btf(int argc, char **argv)
 	char err[256];
 	int c, nobj, ret = EXIT_FATAL;
 
-	while ((c = getopt_long(argc, argv, "+jvh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+jpvh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
-			json = true;
+		case 'p':
+			cmd_json_mode(c);
 			break;
 		case 'v':
 			core_set_log(trace);
@@ -152,8 +159,8 @@ int cmd_min_core_btf(int argc, char **argv)
 		}
 	}
 	if (argc - optind < 3) {
-		fprintf(stderr, "btfgen-batch min_core_btf: need INPUT, OUTPUT and at least one OBJECT\n");
-		help(stderr);
+		cmd_err("min_core_btf",
+			"need INPUT, OUTPUT and at least one OBJECT (see min_core_btf --help)");
 		return EXIT_USAGE;
 	}
 	input = argv[optind];
@@ -162,7 +169,7 @@ int cmd_min_core_btf(int argc, char **argv)
 
 	btf = load_input(input, err, sizeof(err));
 	if (!btf) {
-		fprintf(stderr, "btfgen-batch: input '%s': %s\n", input, err);
+		cmd_err("min_core_btf", "input '%s': %s", input, err);
 		ret = EXIT_USAGE;
 		goto out;
 	}
@@ -171,7 +178,7 @@ int cmd_min_core_btf(int argc, char **argv)
 	ki = kernel_index__new(btf);
 	t = ki ? core_tailor__new(ki) : NULL;
 	if (!objs || !results || !t) {
-		fprintf(stderr, "btfgen-batch: out of memory\n");
+		cmd_err("min_core_btf", "out of memory");
 		goto out;
 	}
 	for (int i = 0; i < nobj; i++) {
@@ -179,20 +186,25 @@ int cmd_min_core_btf(int argc, char **argv)
 
 		objs[i] = core_object__open(path, err, sizeof(err));
 		if (!objs[i]) {
-			fprintf(stderr, "btfgen-batch: object '%s': %s\n", path, err);
+			cmd_err("min_core_btf", "object '%s': %s", path, err);
 			ret = EXIT_USAGE;
 			goto out;
 		}
 		results[i] = calloc(core_object__relo_cnt(objs[i]) + 1, sizeof(**results));
 		if (!results[i] || core_tailor__add_object(t, objs[i], results[i])) {
-			fprintf(stderr, "btfgen-batch: out of memory\n");
+			cmd_err("min_core_btf", "object '%s': %s", path,
+				results[i] ? core_tailor__error(t) : "out of memory");
 			goto out;
 		}
 		for (__u32 r = 0; r < core_object__relo_cnt(objs[i]); r++) {
 			struct core_relo_desc d;
 
+			n_relo++;
+			if (results[i][r].status == CORE_RELO_NOT_FOUND)
+				*(results[i][r].poison ? &n_poison : &n_probe) += 1;
 			if (results[i][r].status != CORE_RELO_FAILED)
 				continue;
+			n_refused++;
 			core_object__relo_desc(objs[i], r, &d);
 			fprintf(stderr,
 				"btfgen-batch: warning: object '%s': prog '%s': relo #%u (%s %s %s): "
@@ -202,18 +214,26 @@ int cmd_min_core_btf(int argc, char **argv)
 		}
 	}
 	if (core_tailor__emit(t, &data, &size)) {
-		fprintf(stderr, "btfgen-batch: out of memory emitting BTF\n");
+		cmd_err("min_core_btf", "emitting BTF: %s", core_tailor__error(t));
 		goto out;
 	}
 	if (verify && core_tailor__verify(t, data, size, err, sizeof(err))) {
-		fprintf(stderr, "btfgen-batch: tailored BTF does not verify, not written: %s\n", err);
+		cmd_err("min_core_btf", "tailored BTF does not verify, not written: %s", err);
 		goto out;
 	}
 	if (btfgen_bundle_file__write_atomic(output, data, size, err, sizeof(err))) {
-		fprintf(stderr, "btfgen-batch: %s\n", err);
+		cmd_err("min_core_btf", "%s", err);
 		goto out;
 	}
-	if (json) {
+	/* refused ones got a warning each above */
+	if (n_poison + n_probe)
+		fprintf(stderr,
+			"btfgen-batch min_core_btf: %zu of %zu relocations unsatisfiable on '%s': "
+			"%zu poisoned (fail if reached), %zu existence probes answered 0, %zu "
+			"refused by libbpf%s\n",
+			n_poison + n_probe + n_refused, n_relo, input, n_poison, n_probe, n_refused,
+			cmd_json ? "" : "; -j lists them");
+	if (cmd_json) {
 		json_t *arr = json_array();
 
 		report = json_pack("{s:s, s:s, s:I, s:I, s:o}", "input", input, "output", output,
@@ -228,7 +248,7 @@ int cmd_min_core_btf(int argc, char **argv)
 							     core_object__path(objs[i]),
 							     "relocations", relos));
 		}
-		if (!report || json_dumpf(report, stdout, JSON_INDENT(2)) || fputc('\n', stdout) == EOF) {
+		if (cmd_print_json(report)) {
 			fprintf(stderr, "btfgen-batch: cannot print the JSON report\n");
 			goto out;
 		}

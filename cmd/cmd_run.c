@@ -23,11 +23,13 @@ static void help(FILE *f)
 		"temp file and renamed: a run that stops midway leaves the previous one intact.\n"
 		"\n"
 		"options:\n"
-		"  -j, --jobs N      worker threads (default: manifest \"jobs\", else online CPUs)\n"
+		"  -J, --jobs N      worker threads (default: manifest \"jobs\", else online CPUs)\n"
 		"  -o, --output PATH write here instead of the manifest's \"output\"\n"
-		"      --json        print a machine-readable summary on stdout\n"
+		"  -j, --json        print a machine-readable summary on stdout (errors too)\n"
+		"  -p, --pretty      the same, indented\n"
 		"      --no-progress no progress bar (it is shown only on a terminal anyway)\n"
-		"      --verify, --no-verify  override the manifest's \"verify\"\n"
+		"      --verify      verify every tailored BTF (overrides the manifest's \"verify\")\n"
+		"      --no-verify   do not verify\n"
 		"      --shard K/N   take only the K-th of N deterministic slices of the kernels\n"
 		"                    (one per CI job; join them with `btfgen-batch merge`)\n"
 		"  -h, --help        this text\n"
@@ -49,11 +51,12 @@ static void human_size(unsigned long long n, char *buf, size_t sz)
 
 int cmd_run(int argc, char **argv)
 {
-	enum { OPT_JSON = 256, OPT_NO_PROGRESS, OPT_VERIFY, OPT_NO_VERIFY, OPT_SHARD };
+	enum { OPT_NO_PROGRESS = 256, OPT_VERIFY, OPT_NO_VERIFY, OPT_SHARD };
 	static const struct option opts[] = {
-		{ "jobs", required_argument, NULL, 'j' },
+		{ "jobs", required_argument, NULL, 'J' },
 		{ "output", required_argument, NULL, 'o' },
-		{ "json", no_argument, NULL, OPT_JSON },
+		{ "json", no_argument, NULL, 'j' },
+		{ "pretty", no_argument, NULL, 'p' },
 		{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
 		{ "verify", no_argument, NULL, OPT_VERIFY },
 		{ "no-verify", no_argument, NULL, OPT_NO_VERIFY },
@@ -68,14 +71,15 @@ int cmd_run(int argc, char **argv)
 	char err[512], size[32];
 	int c, ret;
 
-	while ((c = getopt_long(argc, argv, "j:o:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "J:o:jph", opts, NULL)) != -1) {
 		switch (c) {
-		case 'j': {
+		case 'J': {
 			char *end;
 			long v = strtol(optarg, &end, 10);
 
 			if (*end || v < 1 || v > 1024) {
-				fprintf(stderr, "btfgen-batch run: -j wants a number from 1 to 1024\n");
+				cmd_err("run", "-J/--jobs wants a number from 1 to 1024, not '%s'",
+					optarg);
 				return EXIT_USAGE;
 			}
 			bo.jobs = v;
@@ -84,7 +88,9 @@ int cmd_run(int argc, char **argv)
 		case 'o':
 			bo.output = optarg;
 			break;
-		case OPT_JSON:
+		case 'j':
+		case 'p':
+			cmd_json_mode(c);
 			json = true;
 			break;
 		case OPT_NO_PROGRESS:
@@ -97,7 +103,7 @@ int cmd_run(int argc, char **argv)
 		case OPT_SHARD:
 			if (sscanf(optarg, "%u/%u%c", &bo.shard_k, &bo.shard_n, &(char){ 0 }) != 2 ||
 			    bo.shard_n < 1 || bo.shard_k < 1 || bo.shard_k > bo.shard_n) {
-				fprintf(stderr, "btfgen-batch run: --shard wants K/N with 1 <= K <= N\n");
+				cmd_err("run", "--shard wants K/N with 1 <= K <= N, not '%s'", optarg);
 				return EXIT_USAGE;
 			}
 			break;
@@ -110,43 +116,45 @@ int cmd_run(int argc, char **argv)
 		}
 	}
 	if (argc - optind != 1) {
-		fprintf(stderr, "btfgen-batch run: need exactly one MANIFEST\n");
-		help(stderr);
+		/* "-j 4" was the job count before -j meant JSON everywhere */
+		if (cmd_json && argc - optind == 2 && strspn(argv[optind], "0123456789") ==
+							   strlen(argv[optind]))
+			cmd_err("run", "-j is --json; the number of jobs is -J %s", argv[optind]);
+		else
+			cmd_err("run", "need exactly one MANIFEST (see run --help)");
 		return EXIT_USAGE;
 	}
 	m = manifest__load(argv[optind], err, sizeof(err));
 	if (!m) {
-		fprintf(stderr, "btfgen-batch: %s\n", err);
+		cmd_err(NULL, "%s", err);
 		return EXIT_USAGE;
 	}
 	if (show_progress && isatty(STDERR_FILENO))
 		bo.progress = stderr;
 	ret = batch__run(m, &bo, &sum, err, sizeof(err));
 	if (ret) {
-		fprintf(stderr, "btfgen-batch: %s; nothing written\n", err);
+		cmd_err(NULL, "%s; nothing written", err);
 		manifest__free(m);
 		return ret == -EINVAL ? EXIT_USAGE : EXIT_FATAL;
 	}
 	human_size(sum.output_size, size, sizeof(size));
 	fprintf(stderr,
 		"btfgen-batch: %zu kernels: %zu ok, %zu failed; %zu distinct BTFs; "
-		"%zu unsatisfiable relocations; %s (%s); %.2f s\n",
-		sum.kernels, sum.ok, sum.failed, sum.distinct, sum.unsatisfied, sum.output, size,
-		sum.seconds);
+		"some program fails on %zu kernel%s; %s (%s); %.2f s\n",
+		sum.kernels, sum.ok, sum.failed, sum.distinct, sum.failing_kernels,
+		sum.failing_kernels == 1 ? "" : "s", sum.output, size, sum.seconds);
 	if (json) {
-		json_t *j = json_pack("{s:I, s:I, s:I, s:I, s:I, s:s, s:I, s:f}", "kernels",
+		json_t *j = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:s, s:I, s:f}", "kernels",
 				      (json_int_t)sum.kernels, "ok", (json_int_t)sum.ok, "failed",
 				      (json_int_t)sum.failed, "distinct_btfs",
 				      (json_int_t)sum.distinct, "unsatisfied_relocations",
-				      (json_int_t)sum.unsatisfied, "output", sum.output,
+				      (json_int_t)sum.unsatisfied, "failing_kernels",
+				      (json_int_t)sum.failing_kernels, "output", sum.output,
 				      "output_size", (json_int_t)sum.output_size, "seconds",
 				      sum.seconds);
 
-		if (j) {
-			json_dumpf(j, stdout, JSON_INDENT(2));
-			fputc('\n', stdout);
-			json_decref(j);
-		}
+		cmd_print_json(j);
+		json_decref(j);
 	}
 	manifest__free(m);
 	return sum.failed ? EXIT_PARTIAL : EXIT_OK;

@@ -10,35 +10,41 @@
 int cmd_version(int argc, char **argv)
 {
 	struct bundle_generator g;
-	bool json = false;
+	const char *la;
 
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "-j") || !strcmp(argv[i], "--json")) {
-			json = true;
+			cmd_json_mode('j');
+		} else if (!strcmp(argv[i], "-p") || !strcmp(argv[i], "--pretty")) {
+			cmd_json_mode('p');
 		} else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-			printf("usage: btfgen-batch version [-j|--json]\n\n"
+			printf("usage: btfgen-batch version [-j|-p]\n\n"
 			       "Print the version of btfgen-batch and of libbpf, libarchive, zstd and\n"
-			       "jansson as linked (what index.json records as \"generator\").\n");
+			       "jansson as linked (what index.json records as \"generator\").\n\n"
+			       "  -j, --json   as a JSON object\n"
+			       "  -p, --pretty the same, indented\n"
+			       "  -h, --help   this text\n");
 			return EXIT_OK;
 		} else {
-			fprintf(stderr, "btfgen-batch version: unknown argument '%s'\n", argv[i]);
+			cmd_err("version", "unknown argument '%s'", argv[i]);
 			return EXIT_USAGE;
 		}
 	}
 	batch__generator(&g);
-	if (json) {
+	/* libarchive's version string names itself ("libarchive 3.6.2"); the others do not */
+	la = g.libarchive;
+	if (!strncmp(la, "libarchive ", 11))
+		la += 11;
+	if (cmd_json) {
 		json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:s}", "btfgen-batch", g.version,
-				      "libbpf", g.libbpf, "libarchive", g.libarchive, "zstd", g.zstd,
+				      "libbpf", g.libbpf, "libarchive", la, "zstd", g.zstd,
 				      "jansson", g.jansson);
+		int r = cmd_print_json(j);
 
-		if (!j)
-			return EXIT_FATAL;
-		json_dumpf(j, stdout, JSON_INDENT(2));
-		fputc('\n', stdout);
 		json_decref(j);
-		return EXIT_OK;
+		return r ? EXIT_FATAL : EXIT_OK;
 	}
-	printf("btfgen-batch %s\nlibbpf %s\n%s\nzstd %s\njansson %s\n", g.version, g.libbpf,
-	       g.libarchive, g.zstd, g.jansson);
+	printf("btfgen-batch %s\nlibbpf %s\nlibarchive %s\nzstd %s\njansson %s\n", g.version,
+	       g.libbpf, la, g.zstd, g.jansson);
 	return EXIT_OK;
 }

@@ -3,6 +3,18 @@
 #ifndef BTFGEN_COMMANDS_H
 #define BTFGEN_COMMANDS_H
 
+#include <stdbool.h>
+#include <jansson.h>
+
+#include "btfgen_util.h"
+
+/*
+ * Q(s): a string from a bundle or the host, escaped for the terminal (btfgen_quote), in a
+ * buffer that lives until the end of the enclosing block.
+ */
+#define CMD_QUOTE_MAX 320
+#define Q(s) btfgen_quote((s), 0, (char[CMD_QUOTE_MAX]){0}, CMD_QUOTE_MAX)
+
 /* Exit codes shared by every subcommand (documented in README.md). */
 enum {
 	EXIT_OK = 0,           /* everything asked for was done */
@@ -18,6 +30,21 @@ enum {
 	EXIT_LOOKUP_NO_BTF = 6,     /* the kernel is in the bundle but failed or was skipped */
 };
 
+/*
+ * Output mode of the command running, one meaning for every command (as bpftool):
+ * -j/--json JSON on stdout, -p/--pretty indented JSON (implies -j).
+ */
+extern bool cmd_json, cmd_pretty;
+/* Call with 'j' or 'p' when the option is seen. */
+void cmd_json_mode(int opt);
+/* j on stdout, compact or pretty, with a newline; 0 or -1 (j NULL or write error). */
+int cmd_print_json(json_t *j);
+/* "btfgen-batch CMD: message" on stderr; in JSON mode also {"error": message} on stdout. */
+void cmd_err(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Exit code of diff when the new bundle regressed (see cmd_diff.c). */
+enum { EXIT_DIFF_REGRESSED = 1 };
+
 /* Each takes argc/argv starting at the subcommand's own name. */
 int cmd_run(int argc, char **argv);
 int cmd_min_core_btf(int argc, char **argv);
@@ -27,5 +54,7 @@ int cmd_info(int argc, char **argv);
 int cmd_extract(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 
 #endif

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /* btfgen-batch: entry point and subcommand dispatch. */
 #include <malloc.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <string.h>
 #include <bpf/libbpf.h>
@@ -16,9 +17,11 @@ static const struct {
 	{ "min_core_btf", cmd_min_core_btf, "tailor one kernel BTF to objects, as bpftool gen min_core_btf" },
 	{ "lookup", cmd_lookup, "find the BTF of a kernel (the host by default) in a bundle" },
 	{ "ls", cmd_ls, "list the kernels of a bundle" },
-	{ "info", cmd_info, "objects, counts and compatibility matrix of a bundle" },
+	{ "info", cmd_info, "objects, counts and program verdicts of a bundle" },
 	{ "extract", cmd_extract, "write a bundle out as a <distro>/<version>/<arch>/<release>.btf tree" },
 	{ "merge", cmd_merge, "join the bundles of a sharded run (run --shard K/N) into one" },
+	{ "diff", cmd_diff, "what changed between two bundles; exit 1 if a program newly fails" },
+	{ "report", cmd_report, "write a self-contained HTML page of which program loads on which kernel" },
 	{ "version", cmd_version, "versions of btfgen-batch and the libraries it uses" },
 };
 
@@ -29,7 +32,22 @@ static void usage(FILE *f)
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(f, "  %-13s %s\n", commands[i].name, commands[i].summary);
 	fprintf(f, "\nexit codes: 0 ok, 1 some kernels failed (output holds the rest), 2 usage or\n"
-		   "manifest error (nothing written), 3 fatal (nothing written); lookup has its own.\n");
+		   "manifest error (nothing written), 3 fatal (nothing written); lookup has its own.\n"
+		   "-j/--json and -p/--pretty mean JSON output in every command; -J N is run's jobs.\n");
+}
+
+/*
+ * Not a command, so the manifest of "btfgen-batch MANIFEST": an option (run's), a name that
+ * exists (a typo'd extension, a directory: run names it in its error), ends in .json or is a
+ * path. Anything else is an unknown command.
+ */
+static bool is_manifest_arg(const char *arg)
+{
+	struct stat st;
+	size_t n = strlen(arg);
+
+	return arg[0] == '-' || strchr(arg, '/') || (n >= 5 && !strcmp(arg + n - 5, ".json")) ||
+	       !stat(arg, &st);
 }
 
 static int silent_libbpf(enum libbpf_print_level level, const char *fmt, va_list ap)
@@ -65,10 +83,14 @@ int main(int argc, char **argv)
 		if (!strcmp(argv[1], commands[i].name))
 			return commands[i].fn(argc - 1, argv + 1);
 	}
-	/* "btfgen-batch [-j N ...] manifest.json" is "btfgen-batch run [-j N ...] manifest.json". */
-	if (argv[1][0] == '-' || strstr(argv[1], ".json"))
+	/* "btfgen-batch [-J N ...] manifest.json" is "btfgen-batch run [-J N ...] manifest.json". */
+	if (is_manifest_arg(argv[1]))
 		return cmd_run(argc, argv);
-	fprintf(stderr, "btfgen-batch: unknown command '%s'\n", argv[1]);
-	usage(stderr);
+	fputs("btfgen-batch: '", stderr);
+	for (const char *p = argv[1]; *p; p++)
+		fprintf(stderr, (unsigned char)*p < 0x20 || *p == 0x7f ? "\\x%02x" : "%c",
+			(unsigned char)*p);
+	fputs("' is neither a command nor a manifest file (commands: btfgen-batch --help)\n",
+	      stderr);
 	return EXIT_USAGE;
 }

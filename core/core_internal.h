@@ -55,6 +55,20 @@ struct spec_accessor {
 	const char *name; /* member or enumerator name; NULL for array indices */
 };
 
+/*
+ * What a target field walk visited that decides its outcome: each member it took (named,
+ * or anonymous on the way to a named one) and each member whose name matched but whose
+ * type did not (libbpf leaves such a member's index and bit offset in the spec, so its
+ * offset is part of the result). The tailor keeps exactly these; raw_spec cannot serve as
+ * a path, as it holds those stale entries.
+ */
+#define SPEC_MAX_VISITS 256
+
+struct spec_visit {
+	__u32 type_id; /* the composite, modifiers and typedefs skipped */
+	__u32 idx;     /* member index, < vlen of type_id */
+};
+
 /* A parsed access path on one BTF (local or candidate), as libbpf's bpf_core_spec. */
 struct core_spec {
 	const struct btf *btf;
@@ -65,6 +79,12 @@ struct core_spec {
 	__u32 raw_spec[SPEC_MAX_LEN];
 	int raw_len;
 	__u32 bit_offset;
+	struct spec_visit *visit; /* SPEC_MAX_VISITS entries, target walks only (not owned) */
+	int visit_len;
+	bool visit_overflow; /* more visits than SPEC_MAX_VISITS: cannot be tailored */
+	__u32 fail_type_id;  /* the composite whose member loop hit the 64-entry limit */
+	__u32 fail_idx;      /* and the member it was at */
+	bool blocked;        /* a member had the local name and an incompatible type */
 };
 
 struct core_relo {
@@ -82,6 +102,7 @@ struct core_object {
 	struct core_relo *relos;
 	__u32 relo_cnt;
 	char *strings; /* section and program names, owned */
+	struct object_code *code; /* instructions and functions (verdict.c); NULL if unreadable */
 };
 
 /* Type-walking helpers on validated BTFs (ids in range). */
@@ -115,6 +136,27 @@ __u32 kernel_index__cands(const struct kernel_index *ki, const char *name, __u16
 void tailor_mark_spec(struct core_tailor *t, const struct core_spec *targ_spec);
 /* What a candidate walk that errored went through, so the tailored BTF errors the same way. */
 void tailor_mark_failed_walk(struct core_tailor *t, const struct core_spec *spec);
+/* A candidate that did not match because of spec->visit: keep those if it is emitted. */
+void tailor_note_blocker(struct core_tailor *t, const struct core_spec *spec);
+
+/* Why tailoring failed as a whole (the input cannot be tailored faithfully); one line. */
+void tailor_set_error(struct core_tailor *t, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* verdict.c: read the code sections, function symbols and call relocations of an object. */
+struct object_code;
+struct Elf;
+struct Elf_Scn;
+int object_code_load(struct core_object *obj, struct Elf *elf, size_t shstrndx,
+		     struct Elf_Scn *symtab);
+void object_code_free(struct object_code *c);
+/*
+ * For tests: the reachability analysis of one function, insns[cnt] in host order (LE only),
+ * relo_at[i] the index in res of the relocation patching insn i, or -1. reached[cnt]
+ * receives 1 for each instruction the verifier may reach; *wild is set when it gave up.
+ */
+struct bpf_insn;
+int verdict_reach_insns(const struct bpf_insn *insns, __u32 cnt, const __s32 *relo_at,
+			const struct core_relo_result *res, unsigned kver, __u8 *reached, bool *wild);
 
 /* Logging to the callback set with core_set_log(). */
 void core_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -8,6 +8,7 @@
 #include <gelf.h>
 #include <libelf.h>
 
+#include "btfgen_util.h"
 #include "core_internal.h"
 
 /*
@@ -19,7 +20,7 @@
  */
 __u32 essential_hash(const char *name, size_t *ess_len)
 {
-	__u32 h = 2166136261u, ess_h = 0;
+	__u32 h = BTFGEN_FNV1A32_INIT, ess_h = 0;
 	size_t i, ess = 0;
 	bool flavour = false;
 
@@ -29,9 +30,9 @@ __u32 essential_hash(const char *name, size_t *ess_len)
 		    name[i + 3] == '_' && name[i + 4] && name[i + 4] != '_') {
 			flavour = true;
 			ess = i + 1;
-			ess_h = (h ^ (unsigned char)name[i]) * 16777619u;
+			ess_h = btfgen_fnv1a32_byte(h, (unsigned char)name[i]);
 		}
-		h = (h ^ (unsigned char)name[i]) * 16777619u;
+		h = btfgen_fnv1a32_byte(h, (unsigned char)name[i]);
 	}
 	*ess_len = flavour ? ess : i;
 	return flavour ? ess_h : h;
@@ -46,15 +47,17 @@ size_t essential_name_len(const char *name)
 }
 
 /*
- * Skip CONST/VOLATILE/RESTRICT/TYPE_TAG and TYPEDEF. The bound only guards
- * against malformed cycles: real chains are a handful of links long.
+ * Skip CONST/VOLATILE/RESTRICT/TYPE_TAG and TYPEDEF. libbpf follows a chain of any
+ * length, so do we; only a cycle (longer than the type count) gives NULL, where libbpf
+ * would loop forever.
  */
 const struct btf_type *skip_mods_and_typedefs(const struct btf *btf, __u32 id, __u32 *res_id)
 {
 	const struct btf_type *t = btf__type_by_id(btf, id);
+	__u32 n = btf__type_cnt(btf);
 
-	for (int i = 0; t && (btf_is_mod(t) || btf_is_typedef(t)); i++) {
-		if (i > 64)
+	for (__u32 i = 0; t && (btf_is_mod(t) || btf_is_typedef(t)); i++) {
+		if (i >= n)
 			return NULL;
 		id = t->type;
 		t = btf__type_by_id(btf, id);
@@ -73,45 +76,6 @@ static bool name_ok(const struct btf *btf, __u32 off)
  * libbpf 1.1 parses a BTF without checking that ids and name offsets point
  * anywhere; everything downstream indexes with them, so check them once.
  */
-/* Kinds whose reference the kernel resolves through (no pointer or struct breaks a loop). */
-static bool is_chain_kind(const struct btf_type *t)
-{
-	return btf_is_mod(t) || btf_is_typedef(t) || btf_is_type_tag(t) || btf_is_array(t);
-}
-
-static __u32 chain_next(const struct btf_type *t)
-{
-	return btf_is_array(t) ? btf_array(t)->type : t->type;
-}
-
-/*
- * A modifier, typedef or array chain that comes back to itself (the kernel refuses it:
- * "Loop detected"); walks that loop would never end. Each type is walked once: 1 = on the
- * current walk, 2 = known to end. References are in range (checked before).
- */
-static int check_chain_loops(const struct btf *btf, char *err, size_t err_sz)
-{
-	__u32 n = btf__type_cnt(btf), id, cur;
-	unsigned char *st = calloc(n, 1);
-	int ret = 0;
-
-	if (!st)
-		return -ENOMEM;
-	for (id = 1; id < n && !ret; id++) {
-		for (cur = id; cur && !st[cur] && is_chain_kind(btf__type_by_id(btf, cur));
-		     cur = chain_next(btf__type_by_id(btf, cur)))
-			st[cur] = 1;
-		if (cur && st[cur] == 1) {
-			snprintf(err, err_sz, "malformed BTF: type [%u] is in a reference loop", cur);
-			ret = -EINVAL;
-		}
-		for (cur = id; cur && st[cur] == 1; cur = chain_next(btf__type_by_id(btf, cur)))
-			st[cur] = 2;
-	}
-	free(st);
-	return ret;
-}
-
 int btf_check_refs(const struct btf *btf, char *err, size_t err_sz)
 {
 	__u32 n = btf__type_cnt(btf);
@@ -199,7 +163,46 @@ int btf_check_refs(const struct btf *btf, char *err, size_t err_sz)
 			return -EINVAL;
 		}
 	}
-	return check_chain_loops(btf, err, err_sz);
+	return 0;
+}
+
+static bool is_mod_or_typedef(const struct btf *btf, __u32 id)
+{
+	const struct btf_type *t = btf__type_by_id(btf, id);
+
+	return id && t && (btf_is_mod(t) || btf_is_typedef(t));
+}
+
+/*
+ * A cycle of modifiers and typedefs makes libbpf's skip_mods_and_typedefs() loop forever,
+ * and every chain walk here cost the type count: refuse such a BTF, in one pass (each type
+ * is walked once: 1 = on the chain being walked, 2 = known to end).
+ */
+static int btf_check_mod_cycles(const struct btf *btf, char *err, size_t err_sz)
+{
+	__u32 n = btf__type_cnt(btf), cur;
+	__u8 *state = calloc(n, 1);
+
+	if (!state) {
+		snprintf(err, err_sz, "out of memory");
+		return -ENOMEM;
+	}
+	for (__u32 id = 1; id < n; id++) {
+		for (cur = id; is_mod_or_typedef(btf, cur) && !state[cur];
+		     cur = btf__type_by_id(btf, cur)->type)
+			state[cur] = 1;
+		if (is_mod_or_typedef(btf, cur) && state[cur] == 1) {
+			snprintf(err, err_sz, "malformed BTF: type [%u] is on a cycle of "
+				 "modifiers and typedefs", cur);
+			free(state);
+			return -ELOOP;
+		}
+		for (cur = id; is_mod_or_typedef(btf, cur) && state[cur] == 1;
+		     cur = btf__type_by_id(btf, cur)->type)
+			state[cur] = 2;
+	}
+	free(state);
+	return 0;
 }
 
 /* Find the bytes of section 'name' in an ELF image; NULL if absent. */
@@ -262,6 +265,11 @@ int btf_check_header(const void *data, size_t size, char *err, size_t err_sz)
 		snprintf(err, err_sz, "bad BTF header length %u", h.hdr_len);
 		return -EINVAL;
 	}
+	/* libbpf 1.1 takes it, but then every type (and every read of one) is misaligned */
+	if (h.hdr_len % 4) {
+		snprintf(err, err_sz, "BTF header length %u is not a multiple of 4", h.hdr_len);
+		return -EINVAL;
+	}
 	if ((__u64)h.hdr_len + h.type_off + h.type_len > size ||
 	    (__u64)h.hdr_len + h.str_off + h.str_len > size) {
 		snprintf(err, err_sz, "truncated BTF: sections end at %llu, data is %zu bytes",
@@ -316,6 +324,8 @@ struct btf *core_btf_from_mem(const void *data, size_t size, char *err, size_t e
 		return NULL;
 	}
 	ret = btf_check_refs(btf, err, err_sz);
+	if (!ret)
+		ret = btf_check_mod_cycles(btf, err, err_sz);
 	if (ret) {
 		btf__free(btf);
 		errno = -ret;

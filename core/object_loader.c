@@ -2,15 +2,13 @@
 /* core: load a BPF object once: its .BTF, and the CO-RE records of .BTF.ext parsed by us. */
 #include <byteswap.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-#include <sys/stat.h>
 #include <gelf.h>
 #include <libelf.h>
 
+#include "btfgen_util.h"
 #include "core_internal.h"
 
 #define BTF_MAGIC_NATIVE 0xeB9F
@@ -40,49 +38,6 @@ static __u32 rd32(const struct ext_reader *r, size_t off)
 
 	memcpy(&v, r->data + off, sizeof(v));
 	return r->swap ? bswap_32(v) : v;
-}
-
-static int read_file(const char *path, void **data, size_t *size, char *err, size_t err_sz)
-{
-	struct stat st;
-	/* O_NONBLOCK: a FIFO must not block the open before fstat() rejects it */
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	ssize_t got = 0;
-	char *buf;
-
-	if (fd < 0 || fstat(fd, &st)) {
-		snprintf(err, err_sz, "cannot open: %s", strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		return -errno;
-	}
-	if (!S_ISREG(st.st_mode) || (unsigned long long)st.st_size > OBJECT_MAX_SIZE) {
-		snprintf(err, err_sz, "not a regular file of at most 1 GiB");
-		close(fd);
-		return -EINVAL;
-	}
-	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
-	buf = malloc(st.st_size ? st.st_size : 1);
-	if (!buf) {
-		close(fd);
-		snprintf(err, err_sz, "out of memory");
-		return -ENOMEM;
-	}
-	while (got < st.st_size) {
-		ssize_t r = read(fd, buf + got, st.st_size - got);
-
-		if (r <= 0) {
-			snprintf(err, err_sz, "read failed: %s", r ? strerror(errno) : "short read");
-			free(buf);
-			close(fd);
-			return -EIO;
-		}
-		got += r;
-	}
-	close(fd);
-	*data = buf;
-	*size = st.st_size;
-	return 0;
 }
 
 /* Program name: the function symbol covering insn_off in section sec_idx. */
@@ -206,16 +161,10 @@ static int parse_core_relos(struct core_object *obj, const struct ext_reader *r,
 			return -EINVAL;
 		}
 		sec_idx = section_index(elf, shstrndx, sec_name);
-		if (obj->relo_cnt + num > cap) {
-			size_t ncap = (cap ? cap * 2 : 64) + num;
-			struct core_relo *nr = realloc(obj->relos, ncap * sizeof(*nr));
-
-			if (!nr) {
-				snprintf(err, err_sz, "out of memory");
-				return -ENOMEM;
-			}
-			obj->relos = nr;
-			cap = ncap;
+		if (btfgen_array_grow((void **)&obj->relos, &cap, (size_t)obj->relo_cnt + num,
+				      sizeof(*obj->relos))) {
+			snprintf(err, err_sz, "out of memory");
+			return -ENOMEM;
 		}
 		for (__u32 i = 0; i < num; i++, pos += rec_size) {
 			struct core_relo *rl = &obj->relos[obj->relo_cnt];
@@ -275,7 +224,7 @@ struct core_object *core_object__open(const char *path, char *err, size_t err_sz
 		return NULL;
 	}
 	obj->path = strdup(path);
-	ret = read_file(path, &image, &size, err, err_sz);
+	ret = btfgen_file_read(path, OBJECT_MAX_SIZE, &image, &size, err, err_sz);
 	if (ret)
 		goto out;
 	ret = -EINVAL;
@@ -366,7 +315,11 @@ struct core_object *core_object__open(const char *path, char *err, size_t err_sz
 		if (ret)
 			goto out;
 	}
-	ret = 0;
+	ret = object_code_load(obj, elf, shstrndx, symtab);
+	if (ret) {
+		snprintf(err, err_sz, "out of memory");
+		goto out;
+	}
 out:
 	elf_end(elf);
 	free(image);
@@ -385,6 +338,7 @@ void core_object__free(struct core_object *obj)
 	for (__u32 i = 0; i < obj->relo_cnt; i++)
 		free((char *)obj->relos[i].desc.program);
 	free(obj->relos);
+	object_code_free(obj->code);
 	btf__free(obj->btf);
 	free(obj->path);
 	free(obj);

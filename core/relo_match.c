@@ -63,6 +63,12 @@ static bool is_flex_arr(const struct btf *btf, const struct spec_accessor *acc,
 	return acc->idx == (__u32)btf_vlen(btf__type_by_id(btf, acc->type_id)) - 1;
 }
 
+/* Bit offset of element idx of an array of sz-byte elements, as libbpf's __u32 keeps it. */
+static __u32 bit_offset_of(__u32 idx, __s64 sz)
+{
+	return (__u32)((__u64)idx * (__u64)sz * 8);
+}
+
 int spec_parse(const struct btf *btf, __u32 type_id, const char *access, __u32 kind,
 	       struct core_spec *spec, char *why, size_t why_sz)
 {
@@ -137,7 +143,12 @@ int spec_parse(const struct btf *btf, __u32 type_id, const char *access, __u32 k
 		snprintf(why, why_sz, "root type [%u] has no size", id);
 		return (int)sz;
 	}
-	spec->bit_offset = spec->raw_spec[0] * sz * 8;
+	/*
+	 * libbpf 1.1 computes index * size * 8 in 64 bits and keeps the low 32 in a __u32;
+	 * with a huge index on a large type the signed product overflows there. Unsigned
+	 * arithmetic gives the same low 32 bits without undefined behaviour.
+	 */
+	spec->bit_offset = bit_offset_of(spec->raw_spec[0], sz);
 
 	for (int i = 1; i < spec->raw_len; i++) {
 		__u32 idx = spec->raw_spec[i];
@@ -192,7 +203,7 @@ int spec_parse(const struct btf *btf, __u32 type_id, const char *access, __u32 k
 				snprintf(why, why_sz, "array element [%u] has no size", id);
 				return (int)sz;
 			}
-			spec->bit_offset += idx * sz * 8;
+			spec->bit_offset += bit_offset_of(idx, sz);
 		} else {
 			snprintf(why, why_sz, "access #%d reaches [%u], neither struct nor array", i,
 				 id);
@@ -450,9 +461,23 @@ static int types_match(const struct btf *lbtf, __u32 lid, const struct btf *tbtf
 	return -EINVAL;
 }
 
+static void spec_visit(struct core_spec *spec, __u32 type_id, __u32 idx)
+{
+	if (!spec->visit || spec->visit_len == SPEC_MAX_VISITS) {
+		spec->visit_overflow = true;
+		return;
+	}
+	spec->visit[spec->visit_len].type_id = type_id;
+	spec->visit[spec->visit_len].idx = idx;
+	spec->visit_len++;
+}
+
 /*
  * libbpf's bpf_core_match_member(): depth-first through anonymous members; the
- * first member with the local name decides, compatible or not.
+ * first member with the local name decides, compatible or not. Like libbpf, a
+ * name match with an incompatible type inside an anonymous member leaves its index
+ * in raw_spec and its bit offset in the spec (the values stay libbpf's); the
+ * members that decide the outcome are recorded apart, in spec->visit.
  */
 static int match_member(const struct btf *lbtf, const struct spec_accessor *lacc,
 			const struct btf *tbtf, __u32 tid, struct core_spec *spec, __u32 *next_tid)
@@ -473,14 +498,21 @@ static int match_member(const struct btf *lbtf, const struct spec_accessor *lacc
 		__u32 bit_off = btf_member_bit_offset(tt, i);
 		const char *tname;
 
-		if (spec->raw_len == SPEC_MAX_LEN)
+		if (spec->raw_len == SPEC_MAX_LEN) {
+			spec->fail_type_id = tid;
+			spec->fail_idx = i;
 			return -E2BIG;
+		}
 		spec->bit_offset += bit_off;
 		spec->raw_spec[spec->raw_len++] = i;
 		tname = btf__name_by_offset(tbtf, m->name_off);
 		if (!tname || !tname[0]) {
+			int before = spec->visit_len;
 			int found = match_member(lbtf, lacc, tbtf, m->type, spec, next_tid);
 
+			/* the way to a member that counted, or to the error */
+			if (found || spec->visit_len != before || spec->visit_overflow)
+				spec_visit(spec, tid, i);
 			if (found)
 				return found;
 		} else if (!strcmp(lname, tname)) {
@@ -491,9 +523,12 @@ static int match_member(const struct btf *lbtf, const struct spec_accessor *lacc
 			tacc->idx = i;
 			tacc->name = tname;
 			*next_tid = m->type;
+			spec_visit(spec, tid, i);
 			found = fields_are_compat(lbtf, lm->type, tbtf, m->type);
-			if (!found)
+			if (!found) {
 				spec->len--;
+				spec->blocked = true;
+			}
 			return found;
 		}
 		spec->bit_offset -= bit_off;
@@ -504,12 +539,13 @@ static int match_member(const struct btf *lbtf, const struct spec_accessor *lacc
 
 /* libbpf's bpf_core_spec_match(): 1 if the candidate matches, 0 if not, <0 on error. */
 static int spec_match(const struct core_spec *local, const struct btf *tbtf, __u32 tid,
-		      struct core_spec *targ)
+		      struct core_spec *targ, struct spec_visit *visits)
 {
 	const struct spec_accessor *lacc = local->spec;
 	struct spec_accessor *tacc = targ->spec;
 
 	memset(targ, 0, sizeof(*targ));
+	targ->visit = visits;
 	targ->btf = tbtf;
 	targ->root_type_id = tid;
 	targ->kind = local->kind;
@@ -572,10 +608,11 @@ static int spec_match(const struct core_spec *local, const struct btf *tbtf, __u
 		tacc->name = NULL;
 		targ->len++;
 		targ->raw_spec[targ->raw_len++] = tacc->idx;
+		/* libbpf keeps this size in an int: 2 GiB or more makes the walk fail with it */
 		sz = btf__resolve_size(tbtf, tid);
-		if (sz < 0)
+		if ((int)sz < 0)
 			return (int)sz;
-		targ->bit_offset += lacc->idx * sz * 8;
+		targ->bit_offset += bit_offset_of(lacc->idx, sz);
 	}
 	return 1;
 }
@@ -753,6 +790,7 @@ static int resolve_one(const struct kernel_index *ki, const struct core_relo *rl
 	const struct btf *tbtf = kernel_index__btf(ki);
 	struct core_spec *cand_spec = &scratch[0], *targ_spec = &scratch[1];
 	struct relo_value local_val, first = { 0 }, v;
+	struct spec_visit visits[SPEC_MAX_VISITS];
 	char why[96] = "";
 	__u32 j = 0;
 	int err;
@@ -788,7 +826,13 @@ static int resolve_one(const struct kernel_index *ki, const struct core_relo *rl
 		cands->loaded = true;
 	}
 	for (__u32 i = 0; i < cands->len; i++) {
-		err = spec_match(&rl->local, tbtf, cands->ids[i], cand_spec);
+		err = spec_match(&rl->local, tbtf, cands->ids[i], cand_spec, visits);
+		if (t && cand_spec->visit_overflow && err != 0) {
+			tailor_set_error(t, "relocation at insn offset %u: candidate [%u]: more "
+					 "than %d members decide the walk", rl->desc.insn_off,
+					 cands->ids[i], SPEC_MAX_VISITS);
+			return -E2BIG;
+		}
 		if (err < 0) {
 			/*
 			 * libbpf gives up on the whole object here (a walk too deep, a
@@ -806,8 +850,11 @@ static int resolve_one(const struct kernel_index *ki, const struct core_relo *rl
 			core_log("%s: relo #%u: %s candidate [%u] (bit offset %u)", rl->desc.program,
 				 rl->desc.sec_relo_idx, err ? "matching" : "non-matching",
 				 cands->ids[i], err ? cand_spec->bit_offset : 0);
-		if (!err)
+		if (!err) {
+			if (t && cand_spec->blocked)
+				tailor_note_blocker(t, cand_spec);
 			continue;
+		}
 		if (t)
 			tailor_mark_spec(t, cand_spec);
 		err = calc_value(rl->desc.kind, cand_spec, &v, why, sizeof(why));
@@ -869,37 +916,175 @@ static void log_outcome(const struct core_relo *rl, const struct core_relo_resul
 		 (unsigned long long)r->value, r->reason[0] ? ": " : "", r->reason);
 }
 
-int resolve_object(const struct kernel_index *ki, const struct core_object *obj,
-		   struct core_relo_result *results, struct core_tailor *t, bool trace)
+static void free_cache(struct cand_list *cache, __u32 ntypes)
 {
-	__u32 ntypes = btf__type_cnt(obj->btf);
-	struct cand_list *cache = NULL;
-	struct core_spec *scratch = NULL;
-	int err = -ENOMEM;
-
-	if (!obj->relo_cnt)
-		return 0;
-	/* a candidate cache slot per local type id; objects have a few thousand types */
-	cache = calloc(ntypes, sizeof(*cache));
-	scratch = malloc(2 * sizeof(*scratch));
-	if (!cache || !scratch)
-		goto out;
-	for (__u32 i = 0; i < obj->relo_cnt; i++) {
-		const struct core_relo *rl = &obj->relos[i];
-
-		err = resolve_one(ki, rl, &cache[rl->type_id], &results[i], t, scratch,
-				  trace && core_log_cb);
-		if (err)
-			goto out;
-		if (trace && core_log_cb)
-			log_outcome(rl, &results[i]);
-	}
-	err = 0;
-out:
 	if (cache)
 		for (__u32 i = 0; i < ntypes; i++)
 			free(cache[i].ids);
 	free(cache);
+}
+
+/*
+ * One pass over the relocations, in file order, with a fresh candidate cache. single[L]
+ * (optional) restricts local type L to that one kernel candidate. Marks when t is set.
+ */
+static int resolve_pass(const struct kernel_index *ki, const struct core_object *obj,
+			struct core_relo_result *results, struct core_tailor *t, bool trace,
+			const __u32 *single, struct core_spec *scratch)
+{
+	__u32 ntypes = btf__type_cnt(obj->btf);
+	struct cand_list *cache = calloc(ntypes, sizeof(*cache));
+	int err = 0;
+
+	if (!cache)
+		return -ENOMEM;
+	for (__u32 i = 0; i < obj->relo_cnt && !err; i++) {
+		const struct core_relo *rl = &obj->relos[i];
+		struct cand_list *cl = &cache[rl->type_id];
+
+		if (single && single[rl->type_id] && !cl->loaded) {
+			cl->ids = malloc(sizeof(*cl->ids));
+			if (!cl->ids) {
+				err = -ENOMEM;
+				break;
+			}
+			cl->ids[0] = single[rl->type_id];
+			cl->len = 1;
+			cl->loaded = true;
+		}
+		err = resolve_one(ki, rl, cl, &results[i], t, scratch, trace);
+		if (!err && trace)
+			log_outcome(rl, &results[i]);
+	}
+	free_cache(cache, ntypes);
+	return err;
+}
+
+static bool same_result(const struct core_relo_result *a, const struct core_relo_result *b,
+			__u32 kind)
+{
+	return core_relo_result__same(a, b, kind) && (a->status != CORE_RELO_FAILED ||
+						      a->err == b->err);
+}
+
+/*
+ * Can local type L keep one kernel candidate, cand? Only if libbpf, given just cand, reaches
+ * the same outcome for every relocation of L as with all its candidates (it fails on
+ * candidates that disagree, and prunes per relocation, so this is checked, not assumed).
+ */
+static int single_cand_ok(const struct kernel_index *ki, const struct core_object *obj,
+			  __u32 local_id, __u32 cand, const struct core_relo_result *full,
+			  struct core_spec *scratch, bool *ok)
+{
+	struct cand_list cl = { .local_id = local_id, .loaded = true, .len = 1, .ids = &cand };
+	struct core_relo_result r;
+
+	*ok = true;
+	for (__u32 i = 0; i < obj->relo_cnt && *ok; i++) {
+		const struct core_relo *rl = &obj->relos[i];
+		int err;
+
+		if (rl->type_id != local_id)
+			continue;
+		/*
+		 * A load or store's size is patched from the first matching candidate's field
+		 * (its size and type, which the outcome does not show): byte_off keeps that one.
+		 */
+		if (rl->desc.kind == RELO_FIELD_BYTE_OFFSET &&
+		    full[i].status == CORE_RELO_RESOLVED && full[i].target_id != cand) {
+			*ok = false;
+			break;
+		}
+		err = resolve_one(ki, rl, &cl, &r, NULL, scratch, false);
+		if (err)
+			return err;
+		*ok = same_result(&full[i], &r, rl->desc.kind);
+	}
+	return 0;
+}
+
+/*
+ * For every local type with several kernel candidates, the first candidate that alone gives
+ * the same outcomes as all of them (0 if none): only its walks need to be kept (bpftool keeps
+ * the first matching candidate's walk only, right or not; we keep one only where it is right).
+ */
+static int choose_single(const struct kernel_index *ki, const struct core_object *obj,
+			 const struct core_relo_result *full, __u32 *single,
+			 struct core_spec *scratch)
+{
+	for (__u32 i = 0; i < obj->relo_cnt; i++) {
+		const struct core_relo *rl = &obj->relos[i];
+		const struct btf_type *lt = btf__type_by_id(obj->btf, rl->type_id);
+		__u32 n, *ids, done = 0;
+		int err = 0;
+
+		if (single[rl->type_id] || rl->spec_err || rl->anon_root ||
+		    rl->desc.kind == RELO_TYPE_ID_LOCAL)
+			continue;
+		/* first relocation of this local type only */
+		for (__u32 j = 0; j < i && !done; j++)
+			done = obj->relos[j].type_id == rl->type_id;
+		if (done)
+			continue;
+		n = kernel_index__cands(ki, rl->desc.type_name, btf_kind(lt), NULL, 0);
+		if (n < 2)
+			continue;
+		ids = malloc(n * sizeof(*ids));
+		if (!ids)
+			return -ENOMEM;
+		kernel_index__cands(ki, rl->desc.type_name, btf_kind(lt), ids, n);
+		for (__u32 c = 0; c < n && !err; c++) {
+			bool ok;
+
+			err = single_cand_ok(ki, obj, rl->type_id, ids[c], full, scratch, &ok);
+			if (!err && ok) {
+				single[rl->type_id] = ids[c];
+				break;
+			}
+		}
+		free(ids);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+int resolve_object(const struct kernel_index *ki, const struct core_object *obj,
+		   struct core_relo_result *results, struct core_tailor *t, bool trace)
+{
+	struct core_relo_result *marked = NULL;
+	struct core_spec *scratch = NULL;
+	__u32 *single = NULL;
+	int err = -ENOMEM;
+
+	if (!obj->relo_cnt)
+		return 0;
+	scratch = malloc(2 * sizeof(*scratch));
+	if (!scratch)
+		goto out;
+	/* the outcomes on this BTF, as libbpf computes them */
+	err = resolve_pass(ki, obj, results, NULL, trace && core_log_cb, NULL, scratch);
+	if (err || !t)
+		goto out;
+	/* then mark, with one candidate where one is enough */
+	err = -ENOMEM;
+	single = calloc(btf__type_cnt(obj->btf), sizeof(*single));
+	marked = calloc(obj->relo_cnt, sizeof(*marked));
+	if (!single || !marked)
+		goto out;
+	err = choose_single(ki, obj, results, single, scratch);
+	if (!err)
+		err = resolve_pass(ki, obj, marked, t, false, single, scratch);
+	for (__u32 i = 0; !err && i < obj->relo_cnt; i++)
+		if (!same_result(&results[i], &marked[i], obj->relos[i].desc.kind)) {
+			/* choose_single() checked this: a bug if reached */
+			tailor_set_error(t, "internal error: relocation #%u resolves differently "
+					 "with one candidate", i);
+			err = -EPROTO;
+		}
+out:
+	free(marked);
+	free(single);
 	free(scratch);
 	return err;
 }

@@ -10,10 +10,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include <jansson.h>
 
+#include "btfgen_util.h"
 #include "manifest.h"
 
 #define MANIFEST_VERSION 1
@@ -278,16 +280,9 @@ static int load_scalars(struct load_ctx *c, json_t *root)
 /* Append a path to a growing array, taking ownership of it (freed on failure). */
 static int push_str(char ***arr, size_t *cnt, size_t *cap, char *s)
 {
-	if (*cnt == *cap) {
-		size_t ncap = *cap ? *cap * 2 : 16;
-		char **n = realloc(*arr, ncap * sizeof(*n));
-
-		if (!n) {
-			free(s);
-			return -ENOMEM;
-		}
-		*arr = n;
-		*cap = ncap;
+	if (btfgen_array_grow((void **)arr, cap, *cnt + 1, sizeof(**arr))) {
+		free(s);
+		return -ENOMEM;
 	}
 	(*arr)[(*cnt)++] = s;
 	return 0;
@@ -362,6 +357,17 @@ out:
 	return err;
 }
 
+/* The arch names `lookup` accepts for BTFHub's two (uname -m, dpkg); others as given. */
+static const char *arch_alias(const char *arch)
+{
+	if (!strcasecmp(arch, "aarch64") || !strcasecmp(arch, "arm64"))
+		return "arm64";
+	if (!strcasecmp(arch, "amd64") || !strcasecmp(arch, "x86-64") ||
+	    !strcasecmp(arch, "x64") || !strcasecmp(arch, "x86_64"))
+		return "x86_64";
+	return arch;
+}
+
 static int load_objects(struct load_ctx *c, json_t *root)
 {
 	struct manifest *m = c->m;
@@ -388,10 +394,14 @@ static int load_objects(struct load_ctx *c, json_t *root)
 		if (!arch[0] || strchr(arch, '/') || strcmp(arch, ".") == 0 ||
 		    strcmp(arch, "..") == 0 || has_glob_magic(arch))
 			return fail(c, EINVAL, key, "not a valid arch name");
-		a->arch = strdup(arch);
+		a->arch = strdup(arch_alias(arch));
 		if (!a->arch)
 			return oom(c);
 		m->arch_cnt++;
+		for (i = 0; i + 1 < m->arch_cnt; i++)
+			if (!strcmp(m->arches[i].arch, a->arch))
+				return fail(c, EINVAL, key, "names arch '%s' a second time",
+					    a->arch);
 		if (!json_is_array(arr) || json_array_size(arr) == 0)
 			return fail(c, EINVAL, key, "must be a non-empty array of paths");
 		for (i = 0; i < json_array_size(arr); i++) {
@@ -485,15 +495,8 @@ static int add_kernel(struct load_ctx *c, const char *parts[3], const char *file
 {
 	struct manifest_kernel *k;
 
-	if (c->all_cnt == c->all_cap) {
-		size_t ncap = c->all_cap ? c->all_cap * 2 : 64;
-		struct manifest_kernel *n = realloc(c->all, ncap * sizeof(*n));
-
-		if (!n)
-			return oom(c);
-		c->all = n;
-		c->all_cap = ncap;
-	}
+	if (btfgen_array_grow((void **)&c->all, &c->all_cap, c->all_cnt + 1, sizeof(*c->all)))
+		return oom(c);
 	k = &c->all[c->all_cnt++];
 	memset(k, 0, sizeof(*k));
 	k->distro = strdup(parts[0]);
@@ -697,6 +700,42 @@ static const char *base_name(const char *p)
 	return s ? s + 1 : p;
 }
 
+/*
+ * An objects key naming an arch that is not BTFHub's and that the archive has no kernel of
+ * is a typo more often than not ("x86-64" before it was an alias, "arm-64"): blame the key
+ * and name the arches there are. BTFHub's own arches may lack kernels (a partial archive).
+ */
+static int check_arches(struct load_ctx *c)
+{
+	char have[256] = "", key[300];
+	size_t a, k, n;
+
+	for (k = 0; k < c->all_cnt; k++) {
+		const char *arch = c->all[k].arch;
+		char *p = strstr(have, arch);
+
+		n = strlen(arch);
+		if (p && (p == have || p[-1] == ' ') && (p[n] == ',' || !p[n]))
+			continue;
+		n = strlen(have);
+		snprintf(have + n, sizeof(have) - n, "%s%s", n ? ", " : "", arch);
+	}
+	for (a = 0; a < c->m->arch_cnt; a++) {
+		const char *arch = c->m->arches[a].arch;
+
+		if (!strcmp(arch, "x86_64") || !strcmp(arch, "arm64"))
+			continue;
+		for (k = 0; k < c->all_cnt && strcmp(c->all[k].arch, arch); k++)
+			;
+		if (k < c->all_cnt)
+			continue;
+		snprintf(key, sizeof(key), "objects.%s", arch);
+		return fail(c, EINVAL, key, "the archive has no kernel of arch '%s' (it has: %s)",
+			    arch, *have ? have : "none");
+	}
+	return 0;
+}
+
 static int load_kernels(struct load_ctx *c, json_t *root)
 {
 	struct manifest *m = c->m;
@@ -709,6 +748,9 @@ static int load_kernels(struct load_ctx *c, json_t *root)
 	if (err)
 		return err;
 	qsort(c->all, c->all_cnt, sizeof(*c->all), cmp_kernel_input);
+	err = check_arches(c);
+	if (err)
+		return err;
 
 	sel = calloc(c->all_cnt + 1, sizeof(*sel));
 	if (!sel)

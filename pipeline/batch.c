@@ -23,7 +23,9 @@
 #include <zstd.h>
 
 #include "batch.h"
+#include "btfgen_util.h"
 #include "btfgen_core.h"
+#include "bundle_verdict.h"
 #include "kernel_archive.h"
 #include "kernel_cache.h"
 #include "sha256.h"
@@ -55,7 +57,7 @@ struct kernel_result {
 	unsigned long long input_size, full_size;
 	struct bundle_unsatisfied *unsat;
 	char (*unsat_reason)[160];
-	size_t unsat_cnt;
+	size_t unsat_cnt, unsat_cap, reason_cap;
 	struct kernel_cache_entry cached; /* owns btf and unsat when taken from the cache */
 };
 
@@ -86,34 +88,50 @@ static char *fmt_reason(const char *what, const char *why)
 	return s;
 }
 
-/* Record the relocations of obj that this kernel cannot satisfy: the compatibility matrix. */
-static int collect_unsatisfied(struct kernel_result *r, const struct core_object *obj,
-			       const char *name, const struct core_relo_result *res)
+static int push_unsat(struct kernel_result *r)
 {
-	for (__u32 i = 0; i < core_object__relo_cnt(obj); i++) {
-		const struct core_relo_result *x = &res[i];
+	if (btfgen_array_grow((void **)&r->unsat, &r->unsat_cap, r->unsat_cnt + 1,
+			      sizeof(*r->unsat)) ||
+	    btfgen_array_grow((void **)&r->unsat_reason, &r->reason_cap, r->unsat_cnt + 1,
+			      sizeof(*r->unsat_reason)))
+		return -ENOMEM;
+	return 0;
+}
+
+/*
+ * Record the relocations of obj that this kernel cannot satisfy, one per program that
+ * includes them, with their verdicts: the compatibility matrix (docs/verdicts.md).
+ */
+static int collect_unsatisfied(struct kernel_result *r, const struct core_object *obj,
+			       const char *name, const struct core_relo_result *res,
+			       const char *release)
+{
+	struct core_verdicts v;
+	/* what the verifier prunes depends on the kernel's version (docs/verdicts.md) */
+	int err = core_verdicts__compute(obj, res, core_kernel_version(release), &v);
+
+	for (size_t i = 0; !err && i < v.rec_cnt; i++) {
+		const struct core_verdict_rec *vr = &v.recs[i];
+		const struct core_relo_result *x = &res[vr->relo];
+		const char *func = core_object__func_name(obj, vr->func);
 		struct bundle_unsatisfied *u;
 		struct core_relo_desc d;
-		void *nu, *nr;
 
-		if (x->status != CORE_RELO_NOT_FOUND && x->status != CORE_RELO_FAILED)
-			continue;
-		nu = realloc(r->unsat, (r->unsat_cnt + 1) * sizeof(*r->unsat));
-		if (!nu)
-			return -ENOMEM;
-		r->unsat = nu;
-		nr = realloc(r->unsat_reason, (r->unsat_cnt + 1) * sizeof(*r->unsat_reason));
-		if (!nr)
-			return -ENOMEM;
-		r->unsat_reason = nr;
-		core_object__relo_desc(obj, i, &d);
+		err = push_unsat(r);
+		if (err)
+			break;
+		core_object__relo_desc(obj, vr->relo, &d);
 		u = &r->unsat[r->unsat_cnt];
+		memset(u, 0, sizeof(*u));
 		u->object = name;
-		u->program = d.program;
+		u->program = vr->prog >= 0 ? core_object__prog_name(obj, vr->prog) : d.program;
+		u->function = strcmp(func, u->program) ? func : "";
 		u->relocation = d.sec_relo_idx;
 		u->kind = d.kind_name;
 		u->type = d.type_name;
 		u->access = d.access;
+		u->insn = vr->insn;
+		u->verdict = core_relo_verdict__str(vr->verdict);
 		if (x->status == CORE_RELO_FAILED)
 			snprintf(r->unsat_reason[r->unsat_cnt], sizeof(*r->unsat_reason),
 				 "libbpf refuses to load the object: %s", x->reason);
@@ -123,7 +141,8 @@ static int collect_unsatisfied(struct kernel_result *r, const struct core_object
 						      : "the relocation evaluates to 0");
 		r->unsat_cnt++;
 	}
-	return 0;
+	core_verdicts__free(&v);
+	return err;
 }
 
 static const struct arch_objects *arch_objects(const struct batch_ctx *ctx, const char *arch)
@@ -186,7 +205,7 @@ static int read_input(const struct batch_ctx *ctx, const struct arch_objects *a,
  * every object of its arch at once, verify.
  */
 static void tailor_kernel(const struct batch_ctx *ctx, const struct arch_objects *a,
-			  void *data, size_t size, struct kernel_result *r)
+			  const char *release, void *data, size_t size, struct kernel_result *r)
 {
 	struct core_relo_result *res = NULL;
 	struct kernel_index *ki = NULL;
@@ -210,13 +229,14 @@ static void tailor_kernel(const struct batch_ctx *ctx, const struct arch_objects
 		free(res);
 		res = calloc(core_object__relo_cnt(a->objs[i]) + 1, sizeof(*res));
 		if (!res || core_tailor__add_object(t, a->objs[i], res) ||
-		    collect_unsatisfied(r, a->objs[i], a->names[i], res)) {
-			r->reason = fmt_reason("tailoring", "out of memory");
+		    collect_unsatisfied(r, a->objs[i], a->names[i], res, release)) {
+			r->reason = fmt_reason("tailoring", res ? core_tailor__error(t) :
+							      "out of memory");
 			goto out;
 		}
 	}
 	if (core_tailor__emit(t, &r->btf, &r->btf_size)) {
-		r->reason = fmt_reason("emitting", "out of memory");
+		r->reason = fmt_reason("emitting", core_tailor__error(t));
 		goto out;
 	}
 	if (ctx->verify && core_tailor__verify(t, r->btf, r->btf_size, err, sizeof(err)))
@@ -251,7 +271,7 @@ static void *kernel_work(size_t idx, void *arg)
 	ret = read_input(ctx, a, k, r, &data, &size);
 	if (ret)
 		return r;
-	tailor_kernel(ctx, a, data, size, r);
+	tailor_kernel(ctx, a, k->release, data, size, r);
 	/* the reasons moved with every realloc while collecting: point at them now */
 	for (size_t i = 0; i < r->unsat_cnt; i++)
 		r->unsat[i].reason = r->unsat_reason[i];
@@ -328,6 +348,20 @@ static char *relative_name(const char *dir, const char *path)
 	return out;
 }
 
+/* The object's program names for the index (docs/verdicts.md); the array is the caller's. */
+static int object_programs(const struct core_object *obj, struct bundle_object *bo)
+{
+	const char **p = calloc(core_object__prog_cnt(obj) + 1, sizeof(*p));
+
+	if (!p)
+		return -ENOMEM;
+	for (__u32 i = 0; i < core_object__prog_cnt(obj); i++)
+		p[i] = core_object__prog_name(obj, i);
+	bo->programs = p;
+	bo->program_cnt = core_object__prog_cnt(obj);
+	return 0;
+}
+
 /* Load every object once, and record it in the index. */
 static int load_objects(struct batch_ctx *ctx, struct bundle_writer *w, char *err, size_t err_sz)
 {
@@ -347,6 +381,8 @@ static int load_objects(struct batch_ctx *ctx, struct bundle_writer *w, char *er
 		/* what a cached result depends on besides the input itself */
 		btfgen_sha256_init(&kc);
 		btfgen_sha256_update(&kc, BTFGEN_VERSION, strlen(BTFGEN_VERSION));
+		/* cached results before verdicts lack them */
+		btfgen_sha256_update(&kc, "verdicts-1", 10);
 		btfgen_sha256_update(&kc, ctx->verify ? "verify" : "noverify", ctx->verify ? 6 : 8);
 		a->arch = ma->arch;
 		a->objs = calloc(ma->object_cnt, sizeof(*a->objs));
@@ -356,7 +392,7 @@ static int load_objects(struct batch_ctx *ctx, struct bundle_writer *w, char *er
 		for (size_t j = 0; j < ma->object_cnt; j++) {
 			const char *path = ma->objects[j];
 			char hex[SHA256_HEX_SIZE], oerr[200];
-			struct bundle_object bo;
+			struct bundle_object bo = { 0 };
 			int ret;
 
 			a->objs[j] = core_object__open(path, oerr, sizeof(oerr));
@@ -379,7 +415,10 @@ static int load_objects(struct batch_ctx *ctx, struct bundle_writer *w, char *er
 			bo.arch = a->arch;
 			bo.sha256_hex = hex;
 			bo.relocations = core_object__relo_cnt(a->objs[j]);
-			ret = btfgen_bundle_writer__add_object(w, &bo);
+			ret = object_programs(a->objs[j], &bo);
+			if (!ret)
+				ret = btfgen_bundle_writer__add_object(w, &bo);
+			free((void *)bo.programs);
 			if (ret) {
 				snprintf(err, err_sz, "index: %s", strerror(-ret));
 				return ret;
@@ -402,29 +441,6 @@ void batch__generator(struct bundle_generator *gen)
 	gen->libarchive = archive_version_string();
 	gen->zstd = ZSTD_versionString();
 	gen->jansson = JANSSON_VERSION;
-}
-
-/* Create the folders above 'path' (mkdir -p), so "dist/app.tar.zst" just works. */
-static int make_parents(const char *path, char *err, size_t err_sz)
-{
-	char *dir = strdup(path);
-	int ret = 0;
-
-	if (!dir)
-		return -ENOMEM;
-	for (char *p = dir + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(dir, 0755) && errno != EEXIST) {
-			ret = -errno;
-			snprintf(err, err_sz, "cannot create folder '%s': %s", dir, strerror(errno));
-			break;
-		}
-		*p = '/';
-	}
-	free(dir);
-	return ret;
 }
 
 static double now(void)
@@ -471,7 +487,8 @@ int batch__run(const struct manifest *m, const struct batch_options *opts,
 							  BUNDLE_COMPRESS_ZSTD;
 	if (m->format == MANIFEST_FORMAT_TREE)
 		layout = strstr(out, ".tar") ? BUNDLE_LAYOUT_TREE_TAR : BUNDLE_LAYOUT_TREE_DIR;
-	ret = make_parents(out, err, err_sz);
+	/* the folders above the output, so "dist/app.tar.zst" just works */
+	ret = btfgen_mkdir_p(out, 1, err, err_sz);
 	if (!ret && m->cache) {
 		ctx.cache = m->cache;
 		ret = kernel_cache__prepare(m->cache, err, err_sz);
@@ -550,6 +567,7 @@ int batch__run(const struct manifest *m, const struct batch_options *opts,
 		sum->kernels++;
 		sum->input_bytes += r->input_size;
 		sum->unsatisfied += r->unsat_cnt;
+		sum->failing_kernels += btfgen_bundle_unsatisfied__any_failing(r->unsat, r->unsat_cnt);
 		if (r->reason) {
 			sum->failed++;
 			if (opts->log) {

@@ -2,19 +2,17 @@
 /* pipeline: read one kernel's BTF from a BTFHub archive (tar + xz/gzip/zstd, or raw BTF). */
 #define _GNU_SOURCE /* strcasestr */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <archive.h>
 #include <archive_entry.h>
 
+#include "btfgen_util.h"
 #include "kernel_archive.h"
 #include "sha256.h"
 
@@ -421,75 +419,6 @@ static int decode(const void *buf, size_t len, const struct kernel_archive_limit
 	return read_tar(buf, len, lim, data, size, err, err_sz);
 }
 
-/* The whole file in one buffer: libarchive then reads it in place, with no copy. */
-static int read_file(const char *path, size_t max, unsigned char **buf, size_t *len, char *err,
-		     size_t err_sz)
-{
-	unsigned char *p = NULL;
-	char lbuf[32];
-	struct stat st;
-	size_t off = 0;
-	int fd, ret;
-
-	/* O_NONBLOCK: a FIFO put in the archive must not hang us before fstat() rejects it. */
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0) {
-		ret = -errno;
-		set_err(err, err_sz, "cannot open: %s", strerror(errno));
-		return ret;
-	}
-	if (fstat(fd, &st)) {
-		ret = -errno;
-		set_err(err, err_sz, "cannot stat: %s", strerror(errno));
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		ret = S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
-		set_err(err, err_sz, "not a regular file");
-		goto out;
-	}
-	if ((uint64_t)st.st_size > max) {
-		set_err(err, err_sz, "input exceeds %s", fmt_size(max, lbuf, sizeof(lbuf)));
-		ret = -EFBIG;
-		goto out;
-	}
-	p = malloc((size_t)st.st_size + 1);
-	if (!p) {
-		set_err(err, err_sz, "out of memory for %lld-byte input", (long long)st.st_size);
-		ret = -ENOMEM;
-		goto out;
-	}
-	/* Read to EOF rather than trusting st_size: the file may change under us. */
-	for (;;) {
-		ssize_t n;
-
-		if (off == (size_t)st.st_size + 1) {
-			set_err(err, err_sz, "input grew while being read");
-			ret = -EBADMSG;
-			goto out;
-		}
-		n = read(fd, p + off, (size_t)st.st_size + 1 - off);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			ret = -errno;
-			set_err(err, err_sz, "read error: %s", strerror(errno));
-			goto out;
-		}
-		if (n == 0)
-			break;
-		off += (size_t)n;
-	}
-	*buf = p;
-	*len = off;
-	p = NULL;
-	ret = 0;
-out:
-	free(p);
-	close(fd);
-	return ret;
-}
-
 int kernel_archive__read(const char *path, const struct kernel_archive_limits *lim, void **data,
 			 size_t *size, unsigned char sha256_out[32], char *err, size_t err_sz)
 {
@@ -500,7 +429,8 @@ int kernel_archive__read(const char *path, const struct kernel_archive_limits *l
 	int ret;
 
 	lim = limits_or_default(lim, &tmp);
-	ret = read_file(path, lim->max_input, &buf, &len, err, err_sz);
+	/* the whole file in one buffer: libarchive then reads it in place, with no copy */
+	ret = btfgen_file_read(path, lim->max_input, (void **)&buf, &len, err, err_sz);
 	if (ret)
 		return ret;
 	ret = decode(buf, len, lim, &raw, data, size, err, err_sz);
@@ -557,7 +487,7 @@ int kernel_archive__load(const char *path, const struct kernel_archive_limits *l
 	int ret;
 
 	lim = limits_or_default(lim, &tmp);
-	ret = read_file(path, lim->max_input, &p, len, err, err_sz);
+	ret = btfgen_file_read(path, lim->max_input, (void **)&p, len, err, err_sz);
 	if (ret)
 		return ret;
 	if (sha256_out)

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <jansson.h>
 
+#include "btfgen_util.h"
 #include "bundle_writer.h"
 #include "kernel_archive.h"
 #include "kernel_cache.h"
@@ -16,28 +17,7 @@
 
 int kernel_cache__prepare(const char *dir, char *err, size_t err_sz)
 {
-	char *p = strdup(dir);
-	int ret = 0;
-
-	if (!p)
-		return -ENOMEM;
-	for (char *s = p + 1;; s++) {
-		bool last = !*s;
-
-		if (*s && *s != '/')
-			continue;
-		*s = '\0';
-		if (mkdir(p, 0755) && errno != EEXIST) {
-			ret = -errno;
-			snprintf(err, err_sz, "cache: cannot create '%s': %s", p, strerror(errno));
-			break;
-		}
-		if (last)
-			break;
-		*s = '/';
-	}
-	free(p);
-	return ret;
+	return btfgen_mkdir_p(dir, 0, err, err_sz);
 }
 
 void kernel_cache__key(const char *objects_key_hex, const char *input_sha_hex, char *key_hex)
@@ -114,6 +94,8 @@ int kernel_cache__get(const char *dir, const char *key, struct kernel_cache_entr
 			.relocation = json_integer_value(json_object_get(u, "relocation")),
 			.kind = str_of(u, "kind"), .type = str_of(u, "type"),
 			.access = str_of(u, "access"), .reason = str_of(u, "reason"),
+			.verdict = str_of(u, "verdict"), .function = str_of(u, "function"),
+			.insn = json_integer_value(json_object_get(u, "insn")),
 		};
 	}
 	e->priv = meta;
@@ -142,12 +124,15 @@ int kernel_cache__put(const char *dir, const char *key, const void *btf, __u32 b
 	if (!jpath || !bpath || !arr)
 		goto out;
 	for (size_t i = 0; i < unsat_cnt; i++)
-		json_array_append_new(arr, json_pack("{s:s, s:s, s:I, s:s, s:s, s:s, s:s}",
+		json_array_append_new(arr, json_pack("{s:s, s:s, s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:I}",
 						     "object", unsat[i].object, "program",
 						     unsat[i].program, "relocation",
 						     (json_int_t)unsat[i].relocation, "kind",
 						     unsat[i].kind, "type", unsat[i].type, "access",
-						     unsat[i].access, "reason", unsat[i].reason));
+						     unsat[i].access, "reason", unsat[i].reason,
+						     "verdict", unsat[i].verdict ? unsat[i].verdict : "",
+						     "function", unsat[i].function ? unsat[i].function : "",
+						     "insn", (json_int_t)unsat[i].insn));
 	btfgen_sha256(btf, btf_size, d);
 	btfgen_sha256_hex(d, hex);
 	meta = json_pack("{s:I, s:s, s:I, s:O}", "btf_size", (json_int_t)btf_size, "btf_sha256",

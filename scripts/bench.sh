@@ -2,13 +2,13 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # Benchmark: btfgen-batch vs the extract + bpftool loop users run today vs the xz-decoding floor.
 #
-# usage: scripts/bench.sh quick [-j N]              # test-data/btfhub (11 kernels)
-#        scripts/bench.sh full [CORPUS_DIR] [-j N]  # default /work/corpus/btfhub
+# usage: scripts/bench.sh quick [-J N]              # test-data/btfhub (11 kernels)
+#        scripts/bench.sh full [CORPUS_DIR] [-J N]  # default /work/corpus/btfhub
 #
 # Every method gets the same inputs (the corpus' kernels whose arch has objects) and the same
-# number of worker processes or threads (-j, default nproc). Measured with GNU time: wall,
+# number of worker processes or threads (-J, default nproc). Measured with GNU time: wall,
 # user+sys CPU (children included), peak RSS (for xargs runs: the largest worker), output size.
-#   (a) ours      btfgen-batch on a generated manifest (one process, -j N); until the manifest
+#   (a) ours      btfgen-batch on a generated manifest (one process, -J N); until the manifest
 #                 run works: btfgen-batch min_core_btf per kernel under xargs -P N
 #   (b) baseline  per kernel tar -xJf + bpftool gen min_core_btf under xargs -P N, then tar -cJf
 #   (c) floor     xz -dc of every input under xargs -P N
@@ -27,19 +27,19 @@ die() { echo "bench: $*" >&2; exit 2; }
 note() { echo "bench: $*" >&2; }
 
 mode=${1:-}
-[[ $mode == quick || $mode == full ]] || die "usage: $0 quick|full [CORPUS_DIR] [-j N]"
+[[ $mode == quick || $mode == full ]] || die "usage: $0 quick|full [CORPUS_DIR] [-J N]"
 shift
 corpus=""
 jobs=$(nproc)
 while [[ $# -gt 0 ]]; do
 	case $1 in
-	-j) [[ $# -ge 2 ]] || die "-j needs a number"; jobs=$2; shift 2 ;;
-	-j*) jobs=${1#-j}; shift ;;
+	-J | --jobs) [[ $# -ge 2 ]] || die "-J needs a number"; jobs=$2; shift 2 ;;
+	-J*) jobs=${1#-J}; shift ;;
 	-*) die "unknown option '$1'" ;;
 	*) [[ -z $corpus ]] || die "one corpus dir only"; corpus=$1; shift ;;
 	esac
 done
-[[ $jobs =~ ^[1-9][0-9]*$ ]] || die "-j wants a positive number, not '$jobs'"
+[[ $jobs =~ ^[1-9][0-9]*$ ]] || die "-J wants a positive number, not '$jobs'"
 if [[ -z $corpus ]]; then
 	[[ $mode == quick ]] && corpus=$repo/test-data/btfhub || corpus=/work/corpus/btfhub
 fi
@@ -237,7 +237,7 @@ have_cmd() {
 }
 
 echo "bench: mode=$mode corpus=$corpus kernels=$nk ($arch_counts; $all in corpus)" \
-	"objects: x86_64=${nobj[x86_64]} arm64=${nobj[arm64]} -j $jobs" >&2
+	"objects: x86_64=${nobj[x86_64]} arm64=${nobj[arm64]} -J $jobs" >&2
 echo "bench: btfgen-batch=$BTFGEN bpftool=$("$BPFTOOL" --version | head -n 1)" >&2
 
 load0=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -352,10 +352,10 @@ ours_mode=none
 if have_cmd run && [[ ${BENCH_NO_RUN:-0} != 1 ]]; then
 	ours_mode=run
 	write_manifest "$tmp/manifest.json" "$tmp/ours.bundle"
-	note "(a) ours: btfgen-batch manifest.json -j $jobs"
+	note "(a) ours: btfgen-batch manifest.json -J $jobs"
 	prep="rm -f $tmp/ours.bundle"
 	ok_rc=1   # some kernels failed, the bundle holds the rest: still a complete run
-	if measure ours "$BTFGEN" "$tmp/manifest.json" -j "$jobs" >"$tmp/ours.log" 2>&1; then
+	if measure ours "$BTFGEN" "$tmp/manifest.json" -J "$jobs" >"$tmp/ours.log" 2>&1; then
 		prep=""
 		ok_rc=0
 	else
@@ -385,8 +385,8 @@ if have_cmd run && [[ ${BENCH_NO_RUN:-0} != 1 ]]; then
 		fi
 		ours_fail=$((nk - ours_ok))
 		if [[ $jobs -ne 2 ]]; then
-			note "(a) ours again at -j 2 for its peak RSS"
-			REPEAT=1 measure ours2 "$BTFGEN" "$tmp/manifest.json" -j 2 >/dev/null 2>&1 || true
+			note "(a) ours again at -J 2 for its peak RSS"
+			REPEAT=1 measure ours2 "$BTFGEN" "$tmp/manifest.json" -J 2 >/dev/null 2>&1 || true
 		else
 			res[ours2.rss]=${res[ours.rss]}
 		fi
@@ -500,7 +500,7 @@ if [[ $bl_ok -gt 0 ]]; then
 	# are mostly process start-up and, for lookup -o, two fsyncs.
 	rtlib=$(dirname "$BTFGEN")/bundle/libbtfgen_bundle_runtime.a
 	if [[ $ours_mode == run && -f $rtlib ]] && command -v cc >/dev/null &&
-		cc -O2 -std=gnu11 -I"$repo/bundle" -o "$tmp/lookup-bench" \
+		cc -O2 -std=gnu11 -I"$repo/bundle/include" -o "$tmp/lookup-bench" \
 			"$repo/scripts/bench/lookup-bench.c" "$rtlib" -lzstd -llzma -lz 2>"$tmp/cc.err"; then
 		note "(e) in-process lookup of $member, $LOOKUP_INPROC_RUNS calls each"
 		if "$tmp/lookup-bench" "$LOOKUP_INPROC_RUNS" "$tmp/ours.bundle" "$tmp/tree.tar.gz" \
@@ -529,7 +529,7 @@ esac
 
 {
 	echo
-	echo "=== btfgen-batch benchmark: $mode, $nk kernels ($arch_counts), -j $jobs, $(nproc) cores ==="
+	echo "=== btfgen-batch benchmark: $mode, $nk kernels ($arch_counts), -J $jobs, $(nproc) cores ==="
 	echo "load average before: $load0; after: $(cut -d' ' -f1-3 /proc/loadavg)" \
 		"(above $(nproc): other work shared the cores; compare CPU seconds)"
 	echo "corpus: $corpus  inputs: $(mib "$in_bytes") MiB xz -> $(mib "$raw_bytes") MiB raw BTF"
@@ -549,7 +549,7 @@ esac
 	echo "ours bundle: $(na ours.blobs) distinct BTFs, $(size_kib ours.blob_bytes) KiB raw," \
 		"+ index.json $(size_kib ours.index) KiB raw; baseline tree $bl_ok files," \
 		"$(kib "${res[bl.tree]}") KiB raw"
-	echo "ours peak RSS at -j 2: $(rss_mib ours2.rss) MiB"
+	echo "ours peak RSS at -J 2: $(rss_mib ours2.rss) MiB"
 	echo "ours / floor wall:        $(ratio "$(na ours.wall)" "${res[fl.wall]}")"
 	echo "baseline / ours wall:     $(ratio "${res[bl.wall]}" "$(na ours.wall)")"
 	echo "baseline / ours CPU:      $(ratio "${res[bl.cpu]}" "$(na ours.cpu)")"

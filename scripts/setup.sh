@@ -7,7 +7,9 @@ cd "$(dirname "$0")/.."
 
 PKGS="build-essential cmake pkg-config git clang llvm libbpf-dev libelf-dev libarchive-dev
 liblzma-dev zlib1g-dev libjansson-dev libzstd-dev libclang-rt-14-dev bpftool xz-utils zstd gzip tar jq time
-python3"
+python3 python3-yaml bc clang-format shellcheck"
+# tests/report renders report.html in headless Chromium
+PKGS="$PKGS chromium"
 
 missing=""
 for p in $PKGS; do

@@ -77,7 +77,7 @@ version_json)
 	project_version=$1
 	for flag in -j --json; do
 		run 0 version "$flag" || continue
-		jq -e . "$tmp/out" >/dev/null || { fail "version $flag: not valid JSON"; continue; }
+		jq -en input "$tmp/out" >/dev/null || { fail "version $flag: not valid JSON"; continue; }
 		for key in btfgen-batch libbpf libarchive zstd jansson; do
 			jq -e --arg k "$key" '.[$k] | type == "string" and length > 0' "$tmp/out" \
 				>/dev/null || fail "version $flag: no non-empty string \"$key\""
@@ -127,7 +127,7 @@ PY
 )
 	[ -n "$want" ] && [ "$want" -gt 0 ] || { fail "cannot count the records of $obj"; want=0; }
 	run 0 min_core_btf -j "$kernel" "$tmp/out.btf" "$obj" && {
-		jq -e . "$tmp/out" >/dev/null || fail "min_core_btf -j: not valid JSON"
+		jq -en input "$tmp/out" >/dev/null || fail "min_core_btf -j: not valid JSON"
 		got=$(jq '.objects[0].relocations | length' "$tmp/out")
 		[ "$got" = "$want" ] || fail "-j reports $got relocations, the object has $want"
 		jq -e '.objects | length == 1' "$tmp/out" >/dev/null || fail "-j: not one object"
@@ -160,11 +160,59 @@ min_core_btf_inputs)
 			fail "INPUT $(basename "$input") gives other bytes than the archive"
 	done
 	;;
+manifest_arg)
+	# an argument that is no command but names a file, ends in .json or has a / is a
+	# manifest: the error names it, in one line, without the usage text
+	cd "$tmp" || exit 1
+	printf '{ "version": 1,' >manifest.jsn
+	mkdir adir
+	for arg in manifest.jsn adir ./adir missing.json ./missing; do
+		run 2 "$arg" || continue
+		[ "$(wc -l <"$tmp/err")" = 1 ] || fail "'$arg': not one line: $(cat "$tmp/err")"
+		grep -q "unknown command\|usage:" "$tmp/err" && fail "'$arg': $(cat "$tmp/err")"
+		grep -q "${arg#./}" "$tmp/err" || fail "'$arg': error does not name it: $(cat "$tmp/err")"
+	done
+	# a word that is neither: one line naming it, pointing at --help
+	run 2 manifest.jsno && grep -q "'manifest.jsno' is neither a command nor a manifest" \
+		"$tmp/err" || fail "manifest.jsno: $(cat "$tmp/err")"
+	# the old job count flag: -j is JSON now, and the error says what to use
+	run 2 -j 4 missing.json &&
+		jq -en 'input | .error | contains("-J 4")' "$tmp/out" >/dev/null ||
+		fail "-j 4: $(cat "$tmp/out" "$tmp/err")"
+	run 2 run -J 0 missing.json
+	;;
+json_errors)
+	# -j and -p in every command; in JSON mode an error is {"error": ...} on stdout
+	cd "$tmp" || exit 1
+	printf 'junk' >junk.tar.zst
+	for flag in -j -p --json --pretty; do
+		for args in "ls junk.tar.zst" "info junk.tar.zst" "lookup --release 1 junk.tar.zst" \
+			"extract junk.tar.zst outdir" "diff junk.tar.zst junk.tar.zst" \
+			"merge -o m.tar.zst junk.tar.zst" "min_core_btf junk.btf o.btf junk.o" \
+			"run missing.json" "version --bogus"; do
+			# shellcheck disable=SC2086
+			set -- $args
+			cmd=$1
+			shift
+			"$bin" "$cmd" "$flag" "$@" >"$tmp/out" 2>"$tmp/err"
+			rc=$?
+			[ "$rc" -ge 2 ] || fail "$cmd $flag $*: exit $rc, want an error"
+			jq -en 'input | .error | type == "string" and length > 0' "$tmp/out" >/dev/null ||
+				fail "$cmd $flag $*: stdout is not {\"error\": ...}: $(head -c 200 "$tmp/out")"
+			[ -s "$tmp/err" ] || fail "$cmd $flag $*: nothing on stderr"
+			case $flag in
+			-p | --pretty) [ "$(wc -l <"$tmp/out")" -gt 1 ] || fail "$cmd $flag: not indented" ;;
+			*) [ "$(wc -l <"$tmp/out")" = 1 ] || fail "$cmd $flag: not one line" ;;
+			esac
+		done
+	done
+	;;
 version_text)
 	project_version=$1
 	run 0 version && {
 		head -n 1 "$tmp/out" | grep -qx "btfgen-batch $project_version" ||
 			fail "first line '$(head -n 1 "$tmp/out")', want 'btfgen-batch $project_version'"
+		grep -Eq '^libarchive [0-9]' "$tmp/out" || fail "no 'libarchive N' line: $(cat "$tmp/out")"
 	}
 	;;
 *)

@@ -251,8 +251,21 @@ mf "{ $B, $O, \"kernels\": { \"list\": [\"$k1\"] } }"
 expect "EINVAL: manifest.json: key 'kernels.list[0]': kernel '$k1': no objects for arch 'arm64'"
 mf "{ $B, $O, \"kernels\": { \"list\": [\"$k2\", \"$k2\"] } }"
 expect "EINVAL: manifest.json: key 'kernels.list[1]': kernel '$k2' listed twice"
+# an arch key the archive has no kernel of is blamed on that key, not on "archive"
 mf "{ $B, \"objects\": { \"riscv64\": [\"arm64-objs/*.o\"] } }"
-expect "EINVAL: manifest.json: key 'archive': no kernel of an arch with objects"
+expect "EINVAL: manifest.json: key 'objects.riscv64': the archive has no kernel of arch \
+'riscv64' (it has: arm64, x86_64)"
+mf "{ $B, \"objects\": { $X86, \"arm-64\": [\"arm64-objs/*.o\"] } }"
+expect "EINVAL: manifest.json: key 'objects.arm-64': the archive has no kernel of arch 'arm-64'"
+# the arch names lookup accepts (uname -m, dpkg) are BTFHub's
+for alias in amd64 x86-64 X86_64; do
+	mf "{ $B, \"objects\": { \"$alias\": [\"objects/libbpf-tools/*.bpf.o\"] } }"
+	check "objects.$alias is x86_64" "$(kernels_find '/x86_64/')"
+done
+mf "{ $B, \"objects\": { \"aarch64\": [\"arm64-objs/*.bpf.o\"] } }"
+check "objects.aarch64 is arm64" "$(kernels_find '/arm64/')"
+mf "{ $B, \"objects\": { $X86, \"amd64\": [\"arm64-objs/*.bpf.o\"] } }"
+expect "EINVAL: manifest.json: key 'objects.amd64': names arch 'x86_64' a second time"
 echo x >arch/d/v/x86_64/a.btf.tar.xz
 mf "{ \"version\": 1, \"archive\": \"arch\", \"output\": \"o\", $O }"
 expect "EINVAL: manifest.json: key 'archive': kernel 'd/v/x86_64/a' is stored twice: 'a.btf' \

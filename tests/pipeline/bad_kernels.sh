@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # Bad kernels in the selection fail alone: a corrupt, a truncated, a path-traversal, an
 # oversized archive and a malformed BTF each get a failed entry with a clear reason, in the
-# index and on stderr, exit code 1, and every good kernel still lands.
+# index and on stderr, exit code 1, and every good kernel still lands. Crafted kernels of
+# issue 8 (generated at test time) get their own entries and never take the run down.
 . "$(dirname "$0")/lib.sh"
 
 a="$work/archive/debian/12/x86_64"
@@ -67,4 +68,41 @@ for g in $good; do
 done
 grep -q '2 ok, 5 failed' "$work/err" && ok "summary counts 2 ok, 5 failed" ||
 	fail "summary line: $(tail -1 "$work/err")"
+
+# Crafted kernels (tests/oracle/mkhostile.c) as .btf.tar.xz next to a good kernel, with the
+# objects that walk them: deep_chain (300,000 ARRAYs through index_type) once crashed the
+# whole run with a stack overflow; stale_path once wrote past a heap buffer. Each kernel gets
+# its own entry, ok or failed with a reason, and the run writes its bundle.
+: "${MKHOSTILE:?set MKHOSTILE to tests/oracle/mkhostile}"
+h="$work/hostile/debian/12/x86_64"
+mkdir -p "$h" "$work/gen"
+cases="deep_chain stale_path huge_index huge_size resolve_depth"
+objs=""
+for c in $cases; do
+	"$MKHOSTILE" "$work/gen" "$c" || fail "mkhostile $c"
+	tar -C "$work/gen" -cJf "$h/$c.btf.tar.xz" "$c.btf"
+	objs="$objs${objs:+, }\"$work/gen/$c.bpf.o\""
+done
+ok "deep_chain archive: $(stat -c %s "$h/deep_chain.btf.tar.xz") bytes"
+cp "$src" "$h/"
+cat > "$work/m2.json" <<JSON
+{ "version": 1, "archive": "$work/hostile", "objects": { "x86_64": [$objs] },
+  "output": "$work/out2.tar.zst" }
+JSON
+"$BTFGEN" run --no-progress "$work/m2.json" 2>"$work/err2"
+rc=$?
+cat "$work/err2"
+[ $rc -le 1 ] && ok "hostile run exit code $rc" || fail "hostile run: exit code $rc"
+[ -f "$work/out2.tar.zst" ] || { fail "hostile run: no bundle written"; finish; }
+for c in $cases $(basename "$src" .btf.tar.xz); do
+	entry=$(index "$work/out2.tar.zst" | jq -c --arg r "$c" '.kernels[] | select(.release == $r)')
+	st=$(jq -r .status <<<"$entry")
+	if [ "$st" = ok ] || { [ "$st" = failed ] && [ -n "$(jq -r '.reason // empty' <<<"$entry")" ]; }; then
+		ok "$c: $st $(jq -r '.reason // empty' <<<"$entry")"
+	else
+		fail "$c: $entry"
+	fi
+done
+st=$(index "$work/out2.tar.zst" | jq -r '.kernels[] | select(.release == "deep_chain") | .status')
+[ "$st" = ok ] && ok "deep_chain tailored" || fail "deep_chain: status '$st'"
 finish

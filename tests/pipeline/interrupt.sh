@@ -26,7 +26,7 @@ for i in $(seq -w 1 60); do ln -s "$src" "$a/6.1.0-$i-amd64.btf.tar.xz"; done
 manifest "$work/m.json" "$work/archive" "$work/out.tar.zst"
 "$BTFGEN" run --no-progress --shard 1/30 "$work/m.json" 2>/dev/null || fail "first run"
 cp "$work/out.tar.zst" "$work/before.tar.zst"
-"$BTFGEN" run --no-progress -j 1 "$work/m.json" 2>/dev/null &
+"$BTFGEN" run --no-progress -J 1 "$work/m.json" 2>/dev/null &
 pid=$!
 sleep 1
 if kill -0 $pid 2>/dev/null; then

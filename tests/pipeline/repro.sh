@@ -1,16 +1,16 @@
 #!/bin/bash
 # SPDX-License-Identifier: BSD-2-Clause
-# The bundle is a function of the inputs only: same bytes at -j1 and -j4, on a re-run, from
+# The bundle is a function of the inputs only: same bytes at -J 1 and -J 4, on a re-run, from
 # the cache, and from shards joined with merge.
 . "$(dirname "$0")/lib.sh"
 
 manifest "$work/m.json" "$DATA/btfhub" "$work/j1.tar.zst"
-"$BTFGEN" run --no-progress -j 1 "$work/m.json" 2>"$work/log" || fail "-j1 run: $(cat "$work/log")"
-"$BTFGEN" run --no-progress -j 4 -o "$work/j4.tar.zst" "$work/m.json" 2>>"$work/log" ||
-	fail "-j4 run"
-cmp -s "$work/j1.tar.zst" "$work/j4.tar.zst" && ok "-j1 and -j4 bundles are byte-identical" ||
-	fail "-j1 and -j4 bundles differ"
-"$BTFGEN" run --no-progress -j 2 -o "$work/again.tar.zst" "$work/m.json" 2>>"$work/log"
+"$BTFGEN" run --no-progress -J 1 "$work/m.json" 2>"$work/log" || fail "-J 1 run: $(cat "$work/log")"
+"$BTFGEN" run --no-progress -J 4 -o "$work/j4.tar.zst" "$work/m.json" 2>>"$work/log" ||
+	fail "-J 4 run"
+cmp -s "$work/j1.tar.zst" "$work/j4.tar.zst" && ok "-J 1 and -J 4 bundles are byte-identical" ||
+	fail "-J 1 and -J 4 bundles differ"
+"$BTFGEN" run --no-progress -J 2 -o "$work/again.tar.zst" "$work/m.json" 2>>"$work/log"
 cmp -s "$work/j1.tar.zst" "$work/again.tar.zst" && ok "a re-run gives the same bytes" ||
 	fail "re-run differs"
 

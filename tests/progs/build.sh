@@ -30,6 +30,19 @@ for arch in x86_64 arm64; do
 		btfgen_anon_stand_in
 done
 
+# the verdict programs (docs/verdicts.md), kept apart so the example bundle stays as it is
+for arch in x86_64 arm64; do
+	case $arch in
+	x86_64) def=-D__TARGET_ARCH_x86 ;;
+	arm64) def=-D__TARGET_ARCH_arm64 ;;
+	esac
+	mkdir -p "$top/test-data/objects/verdicts/$arch"
+	for src in "$here"/verdicts/*.bpf.c; do
+		$CLANG -target bpf $def $cflags -c "$src" \
+			-o "$top/test-data/objects/verdicts/$arch/$(basename "$src" .bpf.c).bpf.o"
+	done
+done
+
 # one big-endian object for the bad-input / endianness tests (libbpf 1.1 cannot read it)
 $CLANG -target bpfeb -D__TARGET_ARCH_x86 $cflags -c "$here/fields.bpf.c" -o "$own/bpfeb/fields.bpf.o"
 

@@ -4,6 +4,7 @@
 #   kflag0.btf  old-style (kflag=0) bitfields: bit offsets in the member, widths in the INTs
 #   enum64.btf  ENUM64 (kind 19) with 64-bit unsigned and signed values, next to a 32-bit ENUM
 #   enum64-be.btf, kflag0-be.btf  the same in big-endian byte order (libbpf reads either order)
+#   enum_bits.btf, enum_bits-be.btf  an enum bitfield whose enum libbpf 1.1 reads past its header
 # Usage: gen_targets.py OUTDIR
 import struct
 import sys
@@ -41,6 +42,12 @@ class Btf:
         self.hdr(name, 'struct', len(members), size, kflag)
         for mname, mtype, off in members:
             self.types += struct.pack(self.e + 'III', self.s(mname), mtype, off)
+
+    def struct_k(self, name, size, members):
+        # kflag=1: member offset word is bitfield size << 24 | bit offset
+        self.hdr(name, 'struct', len(members), size, 1)
+        for mname, mtype, off, bits in members:
+            self.types += struct.pack(self.e + 'III', self.s(mname), mtype, bits << 24 | off)
 
     def enum_(self, name, size, values, signed=False):
         self.hdr(name, 'enum', len(values), size, 1 if signed else 0)
@@ -85,6 +92,18 @@ def enum64(endian):
     return b.raw()
 
 
+def enum_bits(endian):
+    # The struct comes first so that its name is the first string: "sbits" has an odd third
+    # byte, so an enum emitted last with no enumerator would read the string section's first
+    # word, "\0sbi", as an INT encoding with BTF_INT_SIGNED set. On this BTF, libbpf 1.1 reads
+    # the enum's first enumerator name offset instead: unsigned.
+    b = Btf(endian)
+    b.struct_k('sbits', 8, [('pad', 2, 0, 0), ('c', 3, 32, 3)])    # 1
+    b.int_('unsigned int', 4, 32)                                   # 2
+    b.enum_('color', 4, [('RED', 0), ('GREEN', 1)])                 # 3: unsigned, kflag 0
+    return b.raw()
+
+
 if __name__ == '__main__':
     out = sys.argv[1]
     for suffix, endian in (('', '<'), ('-be', '>')):
@@ -92,3 +111,5 @@ if __name__ == '__main__':
             f.write(kflag0(endian))
         with open(out + '/enum64' + suffix + '.btf', 'wb') as f:
             f.write(enum64(endian))
+        with open(out + '/enum_bits' + suffix + '.btf', 'wb') as f:
+            f.write(enum_bits(endian))

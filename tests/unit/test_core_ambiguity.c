@@ -412,6 +412,83 @@ out:
 	btf__free(k);
 }
 
+/* How many structs of the essential name "foo" a BTF holds. */
+static int count_foo(const struct btf *btf)
+{
+	int n = 0;
+
+	for (__u32 id = 1; id < btf__type_cnt(btf); id++) {
+		const struct btf_type *t = btf__type_by_id(btf, id);
+		const char *name = btf__name_by_offset(btf, t->name_off);
+
+		n += btf_is_struct(t) && name && !strncmp(name, "foo", 3) &&
+		     (!name[3] || !strncmp(name + 3, "___", 3));
+	}
+	return n;
+}
+
+/*
+ * Compatible duplicate candidates (issue 8, item 6): when one candidate alone gives libbpf the
+ * same outcome for every relocation of the local type, only it is kept; when they disagree
+ * (ambiguity) or prune differently, every one that counts is kept.
+ */
+static void test_single_candidate(void)
+{
+	struct btf *k = btf__new_empty(), *l = btf__new_empty(), *out = NULL;
+	struct core_relo_result res[3];
+	int ki, kfoo, kfoo2, kfoo3, lint, lfoo, lbar;
+
+	REQUIRE(k && l);
+	ki = btf__add_int(k, "int", 4, BTF_INT_SIGNED);
+	kfoo = add2(k, "foo", ki, "a", 0, "y", 32);
+	kfoo2 = add2(k, "foo___2", ki, "a", 0, "x", 32);
+	kfoo3 = add2(k, "bar", ki, "a", 0, NULL, 0);
+	add2(k, "bar___2", ki, "a", 32, NULL, 0);
+	lint = btf__add_int(l, "int", 4, BTF_INT_SIGNED);
+	lfoo = btf__add_struct(l, "foo", 8);
+	btf__add_field(l, "a", lint, 0, 0);
+	btf__add_field(l, "y", lint, 32, 0);
+	lbar = btf__add_struct(l, "bar", 4);
+	btf__add_field(l, "a", lint, 0, 0);
+	REQUIRE(kfoo > 0 && kfoo2 > 0 && kfoo3 > 0 && lfoo > 0 && lbar > 0);
+
+	/* a only: both foo and foo___2 give 0: one is enough */
+	struct unit_relo only_a[] = {
+		{ lfoo, "0:0", BPF_CORE_FIELD_BYTE_OFFSET },
+		{ lfoo, "0:0", BPF_CORE_FIELD_EXISTS },
+	};
+	if (CHECK_INT(unit_resolve(k, l, only_a, NRELO(only_a), res, 0, &out), 0)) {
+		CHECK_RES(res[0], CORE_RELO_RESOLVED, false, 0);
+		CHECK_INT(count_foo(out), 1);
+		CHECK(unit_find(out, "foo", BTF_KIND_STRUCT));
+	}
+	btf__free(out);
+	out = NULL;
+
+	/* a, then y: foo___2 alone would not find y; foo alone gives the same outcomes */
+	struct unit_relo a_y[] = {
+		{ lfoo, "0:0", BPF_CORE_FIELD_BYTE_OFFSET },
+		{ lfoo, "0:1", BPF_CORE_FIELD_BYTE_OFFSET },
+	};
+	if (CHECK_INT(unit_resolve(k, l, a_y, NRELO(a_y), res, 0, &out), 0)) {
+		CHECK_RES(res[1], CORE_RELO_RESOLVED, false, 4);
+		CHECK_INT(count_foo(out), 1);
+	}
+	btf__free(out);
+	out = NULL;
+
+	/* bar.a at offsets 0 and 4: libbpf fails (ambiguity); both stay so that it fails again */
+	struct unit_relo amb[] = { { lbar, "0:0", BPF_CORE_FIELD_BYTE_OFFSET } };
+	if (CHECK_INT(unit_resolve(k, l, amb, NRELO(amb), res, 0, &out), 0)) {
+		CHECK_FAILED(res[0]);
+		CHECK(unit_find(out, "bar", BTF_KIND_STRUCT));
+		CHECK(unit_find(out, "bar___2", BTF_KIND_STRUCT));
+	}
+	btf__free(out);
+	btf__free(l);
+	btf__free(k);
+}
+
 int main(void)
 {
 	RUN_TEST(test_ambiguity);
@@ -421,5 +498,6 @@ int main(void)
 	RUN_TEST(test_verify_garbage);
 	RUN_TEST(test_failed_does_not_prune);
 	RUN_TEST(test_match_errors);
+	RUN_TEST(test_single_candidate);
 	return unit_finish();
 }

@@ -187,8 +187,9 @@ static int emit_once(const struct btf *k, const struct core_object *obj, void **
 }
 
 /*
- * Emitting is a function of the inputs: twice from one tailor, from a fresh tailor, and from
- * a big-endian copy of the kernel BTF, the bytes are the same, in host byte order.
+ * Emitting is a function of the inputs: twice from one tailor and from a fresh tailor the
+ * bytes are the same, in the kernel BTF's byte order; from a copy of the kernel BTF in the
+ * other byte order, the output is in that order and swaps back to the same bytes.
  */
 static void test_deterministic(void)
 {
@@ -240,8 +241,21 @@ static void test_deterministic(void)
 		goto out;
 	}
 	CHECK_U64(btf__type_cnt(swapped), btf__type_cnt(kb.btf));
-	if (CHECK_INT(emit_once(swapped, obj, &d4, &s4), 0))
-		CHECK(s1 == s4 && !memcmp(d1, d4, s1));
+	/* the output keeps the input's byte order: the other one, same content */
+	if (CHECK_INT(emit_once(swapped, obj, &d4, &s4), 0)) {
+		struct btf *back = btf__new(d4, s4);
+		const void *host_raw;
+		__u32 host_size = 0;
+
+		CHECK(s1 == s4 && memcmp(d1, d4, s1));
+		if (CHECK(back)) {
+			CHECK(btf__endianness(back) == btf__endianness(be));
+			CHECK_INT(btf__set_endianness(back, btf__endianness(kb.btf)), 0);
+			host_raw = btf__raw_data(back, &host_size);
+			CHECK(host_raw && host_size == s1 && !memcmp(host_raw, d1, s1));
+		}
+		btf__free(back);
+	}
 out:
 	free(d4);
 	free(d3);

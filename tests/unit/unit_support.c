@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: BSD-2-Clause
-/* tests/unit: harness state, the BPF ELF writer and resolve/tailor round trips for the tests. */
+/* tests/unit: the BPF ELF writer and resolve/tailor round trips for the tests. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -15,45 +15,6 @@
 #ifndef EM_BPF
 #define EM_BPF 247
 #endif
-
-int unit_failures;
-const char *unit_current = "(setup)";
-static int unit_test_failures;
-
-void unit_fail(const char *file, int line, const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "%s:%d: %s: ", file, line, unit_current);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	unit_failures++;
-}
-
-void unit_run_test(const char *name, void (*fn)(void))
-{
-	int before = unit_failures;
-
-	unit_current = name;
-	fn();
-	if (unit_failures != before) {
-		unit_test_failures++;
-		printf("FAIL %s\n", name);
-	} else {
-		printf("ok   %s\n", name);
-	}
-	fflush(stdout);
-	unit_current = "(setup)";
-}
-
-int unit_finish(void)
-{
-	printf("%s: %d check(s) failed in %d test(s)\n", unit_failures ? "FAILED" : "PASSED",
-	       unit_failures, unit_test_failures);
-	return unit_failures ? 1 : 0;
-}
 
 const char *unit_status_name(enum core_relo_status st)
 {

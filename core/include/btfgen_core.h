@@ -108,6 +108,11 @@ bool core_relo_result__same(const struct core_relo_result *a, const struct core_
  * offsets and their original sizes, enums with only the used enumerators,
  * pointers to unkept types made void, and modifiers and typedefs that are no
  * candidate's root collapsed into their targets (CO-RE looks through them).
+ * Rule: every word libbpf may read of a kept type reads as in the source,
+ * including beyond what the BTF spec makes meaningful (libbpf 1.1's FIELD_SIGNED
+ * reads the word after any type's header as an INT encoding: such a type keeps
+ * its first member or enumerator). Where one kernel candidate gives the same
+ * outcome for every relocation of a local type, only it is kept.
  * One tailor per kernel per thread; objects are only read.
  */
 struct core_tailor;
@@ -118,13 +123,22 @@ void core_tailor__free(struct core_tailor *t);
  * Resolve obj (as core_resolve()) and mark every kernel type and member that
  * any candidate libbpf could end up using needs. 'results' (may be NULL)
  * receives the outcomes on the full BTF. obj must outlive the tailor.
- * Returns 0 or -ENOMEM; per-relocation failures are outcomes, not errors.
+ * Returns 0, -ENOMEM, or -E2BIG when a candidate walk is beyond what can be tailored
+ * (core_tailor__error()); per-relocation failures are outcomes, not errors.
  */
 int core_tailor__add_object(struct core_tailor *t, const struct core_object *obj,
 			    struct core_relo_result *results);
 
-/* Emit the tailored raw BTF (host byte order). The caller frees *data. */
+/*
+ * Emit the tailored raw BTF, in the kernel BTF's byte order (as bpftool does). The caller
+ * frees *data. Returns 0, -ENOMEM, or another -errno when the kernel BTF cannot be
+ * tailored faithfully (core_tailor__error() says why).
+ */
 int core_tailor__emit(struct core_tailor *t, void **data, __u32 *size);
+
+/* Why the last core_tailor__add_object() or core_tailor__emit() failed: one line, owned
+ * by t ("out of memory" unless something else was found). */
+const char *core_tailor__error(const struct core_tailor *t);
 
 /*
  * Check the tailored BTF (data, size): re-resolve every added object against
@@ -133,5 +147,63 @@ int core_tailor__emit(struct core_tailor *t, void **data, __u32 *size);
  */
 int core_tailor__verify(struct core_tailor *t, const void *data, __u32 size, char *err,
 			size_t err_sz);
+
+/* ---- Verdicts (docs/verdicts.md) -------------------------------------- */
+
+/* What loading a program on a kernel gives, by increasing severity. */
+enum core_verdict {
+	CORE_VERDICT_LOADS,   /* every relocation it reaches resolves */
+	CORE_VERDICT_PROBES,  /* some relocations evaluate to 0, none is poisoned */
+	CORE_VERDICT_GUARDED, /* poisoned relocations, all in dead code */
+	CORE_VERDICT_FAILS,   /* a poisoned relocation is reachable: the verifier rejects it */
+	CORE_VERDICT_REFUSED, /* libbpf refuses the whole object */
+};
+
+/* What one unresolved relocation does to one program. */
+enum core_relo_verdict {
+	CORE_RV_PROBE,	 /* evaluates to 0, not poisoned */
+	CORE_RV_GUARDED, /* poisoned, dead code in this program */
+	CORE_RV_FAILS,	 /* poisoned, reachable */
+	CORE_RV_REFUSED, /* libbpf refuses the object */
+	CORE_RV_UNUSED,	 /* in a function no program includes */
+};
+
+const char *core_verdict__str(enum core_verdict v);
+const char *core_relo_verdict__str(enum core_relo_verdict v);
+
+/* Programs: function symbols in executable sections other than .text, in ELF order. */
+__u32 core_object__prog_cnt(const struct core_object *obj);
+const char *core_object__prog_name(const struct core_object *obj, __u32 i);
+/* Name of function 'func' (as in core_verdict_rec). */
+const char *core_object__func_name(const struct core_object *obj, int func);
+
+struct core_verdict_rec {
+	__u32 relo;    /* relocation index in obj */
+	int prog;      /* program index, -1 when no program includes the relocation */
+	int func;      /* function holding the instruction, -1 if none */
+	__u32 insn;    /* instruction index in its section */
+	enum core_relo_verdict verdict;
+};
+
+/* Owned by the caller: free with core_verdicts__free(). */
+struct core_verdicts {
+	struct core_verdict_rec *recs; /* one per (unresolved relocation, including program) */
+	size_t rec_cnt;
+	enum core_verdict *progs; /* per program */
+	__u32 prog_cnt;
+};
+
+/*
+ * Decide every program's verdict on one kernel from 'res' (core_resolve() or
+ * core_tailor__add_object() results for obj). kver: the kernel's version as major << 8 |
+ * minor (0: unknown, taken as current), for what its verifier prunes: every comparison on a
+ * constant from 4.20, jeq/jne from 4.15, nothing before. Bounded work on any object.
+ * 0 or -ENOMEM.
+ */
+int core_verdicts__compute(const struct core_object *obj, const struct core_relo_result *res,
+			   unsigned kver, struct core_verdicts *v);
+/* kver of a release string ("5.10.0-30-amd64" -> 5 << 8 | 10); 0 if it does not start so. */
+unsigned core_kernel_version(const char *release);
+void core_verdicts__free(struct core_verdicts *v);
 
 #endif /* BTFGEN_CORE_H */

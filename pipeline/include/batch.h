@@ -24,6 +24,7 @@ struct batch_summary {
 	size_t kernels, ok, failed;
 	size_t distinct;          /* distinct tailored BTFs stored */
 	size_t unsatisfied;       /* unsatisfiable relocations, summed over kernels */
+	size_t failing_kernels;   /* ok kernels where some program fails or is refused */
 	unsigned long long output_size; /* bytes of the bundle (or tree tar); 0 for a tree dir */
 	unsigned long long input_bytes; /* compressed input read */
 	double seconds;

@@ -20,6 +20,9 @@
 struct bundle_object {
 	const char *name, *arch, *sha256_hex;
 	unsigned relocations;
+	/* its programs (docs/verdicts.md), ELF order; NULL/0 in bundles written before verdicts */
+	const char *const *programs;
+	size_t program_cnt;
 };
 
 /* A relocation that cannot be satisfied on a kernel (matrix.json kernels[].unsatisfied). */
@@ -27,6 +30,10 @@ struct bundle_unsatisfied {
 	const char *object, *program;
 	unsigned relocation; /* index of the relocation within its program */
 	const char *kind, *type, *access, *reason;
+	/* docs/verdicts.md: "probe", "guarded", "fails", "refused" or "unused" ("" if absent) */
+	const char *verdict;
+	const char *function; /* the subprogram holding it, "" (or NULL) when in 'program' itself */
+	unsigned insn;	      /* instruction index in its section */
 };
 
 /* A kernel as given to the writer (index.json "kernels" entry). */
