@@ -21,6 +21,8 @@ int btfgen_bbuf__reserve(struct bbuf *b, size_t extra);
 int btfgen_bbuf__append(struct bbuf *b, const void *data, size_t len);
 void btfgen_bbuf__free(struct bbuf *b);
 
+/* Appends a regular-file member's header only: its data (size bytes) and padding follow. */
+int btfgen_tar__header(struct bbuf *out, const char *path, size_t size);
 /* Appends one regular-file member (deterministic ustar header + padded data). */
 int btfgen_tar__append(struct bbuf *out, const char *name, const void *data, size_t size);
 /* 1 if path fits a ustar header (split into prefix/name at a '/'), else 0. */
@@ -40,6 +42,22 @@ int btfgen_bundle_compress(enum bundle_compression comp, const void *in, size_t 
  */
 int btfgen_bundle_compress_parts(enum bundle_compression comp, const struct bbuf *parts, size_t n,
 				 unsigned char **out, size_t *out_len, char *err, size_t err_sz);
+/*
+ * A piece of input for btfgen_bundle_compress_segs: len bytes at data, or, with data NULL, the
+ * first len bytes of the file fd (read with pread, so large parts need not be in memory).
+ */
+struct bundle_seg {
+	const void *data;
+	int fd;
+	size_t len;
+};
+/*
+ * Compresses the concatenation of segs as one zstd frame (BUNDLE_ZSTD_LEVEL; content size
+ * recorded; window_log 0: the bundle's usual window and tables, else that window and tables
+ * one smaller) or xz stream, streamed in bounded memory, and appends it to out. 0 or -errno.
+ */
+int btfgen_bundle_compress_segs(enum bundle_compression comp, const struct bundle_seg *segs,
+				size_t n, int window_log, struct bbuf *out, char *err, size_t err_sz);
 /*
  * Detects zstd/xz/plain tar by magic and decompresses into *out (allocated), at most max bytes
  * (checked before the buffer grows past max + 1: -EFBIG naming the limit). 0 or -errno.

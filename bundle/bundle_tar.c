@@ -146,11 +146,10 @@ int btfgen_tar__name_ok(const char *path)
 	return !tar_split_name(path, name, prefix);
 }
 
-int btfgen_tar__append(struct bbuf *out, const char *path, const void *data, size_t size)
+int btfgen_tar__header(struct bbuf *out, const char *path, size_t size)
 {
 	unsigned char h[TAR_BLOCK];
 	unsigned sum = 0;
-	size_t pad;
 	int err, i;
 
 	if (size >= 8ULL * 1024 * 1024 * 1024) /* 11 octal digits */
@@ -174,12 +173,20 @@ int btfgen_tar__append(struct bbuf *out, const char *path, const void *data, siz
 		sum += h[i];
 	snprintf((char *)h + 148, 8, "%06o", sum); /* six digits, NUL, space */
 	h[155] = ' ';
+	return btfgen_bbuf__append(out, h, sizeof(h));
+}
 
-	pad = (TAR_BLOCK - size % TAR_BLOCK) % TAR_BLOCK;
-	err = btfgen_bbuf__reserve(out, sizeof(h) + size + pad);
+int btfgen_tar__append(struct bbuf *out, const char *path, const void *data, size_t size)
+{
+	size_t pad = (TAR_BLOCK - size % TAR_BLOCK) % TAR_BLOCK;
+	int err;
+
+	err = btfgen_bbuf__reserve(out, TAR_BLOCK + size + pad);
 	if (err)
 		return err;
-	btfgen_bbuf__append(out, h, sizeof(h));
+	err = btfgen_tar__header(out, path, size);
+	if (err)
+		return err;
 	btfgen_bbuf__append(out, data, size);
 	memset(out->data + out->len, 0, pad);
 	out->len += pad;

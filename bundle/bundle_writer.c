@@ -1,5 +1,11 @@
 // SPDX-License-Identifier: BSD-2-Clause
-/* bundle: the writer: keeps kernels and distinct blobs in memory, writes everything at commit. */
+/*
+ * bundle: the writer. Distinct blobs stay in memory until commit; what grows with every
+ * kernel does not: its index.json entry is kept as compact text, its matrix.json entry
+ * goes to an unlinked temp file (the spill) as it arrives, and commit streams the spill
+ * through the compressor. Peak memory then depends on the distinct blobs, not on the
+ * number of kernels.
+ */
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
@@ -29,18 +35,7 @@ struct wkernel {
 	size_t blob;		/* index into blobs, (size_t)-1 unless ok */
 };
 
-/*
- * The strings of unsatisfied relocations, each stored once: kernels of a series report the
- * same objects, programs, types and reasons, and a BTFHub-sized run holds ~40 records for each
- * of thousands of kernels until commit.
- */
-struct strpool {
-	char **slots; /* open addressing, NULL = empty */
-	size_t cap, cnt;
-};
-
 struct bundle_writer {
-	struct strpool pool;
 	char *out_path;
 	enum bundle_layout layout;
 	enum bundle_compression comp;
@@ -51,6 +46,10 @@ struct bundle_writer {
 	size_t kern_cnt, kern_cap;
 	struct wblob *blobs;
 	size_t blob_cnt, blob_cap;
+	struct bbuf itext;   /* the kernels' index.json entries, comma-separated */
+	int mfd;	     /* the spill: matrix.json entries, comma-separated; -1 until used */
+	size_t mlen;	     /* bytes in the spill */
+	size_t n_ok, n_failed, n_skipped, n_unsat, n_failing;
 	int committed;
 };
 
@@ -63,56 +62,6 @@ static int dup_str(char **dst, const char *src)
 		return 0;
 	*dst = strdup(src);
 	return *dst ? 0 : -ENOMEM;
-}
-
-static size_t str_hash(const char *s)
-{
-	size_t h = 14695981039346656037ULL; /* FNV-1a */
-
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return h;
-}
-
-/* The pooled copy of s (NULL is ""), valid until btfgen_bundle_writer__free; NULL on ENOMEM. */
-static const char *pool_intern(struct strpool *p, const char *s)
-{
-	size_t i;
-
-	if (!s)
-		s = "";
-	if (p->cnt * 2 >= p->cap) {
-		size_t ncap = p->cap ? p->cap * 2 : 256;
-		char **ns = calloc(ncap, sizeof(*ns));
-
-		if (!ns)
-			return NULL;
-		for (size_t j = 0; j < p->cap; j++) {
-			if (!p->slots[j])
-				continue;
-			for (i = str_hash(p->slots[j]) & (ncap - 1); ns[i]; i = (i + 1) & (ncap - 1))
-				;
-			ns[i] = p->slots[j];
-		}
-		free(p->slots);
-		p->slots = ns;
-		p->cap = ncap;
-	}
-	for (i = str_hash(s) & (p->cap - 1); p->slots[i]; i = (i + 1) & (p->cap - 1))
-		if (!strcmp(p->slots[i], s))
-			return p->slots[i];
-	p->slots[i] = strdup(s);
-	if (!p->slots[i])
-		return NULL;
-	p->cnt++;
-	return p->slots[i];
-}
-
-static void pool_free(struct strpool *p)
-{
-	for (size_t i = 0; i < p->cap; i++)
-		free(p->slots[i]);
-	free(p->slots);
 }
 
 static int grow(void **arr, size_t *cap, size_t cnt, size_t elem)
@@ -132,15 +81,15 @@ static int grow(void **arr, size_t *cap, size_t cnt, size_t elem)
 }
 
 struct bundle_writer *btfgen_bundle_writer__new(const char *out_path, enum bundle_layout layout,
-						enum bundle_compression comp,
-						const struct bundle_generator *gen, char *err,
-						size_t err_sz)
+					 enum bundle_compression comp,
+					 const struct bundle_generator *gen, char *err,
+					 size_t err_sz)
 {
 	const char *g[5] = {};
 	struct bundle_writer *w;
 	int i;
 
-	if (!out_path || !*out_path || layout > BUNDLE_LAYOUT_TREE_TAR ||
+	if (!out_path || !*out_path || layout > BUNDLE_LAYOUT_RUNTIME ||
 	    comp > BUNDLE_COMPRESS_NONE) {
 		btfgen_bundle_err(err, err_sz, "bundle writer: invalid arguments");
 		errno = EINVAL;
@@ -149,6 +98,7 @@ struct bundle_writer *btfgen_bundle_writer__new(const char *out_path, enum bundl
 	w = calloc(1, sizeof(*w));
 	if (!w)
 		goto nomem;
+	w->mfd = -1;
 	w->layout = layout;
 	w->comp = comp;
 	if (gen) {
@@ -234,9 +184,6 @@ static void kernel_free(struct bundle_kernel *k)
 	free((char *)k->arch);
 	free((char *)k->release);
 	free((char *)k->status);
-	free((char *)k->reason);
-	free((char *)k->input_sha256_hex);
-	free((void *)k->unsatisfied); /* its strings belong to the writer's pool */
 }
 
 /*
@@ -279,12 +226,56 @@ static int find_or_add_blob(struct bundle_writer *w, const struct bundle_kernel 
 	return 0;
 }
 
-int btfgen_bundle_writer__add_kernel(struct bundle_writer *w, const struct bundle_kernel *k)
+static json_t *index_entry(const struct bundle_kernel *k, const struct wblob *b, int runtime);
+static json_t *matrix_entry(const struct bundle_kernel *k);
+
+/* The spill: an unlinked file in $TMPDIR (or /tmp), gone with the process whatever happens. */
+static int spill_open(struct bundle_writer *w)
 {
-	struct bundle_unsatisfied *us = NULL;
-	struct wkernel *d;
-	int ok, err = -ENOMEM;
-	size_t i;
+	const char *dir = getenv("TMPDIR");
+	char path[4096];
+	int fd;
+
+	if (!dir || !*dir)
+		dir = "/tmp";
+	fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	if (fd < 0) { /* a file system without O_TMPFILE */
+		snprintf(path, sizeof(path), "%s/.btfgen-matrix.XXXXXX", dir);
+		fd = mkstemp(path);
+		if (fd < 0)
+			return -errno;
+		unlink(path);
+	}
+	w->mfd = fd;
+	return 0;
+}
+
+static int write_all(int fd, const void *data, size_t len);
+
+/* Serialize o compactly (consuming it) and append it to buf or fd, after a comma unless first. */
+static int append_json(json_t *o, int first, struct bbuf *buf, int fd, size_t *fd_len)
+{
+	char *t = o ? json_dumps(o, JSON_COMPACT) : NULL;
+	size_t n = t ? strlen(t) : 0;
+	int err = t ? 0 : -ENOMEM;
+
+	json_decref(o);
+	if (!err && buf) {
+		err = first ? 0 : btfgen_bbuf__append(buf, ",", 1);
+		err = err ? err : btfgen_bbuf__append(buf, t, n);
+	} else if (!err) {
+		err = first ? 0 : write_all(fd, ",", 1);
+		err = err ? err : write_all(fd, t, n);
+		if (!err)
+			*fd_len += n + !first;
+	}
+	free(t);
+	return err;
+}
+
+static int check_kernel(const struct bundle_writer *w, const struct bundle_kernel *k)
+{
+	int ok;
 
 	if (!w || !k || !valid_component(k->distro) || !valid_component(k->version) ||
 	    !valid_component(k->arch) || !valid_component(k->release) || !k->status)
@@ -306,56 +297,55 @@ int btfgen_bundle_writer__add_kernel(struct bundle_writer *w, const struct bundl
 			return -ENAMETOOLONG;
 	}
 	/* one entry per key: the tree layouts would otherwise overwrite a file */
-	for (i = 0; i < w->kern_cnt; i++) {
+	for (size_t i = 0; i < w->kern_cnt; i++) {
 		const struct bundle_kernel *o = &w->kerns[i].k;
 
 		if (!strcmp(o->release, k->release) && !strcmp(o->arch, k->arch) &&
 		    !strcmp(o->version, k->version) && !strcmp(o->distro, k->distro))
 			return -EEXIST;
 	}
+	return 0;
+}
+
+int btfgen_bundle_writer__add_kernel(struct bundle_writer *w, const struct bundle_kernel *k)
+{
+	struct wkernel *d;
+	int ok, err;
+
+	err = check_kernel(w, k);
+	if (err)
+		return err;
+	ok = !strcmp(k->status, "ok");
+	if (w->mfd < 0 && w->layout != BUNDLE_LAYOUT_RUNTIME && (err = spill_open(w)))
+		return err;
 	if (grow((void **)&w->kerns, &w->kern_cap, w->kern_cnt, sizeof(*w->kerns)))
 		return -ENOMEM;
+	/* only the key stays per kernel (duplicates, tree paths); the rest is text now */
 	d = &w->kerns[w->kern_cnt];
 	memset(d, 0, sizeof(*d));
 	d->blob = (size_t)-1;
+	err = -ENOMEM;
 	if (dup_str((char **)&d->k.distro, k->distro) ||
 	    dup_str((char **)&d->k.version, k->version) || dup_str((char **)&d->k.arch, k->arch) ||
-	    dup_str((char **)&d->k.release, k->release) ||
-	    dup_str((char **)&d->k.status, k->status) ||
-	    dup_str((char **)&d->k.reason, ok ? NULL : k->reason) ||
-	    dup_str((char **)&d->k.input_sha256_hex, k->input_sha256_hex))
+	    dup_str((char **)&d->k.release, k->release))
 		goto fail;
-	d->k.input_size = k->input_size;
-	d->k.full_btf_size = k->full_btf_size;
-	if (k->unsatisfied_cnt) {
-		us = calloc(k->unsatisfied_cnt, sizeof(*us));
-		if (!us)
-			goto fail;
-		d->k.unsatisfied = us;
-		d->k.unsatisfied_cnt = k->unsatisfied_cnt;
-		for (i = 0; i < k->unsatisfied_cnt; i++) {
-			const struct bundle_unsatisfied *s = &k->unsatisfied[i];
-
-			us[i].relocation = s->relocation;
-			us[i].insn = s->insn;
-			if (!(us[i].verdict = pool_intern(&w->pool, s->verdict ? s->verdict : "")) ||
-			    !(us[i].function = pool_intern(&w->pool, s->function ? s->function : "")))
-				goto fail;
-			if (!(us[i].object = pool_intern(&w->pool, s->object)) ||
-			    !(us[i].program = pool_intern(&w->pool, s->program)) ||
-			    !(us[i].kind = pool_intern(&w->pool, s->kind)) ||
-			    !(us[i].type = pool_intern(&w->pool, s->type)) ||
-			    !(us[i].access = pool_intern(&w->pool, s->access)) ||
-			    !(us[i].reason = pool_intern(&w->pool, s->reason)))
-				goto fail;
-		}
-	}
-	if (ok) {
-		err = find_or_add_blob(w, k, k->btf, k->btf_size, &d->blob);
-		if (err)
-			goto fail;
-		d->k.btf_size = k->btf_size;
-	}
+	if (ok && (err = find_or_add_blob(w, k, k->btf, k->btf_size, &d->blob)))
+		goto fail;
+	err = append_json(index_entry(k, ok ? &w->blobs[d->blob] : NULL,
+				      w->layout == BUNDLE_LAYOUT_RUNTIME),
+			  !w->kern_cnt, &w->itext, -1, NULL);
+	if (!err && w->layout != BUNDLE_LAYOUT_RUNTIME)
+		err = append_json(matrix_entry(k), !w->kern_cnt, NULL, w->mfd, &w->mlen);
+	if (err)
+		goto fail;
+	if (ok)
+		w->n_ok++;
+	else if (!strcmp(k->status, "failed"))
+		w->n_failed++;
+	else
+		w->n_skipped++;
+	w->n_unsat += k->unsatisfied_cnt;
+	w->n_failing += btfgen_bundle_unsatisfied__any_failing(k->unsatisfied, k->unsatisfied_cnt);
 	w->kern_cnt++;
 	return 0;
 fail:
@@ -379,19 +369,47 @@ static int set_keys(json_t *o, const struct bundle_kernel *k)
 	       set_str(o, "arch", k->arch) | set_str(o, "release", k->release);
 }
 
+/* A kernel's index.json entry, keys in a fixed order (jansson keeps insertion order). */
+static json_t *index_entry(const struct bundle_kernel *k, const struct wblob *b, int runtime)
+{
+	json_t *o = json_object();
+	int err = !o;
+
+	err |= set_keys(o, k);
+	err |= set_str(o, "status", k->status);
+	if (b) {
+		err |= set_str(o, "blob", b->name);
+		err |= set_str(o, "btf_sha256", b->hex);
+		err |= set_int(o, "btf_size", k->btf_size);
+	} else {
+		err |= set_str(o, "reason", k->reason);
+	}
+	if (runtime)
+		goto out;
+	err |= set_int(o, "input_size", k->input_size);
+	err |= set_str(o, "input_sha256", k->input_sha256_hex);
+	err |= set_int(o, "full_btf_size", k->full_btf_size);
+	err |= set_int(o, "unsatisfied", k->unsatisfied_cnt);
+out:
+	if (err) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
 /*
- * index.json, keys in a fixed order (jansson keeps insertion order). What lookup needs and
- * nothing more: each kernel's "unsatisfied" is a count, the lists are in matrix.json.
+ * index.json: what lookup needs and nothing more: each kernel's "unsatisfied" is a count,
+ * the lists are in matrix.json. The document without its "kernels" (the last key), whose
+ * entries were serialized as the kernels came.
  */
-static json_t *build_index(struct bundle_writer *w)
+static json_t *build_index_head(struct bundle_writer *w)
 {
 	json_t *root = json_object(), *gen = json_object(), *sum = json_object();
-	json_t *objs = json_array(), *kerns = json_array();
-	size_t i, n_ok = 0, n_failed = 0, n_skipped = 0, n_unsat = 0, n_failing = 0;
-	int err = 0;
+	json_t *objs = json_array();
+	size_t i;
+	int err = !root || !gen || !sum || !objs;
 
-	if (!root || !gen || !sum || !objs || !kerns)
-		goto fail;
 	err |= set_str(gen, "name", "btfgen-batch");
 	for (i = 0; i < 5; i++)
 		err |= set_str(gen, gen_keys[i], w->gen[i]);
@@ -411,63 +429,33 @@ static json_t *build_index(struct bundle_writer *w)
 				err |= json_array_append_new(pa, json_string(w->objs[i].programs[j]));
 		}
 	}
-	for (i = 0; i < w->kern_cnt; i++) {
-		const struct bundle_kernel *k = &w->kerns[i].k;
-		json_t *o = json_object();
-
-		err |= json_array_append_new(kerns, o);
-		err |= set_keys(o, k);
-		err |= set_str(o, "status", k->status);
-		if (w->kerns[i].blob != (size_t)-1) {
-			const struct wblob *b = &w->blobs[w->kerns[i].blob];
-
-			n_ok++;
-			err |= set_str(o, "blob", b->name);
-			err |= set_str(o, "btf_sha256", b->hex);
-			err |= set_int(o, "btf_size", k->btf_size);
-		} else {
-			if (!strcmp(k->status, "failed"))
-				n_failed++;
-			else
-				n_skipped++;
-			err |= set_str(o, "reason", k->reason);
-		}
-		err |= set_int(o, "input_size", k->input_size);
-		err |= set_str(o, "input_sha256", k->input_sha256_hex);
-		err |= set_int(o, "full_btf_size", k->full_btf_size);
-		err |= set_int(o, "unsatisfied", k->unsatisfied_cnt);
-		n_unsat += k->unsatisfied_cnt;
-		n_failing += btfgen_bundle_unsatisfied__any_failing(k->unsatisfied, k->unsatisfied_cnt);
-	}
 	err |= set_int(sum, "kernels", w->kern_cnt);
-	err |= set_int(sum, "ok", n_ok);
-	err |= set_int(sum, "failed", n_failed);
-	err |= set_int(sum, "skipped", n_skipped);
+	err |= set_int(sum, "ok", w->n_ok);
+	err |= set_int(sum, "failed", w->n_failed);
+	err |= set_int(sum, "skipped", w->n_skipped);
 	err |= set_int(sum, "blobs", w->blob_cnt);
 	err |= set_int(sum, "objects", w->obj_cnt);
-	err |= set_int(sum, "unsatisfied", n_unsat);
-	err |= set_int(sum, "failing_kernels", n_failing);
+	err |= set_int(sum, "unsatisfied", w->n_unsat);
+	err |= set_int(sum, "failing_kernels", w->n_failing);
 
 	err |= set_str(root, "format", BUNDLE_FORMAT);
 	err |= set_int(root, "format_version", BUNDLE_FORMAT_VERSION);
-	err |= json_object_set(root, "generator", gen);
-	err |= json_object_set(root, "summary", sum);
-	err |= json_object_set(root, "objects", objs);
-	err |= json_object_set(root, "kernels", kerns);
-	if (err)
-		goto fail;
-	json_decref(gen);
-	json_decref(sum);
-	json_decref(objs);
-	json_decref(kerns);
+	if (w->layout == BUNDLE_LAYOUT_RUNTIME) {
+		/* provenance stays in the full form; the reader wants "objects" to be an array */
+		json_decref(gen);
+		json_decref(sum);
+		json_array_clear(objs);
+		err |= set_str(root, "form", "runtime");
+	} else {
+		err |= json_object_set_new(root, "generator", gen);
+		err |= json_object_set_new(root, "summary", sum);
+	}
+	err |= json_object_set_new(root, "objects", objs);
+	if (err) {
+		json_decref(root);
+		return NULL;
+	}
 	return root;
-fail:
-	json_decref(root);
-	json_decref(gen);
-	json_decref(sum);
-	json_decref(objs);
-	json_decref(kerns);
-	return NULL;
 }
 
 /*
@@ -495,11 +483,12 @@ static json_t *matrix_entry(const struct bundle_kernel *k)
 		err |= set_str(uo, "type", u->type);
 		err |= set_str(uo, "access", u->access);
 		err |= set_str(uo, "reason", u->reason);
-		if (u->verdict[0]) {
+		/* NULL or "": no verdict (records from before docs/verdicts.md); the struct allows NULL */
+		if (u->verdict && u->verdict[0]) {
 			err |= set_int(uo, "insn", u->insn);
 			err |= set_str(uo, "verdict", u->verdict);
 		}
-		if (u->function[0])
+		if (u->function && u->function[0])
 			err |= set_str(uo, "function", u->function);
 	}
 	json_decref(ua);
@@ -510,68 +499,60 @@ static json_t *matrix_entry(const struct bundle_kernel *k)
 	return o;
 }
 
-/*
- * The document is written one kernel at a time, the same bytes as dumping it whole
- * (compact, keys in insertion order): a whole jansson tree of a BTFHub-sized matrix
- * took tens of KB per kernel on top of the text.
- */
-static char *matrix_text(struct bundle_writer *w, size_t *size)
+#define MATRIX_HEAD "{\"kernels\":["
+#define MATRIX_WINDOW_LOG 20 /* see zstd_stream_params */
+#define MATRIX_TAIL "]}\n"
+
+/* matrix.json as pieces: its head, the spill, its tail. Same bytes as dumping it whole. */
+static size_t matrix_segs(struct bundle_writer *w, struct bundle_seg *s)
 {
-	struct bbuf out = {};
-	char *s;
-
-	if (btfgen_bbuf__append(&out, "{\"kernels\":[", 12))
-		goto fail;
-	for (size_t i = 0; i < w->kern_cnt; i++) {
-		json_t *o = matrix_entry(&w->kerns[i].k);
-
-		s = o ? json_dumps(o, JSON_COMPACT) : NULL;
-		json_decref(o);
-		if (!s || (i && btfgen_bbuf__append(&out, ",", 1)) ||
-		    btfgen_bbuf__append(&out, s, strlen(s))) {
-			free(s);
-			goto fail;
-		}
-		free(s);
-	}
-	if (btfgen_bbuf__append(&out, "]}\n", 4)) /* with the NUL, which size leaves out */
-		goto fail;
-	*size = out.len - 1;
-	return (char *)out.data;
-fail:
-	free(out.data);
-	errno = ENOMEM;
-	return NULL;
+	s[0] = (struct bundle_seg){ .data = MATRIX_HEAD, .len = strlen(MATRIX_HEAD) };
+	s[1] = (struct bundle_seg){ .fd = w->mfd, .len = w->mlen };
+	s[2] = (struct bundle_seg){ .data = MATRIX_TAIL, .len = strlen(MATRIX_TAIL) };
+	return s[0].len + s[1].len + s[2].len;
 }
 
-/* One compact JSON document plus a newline; caller frees. */
-static char *dump_json(json_t *root, size_t *size)
+/* The whole matrix.json in memory (tests, the tree directory). */
+static char *matrix_text(struct bundle_writer *w, size_t *size)
 {
-	char *s, *t;
-	size_t n;
+	struct bundle_seg s[3];
+	struct bbuf out = {};
+	char err[128];
 
-	if (!root) {
+	*size = matrix_segs(w, s);
+	if (btfgen_bundle_compress_segs(BUNDLE_COMPRESS_NONE, s, 3, 0, &out, err, sizeof(err)) ||
+	    btfgen_bbuf__append(&out, "", 1)) {
+		free(out.data);
 		errno = ENOMEM;
 		return NULL;
 	}
-	s = json_dumps(root, JSON_COMPACT);
+	return (char *)out.data;
+}
+
+/* index.json: the head, with the kernels' entries spliced in as its last key. */
+static char *index_text(struct bundle_writer *w, size_t *size)
+{
+	json_t *root = build_index_head(w);
+	char *head = root ? json_dumps(root, JSON_COMPACT) : NULL;
+	struct bbuf out = {};
+	size_t n = head ? strlen(head) : 0;
+	int err = !head || n < 2;
+
 	json_decref(root);
-	if (!s) {
+	/* "{...}" -> "{...,"kernels":[...]}" */
+	err = err ? err : btfgen_bbuf__append(&out, head, n - 1);
+	err = err ? err : btfgen_bbuf__append(&out, ",\"kernels\":[", 12);
+	err = err ? err : btfgen_bbuf__append(&out, w->itext.data, w->itext.len);
+	/* with the NUL, which size leaves out */
+	err = err ? err : btfgen_bbuf__append(&out, "]}\n", 4);
+	free(head);
+	if (err) {
+		free(out.data);
 		errno = ENOMEM;
 		return NULL;
 	}
-	n = strlen(s);
-	t = realloc(s, n + 2);
-	if (!t) {
-		free(s);
-		errno = ENOMEM;
-		return NULL;
-	}
-	t[n] = '\n';
-	t[n + 1] = '\0';
-	if (size)
-		*size = n + 1;
-	return t;
+	*size = out.len - 1;
+	return (char *)out.data;
 }
 
 size_t btfgen_bundle_writer__blob_cnt(const struct bundle_writer *w)
@@ -581,7 +562,12 @@ size_t btfgen_bundle_writer__blob_cnt(const struct bundle_writer *w)
 
 char *btfgen_bundle_writer__index_json(struct bundle_writer *w, size_t *size)
 {
-	return dump_json(build_index(w), size);
+	size_t n;
+	char *t = index_text(w, &n);
+
+	if (t && size)
+		*size = n;
+	return t;
 }
 
 char *btfgen_bundle_writer__matrix_json(struct bundle_writer *w, size_t *size)
@@ -642,7 +628,7 @@ static int write_all(int fd, const void *data, size_t len)
 }
 
 int btfgen_bundle_file__write_atomic(const char *path, const void *data, size_t len, char *err,
-				     size_t err_sz)
+			      size_t err_sz)
 {
 	char dir[4096], base[1024], tmp[4096 + 1100];
 	int fd, ret;
@@ -697,11 +683,12 @@ static int blob_content_cmp(const void *pa, const void *pb)
 
 /*
  * The tar in three parts: index.json; the members that carry BTF; matrix.json and the end
- * blocks. A bundle compresses each part as its own frame (see btfgen_bundle_compress_parts); the
- * tree tar concatenates them into one stream.
+ * blocks. A bundle compresses each part as its own frame (see btfgen_bundle_compress_parts);
+ * the tree tar concatenates them into one stream. The first two are built here, in memory; the
+ * third is streamed from the spill (matrix_member).
  */
-static int build_tar(struct bundle_writer *w, struct bbuf part[3], const char *index,
-		     size_t index_len, const char *matrix, size_t matrix_len)
+static int build_tar(struct bundle_writer *w, struct bbuf part[2], const char *index,
+		     size_t index_len)
 {
 	char name[1024];
 	size_t i;
@@ -710,7 +697,7 @@ static int build_tar(struct bundle_writer *w, struct bbuf part[3], const char *i
 	err = btfgen_tar__append(&part[0], "index.json", index, index_len);
 	if (err)
 		return err;
-	if (w->layout == BUNDLE_LAYOUT_BUNDLE) {
+	if (w->layout == BUNDLE_LAYOUT_BUNDLE || w->layout == BUNDLE_LAYOUT_RUNTIME) {
 		const struct wblob **order = malloc((w->blob_cnt + 1) * sizeof(*order));
 
 		if (!order)
@@ -731,14 +718,32 @@ static int build_tar(struct bundle_writer *w, struct bbuf part[3], const char *i
 			snprintf(name, sizeof(name), "%s/%s/%s/%s.btf", k->k.distro, k->k.version,
 				 k->k.arch, k->k.release);
 			err = btfgen_tar__append(&part[1], name, w->blobs[k->blob].data,
-						 w->blobs[k->blob].size);
+					  w->blobs[k->blob].size);
 		}
 	}
-	err = err ? err : btfgen_tar__append(&part[2], "matrix.json", matrix, matrix_len);
+	return err;
+}
+
+/*
+ * The third part as segments (seg[5]): matrix.json's header, its text (head, spill, tail),
+ * its padding and the end blocks; before is the length of the parts that precede it.
+ * head/tail hold what is not in the spill; the caller frees them.
+ */
+static int matrix_member(struct bundle_writer *w, size_t before, struct bbuf *head,
+			 struct bbuf *tail, struct bundle_seg *seg)
+{
+	size_t len = matrix_segs(w, seg + 1), pad = (TAR_BLOCK - len % TAR_BLOCK) % TAR_BLOCK;
+	static const unsigned char zero[TAR_BLOCK];
+	int err;
+
+	err = btfgen_tar__header(head, "matrix.json", len);
+	err = err ? err : btfgen_bbuf__append(tail, zero, pad);
+	err = err ? err : btfgen_tar__finish(tail, before + head->len + len);
 	if (err)
 		return err;
-	/* the end blocks pad the whole archive to a record: count what precedes them */
-	return btfgen_tar__finish(&part[2], part[0].len + part[1].len);
+	seg[0] = (struct bundle_seg){ .data = head->data, .len = head->len };
+	seg[4] = (struct bundle_seg){ .data = tail->data, .len = tail->len };
+	return 0;
 }
 
 static int mkdir_at(int dfd, const char *name)
@@ -883,9 +888,9 @@ fail:
 
 int btfgen_bundle_writer__commit(struct bundle_writer *w, char *err, size_t err_sz)
 {
-	struct bbuf part[3] = {};
-	unsigned char *out = NULL;
-	size_t index_len = 0, matrix_len = 0, out_len = 0;
+	struct bbuf part[2] = {}, mhead = {}, mtail = {}, out = {};
+	struct bundle_seg seg[7];
+	size_t index_len = 0, matrix_len = 0;
 	char *index = NULL, *matrix = NULL;
 	int ret, i;
 
@@ -893,42 +898,58 @@ int btfgen_bundle_writer__commit(struct bundle_writer *w, char *err, size_t err_
 		btfgen_bundle_err(err, err_sz, "bundle writer: nothing to commit");
 		return -EINVAL;
 	}
-	index = btfgen_bundle_writer__index_json(w, &index_len);
-	matrix = btfgen_bundle_writer__matrix_json(w, &matrix_len);
-	if (!index || !matrix) {
+	index = index_text(w, &index_len);
+	if (!index) {
 		ret = -ENOMEM;
-		btfgen_bundle_err(err, err_sz,
-				  "bundle writer: cannot build index.json and matrix.json");
+		btfgen_bundle_err(err, err_sz, "bundle writer: cannot build index.json");
 		goto out;
 	}
 	if (w->layout == BUNDLE_LAYOUT_TREE_DIR) {
-		ret = commit_tree_dir(w, index, index_len, matrix, matrix_len, err, err_sz);
+		matrix = matrix_text(w, &matrix_len);
+		ret = matrix ? commit_tree_dir(w, index, index_len, matrix, matrix_len, err, err_sz)
+			     : -ENOMEM;
 		goto out;
 	}
-	ret = build_tar(w, part, index, index_len, matrix, matrix_len);
+	ret = build_tar(w, part, index, index_len);
+	free(index);
+	index = NULL;
+	if (w->layout == BUNDLE_LAYOUT_RUNTIME)
+		ret = ret ? ret : btfgen_tar__finish(&part[1], part[0].len);
+	else
+		ret = ret ? ret : matrix_member(w, part[0].len + part[1].len, &mhead, &mtail,
+						seg + 2);
 	if (ret) {
 		btfgen_bundle_err(err, err_sz, "bundle writer: building tar: %s", strerror(-ret));
 		goto out;
 	}
-	if (w->layout == BUNDLE_LAYOUT_BUNDLE) {
-		ret = btfgen_bundle_compress_parts(w->comp, part, 3, &out, &out_len, err, err_sz);
+	if (w->layout == BUNDLE_LAYOUT_RUNTIME) {
+		ret = btfgen_bundle_compress_parts(w->comp, part, 2, &out.data, &out.len, err,
+						   err_sz);
+	} else if (w->layout == BUNDLE_LAYOUT_BUNDLE) {
+		ret = btfgen_bundle_compress_parts(w->comp, part, 2, &out.data, &out.len, err,
+						   err_sz);
+		out.cap = out.len;
+		/* the matrix frame, streamed: it is most of the bytes a BTFHub-sized run holds */
+		ret = ret ? ret :
+			    btfgen_bundle_compress_segs(w->comp, seg + 2, 5, MATRIX_WINDOW_LOG,
+							&out, err, err_sz);
 	} else {
-		ret = btfgen_bbuf__append(&part[0], part[1].data, part[1].len);
-		ret = ret ? ret : btfgen_bbuf__append(&part[0], part[2].data, part[2].len);
-		ret = ret ? ret
-			  : btfgen_bundle_compress(w->comp, part[0].data, part[0].len, &out,
-						   &out_len, err, err_sz);
+		seg[0] = (struct bundle_seg){ .data = part[0].data, .len = part[0].len };
+		seg[1] = (struct bundle_seg){ .data = part[1].data, .len = part[1].len };
+		ret = btfgen_bundle_compress_segs(w->comp, seg, 7, 0, &out, err, err_sz);
 	}
 	if (ret)
 		goto out;
-	ret = btfgen_bundle_file__write_atomic(w->out_path, out, out_len, err, err_sz);
+	ret = btfgen_bundle_file__write_atomic(w->out_path, out.data, out.len, err, err_sz);
 out:
 	if (!ret)
 		w->committed = 1;
 	free(index);
 	free(matrix);
-	free(out);
-	for (i = 0; i < 3; i++)
+	btfgen_bbuf__free(&out);
+	btfgen_bbuf__free(&mhead);
+	btfgen_bbuf__free(&mtail);
+	for (i = 0; i < 2; i++)
 		btfgen_bbuf__free(&part[i]);
 	return ret;
 }
@@ -953,7 +974,9 @@ void btfgen_bundle_writer__free(struct bundle_writer *w)
 	}
 	for (i = 0; i < 5; i++)
 		free(w->gen[i]);
-	pool_free(&w->pool);
+	btfgen_bbuf__free(&w->itext);
+	if (w->mfd >= 0)
+		close(w->mfd);
 	free(w->objs);
 	free(w->kerns);
 	free(w->blobs);

@@ -27,7 +27,11 @@ static void help(FILE *f)
 		"  -o, --output PATH write here instead of the manifest's \"output\"\n"
 		"  -j, --json        print a machine-readable summary on stdout (errors too)\n"
 		"  -p, --pretty      the same, indented\n"
-		"      --no-progress no progress bar (it is shown only on a terminal anyway)\n"
+		"      --no-progress no progress (a bar on a terminal; otherwise one line at most\n"
+		"                    every $BTFGEN_PROGRESS_INTERVAL seconds, default 10)\n"
+		"      --kernel-cache DIR  keep each kernel's decoded BTF in DIR (overrides the\n"
+		"                    manifest's \"kernel_cache\"): re-runs after an object changed\n"
+		"                    skip the archives' xz\n"
 		"      --verify      verify every tailored BTF (overrides the manifest's \"verify\")\n"
 		"      --no-verify   do not verify\n"
 		"      --shard K/N   take only the K-th of N deterministic slices of the kernels\n"
@@ -51,7 +55,7 @@ static void human_size(unsigned long long n, char *buf, size_t sz)
 
 int cmd_run(int argc, char **argv)
 {
-	enum { OPT_NO_PROGRESS = 256, OPT_VERIFY, OPT_NO_VERIFY, OPT_SHARD };
+	enum { OPT_NO_PROGRESS = 256, OPT_VERIFY, OPT_NO_VERIFY, OPT_SHARD, OPT_KERNEL_CACHE };
 	static const struct option opts[] = {
 		{ "jobs", required_argument, NULL, 'J' },
 		{ "output", required_argument, NULL, 'o' },
@@ -61,6 +65,7 @@ int cmd_run(int argc, char **argv)
 		{ "verify", no_argument, NULL, OPT_VERIFY },
 		{ "no-verify", no_argument, NULL, OPT_NO_VERIFY },
 		{ "shard", required_argument, NULL, OPT_SHARD },
+		{ "kernel-cache", required_argument, NULL, OPT_KERNEL_CACHE },
 		{ "help", no_argument, NULL, 'h' },
 		{},
 	};
@@ -107,6 +112,9 @@ int cmd_run(int argc, char **argv)
 				return EXIT_USAGE;
 			}
 			break;
+		case OPT_KERNEL_CACHE:
+			bo.kernel_cache = optarg;
+			break;
 		case 'h':
 			help(stdout);
 			return EXIT_OK;
@@ -129,8 +137,13 @@ int cmd_run(int argc, char **argv)
 		cmd_err(NULL, "%s", err);
 		return EXIT_USAGE;
 	}
-	if (show_progress && isatty(STDERR_FILENO))
+	if (show_progress) {
+		const char *iv = getenv("BTFGEN_PROGRESS_INTERVAL");
+
 		bo.progress = stderr;
+		bo.progress_tty = isatty(STDERR_FILENO);
+		bo.progress_interval = iv ? strtod(iv, NULL) : 0;
+	}
 	ret = batch__run(m, &bo, &sum, err, sizeof(err));
 	if (ret) {
 		cmd_err(NULL, "%s; nothing written", err);

@@ -56,5 +56,6 @@ int cmd_version(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+int cmd_strip(int argc, char **argv);
 
 #endif

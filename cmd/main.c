@@ -20,6 +20,7 @@ static const struct {
 	{ "info", cmd_info, "objects, counts and program verdicts of a bundle" },
 	{ "extract", cmd_extract, "write a bundle out as a <distro>/<version>/<arch>/<release>.btf tree" },
 	{ "merge", cmd_merge, "join the bundles of a sharded run (run --shard K/N) into one" },
+	{ "strip", cmd_strip, "the embeddable form of a bundle: lookup data only, no provenance or matrix" },
 	{ "diff", cmd_diff, "what changed between two bundles; exit 1 if a program newly fails" },
 	{ "report", cmd_report, "write a self-contained HTML page of which program loads on which kernel" },
 	{ "version", cmd_version, "versions of btfgen-batch and the libraries it uses" },

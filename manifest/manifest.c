@@ -236,6 +236,18 @@ static int load_scalars(struct load_ctx *c, json_t *root)
 			return fail(c, EINVAL, "cache", "'%s' exists and is not a directory", s);
 	}
 
+	err = get_string(c, root, "kernel_cache", false, &s);
+	if (err)
+		return err;
+	if (s) {
+		m->kernel_cache = path_join(m->dir, s);
+		if (!m->kernel_cache)
+			return oom(c);
+		if (stat(m->kernel_cache, &st) == 0 && !S_ISDIR(st.st_mode))
+			return fail(c, EINVAL, "kernel_cache", "'%s' exists and is not a directory",
+				    s);
+	}
+
 	v = json_object_get(root, "jobs");
 	if (v) {
 		if (!json_is_integer(v) || json_integer_value(v) < 1 ||
@@ -796,6 +808,7 @@ out:
 static const char *const known_keys[] = {
 	"version", "archive", "objects", "output", "kernels",
 	"jobs",    "format",  "compression", "verify", "cache",
+	"kernel_cache",
 };
 
 static int load_root(struct load_ctx *c, json_t *root)
@@ -936,6 +949,7 @@ void manifest__free(struct manifest *m)
 	free(m->archive);
 	free(m->output);
 	free(m->cache);
+	free(m->kernel_cache);
 	free(m);
 }
 

@@ -27,7 +27,9 @@
 #include "btfgen_core.h"
 #include "bundle_verdict.h"
 #include "kernel_archive.h"
+#include "input_memo.h"
 #include "kernel_cache.h"
+#include "result_cache.h"
 #include "sha256.h"
 #include "wpool.h"
 
@@ -44,7 +46,9 @@ struct batch_ctx {
 	struct arch_objects *arches;
 	size_t arch_cnt;
 	bool verify;
-	const char *cache; /* result cache folder, or NULL */
+	const char *cache;  /* result cache folder, or NULL */
+	const char *kcache; /* kernel cache folder, or NULL */
+	struct input_memo *memo; /* inputs' SHA-256 by file identity (with a cache), or NULL */
 	size_t *sel;       /* indices of the kernels this run (shard) takes, in manifest order */
 	size_t sel_cnt;
 };
@@ -58,7 +62,9 @@ struct kernel_result {
 	struct bundle_unsatisfied *unsat;
 	char (*unsat_reason)[160];
 	size_t unsat_cnt, unsat_cap, reason_cap;
-	struct kernel_cache_entry cached; /* owns btf and unsat when taken from the cache */
+	struct result_cache_entry cached; /* owns btf and unsat when taken from the cache */
+	struct stat st; /* the input's, when have_st */
+	bool have_st;
 };
 
 static void kernel_result__free(void *p)
@@ -70,7 +76,7 @@ static void kernel_result__free(void *p)
 	if (r->cached.priv) { /* btf and unsat belong to the cache entry */
 		r->btf = NULL;
 		r->unsat = NULL;
-		kernel_cache_entry__free(&r->cached);
+		result_cache_entry__free(&r->cached);
 	}
 	free(r->reason);
 	free(r->btf);
@@ -131,7 +137,7 @@ static int collect_unsatisfied(struct kernel_result *r, const struct core_object
 		u->type = d.type_name;
 		u->access = d.access;
 		u->insn = vr->insn;
-		u->verdict = core_relo_verdict__str(vr->verdict);
+		u->verdict = core_relo_verdict_str(vr->verdict);
 		if (x->status == CORE_RELO_FAILED)
 			snprintf(r->unsat_reason[r->unsat_cnt], sizeof(*r->unsat_reason),
 				 "libbpf refuses to load the object: %s", x->reason);
@@ -154,49 +160,87 @@ static const struct arch_objects *arch_objects(const struct batch_ctx *ctx, cons
 }
 
 /*
- * Read a kernel's input and hash it. With a cache, a hit fills r and returns 1
- * (nothing to decode); otherwise 0 with the decoded BTF in *data, or -1 with
- * r->reason set.
+ * The decoded BTF of an input: from the kernel cache when it has it, else decoded from
+ * the archive bytes (and stored in the cache for the next run). 0 or -1 with r->reason.
+ */
+static int decode_input(const struct batch_ctx *ctx, const void *raw, size_t raw_len,
+			struct kernel_result *r, void **data, size_t *size, bool try_cache)
+{
+	char err[256];
+
+	if (ctx->kcache && try_cache &&
+	    !kernel_cache__get(ctx->kcache, r->input_sha, KERNEL_ARCHIVE_MAX_MEMBER, data, size))
+		return 0;
+	if (kernel_archive__read_mem(raw, raw_len, NULL, data, size, err, sizeof(err))) {
+		r->reason = fmt_reason("archive", err);
+		return -1;
+	}
+	if (ctx->kcache)
+		kernel_cache__put(ctx->kcache, r->input_sha, *data, *size);
+	return 0;
+}
+
+static bool from_result_cache(const struct batch_ctx *ctx, const struct arch_objects *a,
+			      struct kernel_result *r)
+{
+	char key[SHA256_HEX_SIZE];
+
+	result_cache__key(a->cache_key, r->input_sha, key);
+	if (result_cache__get(ctx->cache, key, &r->cached))
+		return false;
+	r->btf = r->cached.btf;
+	r->btf_size = r->cached.btf_size;
+	r->full_size = r->cached.full_size;
+	r->unsat = r->cached.unsat;
+	r->unsat_cnt = r->cached.unsat_cnt;
+	return true;
+}
+
+/*
+ * Read a kernel's input and hash it. With the result cache, a hit fills r and returns 1
+ * (nothing to decode); otherwise 0 with the decoded BTF in *data, or -1 with r->reason
+ * set. (kernel_archive__read() in two steps: same cost.) When the input memo knows the
+ * input's SHA-256, a hit in either cache does not even read the input.
  */
 static int read_input(const struct batch_ctx *ctx, const struct arch_objects *a,
 		      const struct manifest_kernel *k, struct kernel_result *r, void **data,
 		      size_t *size)
 {
 	unsigned char digest[SHA256_DIGEST_SIZE];
-	char err[256], key[SHA256_HEX_SIZE];
+	char err[256];
 	void *raw = NULL;
 	size_t raw_len = 0;
+	bool known = r->have_st && input_memo__get(ctx->memo, k->input, &r->st, r->input_sha);
 	int ret;
 
-	if (!ctx->cache) {
-		ret = kernel_archive__read(k->input, NULL, data, size, digest, err, sizeof(err));
-	} else {
-		/* hash first: the cache key needs it, and a hit skips the decoding */
-		ret = kernel_archive__load(k->input, NULL, &raw, &raw_len, digest, err, sizeof(err));
-		if (!ret) {
-			btfgen_sha256_hex(digest, r->input_sha);
-			kernel_cache__key(a->cache_key, r->input_sha, key);
-			if (!kernel_cache__get(ctx->cache, key, &r->cached)) {
-				free(raw);
-				r->btf = r->cached.btf;
-				r->btf_size = r->cached.btf_size;
-				r->full_size = r->cached.full_size;
-				r->unsat = r->cached.unsat;
-				r->unsat_cnt = r->cached.unsat_cnt;
-				return 1;
-			}
-			ret = kernel_archive__read_mem(raw, raw_len, NULL, data, size, err,
-						       sizeof(err));
-			free(raw);
-		}
+	if (known && ctx->cache && from_result_cache(ctx, a, r))
+		return 1;
+	if (known && ctx->kcache &&
+	    !kernel_cache__get(ctx->kcache, r->input_sha, KERNEL_ARCHIVE_MAX_MEMBER, data, size)) {
+		r->full_size = *size;
+		return 0;
 	}
+	/*
+	 * hash first: the caches are keyed on it, and a hit skips the decoding; done the
+	 * same way without a cache, so an input that does not decode has its SHA-256 in the
+	 * index whether or not a cache was used
+	 */
+	ret = kernel_archive__load(k->input, NULL, &raw, &raw_len, digest, err, sizeof(err));
 	if (ret) {
+		r->input_sha[0] = '\0';
 		r->reason = fmt_reason("archive", err);
 		return -1;
 	}
 	btfgen_sha256_hex(digest, r->input_sha);
-	r->full_size = *size;
-	return 0;
+	if (!known && ctx->cache && from_result_cache(ctx, a, r)) {
+		free(raw);
+		return 1;
+	}
+	ret = decode_input(ctx, raw, raw_len, r, data, size, !known);
+	free(raw);
+	if (!ret)
+		r->full_size = *size;
+	return ret;
 }
 
 /*
@@ -257,13 +301,14 @@ static void *kernel_work(size_t idx, void *arg)
 	struct kernel_result *r = calloc(1, sizeof(*r));
 	void *data = NULL;
 	size_t size = 0;
-	struct stat st;
 	int ret;
 
 	if (!r)
 		return NULL;
-	if (!stat(k->input, &st))
-		r->input_size = st.st_size;
+	if (!stat(k->input, &r->st)) {
+		r->input_size = r->st.st_size;
+		r->have_st = true;
+	}
 	if (!a) { /* the manifest selects only arches with objects */
 		r->reason = fmt_reason("arch", "no objects for this arch");
 		return r;
@@ -281,8 +326,8 @@ static void *kernel_work(size_t idx, void *arg)
 	} else if (ctx->cache) {
 		char key[SHA256_HEX_SIZE];
 
-		kernel_cache__key(a->cache_key, r->input_sha, key);
-		kernel_cache__put(ctx->cache, key, r->btf, r->btf_size, r->full_size, r->unsat,
+		result_cache__key(a->cache_key, r->input_sha, key);
+		result_cache__put(ctx->cache, key, r->btf, r->btf_size, r->full_size, r->unsat,
 				  r->unsat_cnt);
 	}
 	return r;
@@ -451,13 +496,54 @@ static double now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static void progress(FILE *f, size_t done, size_t total, size_t failed)
+/* "42s", "3m07s", "1h02m": short enough for a bar, exact enough for a CI log. */
+static const char *fmt_secs(double s, char *buf, size_t sz)
 {
+	unsigned long t = s > 0 ? (unsigned long)(s + 0.5) : 0;
+
+	if (t < 60)
+		snprintf(buf, sz, "%lus", t);
+	else if (t < 3600)
+		snprintf(buf, sz, "%lum%02lus", t / 60, t % 60);
+	else
+		snprintf(buf, sz, "%luh%02lum", t / 3600, t / 60 % 60);
+	return buf;
+}
+
+struct progress_state {
+	double t0, last; /* start, and when the last plain line was printed */
+};
+
+/*
+ * On a terminal, a bar redrawn in place at every kernel. Elsewhere (a CI log), one plain
+ * line at most every interval seconds, so that a long run is never silent for minutes and
+ * a short one prints nothing. ETA: the mean time per kernel so far, times what remains.
+ */
+static void progress(const struct batch_options *o, struct progress_state *ps, size_t done,
+		     size_t total, size_t failed)
+{
+	double t = now(), el = t - ps->t0, iv = o->progress_interval > 0 ? o->progress_interval : 10;
+	char e[32], eta[32];
 	int width = 30, fill = total ? (int)(done * width / total) : width;
 
-	fprintf(f, "\r[%.*s%*s] %zu/%zu kernels, %zu failed", fill,
-		"##############################", width - fill, "", done, total, failed);
-	fflush(f);
+	if (!o->progress_tty && (t - ps->last < iv || done == total))
+		return;
+	fmt_secs(el, e, sizeof(e));
+	if (done)
+		fmt_secs(el / done * (total - done), eta, sizeof(eta));
+	else
+		snprintf(eta, sizeof(eta), "?");
+	if (o->progress_tty) {
+		fprintf(o->progress, "\r[%.*s%*s] %zu/%zu kernels, %zu failed, %s, eta %s\033[K",
+			fill, "##############################", width - fill, "", done, total,
+			failed, e, eta);
+	} else {
+		fprintf(o->progress,
+			"btfgen-batch: progress: %zu/%zu kernels, %zu failed, elapsed %s, eta %s\n",
+			done, total, failed, e, eta);
+		ps->last = t;
+	}
+	fflush(o->progress);
 }
 
 int batch__run(const struct manifest *m, const struct batch_options *opts,
@@ -471,7 +557,9 @@ int batch__run(const struct manifest *m, const struct batch_options *opts,
 	enum bundle_compression comp;
 	struct wpool *pool = NULL;
 	struct kernel_result *r;
-	double t0 = now();
+	double t0 = now(), wall0 = (double)time(NULL);
+	struct progress_state ps = { t0, t0 };
+	const char *memo_dir = NULL;
 	size_t idx;
 	int jobs = opts->jobs > 0 ? opts->jobs : m->jobs;
 	struct stat st;
@@ -491,8 +579,14 @@ int batch__run(const struct manifest *m, const struct batch_options *opts,
 	ret = btfgen_mkdir_p(out, 1, err, err_sz);
 	if (!ret && m->cache) {
 		ctx.cache = m->cache;
-		ret = kernel_cache__prepare(m->cache, err, err_sz);
+		ret = result_cache__prepare(m->cache, err, err_sz);
 	}
+	ctx.kcache = opts->kernel_cache ? opts->kernel_cache : m->kernel_cache;
+	if (!ret && ctx.kcache)
+		ret = kernel_cache__prepare(ctx.kcache, err, err_sz);
+	memo_dir = ctx.cache ? ctx.cache : ctx.kcache;
+	if (!ret && memo_dir && !(ctx.memo = input_memo__load(memo_dir)))
+		ret = -ENOMEM;
 	if (ret)
 		goto out;
 	batch__generator(&gen);
@@ -564,6 +658,8 @@ int batch__run(const struct manifest *m, const struct batch_options *opts,
 			kernel_result__free(r);
 			goto out;
 		}
+		if (ctx.memo && r->have_st && r->input_sha[0])
+			input_memo__add(ctx.memo, k->input, &r->st, r->input_sha, wall0);
 		sum->kernels++;
 		sum->input_bytes += r->input_size;
 		sum->unsatisfied += r->unsat_cnt;
@@ -571,7 +667,7 @@ int batch__run(const struct manifest *m, const struct batch_options *opts,
 		if (r->reason) {
 			sum->failed++;
 			if (opts->log) {
-				if (opts->progress)
+				if (opts->progress && opts->progress_tty)
 					fprintf(opts->progress, "\r\033[K");
 				fprintf(opts->log, "btfgen-batch: kernel '%s': %s\n", k->name,
 					r->reason);
@@ -580,14 +676,16 @@ int batch__run(const struct manifest *m, const struct batch_options *opts,
 			sum->ok++;
 		}
 		if (opts->progress)
-			progress(opts->progress, sum->kernels, ctx.sel_cnt, sum->failed);
+			progress(opts, &ps, sum->kernels, ctx.sel_cnt, sum->failed);
 		kernel_result__free(r);
 	}
-	if (opts->progress)
+	if (opts->progress && opts->progress_tty)
 		fprintf(opts->progress, "\r\033[K");
 	ret = btfgen_bundle_writer__commit(w, err, err_sz);
 	if (ret)
 		goto out;
+	if (ctx.memo)
+		input_memo__save(ctx.memo, memo_dir);
 	sum->distinct = btfgen_bundle_writer__blob_cnt(w);
 	if (!stat(out, &st) && S_ISREG(st.st_mode))
 		sum->output_size = st.st_size;
@@ -596,6 +694,7 @@ out:
 	wpool__free(pool, kernel_result__free);
 	btfgen_bundle_writer__free(w);
 	free(ctx.sel);
+	input_memo__free(ctx.memo);
 	free_ctx(&ctx);
 	return ret;
 }

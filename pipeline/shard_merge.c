@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /* pipeline: join shard bundles into the bundle one unsharded run would have written. */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,8 +49,8 @@ static int same_run(const struct bundle *a, const struct bundle *b)
 	return 1;
 }
 
-static int add_entry(struct bundle_writer *w, const struct merged_entry *me, char *err,
-		     size_t err_sz)
+static int add_entry(struct bundle_writer *w, const struct merged_entry *me, bool lists,
+		     char *err, size_t err_sz)
 {
 	const struct bundle_entry *e = me->e;
 	struct bundle_unsatisfied *u = calloc(e->unsatisfied_cnt + 1, sizeof(*u));
@@ -60,11 +61,11 @@ static int add_entry(struct bundle_writer *w, const struct merged_entry *me, cha
 		.input_size = e->input_size, .full_btf_size = e->full_btf_size,
 		.unsatisfied = u, .unsatisfied_cnt = e->unsatisfied_cnt,
 	};
-	int ret;
+	int ret = 0;
 
 	if (!u)
 		return -ENOMEM;
-	for (size_t i = 0; i < e->unsatisfied_cnt; i++) {
+	for (size_t i = 0; lists && i < e->unsatisfied_cnt; i++) {
 		ret = btfgen_bundle__unsatisfied(me->b, e, i, &u[i]);
 		if (ret)
 			goto out;
@@ -148,7 +149,7 @@ int batch__merge(char *const *shards, size_t shard_cnt, const char *out,
 			goto out;
 	}
 	for (size_t i = 0; i < n; i++) {
-		ret = add_entry(w, &all[i], err, err_sz);
+		ret = add_entry(w, &all[i], true, err, err_sz);
 		if (ret)
 			goto out;
 	}
@@ -161,5 +162,39 @@ out:
 		btfgen_bundle__free(b[i]);
 	free(b);
 	free(all);
+	return ret;
+}
+
+int batch__strip(const char *in, const char *out, size_t *kernels, char *err, size_t err_sz)
+{
+	struct bundle_writer *w = NULL;
+	struct bundle *b;
+	char berr[256];
+	int ret = 0;
+
+	b = btfgen_bundle__open_file(in, berr, sizeof(berr));
+	if (!b) {
+		ret = -errno;
+		snprintf(err, err_sz, "'%s': %s", in, berr);
+		return ret;
+	}
+	/* runtime form: the writer drops what lookup does not need (bundle_writer.h) */
+	w = btfgen_bundle_writer__new(out, BUNDLE_LAYOUT_RUNTIME, BUNDLE_COMPRESS_ZSTD, NULL, err,
+			       err_sz);
+	if (!w) {
+		ret = -errno;
+		goto out;
+	}
+	for (size_t i = 0; !ret && i < btfgen_bundle__entry_cnt(b); i++) {
+		struct merged_entry me = { b, btfgen_bundle__entry(b, i) };
+
+		ret = add_entry(w, &me, false, err, err_sz);
+	}
+	ret = ret ? ret : btfgen_bundle_writer__commit(w, err, err_sz);
+	if (!ret && kernels)
+		*kernels = btfgen_bundle__entry_cnt(b);
+out:
+	btfgen_bundle_writer__free(w);
+	btfgen_bundle__free(b);
 	return ret;
 }

@@ -27,6 +27,12 @@ enum bundle_layout {
 	BUNDLE_LAYOUT_BUNDLE,	/* index.json + blobs/<d>/<v>/<a>/<r>.btf + matrix.json */
 	BUNDLE_LAYOUT_TREE_DIR, /* directory of <distro>/<version>/<arch>/<release>.btf */
 	BUNDLE_LAYOUT_TREE_TAR, /* the same tree as a tar, compressed per comp */
+	/*
+	 * The embeddable (runtime) form: index.json with only what lookup needs (keys, status,
+	 * blob, btf_sha256, btf_size, reason; "objects" empty, no generator, no input
+	 * SHA-256s or sizes, no counts of unsatisfied relocations) + the blobs; no matrix.json.
+	 */
+	BUNDLE_LAYOUT_RUNTIME,
 };
 
 /* Versions recorded in index.json "generator"; NULL fields are written as "". */

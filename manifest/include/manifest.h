@@ -15,7 +15,7 @@
 //     "output": "out/app-btfs.tar.zst",
 //     "kernels": { "include": ["debian/12/x86_64/*"], "exclude": ["*/*/*/*-rt-*"] },
 //     "jobs": 4, "format": "bundle", "compression": "zstd", "verify": true,
-//     "cache": "cache" }
+//     "cache": "cache", "kernel_cache": "kernel-cache" }
 //
 // Required: version (1), archive (a directory in BTFHub layout,
 // <distro>/<version>/<arch>/<release>.btf.tar.xz, also .btf.tar.gz, .btf.tar.zst and raw
@@ -24,8 +24,9 @@
 // Optional: kernels ({"include": [...], "exclude": [...]}: fnmatch(3) patterns over
 // "distro/version/arch/release", four parts, '*' not crossing '/'; or {"list": [...]}, each
 // entry naming a kernel of the archive), jobs (>= 1), format ("bundle" | "tree"),
-// compression ("zstd" | "xz" | "none"), verify (default true), cache (a directory; created
-// later by whoever uses it).
+// compression ("zstd" | "xz" | "none"), verify (default true), cache (the result cache: a
+// directory, created later by whoever uses it), kernel_cache (the decoded-kernel cache: a
+// directory, likewise).
 //
 // Only kernels whose arch has objects are selected. Errors: unknown keys, wrong types, bad
 // values, a path or pattern that matches no file, an include pattern or list entry that
@@ -69,7 +70,8 @@ struct manifest {
 	char *dir;     /* its folder, absolute, symlinks resolved; the base of relative paths */
 	char *archive; /* absolute */
 	char *output;  /* absolute; not checked for existence */
-	char *cache;   /* absolute, or NULL when not given */
+	char *cache;   /* result cache: absolute, or NULL when not given */
+	char *kernel_cache; /* decoded-kernel cache: absolute, or NULL when not given */
 	int jobs;      /* 0: not given */
 	enum manifest_format format;
 	enum manifest_compression compression;

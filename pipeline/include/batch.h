@@ -14,7 +14,10 @@ struct batch_options {
 	int jobs;            /* worker threads; <= 0: manifest's "jobs", else the online CPUs */
 	const char *output;  /* overrides the manifest's output when not NULL */
 	int verify;          /* -1: the manifest's "verify"; 0 off; 1 on */
-	FILE *progress;      /* progress bar stream (a TTY), or NULL */
+	FILE *progress;      /* progress stream, or NULL */
+	bool progress_tty;   /* progress is a terminal: a bar redrawn in place; else plain lines */
+	double progress_interval; /* plain lines: seconds between two (<= 0: 10) */
+	const char *kernel_cache; /* decoded-kernel cache folder (overrides the manifest's) */
 	FILE *log;           /* one line per failed kernel (stderr), or NULL */
 	unsigned shard_k;    /* with shard_n > 1: run only kernels i with i % shard_n == shard_k - 1 */
 	unsigned shard_n;
@@ -48,6 +51,13 @@ int batch__run(const struct manifest *m, const struct batch_options *opts,
  */
 int batch__merge(char *const *shards, size_t shard_cnt, const char *out,
 		 enum bundle_compression comp, size_t *kernels, char *err, size_t err_sz);
+
+/*
+ * Write the embeddable (runtime) form of bundle 'in' to 'out' (BUNDLE_LAYOUT_RUNTIME): what
+ * lookup needs, without provenance and matrix.json; lookup gives the same BTFs from both.
+ * 0 or -errno with one line in err.
+ */
+int batch__strip(const char *in, const char *out, size_t *kernels, char *err, size_t err_sz);
 
 /* The versions index.json records: ours and the libraries linked. Static strings. */
 void batch__generator(struct bundle_generator *gen);

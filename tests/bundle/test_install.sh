@@ -16,12 +16,15 @@ trap 'rm -rf "$tmp"' EXIT
 fails=0
 fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 
-cmake -S "$SRC" -B "$tmp/build" -DCMAKE_BUILD_TYPE=Release -DBTFGEN_SANITIZE=OFF \
+if ! { cmake -S "$SRC" -B "$tmp/build" -DCMAKE_BUILD_TYPE=Release -DBTFGEN_SANITIZE=OFF \
 	-DCMAKE_INSTALL_PREFIX="$tmp/prefix" >"$tmp/log" 2>&1 &&
 	cmake --build "$tmp/build" -j2 --target btfgen_bundle_runtime btfgen_bundle_shared \
 		>>"$tmp/log" 2>&1 &&
-	cmake --install "$tmp/build" --component btfgen-bundle >>"$tmp/log" 2>&1 ||
-	{ cat "$tmp/log"; echo "FAIL: build and install"; exit 1; }
+	cmake --install "$tmp/build" --component btfgen-bundle >>"$tmp/log" 2>&1; }; then
+	cat "$tmp/log"
+	echo "FAIL: build and install"
+	exit 1
+fi
 pc=$(find "$tmp/prefix" -name btfgen-bundle.pc)
 [[ -f $pc ]] || { find "$tmp/prefix"; echo "FAIL: no btfgen-bundle.pc installed"; exit 1; }
 libdir=$(dirname "$(dirname "$pc")")
@@ -40,8 +43,11 @@ for kind in static shared; do
 	n=$(wc -l <"$tmp/$kind.syms")
 	bad=$(grep -v '^btfgen_' "$tmp/$kind.syms" | paste -sd' ')
 	[[ $n -gt 0 ]] || fail "$kind: no global symbols at all"
-	[[ -z $bad ]] && echo "ok   $kind library: $n global symbols, all btfgen_" ||
+	if [[ -z $bad ]]; then
+		echo "ok   $kind library: $n global symbols, all btfgen_"
+	else
 		fail "$kind library: symbols without the btfgen_ prefix: $bad"
+	fi
 done
 # the .so exports the API of bundle.h and nothing else (helpers are hidden)
 grep -q '^btfgen_bundle__open_mem$' "$tmp/shared.syms" || fail "shared: no btfgen_bundle__open_mem"
