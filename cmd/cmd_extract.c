@@ -21,7 +21,7 @@ static void usage(FILE *f)
 	    "BTF, the layout Tracee, bcc's libbpf-tools and Inspektor Gadget read) plus\n"
 	    "DIR/index.json and DIR/matrix.json. The tree is built next to DIR and renamed into\n"
 	    "place; an existing DIR is replaced only if it is empty or an earlier btfgen tree,\n"
-	    "and only on success. The whole bundle is checked first (bundle__verify).\n"
+	    "and only on success. The whole bundle is checked first (btfgen_bundle__verify).\n"
 	    "\n"
 	    "  -j, --json   print {\"output\": DIR, \"kernels\": N in index.json} (errors as JSON)\n"
 	    "  -p, --pretty the same, indented\n"
@@ -65,33 +65,33 @@ int cmd_extract(int argc, char **argv)
 		cmd_err("extract", "give a BUNDLE and a DIR (see extract --help)");
 		return EXIT_USAGE;
 	}
-	b = bundle__open_file(argv[optind], err, sizeof(err));
-	if (!b || bundle__verify(b, err, sizeof(err))) {
+	b = btfgen_bundle__open_file(argv[optind], err, sizeof(err));
+	if (!b || btfgen_bundle__verify(b, err, sizeof(err))) {
 		cmd_err("extract", "%s", err);
 		goto out;
 	}
 	gen = (struct bundle_generator){
-	    .version = bundle__generator(b, "version"),
-	    .libbpf = bundle__generator(b, "libbpf"),
-	    .libarchive = bundle__generator(b, "libarchive"),
-	    .zstd = bundle__generator(b, "zstd"),
-	    .jansson = bundle__generator(b, "jansson"),
+	    .version = btfgen_bundle__generator(b, "version"),
+	    .libbpf = btfgen_bundle__generator(b, "libbpf"),
+	    .libarchive = btfgen_bundle__generator(b, "libarchive"),
+	    .zstd = btfgen_bundle__generator(b, "zstd"),
+	    .jansson = btfgen_bundle__generator(b, "jansson"),
 	};
 	/* the tree's index.json is rebuilt by the same writer, so it equals the bundle's */
-	w = bundle_writer__new(argv[optind + 1], BUNDLE_LAYOUT_TREE_DIR, BUNDLE_COMPRESS_NONE, &gen,
-			       err, sizeof(err));
+	w = btfgen_bundle_writer__new(argv[optind + 1], BUNDLE_LAYOUT_TREE_DIR,
+				      BUNDLE_COMPRESS_NONE, &gen, err, sizeof(err));
 	if (!w) {
 		cmd_err("extract", "%s", err);
 		goto out;
 	}
-	for (i = 0; i < bundle__object_cnt(b); i++) {
-		if (bundle_writer__add_object(w, bundle__object(b, i))) {
+	for (i = 0; i < btfgen_bundle__object_cnt(b); i++) {
+		if (btfgen_bundle_writer__add_object(w, btfgen_bundle__object(b, i))) {
 			cmd_err("extract", "out of memory");
 			goto out;
 		}
 	}
-	for (i = 0; i < bundle__entry_cnt(b); i++) {
-		const struct bundle_entry *e = bundle__entry(b, i);
+	for (i = 0; i < btfgen_bundle__entry_cnt(b); i++) {
+		const struct bundle_entry *e = btfgen_bundle__entry(b, i);
 		struct bundle_kernel k = {
 		    .distro = e->distro,
 		    .version = e->version,
@@ -105,10 +105,10 @@ int cmd_extract(int argc, char **argv)
 		};
 
 		if (*e->blob) {
-			k.btf = bundle__btf_data(b, e, &k.btf_size);
+			k.btf = btfgen_bundle__btf_data(b, e, &k.btf_size);
 			k.reason = NULL;
 			if (!k.btf) {
-				cmd_err("extract", "%s", bundle__error(b));
+				cmd_err("extract", "%s", btfgen_bundle__error(b));
 				goto out;
 			}
 		}
@@ -117,28 +117,28 @@ int cmd_extract(int argc, char **argv)
 		if (!us)
 			goto out;
 		for (j = 0; j < e->unsatisfied_cnt; j++) {
-			if (bundle__unsatisfied(b, e, j, &us[j])) {
-				cmd_err("extract", "%s", bundle__error(b));
+			if (btfgen_bundle__unsatisfied(b, e, j, &us[j])) {
+				cmd_err("extract", "%s", btfgen_bundle__error(b));
 				goto out;
 			}
 		}
 		k.unsatisfied = us;
 		k.unsatisfied_cnt = e->unsatisfied_cnt;
-		ret = bundle_writer__add_kernel(w, &k);
+		ret = btfgen_bundle_writer__add_kernel(w, &k);
 		if (ret) {
-			cmd_err("extract", "kernel '%s/%s/%s/%s': %s",
-				e->distro, e->version, e->arch, e->release, strerror(-ret));
+			cmd_err("extract", "kernel '%s/%s/%s/%s': %s", Q(e->distro), Q(e->version),
+				Q(e->arch), Q(e->release), strerror(-ret));
 			goto out;
 		}
 	}
-	if (bundle_writer__commit(w, err, sizeof(err))) {
+	if (btfgen_bundle_writer__commit(w, err, sizeof(err))) {
 		cmd_err("extract", "%s", err);
 		goto out;
 	}
 	rc = EXIT_OK;
 	if (cmd_json) {
 		json_t *jo = json_pack("{s:s, s:I}", "output", argv[optind + 1], "kernels",
-				       (json_int_t)bundle__entry_cnt(b));
+				       (json_int_t)btfgen_bundle__entry_cnt(b));
 
 		if (cmd_print_json(jo))
 			rc = EXIT_FATAL;
@@ -146,7 +146,7 @@ int cmd_extract(int argc, char **argv)
 	}
 out:
 	free(us);
-	bundle_writer__free(w);
-	bundle__free(b);
+	btfgen_bundle_writer__free(w);
+	btfgen_bundle__free(b);
 	return rc;
 }

@@ -59,11 +59,12 @@ static json_t *entry_json(const struct bundle_entry *e)
 
 static void print_entry(FILE *f, const char *prefix, const struct bundle_entry *e)
 {
-	fprintf(f, "%s%s/%s/%s/%s", prefix, e->distro, e->version, e->arch, e->release);
+	fprintf(f, "%s%s/%s/%s/%s", prefix, Q(e->distro), Q(e->version), Q(e->arch),
+		Q(e->release));
 	if (*e->blob)
-		fprintf(f, " -> %s (%llu bytes)\n", e->blob, e->btf_size);
+		fprintf(f, " -> %s (%llu bytes)\n", Q(e->blob), e->btf_size);
 	else
-		fprintf(f, " [%s: %s]\n", e->status, e->reason);
+		fprintf(f, " [%s: %s]\n", Q(e->status), Q(e->reason));
 }
 
 int cmd_lookup(int argc, char **argv)
@@ -127,26 +128,26 @@ int cmd_lookup(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (os_release) {
-		ret = bundle_host__read_os_release(&q, os_release);
+		ret = btfgen_bundle_host__read_os_release(&q, os_release);
 		if (ret) {
 			cmd_err("lookup", "'%s': %s", os_release, strerror(-ret));
 			return EXIT_USAGE;
 		}
-		ret = bundle_host__uname(&q);
+		ret = btfgen_bundle_host__uname(&q);
 	} else {
-		ret = bundle_host__detect(&q, NULL);
+		ret = btfgen_bundle_host__detect(&q, NULL);
 	}
 	if (ret) {
 		cmd_err("lookup", "reading the host's identity: %s", strerror(-ret));
 		return EXIT_FATAL;
 	}
 
-	b = bundle__open_file(argv[optind], err, sizeof(err));
+	b = btfgen_bundle__open_file(argv[optind], err, sizeof(err));
 	if (!b) {
 		cmd_err("lookup", "%s", err);
 		return EXIT_FATAL;
 	}
-	ret = bundle__find(b, &q, &m);
+	ret = btfgen_bundle__find(b, &q, &m);
 	switch (ret) {
 	case 0:
 		result = "found";
@@ -173,13 +174,13 @@ int cmd_lookup(int argc, char **argv)
 		const void *data;
 		size_t size;
 
-		data = bundle__btf_data(b, m.entry, &size);
+		data = btfgen_bundle__btf_data(b, m.entry, &size);
 		if (!data) {
-			cmd_err("lookup", "%s", bundle__error(b));
+			cmd_err("lookup", "%s", btfgen_bundle__error(b));
 			rc = EXIT_FATAL;
 			goto out;
 		}
-		if (bundle_file__write_atomic(out, data, size, err, sizeof(err))) {
+		if (btfgen_bundle_file__write_atomic(out, data, size, err, sizeof(err))) {
 			cmd_err("lookup", "%s", err);
 			rc = EXIT_FATAL;
 			goto out;
@@ -199,7 +200,7 @@ int cmd_lookup(int argc, char **argv)
 		}
 		if (m.entry) {
 			json_object_set_new(jo, "match",
-					    json_string(bundle_match_kind__str(m.kind)));
+					    json_string(btfgen_bundle_match_kind__str(m.kind)));
 			json_object_set_new(jo, "entry", entry_json(m.entry));
 		}
 		if (ret == -ENOTUNIQ)
@@ -215,33 +216,33 @@ int cmd_lookup(int argc, char **argv)
 			rc = EXIT_FATAL;
 		goto out;
 	}
-	printf("query: distro=%s version=%s arch=%s release=%s\n", *q.distro ? q.distro : "?",
-	       *q.version ? q.version : "?", *q.arch ? q.arch : "?", q.release);
+	printf("query: distro=%s version=%s arch=%s release=%s\n", *q.distro ? Q(q.distro) : "?",
+	       *q.version ? Q(q.version) : "?", *q.arch ? Q(q.arch) : "?", Q(q.release));
 	switch (ret) {
 	case 0:
 	case -ENODATA:
 		printf("%s (%s match): ", ret ? "found, without BTF" : "found",
-		       bundle_match_kind__str(m.kind));
+		       btfgen_bundle_match_kind__str(m.kind));
 		print_entry(stdout, "", m.entry);
 		if (m.kind == BUNDLE_MATCH_RELEASE_ONLY)
 			printf("note: distro/version did not match; taken on the release alone\n");
 		if (rc == EXIT_OK && out)
-			printf("wrote %s\n", out);
+			printf("wrote %s\n", Q(out));
 		break;
 	case -ENOTUNIQ:
 		printf("ambiguous (%s match): %zu kernels with different BTFs:\n",
-		       bundle_match_kind__str(m.kind), m.cand_cnt);
+		       btfgen_bundle_match_kind__str(m.kind), m.cand_cnt);
 		for (i = 0; i < m.cand_cnt && i < BUNDLE_MAX_CANDIDATES; i++)
 			print_entry(stdout, "  ", m.cands[i]);
 		printf("give --distro/--version/--arch to choose\n");
 		break;
 	default:
-		printf("not found: no kernel of the bundle has release %s%s%s\n", q.release,
-		       *q.arch ? " on " : "", q.arch);
+		printf("not found: no kernel of the bundle has release %s%s%s\n", Q(q.release),
+		       *q.arch ? " on " : "", Q(q.arch));
 		break;
 	}
 out:
 	json_decref(jo);
-	bundle__free(b);
+	btfgen_bundle__free(b);
 	return rc;
 }

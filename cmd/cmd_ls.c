@@ -59,19 +59,19 @@ int cmd_ls(int argc, char **argv)
 		cmd_err("ls", "give exactly one BUNDLE (see ls --help)");
 		return EXIT_USAGE;
 	}
-	b = bundle__open_file(argv[optind], err, sizeof(err));
+	b = btfgen_bundle__open_file(argv[optind], err, sizeof(err));
 	if (!b) {
 		cmd_err("ls", "%s", err);
 		return EXIT_FATAL;
 	}
-	n = bundle__entry_cnt(b);
+	n = btfgen_bundle__entry_cnt(b);
 	if (cmd_json)
 		arr = json_array();
 	else
 		printf("%-7s %-10s %-9s %-7s %-36s %-12s %9s\n", "STATUS", "DISTRO", "VERSION",
 		       "ARCH", "RELEASE", "BTF SHA-256", "SIZE");
 	for (i = 0; i < n; i++) {
-		const struct bundle_entry *e = bundle__entry(b, i);
+		const struct bundle_entry *e = btfgen_bundle__entry(b, i);
 
 		if (cmd_json) {
 			json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s}", "distro", e->distro,
@@ -93,16 +93,18 @@ int cmd_ls(int argc, char **argv)
 			json_object_set_new(o, "unsatisfied",
 					    json_integer((json_int_t)e->unsatisfied_cnt));
 		} else if (*e->blob) {
-			printf("%-7s %-10s %-9s %-7s %-36s %.12s %9llu\n", e->status, e->distro,
-			       e->version, e->arch, e->release, e->btf_sha256_hex, e->btf_size);
+			printf("%-7s %-10s %-9s %-7s %-36s %.12s %9llu\n", Q(e->status),
+			       Q(e->distro), Q(e->version), Q(e->arch), Q(e->release),
+			       Q(e->btf_sha256_hex), e->btf_size);
 		} else {
-			printf("%-7s %-10s %-9s %-7s %-36s %-12s %9s  %s\n", e->status, e->distro,
-			       e->version, e->arch, e->release, "-", "-", e->reason);
+			printf("%-7s %-10s %-9s %-7s %-36s %-12s %9s  %s\n", Q(e->status),
+			       Q(e->distro), Q(e->version), Q(e->arch), Q(e->release), "-", "-",
+			       Q(e->reason));
 		}
 	}
 	if (cmd_json && rc == EXIT_OK && cmd_print_json(arr))
 		rc = EXIT_FATAL;
 	json_decref(arr);
-	bundle__free(b);
+	btfgen_bundle__free(b);
 	return rc;
 }

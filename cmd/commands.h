@@ -6,6 +6,15 @@
 #include <stdbool.h>
 #include <jansson.h>
 
+#include "btfgen_util.h"
+
+/*
+ * Q(s): a string from a bundle or the host, escaped for the terminal (btfgen_quote), in a
+ * buffer that lives until the end of the enclosing block.
+ */
+#define CMD_QUOTE_MAX 320
+#define Q(s) btfgen_quote((s), 0, (char[CMD_QUOTE_MAX]){0}, CMD_QUOTE_MAX)
+
 /* Exit codes shared by every subcommand (documented in README.md). */
 enum {
 	EXIT_OK = 0,           /* everything asked for was done */

@@ -902,9 +902,14 @@ struct manifest *manifest__load(const char *path, char *err, size_t err_sz)
 	root = json_loadf(f, JSON_REJECT_DUPLICATES, &jerr);
 	if (!root) {
 		ret = -EINVAL;
-		if (err && err_sz)
+		if (err && err_sz) {
 			snprintf(err, err_sz, "%s:%d:%d: invalid JSON: %s", path, jerr.line,
 				 jerr.column, jerr.text);
+			/* jansson quotes the source text: one line, as fail() makes it */
+			for (size_t i = 0; err[i]; i++)
+				if ((unsigned char)err[i] < 0x20 || err[i] == 0x7f)
+					err[i] = '?';
+		}
 		goto out;
 	}
 	ret = load_root(&c, root);

@@ -231,7 +231,7 @@ static int read_input(const struct batch_ctx *ctx, const struct arch_objects *a,
 		r->reason = fmt_reason("archive", err);
 		return -1;
 	}
-	sha256_hex(digest, r->input_sha);
+	btfgen_sha256_hex(digest, r->input_sha);
 	if (!known && ctx->cache && from_result_cache(ctx, a, r)) {
 		free(raw);
 		return 1;
@@ -345,7 +345,7 @@ static int object_sha256(const char *path, char hex[SHA256_HEX_SIZE], char *err,
 	if (ret)
 		return ret;
 	free(buf);
-	sha256_hex(digest, hex);
+	btfgen_sha256_hex(digest, hex);
 	return 0;
 }
 
@@ -424,11 +424,11 @@ static int load_objects(struct batch_ctx *ctx, struct bundle_writer *w, char *er
 		unsigned char kd[SHA256_DIGEST_SIZE];
 
 		/* what a cached result depends on besides the input itself */
-		sha256_init(&kc);
-		sha256_update(&kc, BTFGEN_VERSION, strlen(BTFGEN_VERSION));
+		btfgen_sha256_init(&kc);
+		btfgen_sha256_update(&kc, BTFGEN_VERSION, strlen(BTFGEN_VERSION));
 		/* cached results before verdicts lack them */
-		sha256_update(&kc, "verdicts-1", 10);
-		sha256_update(&kc, ctx->verify ? "verify" : "noverify", ctx->verify ? 6 : 8);
+		btfgen_sha256_update(&kc, "verdicts-1", 10);
+		btfgen_sha256_update(&kc, ctx->verify ? "verify" : "noverify", ctx->verify ? 6 : 8);
 		a->arch = ma->arch;
 		a->objs = calloc(ma->object_cnt, sizeof(*a->objs));
 		a->names = calloc(ma->object_cnt, sizeof(*a->names));
@@ -454,23 +454,23 @@ static int load_objects(struct batch_ctx *ctx, struct bundle_writer *w, char *er
 				snprintf(err, err_sz, "object '%s': %s", path, oerr);
 				return ret;
 			}
-			sha256_update(&kc, a->names[j], strlen(a->names[j]) + 1);
-			sha256_update(&kc, hex, strlen(hex));
+			btfgen_sha256_update(&kc, a->names[j], strlen(a->names[j]) + 1);
+			btfgen_sha256_update(&kc, hex, strlen(hex));
 			bo.name = a->names[j];
 			bo.arch = a->arch;
 			bo.sha256_hex = hex;
 			bo.relocations = core_object__relo_cnt(a->objs[j]);
 			ret = object_programs(a->objs[j], &bo);
 			if (!ret)
-				ret = bundle_writer__add_object(w, &bo);
+				ret = btfgen_bundle_writer__add_object(w, &bo);
 			free((void *)bo.programs);
 			if (ret) {
 				snprintf(err, err_sz, "index: %s", strerror(-ret));
 				return ret;
 			}
 		}
-		sha256_final(&kc, kd);
-		sha256_hex(kd, a->cache_key);
+		btfgen_sha256_final(&kc, kd);
+		btfgen_sha256_hex(kd, a->cache_key);
 	}
 	return 0;
 }
@@ -590,7 +590,7 @@ int batch__run(const struct manifest *m, const struct batch_options *opts,
 	if (ret)
 		goto out;
 	batch__generator(&gen);
-	w = bundle_writer__new(out, layout, comp, &gen, err, err_sz);
+	w = btfgen_bundle_writer__new(out, layout, comp, &gen, err, err_sz);
 	if (!w) {
 		ret = -errno;
 		goto out;
@@ -635,7 +635,24 @@ int batch__run(const struct manifest *m, const struct batch_options *opts,
 		bk.btf_size = r->btf_size;
 		bk.unsatisfied = r->unsat;
 		bk.unsatisfied_cnt = r->unsat_cnt;
-		ret = bundle_writer__add_kernel(w, &bk);
+		ret = btfgen_bundle_writer__add_kernel(w, &bk);
+		if (ret && !r->reason && ret != -ENOMEM) {
+			/* the bundle cannot hold this kernel (a release too long for a tar
+			 * member name): a failed entry with the reason, like any other failure */
+			char why[160];
+
+			snprintf(why, sizeof(why), "the bundle cannot hold it: %s",
+				 ret == -ENAMETOOLONG ? "release name too long for a tar member name"
+						      : strerror(-ret));
+			r->reason = strdup(why);
+			bk = (struct bundle_kernel){.distro = k->distro, .version = k->version,
+						    .arch = k->arch, .release = k->release,
+						    .status = "failed", .reason = r->reason,
+						    .input_sha256_hex = bk.input_sha256_hex,
+						    .input_size = bk.input_size,
+						    .full_btf_size = bk.full_btf_size};
+			ret = r->reason ? btfgen_bundle_writer__add_kernel(w, &bk) : -ENOMEM;
+		}
 		if (ret) {
 			snprintf(err, err_sz, "kernel '%s': index: %s", k->name, strerror(-ret));
 			kernel_result__free(r);
@@ -646,7 +663,7 @@ int batch__run(const struct manifest *m, const struct batch_options *opts,
 		sum->kernels++;
 		sum->input_bytes += r->input_size;
 		sum->unsatisfied += r->unsat_cnt;
-		sum->failing_kernels += bundle_unsatisfied__any_failing(r->unsat, r->unsat_cnt);
+		sum->failing_kernels += btfgen_bundle_unsatisfied__any_failing(r->unsat, r->unsat_cnt);
 		if (r->reason) {
 			sum->failed++;
 			if (opts->log) {
@@ -664,18 +681,18 @@ int batch__run(const struct manifest *m, const struct batch_options *opts,
 	}
 	if (opts->progress && opts->progress_tty)
 		fprintf(opts->progress, "\r\033[K");
-	ret = bundle_writer__commit(w, err, err_sz);
+	ret = btfgen_bundle_writer__commit(w, err, err_sz);
 	if (ret)
 		goto out;
 	if (ctx.memo)
 		input_memo__save(ctx.memo, memo_dir);
-	sum->distinct = bundle_writer__blob_cnt(w);
+	sum->distinct = btfgen_bundle_writer__blob_cnt(w);
 	if (!stat(out, &st) && S_ISREG(st.st_mode))
 		sum->output_size = st.st_size;
 out:
 	sum->seconds = now() - t0;
 	wpool__free(pool, kernel_result__free);
-	bundle_writer__free(w);
+	btfgen_bundle_writer__free(w);
 	free(ctx.sel);
 	input_memo__free(ctx.memo);
 	free_ctx(&ctx);

@@ -291,7 +291,8 @@ static int read_tar(const void *buf, size_t len, const struct kernel_archive_lim
 		ret = archive_read_next_header(a, &entry);
 		if (ret == ARCHIVE_EOF)
 			break;
-		if (ret < ARCHIVE_WARN) {
+		/* ARCHIVE_RETRY is a damaged header (bad checksum): corrupt, not a member */
+		if (ret != ARCHIVE_OK && ret != ARCHIVE_WARN) {
 			const char *msg = archive_error_string(a);
 
 			if (total == 0 && btf_cnt == 0 && msg &&
@@ -436,7 +437,7 @@ int kernel_archive__read(const char *path, const struct kernel_archive_limits *l
 	if (ret)
 		goto out;
 	if (sha256_out)
-		sha256(buf, len, sha256_out);
+		btfgen_sha256(buf, len, sha256_out);
 	if (raw) {
 		/* The input is the BTF: hand over the buffer itself. */
 		*data = buf;
@@ -490,7 +491,7 @@ int kernel_archive__load(const char *path, const struct kernel_archive_limits *l
 	if (ret)
 		return ret;
 	if (sha256_out)
-		sha256(p, *len, sha256_out);
+		btfgen_sha256(p, *len, sha256_out);
 	*buf = p;
 	return 0;
 }

@@ -120,25 +120,25 @@ int main(int argc, char **argv)
 	} else {
 		/* 1. who are we: os-release + uname, unless given */
 		other_kernel = *q.release != '\0';
-		ret = bundle_host__detect(&q, os_release);
+		ret = btfgen_bundle_host__detect(&q, os_release);
 		if (ret) {
 			fprintf(stderr, "host detection: %s\n", strerror(-ret));
 			return 2;
 		}
 		/* 2. open the embedded bundle and find this kernel */
 		t0 = now_ms();
-		b = bundle__open_mem(embed_bundle_start, embed_bundle_end - embed_bundle_start, err,
-				     sizeof(err));
+		b = btfgen_bundle__open_mem(
+		    embed_bundle_start, embed_bundle_end - embed_bundle_start, err, sizeof(err));
 		if (!b) {
 			fprintf(stderr, "embedded bundle: %s\n", err);
 			return 2;
 		}
-		ret = bundle__find(b, &q, &m);
+		ret = btfgen_bundle__find(b, &q, &m);
 		if (!ret) {
 			/* 3. a path libbpf can open, without a temp file (decodes and checks the blob) */
-			ret = bundle__btf_path(b, m.entry, path, sizeof(path));
+			ret = btfgen_bundle__btf_path(b, m.entry, path, sizeof(path));
 			if (ret) {
-				fprintf(stderr, "embedded bundle: %s\n", bundle__error(b));
+				fprintf(stderr, "embedded bundle: %s\n", btfgen_bundle__error(b));
 				goto out;
 			}
 		}
@@ -156,8 +156,9 @@ int main(int argc, char **argv)
 			goto out;
 		} else {
 			printf("%s match %s/%s/%s/%s, %llu bytes of BTF at %s\n",
-			       bundle_match_kind__str(m.kind), m.entry->distro, m.entry->version,
-			       m.entry->arch, m.entry->release, m.entry->btf_size, path);
+			       btfgen_bundle_match_kind__str(m.kind), m.entry->distro,
+			       m.entry->version, m.entry->arch, m.entry->release, m.entry->btf_size,
+			       path);
 			open_opts.btf_custom_path = path;
 		}
 	}
@@ -182,6 +183,6 @@ int main(int argc, char **argv)
 	rc = ret ? 1 : 0;
 out:
 	bpf_object__close(obj);
-	bundle__free(b); /* after libbpf is done with the memfd path */
+	btfgen_bundle__free(b); /* after libbpf is done with the memfd path */
 	return rc;
 }
