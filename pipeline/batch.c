@@ -30,6 +30,7 @@
 #include "input_memo.h"
 #include "kernel_cache.h"
 #include "result_cache.h"
+#include "run_stamp.h"
 #include "sha256.h"
 #include "wpool.h"
 
@@ -503,9 +504,14 @@ struct batch_run {
 	struct wpool *pool;
 	const char *memo_dir; /* where the input memo lives (a cache folder), or NULL */
 	double wall0;         /* wall clock at the start: the memo's "seen" time */
+	int jobs;
+	enum bundle_layout layout;
+	enum bundle_compression comp;
+	bool have_key;        /* key: the run stamp's (with the result cache) */
+	char key[SHA256_HEX_SIZE];
 };
 
-/* Opens the caches and the writer, loads the objects and starts the workers. */
+/* Opens the caches and the writer, loads the objects and selects the kernels. */
 static int batch_setup(struct batch_ctx *ctx, struct batch_run *run,
 		       const struct batch_options *opts, char *err, size_t err_sz)
 {
@@ -551,14 +557,104 @@ static int batch_setup(struct batch_ctx *ctx, struct batch_run *run,
 	for (size_t i = 0; i < m->kernel_cnt; i++)
 		if (opts->shard_n < 2 || i % opts->shard_n == opts->shard_k - 1)
 			ctx->sel[ctx->sel_cnt++] = i;
+	run->jobs = jobs;
+	run->layout = layout;
+	run->comp = comp;
+	return 0;
+}
+
+/* Starts the workers on the selected kernels. */
+static int batch_start(struct batch_ctx *ctx, struct batch_run *run, char *err, size_t err_sz)
+{
+	int ret;
+
 	/* a window of two kernels per worker keeps every core busy while the writer catches up */
-	run->pool = wpool__new(jobs, ctx->sel_cnt, 2 * (size_t)jobs, kernel_work, ctx);
+	run->pool = wpool__new(run->jobs, ctx->sel_cnt, 2 * (size_t)run->jobs, kernel_work, ctx);
 	if (!run->pool) {
 		ret = -errno;
-		snprintf(err, err_sz, "cannot start %d workers: %s", jobs, strerror(errno));
+		snprintf(err, err_sz, "cannot start %d workers: %s", run->jobs, strerror(errno));
 		return ret;
 	}
 	return 0;
+}
+
+static void hash_str(struct sha256_ctx *c, const char *s)
+{
+	s = s ? s : "";
+	sha256_update(c, s, strlen(s) + 1);
+}
+
+/*
+ * The run stamp's key (run_stamp.h): the manifest's bytes, the output path, layout,
+ * compression, shard, verify, the generator, each arch's objects key, and every selected
+ * kernel's name and input SHA-256 (only from the input memo: an input not known from there
+ * has changed or was never seen, and the run cannot be skipped). false: no key.
+ */
+static bool batch_run_key(const struct batch_ctx *ctx, const struct batch_run *run,
+			  const struct batch_options *opts, char key[SHA256_HEX_SIZE])
+{
+	unsigned char digest[SHA256_DIGEST_SIZE];
+	struct bundle_generator gen;
+	struct sha256_ctx c;
+	char num[96], sha[SHA256_HEX_SIZE], err[128];
+	void *mtext;
+	size_t mlen;
+
+	if (!ctx->cache || !ctx->memo || run->layout == BUNDLE_LAYOUT_TREE_DIR ||
+	    btfgen_file_read(ctx->m->path, 1 << 20, &mtext, &mlen, err, sizeof(err)))
+		return false;
+	sha256_init(&c);
+	hash_str(&c, "run-stamp-1");
+	sha256_update(&c, mtext, mlen);
+	free(mtext);
+	hash_str(&c, run->out);
+	snprintf(num, sizeof(num), "%d %d %u/%u %d", (int)run->layout, (int)run->comp,
+		 opts->shard_k, opts->shard_n, (int)ctx->verify);
+	hash_str(&c, num);
+	batch__generator(&gen);
+	hash_str(&c, gen.version);
+	hash_str(&c, gen.libbpf);
+	hash_str(&c, gen.libarchive);
+	hash_str(&c, gen.zstd);
+	hash_str(&c, gen.jansson);
+	for (size_t i = 0; i < ctx->arch_cnt; i++) {
+		hash_str(&c, ctx->arches[i].arch);
+		hash_str(&c, ctx->arches[i].cache_key);
+	}
+	for (size_t i = 0; i < ctx->sel_cnt; i++) {
+		const struct manifest_kernel *k = &ctx->m->kernels[ctx->sel[i]];
+		struct stat st;
+
+		if (stat(k->input, &st) || !input_memo__get(ctx->memo, k->input, &st, sha))
+			return false;
+		hash_str(&c, k->name);
+		hash_str(&c, k->input);
+		hash_str(&c, sha);
+	}
+	sha256_final(&c, digest);
+	sha256_hex(digest, key);
+	return true;
+}
+
+/* With nothing changed since a stamped run and its output intact: that run's summary. */
+static bool batch_unchanged(const struct batch_ctx *ctx, struct batch_run *run,
+			    const struct batch_options *opts, struct batch_summary *sum)
+{
+	struct run_stamp st;
+
+	run->have_key = batch_run_key(ctx, run, opts, run->key);
+	if (!run->have_key || !run_stamp__check(ctx->cache, run->key, run->out, &st) ||
+	    st.kernels != ctx->sel_cnt || st.ok != st.kernels)
+		return false;
+	sum->kernels = st.kernels;
+	sum->ok = st.ok;
+	sum->distinct = st.distinct;
+	sum->unsatisfied = st.unsatisfied;
+	sum->failing_kernels = st.failing_kernels;
+	sum->output_size = st.output_size;
+	if (opts->progress)
+		opts->progress(opts->progress_ctx, sum->kernels, ctx->sel_cnt, sum->failed);
+	return true;
 }
 
 /* Hands one kernel's result to the writer and the memo; counts it. Does not free r. */
@@ -627,8 +723,9 @@ static int batch_collect(struct batch_ctx *ctx, struct batch_run *run,
 }
 
 /* Commits the output, then saves the memo: only inputs of a written run are remembered. */
-static int batch_finish(struct batch_ctx *ctx, struct batch_run *run, struct batch_summary *sum,
-			char *err, size_t err_sz)
+static int batch_finish(struct batch_ctx *ctx, struct batch_run *run,
+			const struct batch_options *opts, struct batch_summary *sum, char *err,
+			size_t err_sz)
 {
 	struct stat st;
 	int ret;
@@ -641,6 +738,19 @@ static int batch_finish(struct batch_ctx *ctx, struct batch_run *run, struct bat
 	sum->distinct = bundle_writer__blob_cnt(run->w);
 	if (!stat(run->out, &st) && S_ISREG(st.st_mode))
 		sum->output_size = st.st_size;
+	/*
+	 * The key was computed before the run from the memo as it was: recompute it, so that
+	 * inputs this run hashed for the first time are in; a failed kernel may fail for a
+	 * passing cause (memory), so only a clean run is stamped.
+	 */
+	if (!sum->failed && batch_run_key(ctx, run, opts, run->key)) {
+		struct run_stamp rs = {
+			.kernels = sum->kernels, .ok = sum->ok, .distinct = sum->distinct,
+			.unsatisfied = sum->unsatisfied, .failing_kernels = sum->failing_kernels,
+		};
+
+		run_stamp__put(ctx->cache, run->key, run->out, &rs);
+	}
 	return 0;
 }
 
@@ -658,10 +768,15 @@ int batch__run(const struct manifest *m, const struct batch_options *opts,
 	memset(sum, 0, sizeof(*sum));
 	sum->output = run.out;
 	ret = batch_setup(&ctx, &run, opts, err, err_sz);
+	if (!ret && batch_unchanged(&ctx, &run, opts, sum))
+		goto out;
+	if (!ret)
+		ret = batch_start(&ctx, &run, err, err_sz);
 	if (!ret)
 		ret = batch_collect(&ctx, &run, opts, sum, err, err_sz);
 	if (!ret)
-		ret = batch_finish(&ctx, &run, sum, err, err_sz);
+		ret = batch_finish(&ctx, &run, opts, sum, err, err_sz);
+out:
 	sum->seconds = now() - t0;
 	wpool__free(run.pool, kernel_result__free);
 	bundle_writer__free(run.w);

@@ -1,0 +1,51 @@
+#!/bin/bash
+# SPDX-License-Identifier: BSD-2-Clause
+# A re-run with nothing changed (result cache on) leaves the output as it is, without writing,
+# only while the output is still the stamped one: a damaged output or a changed selection
+# is a full run, and every run's bytes equal a run without any cache.
+. "$(dirname "$0")/lib.sh"
+
+# a copy (the memo keys on file identity), then out of the input memo's 2 s window of
+# changes (ctime too), so that re-runs know the inputs' SHA-256
+cp -r "$DATA/btfhub" "$work/btfhub"
+sleep 3
+manifest "$work/ref.json" "$work/btfhub" "$work/ref.tar.zst"
+"$BTFGEN" run --no-progress "$work/ref.json" 2>"$work/log" || fail "reference run: $(cat "$work/log")"
+manifest "$work/m.json" "$work/btfhub" "$work/out.tar.zst" "\"cache\": \"$work/cache\""
+for i in 1 2; do # the first fills the memo, the second stamps
+	"$BTFGEN" run --no-progress "$work/m.json" 2>>"$work/log" || fail "cached run $i"
+done
+ls "$work/cache"/run-*.stamp >/dev/null 2>&1 && ok "a clean re-run is stamped" ||
+	fail "no run stamp in the cache"
+cmp -s "$work/ref.tar.zst" "$work/out.tar.zst" && ok "cached runs give the reference bytes" ||
+	fail "cached run differs from the reference"
+
+ino=$(stat -c %i "$work/out.tar.zst")
+"$BTFGEN" run --no-progress -j "$work/m.json" >"$work/sum.json" 2>>"$work/log" ||
+	fail "unchanged re-run"
+[ "$(stat -c %i "$work/out.tar.zst")" = "$ino" ] && ok "an unchanged re-run does not rewrite" ||
+	fail "an unchanged re-run rewrote the output"
+want=$(find "$work/btfhub" -name '*.btf.tar.xz' | wc -l)
+[ "$(jq .kernels "$work/sum.json")" = "$want" ] && [ "$(jq .ok "$work/sum.json")" = "$want" ] &&
+	[ "$(jq .output_size "$work/sum.json")" = "$(stat -c %s "$work/out.tar.zst")" ] &&
+	ok "the skipped run reports the stamped summary" || fail "summary: $(cat "$work/sum.json")"
+
+# a damaged output (same size, other bytes) is rewritten
+size=$(stat -c %s "$work/out.tar.zst")
+printf 'X' | dd of="$work/out.tar.zst" bs=1 seek=$((size / 2)) conv=notrunc status=none
+"$BTFGEN" run --no-progress "$work/m.json" 2>>"$work/log" || fail "run over a damaged output"
+cmp -s "$work/ref.tar.zst" "$work/out.tar.zst" && ok "a damaged output is written again" ||
+	fail "a damaged output was kept"
+
+# another selection of kernels is another key: written, and not the stamped bytes
+first=$(find "$work/btfhub" -name '*.btf.tar.xz' | sort | head -1)
+first=${first#"$work/btfhub/"}
+first=${first%.btf.tar.xz}
+manifest "$work/m.json" "$work/btfhub" "$work/out.tar.zst" \
+	"\"cache\": \"$work/cache\", \"kernels\": {\"exclude\": [\"$first\"]}"
+"$BTFGEN" run --no-progress -j "$work/m.json" >"$work/sum.json" 2>>"$work/log" ||
+	fail "run with a kernel excluded"
+[ "$(jq .kernels "$work/sum.json")" = $((want - 1)) ] &&
+	! cmp -s "$work/ref.tar.zst" "$work/out.tar.zst" &&
+	ok "a changed selection is a full run" || fail "a changed selection kept the old output"
+finish
