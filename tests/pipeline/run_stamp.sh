@@ -21,10 +21,14 @@ cmp -s "$work/ref.tar.zst" "$work/out.tar.zst" && ok "cached runs give the refer
 	fail "cached run differs from the reference"
 
 ino=$(stat -c %i "$work/out.tar.zst")
+touch -d '1 hour ago' "$work/out.tar.zst"
+old=$(stat -c %Y "$work/out.tar.zst")
 "$BTFGEN" run --no-progress -j "$work/m.json" >"$work/sum.json" 2>>"$work/log" ||
 	fail "unchanged re-run"
 [ "$(stat -c %i "$work/out.tar.zst")" = "$ino" ] && ok "an unchanged re-run does not rewrite" ||
 	fail "an unchanged re-run rewrote the output"
+[ "$(stat -c %Y "$work/out.tar.zst")" -gt "$old" ] && ok "and it touches the output (make)" ||
+	fail "the skipped run left the output's mtime behind"
 want=$(find "$work/btfhub" -name '*.btf.tar.xz' | wc -l)
 [ "$(jq .kernels "$work/sum.json")" = "$want" ] && [ "$(jq .ok "$work/sum.json")" = "$want" ] &&
 	[ "$(jq .output_size "$work/sum.json")" = "$(stat -c %s "$work/out.tar.zst")" ] &&
