@@ -508,8 +508,8 @@ struct batch_run {
 	int jobs;
 	enum bundle_layout layout;
 	enum bundle_compression comp;
-	bool have_key;        /* key: the run stamp's (with the result cache) */
-	char key[SHA256_HEX_SIZE];
+	bool have_key;        /* key: the run stamp's, hashing the inputs as this run read them */
+	struct sha256_ctx key;
 };
 
 /* Opens the caches and the writer, loads the objects and selects the kernels. */
@@ -586,51 +586,69 @@ static void hash_str(struct sha256_ctx *c, const char *s)
 }
 
 /*
- * The run stamp's key (run_stamp.h): the manifest's bytes, the output path, layout,
- * compression, shard, verify, the generator, each arch's objects key, and every selected
- * kernel's name and input SHA-256 (only from the input memo: an input not known from there
- * has changed or was never seen, and the run cannot be skipped). false: no key.
+ * The run stamp's key (run_stamp.h), begun: the manifest's bytes, the output path, layout,
+ * compression, shard, verify, the generator and each arch's objects key; key_kernel() adds
+ * each selected kernel in order. false: no key (no result cache, a tree folder).
+ */
+static bool key_begin(const struct batch_ctx *ctx, const struct batch_run *run,
+		      const struct batch_options *opts, struct sha256_ctx *c)
+{
+	struct bundle_generator gen;
+	char num[96], err[128];
+	void *mtext;
+	size_t mlen;
+
+	if (!ctx->cache || run->layout == BUNDLE_LAYOUT_TREE_DIR ||
+	    btfgen_file_read(ctx->m->path, 1 << 20, &mtext, &mlen, err, sizeof(err)))
+		return false;
+	sha256_init(c);
+	hash_str(c, "run-stamp-1");
+	sha256_update(c, mtext, mlen);
+	free(mtext);
+	hash_str(c, run->out);
+	snprintf(num, sizeof(num), "%d %d %u/%u %d", (int)run->layout, (int)run->comp,
+		 opts->shard_k, opts->shard_n, (int)ctx->verify);
+	hash_str(c, num);
+	batch__generator(&gen);
+	hash_str(c, gen.version);
+	hash_str(c, gen.libbpf);
+	hash_str(c, gen.libarchive);
+	hash_str(c, gen.zstd);
+	hash_str(c, gen.jansson);
+	for (size_t i = 0; i < ctx->arch_cnt; i++) {
+		hash_str(c, ctx->arches[i].arch);
+		hash_str(c, ctx->arches[i].cache_key);
+	}
+	return true;
+}
+
+static void key_kernel(struct sha256_ctx *c, const struct manifest_kernel *k, const char *sha)
+{
+	hash_str(c, k->name);
+	hash_str(c, k->input);
+	hash_str(c, sha);
+}
+
+/*
+ * The key of the run about to start, with every input's SHA-256 from the input memo only:
+ * an input it does not vouch for has changed or was never seen, and nothing is skipped.
  */
 static bool batch_run_key(const struct batch_ctx *ctx, const struct batch_run *run,
 			  const struct batch_options *opts, char key[SHA256_HEX_SIZE])
 {
 	unsigned char digest[SHA256_DIGEST_SIZE];
-	struct bundle_generator gen;
+	char sha[SHA256_HEX_SIZE];
 	struct sha256_ctx c;
-	char num[96], sha[SHA256_HEX_SIZE], err[128];
-	void *mtext;
-	size_t mlen;
 
-	if (!ctx->cache || !ctx->memo || run->layout == BUNDLE_LAYOUT_TREE_DIR ||
-	    btfgen_file_read(ctx->m->path, 1 << 20, &mtext, &mlen, err, sizeof(err)))
+	if (!ctx->memo || !key_begin(ctx, run, opts, &c))
 		return false;
-	sha256_init(&c);
-	hash_str(&c, "run-stamp-1");
-	sha256_update(&c, mtext, mlen);
-	free(mtext);
-	hash_str(&c, run->out);
-	snprintf(num, sizeof(num), "%d %d %u/%u %d", (int)run->layout, (int)run->comp,
-		 opts->shard_k, opts->shard_n, (int)ctx->verify);
-	hash_str(&c, num);
-	batch__generator(&gen);
-	hash_str(&c, gen.version);
-	hash_str(&c, gen.libbpf);
-	hash_str(&c, gen.libarchive);
-	hash_str(&c, gen.zstd);
-	hash_str(&c, gen.jansson);
-	for (size_t i = 0; i < ctx->arch_cnt; i++) {
-		hash_str(&c, ctx->arches[i].arch);
-		hash_str(&c, ctx->arches[i].cache_key);
-	}
 	for (size_t i = 0; i < ctx->sel_cnt; i++) {
 		const struct manifest_kernel *k = &ctx->m->kernels[ctx->sel[i]];
 		struct stat st;
 
 		if (stat(k->input, &st) || !input_memo__get(ctx->memo, k->input, &st, sha))
 			return false;
-		hash_str(&c, k->name);
-		hash_str(&c, k->input);
-		hash_str(&c, sha);
+		key_kernel(&c, k, sha);
 	}
 	sha256_final(&c, digest);
 	sha256_hex(digest, key);
@@ -641,10 +659,12 @@ static bool batch_run_key(const struct batch_ctx *ctx, const struct batch_run *r
 static bool batch_unchanged(const struct batch_ctx *ctx, struct batch_run *run,
 			    const struct batch_options *opts, struct batch_summary *sum)
 {
+	char key[SHA256_HEX_SIZE];
 	struct run_stamp st;
 
-	run->have_key = batch_run_key(ctx, run, opts, run->key);
-	if (!run->have_key || !run_stamp__check(ctx->cache, run->key, run->out, &st) ||
+	run->have_key = key_begin(ctx, run, opts, &run->key);
+	if (!batch_run_key(ctx, run, opts, key) ||
+	    !run_stamp__check(ctx->cache, key, run->out, &st) ||
 	    st.kernels != ctx->sel_cnt || st.ok != st.kernels)
 		return false;
 	sum->kernels = st.kernels;
@@ -687,6 +707,8 @@ static int batch_add(struct batch_ctx *ctx, struct batch_run *run,
 	}
 	if (ctx->memo && r->have_st && r->input_sha[0])
 		input_memo__add(ctx->memo, k->input, &r->st, r->input_sha, run->wall0);
+	if (run->have_key)
+		key_kernel(&run->key, k, r->input_sha);
 	sum->kernels++;
 	sum->unsatisfied += r->unsat_cnt;
 	sum->failing_kernels += bundle_unsatisfied__any_failing(r->unsat, r->unsat_cnt);
@@ -726,9 +748,8 @@ static int batch_collect(struct batch_ctx *ctx, struct batch_run *run,
 }
 
 /* Commits the output, then saves the memo: only inputs of a written run are remembered. */
-static int batch_finish(struct batch_ctx *ctx, struct batch_run *run,
-			const struct batch_options *opts, struct batch_summary *sum, char *err,
-			size_t err_sz)
+static int batch_finish(struct batch_ctx *ctx, struct batch_run *run, struct batch_summary *sum,
+			char *err, size_t err_sz)
 {
 	struct stat st;
 	int ret;
@@ -742,17 +763,20 @@ static int batch_finish(struct batch_ctx *ctx, struct batch_run *run,
 	if (!stat(run->out, &st) && S_ISREG(st.st_mode))
 		sum->output_size = st.st_size;
 	/*
-	 * The key was computed before the run from the memo as it was: recompute it, so that
-	 * inputs this run hashed for the first time are in; a failed kernel may fail for a
-	 * passing cause (memory), so only a clean run is stamped.
+	 * Keyed on the inputs as this run read them (a later run finds them from the memo); a
+	 * failed kernel may fail for a passing cause (memory), so only a clean run is stamped.
 	 */
-	if (!sum->failed && batch_run_key(ctx, run, opts, run->key)) {
+	if (!sum->failed && run->have_key) {
 		struct run_stamp rs = {
 			.kernels = sum->kernels, .ok = sum->ok, .distinct = sum->distinct,
 			.unsatisfied = sum->unsatisfied, .failing_kernels = sum->failing_kernels,
 		};
+		unsigned char digest[SHA256_DIGEST_SIZE];
+		char key[SHA256_HEX_SIZE];
 
-		run_stamp__put(ctx->cache, run->key, run->out, &rs);
+		sha256_final(&run->key, digest);
+		sha256_hex(digest, key);
+		run_stamp__put(ctx->cache, key, run->out, &rs);
 	}
 	return 0;
 }
@@ -778,7 +802,7 @@ int batch__run(const struct manifest *m, const struct batch_options *opts,
 	if (!ret)
 		ret = batch_collect(&ctx, &run, opts, sum, err, err_sz);
 	if (!ret)
-		ret = batch_finish(&ctx, &run, opts, sum, err, err_sz);
+		ret = batch_finish(&ctx, &run, sum, err, err_sz);
 out:
 	sum->seconds = now() - t0;
 	wpool__free(run.pool, kernel_result__free);

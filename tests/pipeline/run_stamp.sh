@@ -12,12 +12,10 @@ sleep 3
 manifest "$work/ref.json" "$work/btfhub" "$work/ref.tar.zst"
 "$BTFGEN" run --no-progress "$work/ref.json" 2>"$work/log" || fail "reference run: $(cat "$work/log")"
 manifest "$work/m.json" "$work/btfhub" "$work/out.tar.zst" "\"cache\": \"$work/cache\""
-for i in 1 2; do # the first fills the memo, the second stamps
-	"$BTFGEN" run --no-progress "$work/m.json" 2>>"$work/log" || fail "cached run $i"
-done
-ls "$work/cache"/run-*.stamp >/dev/null 2>&1 && ok "a clean re-run is stamped" ||
+"$BTFGEN" run --no-progress "$work/m.json" 2>>"$work/log" || fail "cached run"
+ls "$work/cache"/run-*.stamp >/dev/null 2>&1 && ok "a clean run is stamped" ||
 	fail "no run stamp in the cache"
-cmp -s "$work/ref.tar.zst" "$work/out.tar.zst" && ok "cached runs give the reference bytes" ||
+cmp -s "$work/ref.tar.zst" "$work/out.tar.zst" && ok "a cached run gives the reference bytes" ||
 	fail "cached run differs from the reference"
 
 ino=$(stat -c %i "$work/out.tar.zst")
