@@ -2,7 +2,6 @@
 /* pipeline: read one kernel's BTF from a BTFHub archive (tar + xz/gzip/zstd, or raw BTF). */
 #define _GNU_SOURCE /* strcasestr */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -18,51 +17,8 @@
 
 /* Longest member name quoted in a message; the rest is elided. */
 #define NAME_QUOTE_MAX 80
-
-static void set_err(char *err, size_t err_sz, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void set_err(char *err, size_t err_sz, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || !err_sz)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, err_sz, fmt, ap);
-	va_end(ap);
-}
-
-/* "64 MiB", "12 KiB" or "1000 bytes": limits are usually round numbers. */
-static const char *fmt_size(size_t n, char *buf, size_t buf_sz)
-{
-	if (n && n % (1u << 20) == 0)
-		snprintf(buf, buf_sz, "%zu MiB", n >> 20);
-	else if (n && n % 1024 == 0)
-		snprintf(buf, buf_sz, "%zu KiB", n >> 10);
-	else
-		snprintf(buf, buf_sz, "%zu bytes", n);
-	return buf;
-}
-
-/* A member name fit for a one-line message: control bytes become '?', long names are cut. */
-static const char *quote_name(const char *name, char *buf, size_t buf_sz)
-{
-	size_t i, n = 0;
-
-	if (!name)
-		name = "";
-	for (i = 0; name[i] && n + 4 < buf_sz; i++) {
-		if (n >= NAME_QUOTE_MAX) {
-			memcpy(buf + n, "...", 3);
-			n += 3;
-			break;
-		}
-		buf[n++] = ((unsigned char)name[i] < 0x20 || name[i] == 0x7f) ? '?' : name[i];
-	}
-	buf[n] = '\0';
-	return buf;
-}
+/* Room for every byte of a quoted name escaped (\xNN), "..." and the NUL. */
+#define NAME_QUOTE_BUF (NAME_QUOTE_MAX * 4 + 4)
 
 /* "x.btf", or "x.btf/" as directories are named in tar, so those are caught and reported too. */
 static bool has_btf_suffix(const char *name)
@@ -156,15 +112,15 @@ static int archive_failure(struct archive *a, const char *kind, const char *what
 	if (!n)
 		snprintf(msg, sizeof(msg), "unknown error");
 	if (e == ENOMEM) {
-		set_err(err, err_sz, "out of memory decoding %s stream", kind);
+		btfgen_err_set(err, err_sz, "out of memory decoding %s stream", kind);
 		return -ENOMEM;
 	}
 	/* liblzma and zstd, fed from memory, report a cut stream as "no progress". */
 	if (strcasestr(msg, "truncated") || strcasestr(msg, "premature end") ||
 	    strcasestr(msg, "no progress") || strcasestr(msg, "unexpected end"))
-		set_err(err, err_sz, "truncated %s stream (%s: %s)", kind, what, msg);
+		btfgen_err_set(err, err_sz, "truncated %s stream (%s: %s)", kind, what, msg);
 	else
-		set_err(err, err_sz, "corrupt %s stream (%s: %s)", kind, what, msg);
+		btfgen_err_set(err, err_sz, "corrupt %s stream (%s: %s)", kind, what, msg);
 	return -EBADMSG;
 }
 
@@ -183,7 +139,8 @@ static int read_member(struct archive *a, const char *kind, const char *qname, s
 	/* +1: never malloc(0), and leaves room to NUL-terminate for debugging. */
 	buf = malloc(declared + 1);
 	if (!buf) {
-		set_err(err, err_sz, "out of memory for member '%s' (%zu bytes)", qname, declared);
+		btfgen_err_set(err, err_sz, "out of memory for member '%s' (%zu bytes)", qname,
+			       declared);
 		return -ENOMEM;
 	}
 	for (;;) {
@@ -199,9 +156,9 @@ static int read_member(struct archive *a, const char *kind, const char *qname, s
 			goto fail;
 		}
 		if (off < 0 || (uint64_t)off > declared || blk_len > declared - (size_t)off) {
-			set_err(err, err_sz,
-				"member '%s' holds more data than its declared %zu bytes", qname,
-				declared);
+			btfgen_err_set(err, err_sz,
+				       "member '%s' holds more data than its declared %zu bytes",
+				       qname, declared);
 			ret = -EBADMSG;
 			goto fail;
 		}
@@ -222,7 +179,7 @@ fail:
 
 static int not_tar(char *err, size_t err_sz)
 {
-	set_err(err, err_sz, "not a tar archive (plain, xz, gzip or zstd) nor raw BTF");
+	btfgen_err_set(err, err_sz, "not a tar archive (plain, xz, gzip or zstd) nor raw BTF");
 	return -EBADMSG;
 }
 
@@ -235,7 +192,7 @@ static int open_reader(const void *buf, size_t len, const char *kind, struct arc
 
 	*ap = NULL;
 	if (!a) {
-		set_err(err, err_sz, "out of memory creating archive reader");
+		btfgen_err_set(err, err_sz, "out of memory creating archive reader");
 		return -ENOMEM;
 	}
 	/*
@@ -246,8 +203,9 @@ static int open_reader(const void *buf, size_t len, const char *kind, struct arc
 	    archive_read_support_filter_xz(a) != ARCHIVE_OK ||
 	    archive_read_support_filter_gzip(a) != ARCHIVE_OK ||
 	    archive_read_support_filter_zstd(a) != ARCHIVE_OK) {
-		set_err(err, err_sz, "libarchive lacks built-in tar/xz/gzip/zstd support: %s",
-			archive_error_string(a) ?: "?");
+		btfgen_err_set(err, err_sz,
+			       "libarchive lacks built-in tar/xz/gzip/zstd support: %s",
+			       archive_error_string(a) ?: "?");
 		archive_read_free(a);
 		return -ENOTSUP;
 	}
@@ -288,8 +246,8 @@ static int too_big(const struct kernel_archive_limits *lim, const char *qname, c
 {
 	char lbuf[32];
 
-	set_err(err, err_sz, "archive exceeds %s decompressed (at member '%s')",
-		fmt_size(lim->max_total, lbuf, sizeof(lbuf)), qname);
+	btfgen_err_set(err, err_sz, "archive exceeds %s decompressed (at member '%s')",
+		       btfgen_fmt_size(lim->max_total, lbuf, sizeof(lbuf)), qname);
 	return -EFBIG;
 }
 
@@ -306,18 +264,18 @@ static int check_member(struct archive *a, struct archive_entry *entry,
 	char lbuf[32];
 	mode_t type;
 
-	quote_name(name, qname, qname_sz);
+	btfgen_quote(name, NAME_QUOTE_MAX, qname, qname_sz);
 	if (!name || !name[0]) {
-		set_err(err, err_sz, "member with an empty name");
+		btfgen_err_set(err, err_sz, "member with an empty name");
 		return -EINVAL;
 	}
 	if (unsafe_path(name)) {
-		set_err(err, err_sz, "unsafe member path '%s'", qname);
+		btfgen_err_set(err, err_sz, "unsafe member path '%s'", qname);
 		return -EINVAL;
 	}
 	declared = archive_entry_size_is_set(entry) ? archive_entry_size(entry) : 0;
 	if (declared < 0) {
-		set_err(err, err_sz, "member '%s' has a negative size", qname);
+		btfgen_err_set(err, err_sz, "member '%s' has a negative size", qname);
 		return -EBADMSG;
 	}
 	if (!has_btf_suffix(name)) {
@@ -326,24 +284,24 @@ static int check_member(struct archive *a, struct archive_entry *entry,
 	}
 	type = archive_entry_filetype(entry);
 	if (archive_entry_hardlink(entry)) {
-		set_err(err, err_sz, "member '%s' is a hardlink", qname);
+		btfgen_err_set(err, err_sz, "member '%s' is a hardlink", qname);
 		return -EINVAL;
 	}
 	if (type != AE_IFREG) {
-		set_err(err, err_sz, "member '%s' is a %s, not a regular file", qname,
-			type == AE_IFLNK  ? "symlink"
-			: type == AE_IFDIR ? "directory"
-			: type == AE_IFCHR || type == AE_IFBLK ? "device"
-			: "special file");
+		btfgen_err_set(err, err_sz, "member '%s' is a %s, not a regular file", qname,
+			       type == AE_IFLNK  ? "symlink"
+			       : type == AE_IFDIR ? "directory"
+			       : type == AE_IFCHR || type == AE_IFBLK ? "device"
+			       : "special file");
 		return -EINVAL;
 	}
 	if (!archive_entry_size_is_set(entry)) {
-		set_err(err, err_sz, "member '%s' has no size", qname);
+		btfgen_err_set(err, err_sz, "member '%s' has no size", qname);
 		return -EBADMSG;
 	}
 	if ((uint64_t)declared > lim->max_member) {
-		set_err(err, err_sz, "member '%s' exceeds %s", qname,
-			fmt_size(lim->max_member, lbuf, sizeof(lbuf)));
+		btfgen_err_set(err, err_sz, "member '%s' exceeds %s", qname,
+			       btfgen_fmt_size(lim->max_member, lbuf, sizeof(lbuf)));
 		return -EFBIG;
 	}
 	return total_ok(a, total, declared, lim) ? 1 : too_big(lim, qname, err, err_sz);
@@ -371,7 +329,7 @@ static int check_member(struct archive *a, struct archive_entry *entry,
 static int read_tar(const void *buf, size_t len, const struct kernel_archive_limits *lim,
 		    void **data, size_t *size, char *err, size_t err_sz)
 {
-	char qname[NAME_QUOTE_MAX + 8], qfirst[NAME_QUOTE_MAX + 8], qsecond[NAME_QUOTE_MAX + 8];
+	char qname[NAME_QUOTE_BUF], qfirst[NAME_QUOTE_BUF], qsecond[NAME_QUOTE_BUF];
 	struct archive_entry *entry;
 	void *member = NULL;
 	size_t member_sz = 0;
@@ -408,11 +366,11 @@ static int read_tar(const void *buf, size_t len, const struct kernel_archive_lim
 	if (ret < 0)
 		goto out;
 	if (btf_cnt == 0) {
-		set_err(err, err_sz, "no .btf member");
+		btfgen_err_set(err, err_sz, "no .btf member");
 		ret = -EINVAL;
 	} else if (btf_cnt > 1) {
-		set_err(err, err_sz, "%d .btf members ('%s', '%s'%s)", btf_cnt, qfirst, qsecond,
-			btf_cnt > 2 ? ", ..." : "");
+		btfgen_err_set(err, err_sz, "%d .btf members ('%s', '%s'%s)", btf_cnt, qfirst,
+			       qsecond, btf_cnt > 2 ? ", ..." : "");
 		ret = -EINVAL;
 	} else {
 		*data = member;
@@ -433,13 +391,13 @@ static int decode(const void *buf, size_t len, const struct kernel_archive_limit
 
 	*raw = false;
 	if (len == 0) {
-		set_err(err, err_sz, "empty file");
+		btfgen_err_set(err, err_sz, "empty file");
 		return -EBADMSG;
 	}
 	if (is_raw_btf(buf, len)) {
 		if (len > lim->max_member) {
-			set_err(err, err_sz, "raw BTF exceeds %s",
-				fmt_size(lim->max_member, lbuf, sizeof(lbuf)));
+			btfgen_err_set(err, err_sz, "raw BTF exceeds %s",
+				       btfgen_fmt_size(lim->max_member, lbuf, sizeof(lbuf)));
 			return -EFBIG;
 		}
 		*raw = true;
@@ -490,8 +448,8 @@ int kernel_archive__read_mem(const void *buf, size_t len, const struct kernel_ar
 	if (len > lim->max_input) {
 		char lbuf[32];
 
-		set_err(err, err_sz, "input exceeds %s",
-			fmt_size(lim->max_input, lbuf, sizeof(lbuf)));
+		btfgen_err_set(err, err_sz, "input exceeds %s",
+			       btfgen_fmt_size(lim->max_input, lbuf, sizeof(lbuf)));
 		return -EFBIG;
 	}
 	ret = decode(buf, len, lim, &raw, data, size, err, err_sz);
@@ -499,7 +457,7 @@ int kernel_archive__read_mem(const void *buf, size_t len, const struct kernel_ar
 		return ret;
 	copy = malloc(len);
 	if (!copy) {
-		set_err(err, err_sz, "out of memory for %zu-byte BTF", len);
+		btfgen_err_set(err, err_sz, "out of memory for %zu-byte BTF", len);
 		return -ENOMEM;
 	}
 	memcpy(copy, buf, len);
