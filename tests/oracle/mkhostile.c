@@ -37,29 +37,12 @@ static int write_btf(const char *path, const struct btf *btf)
 	return fclose(f) == 0 && ok ? 0 : -1;
 }
 
-/* struct task_struct { struct { int pad; struct blob state; }; int a, b, c, d; long state; } */
+/* unit_hostile_stale_path()'s BTFs, with the relocations on its local struct */
 static int stale_path(struct btf *k, struct btf *l, struct unit_relo *r, size_t *n)
 {
-	int kint = btf__add_int(k, "int", 4, BTF_INT_SIGNED);
-	int klong = btf__add_int(k, "long", 8, BTF_INT_SIGNED);
-	int blob = btf__add_struct(k, "blob", 4);
-	int anon, ts, lts, llong;
+	int lts = unit_hostile_stale_path(k, l);
 
-	btf__add_field(k, "x", kint, 0, 0);
-	anon = btf__add_struct(k, NULL, 8);
-	btf__add_field(k, "pad", kint, 0, 0);
-	btf__add_field(k, "state", blob, 32, 0);
-	ts = btf__add_struct(k, "task_struct", 32);
-	btf__add_field(k, NULL, anon, 0, 0);
-	btf__add_field(k, "a", kint, 64, 0);
-	btf__add_field(k, "b", kint, 96, 0);
-	btf__add_field(k, "c", kint, 128, 0);
-	btf__add_field(k, "d", kint, 160, 0);
-	btf__add_field(k, "state", klong, 192, 0);
-	llong = btf__add_int(l, "long", 8, BTF_INT_SIGNED);
-	lts = btf__add_struct(l, "task_struct___v1", 8);
-	btf__add_field(l, "state", llong, 0, 0);
-	if (ts < 0 || lts < 0)
+	if (lts < 0)
 		return -1;
 	r[0] = (struct unit_relo){ lts, "0:0", BPF_CORE_FIELD_BYTE_OFFSET };
 	r[1] = (struct unit_relo){ lts, "0:0", BPF_CORE_FIELD_EXISTS };

@@ -19,28 +19,12 @@ static void test_stale_raw_spec(void)
 {
 	struct btf *k = btf__new_empty(), *l = btf__new_empty(), *out = NULL;
 	struct core_relo_result res[2];
-	int kint, klong, blob, anon, ts, llong, lts;
+	int lts;
 	__u32 id;
 
 	REQUIRE(k && l);
-	kint = btf__add_int(k, "int", 4, BTF_INT_SIGNED);
-	klong = btf__add_int(k, "long", 8, BTF_INT_SIGNED);
-	blob = btf__add_struct(k, "blob", 4);
-	btf__add_field(k, "x", kint, 0, 0);
-	anon = btf__add_struct(k, NULL, 8);
-	btf__add_field(k, "pad", kint, 0, 0);
-	btf__add_field(k, "state", blob, 32, 0);
-	ts = btf__add_struct(k, "task_struct", 32);
-	btf__add_field(k, NULL, anon, 0, 0);
-	btf__add_field(k, "a", kint, 64, 0);
-	btf__add_field(k, "b", kint, 96, 0);
-	btf__add_field(k, "c", kint, 128, 0);
-	btf__add_field(k, "d", kint, 160, 0);
-	btf__add_field(k, "state", klong, 192, 0);
-	llong = btf__add_int(l, "long", 8, BTF_INT_SIGNED);
-	lts = btf__add_struct(l, "task_struct___v1", 8);
-	btf__add_field(l, "state", llong, 0, 0);
-	REQUIRE(ts > 0 && lts > 0);
+	lts = unit_hostile_stale_path(k, l);
+	REQUIRE(lts > 0);
 	struct unit_relo relos[] = {
 		{ lts, "0:0", BPF_CORE_FIELD_BYTE_OFFSET },
 		{ lts, "0:0", BPF_CORE_FIELD_BYTE_SIZE },

@@ -61,6 +61,30 @@ __u32 unit_find(const struct btf *btf, const char *name, int kind)
 	return id;
 }
 
+int unit_hostile_stale_path(struct btf *k, struct btf *l)
+{
+	int kint = btf__add_int(k, "int", 4, BTF_INT_SIGNED);
+	int klong = btf__add_int(k, "long", 8, BTF_INT_SIGNED);
+	int blob = btf__add_struct(k, "blob", 4);
+	int anon, ts, lts, llong;
+
+	btf__add_field(k, "x", kint, 0, 0);
+	anon = btf__add_struct(k, NULL, 8);
+	btf__add_field(k, "pad", kint, 0, 0);
+	btf__add_field(k, "state", blob, 32, 0);
+	ts = btf__add_struct(k, "task_struct", 32);
+	btf__add_field(k, NULL, anon, 0, 0);
+	btf__add_field(k, "a", kint, 64, 0);
+	btf__add_field(k, "b", kint, 96, 0);
+	btf__add_field(k, "c", kint, 128, 0);
+	btf__add_field(k, "d", kint, 160, 0);
+	btf__add_field(k, "state", klong, 192, 0);
+	llong = btf__add_int(l, "long", 8, BTF_INT_SIGNED);
+	lts = btf__add_struct(l, "task_struct___v1", 8);
+	btf__add_field(l, "state", llong, 0, 0);
+	return ts > 0 && lts > 0 ? lts : -1;
+}
+
 struct btf *unit_btf_copy(const struct btf *btf)
 {
 	const void *raw;

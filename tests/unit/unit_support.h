@@ -84,4 +84,12 @@ __u32 unit_find(const struct btf *btf, const char *name, int kind);
 /* Raw bytes of a BTF as a fresh struct btf (round trip through btf__raw_data/btf__new). */
 struct btf *unit_btf_copy(const struct btf *btf);
 
+/*
+ * Issue 8's stale raw_spec case into k (kernel) and l (local), for tests/unit and
+ * tests/oracle/mkhostile alike: struct task_struct { struct { int pad; struct blob state; };
+ * int a, b, c, d; long state; } against a local task_struct___v1 { long state; }.
+ * Returns the local struct's id, or -1 if btf__add_* failed.
+ */
+int unit_hostile_stale_path(struct btf *k, struct btf *l);
+
 #endif /* UNIT_SUPPORT_H */
