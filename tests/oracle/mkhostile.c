@@ -51,20 +51,12 @@ static int stale_path(struct btf *k, struct btf *l, struct unit_relo *r, size_t 
 	return 0;
 }
 
+/* unit_hostile_deep_chain()'s BTFs */
 static int deep_chain(struct btf *k, struct btf *l, struct unit_relo *r, size_t *n)
 {
-	int kint = btf__add_int(k, "int", 4, BTF_INT_SIGNED);
-	int arr = btf__add_array(k, kint, kint, 1), s, lint, larr, ls;
+	int ls = unit_hostile_deep_chain(k, l);
 
-	for (int i = 0; i < 300000 && arr > 0; i++)
-		arr = btf__add_array(k, arr, kint, 1);
-	s = btf__add_struct(k, "deep", 4);
-	btf__add_field(k, "m", arr, 0, 0);
-	lint = btf__add_int(l, "int", 4, BTF_INT_SIGNED);
-	larr = btf__add_array(l, lint, lint, 1);
-	ls = btf__add_struct(l, "deep", 4);
-	btf__add_field(l, "m", larr, 0, 0);
-	if (s < 0 || ls < 0)
+	if (ls < 0)
 		return -1;
 	r[0] = (struct unit_relo){ ls, "0:0", BPF_CORE_FIELD_BYTE_OFFSET };
 	r[1] = (struct unit_relo){ ls, "0:0:0", BPF_CORE_FIELD_BYTE_OFFSET };

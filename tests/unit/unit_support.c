@@ -85,6 +85,22 @@ int unit_hostile_stale_path(struct btf *k, struct btf *l)
 	return ts > 0 && lts > 0 ? lts : -1;
 }
 
+int unit_hostile_deep_chain(struct btf *k, struct btf *l)
+{
+	int kint = btf__add_int(k, "int", 4, BTF_INT_SIGNED);
+	int arr = btf__add_array(k, kint, kint, 1), s, lint, larr, ls;
+
+	for (int i = 0; i < 300000 && arr > 0; i++)
+		arr = btf__add_array(k, arr, kint, 1);
+	s = btf__add_struct(k, "deep", 4);
+	btf__add_field(k, "m", arr, 0, 0);
+	lint = btf__add_int(l, "int", 4, BTF_INT_SIGNED);
+	larr = btf__add_array(l, lint, lint, 1);
+	ls = btf__add_struct(l, "deep", 4);
+	btf__add_field(l, "m", larr, 0, 0);
+	return s > 0 && ls > 0 ? ls : -1;
+}
+
 struct btf *unit_btf_copy(const struct btf *btf)
 {
 	const void *raw;

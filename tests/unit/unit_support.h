@@ -92,4 +92,11 @@ struct btf *unit_btf_copy(const struct btf *btf);
  */
 int unit_hostile_stale_path(struct btf *k, struct btf *l);
 
+/*
+ * Issue 8's deep ARRAY chain: struct deep { int m[1]; } in k and l, the kernel's array with
+ * an index_type chain of 300,000 ARRAYs (marking it once recursed per link).
+ * Returns the local struct's id, or -1 if btf__add_* failed.
+ */
+int unit_hostile_deep_chain(struct btf *k, struct btf *l);
+
 #endif /* UNIT_SUPPORT_H */
