@@ -532,10 +532,10 @@ static int read_programs(struct bundle *b, const struct bjson_node *o, struct bu
 	return 0;
 }
 
-static int parse_index(struct bundle *b, char *err, size_t err_sz)
+/* Parses index.json's text (bounded by the limits) and checks its format and version. */
+static int parse_index_root(struct bundle *b, char *err, size_t err_sz)
 {
-	const struct bjson_node *objs, *kerns, *v, *o;
-	size_t i;
+	const struct bjson_node *v;
 	int ret;
 
 	b->index_text = malloc(b->index_len ? b->index_len : 1);
@@ -561,6 +561,79 @@ static int parse_index(struct bundle *b, char *err, size_t err_sz)
 				  BUNDLE_FORMAT_VERSION);
 		return -EPROTONOSUPPORT;
 	}
+	return 0;
+}
+
+static int parse_objects(struct bundle *b, const struct bjson_node *objs)
+{
+	const struct bjson_node *o = btfgen_bjson__at(&b->js, objs, 0);
+
+	for (size_t i = 0; i < b->obj_cnt; i++, o = NEXT(&b->js, o)) {
+		b->objs[i].name = jstr(o, "name");
+		b->objs[i].arch = jstr(o, "arch");
+		b->objs[i].sha256_hex = jstr(o, "sha256");
+		b->objs[i].relocations = (unsigned)jnum(o, "relocations");
+		if (read_programs(b, o, &b->objs[i]))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+/* One kernels[i] entry: keys present and within limits, a known status, an ok one's blob. */
+static int parse_entry(struct bundle *b, const struct bjson_node *o, size_t i, char *err,
+		       size_t err_sz)
+{
+	struct rentry *re = &b->entries[i];
+	struct bundle_entry *e = &re->pub;
+
+	if (o->type != BJSON_OBJECT) {
+		btfgen_bundle_err(err, err_sz, "index.json: kernels[%zu] is not an object", i);
+		return -EBADMSG;
+	}
+	entry_fields(b, o, re);
+	e->index = i;
+	re->blob = (size_t)-1;
+	if (!*e->distro || !*e->version || !*e->arch || !*e->release) {
+		btfgen_bundle_err(err, err_sz,
+				  "index.json: kernels[%zu] lacks distro/version/arch/release", i);
+		return -EBADMSG;
+	}
+	if (!names_fit(b, e)) {
+		btfgen_bundle_err(err, err_sz,
+				  "index.json: kernels[%zu]: a name is longer than %llu bytes "
+				  "(limit max_name_len)",
+				  i, b->lim.max_name_len);
+		return -EFBIG;
+	}
+	if (strcmp(e->status, "ok")) {
+		if (strcmp(e->status, "failed") && strcmp(e->status, "skipped")) {
+			btfgen_bundle_err(err, err_sz,
+					  "index.json: kernels[%zu]: unknown status '%s'", i,
+					  BQ(e->status));
+			return -EBADMSG;
+		}
+		e->blob = e->btf_sha256_hex = "";
+		return 0;
+	}
+	if (strncmp(e->blob, "blobs/", 6) || !is_hex64(e->btf_sha256_hex) || !e->btf_size) {
+		btfgen_bundle_err(err, err_sz,
+				  "index.json: kernel '%s/%s/%s/%s' is ok but lacks a blob, its "
+				  "btf_sha256 or its btf_size",
+				  BQ(e->distro), BQ(e->version), BQ(e->arch), BQ(e->release));
+		return -EBADMSG;
+	}
+	re->blob = 0; /* set by index_blobs */
+	return 0;
+}
+
+static int parse_index(struct bundle *b, char *err, size_t err_sz)
+{
+	const struct bjson_node *objs, *kerns, *o;
+	int ret;
+
+	ret = parse_index_root(b, err, err_sz);
+	if (ret)
+		return ret;
 	objs = btfgen_bjson__get(&b->js, b->root, "objects");
 	kerns = btfgen_bjson__get(&b->js, b->root, "kernels");
 	if (!objs || !kerns || objs->type != BJSON_ARRAY || kerns->type != BJSON_ARRAY) {
@@ -569,11 +642,11 @@ static int parse_index(struct bundle *b, char *err, size_t err_sz)
 		return -EBADMSG;
 	}
 	if (objs->count > b->lim.max_objects || kerns->count > b->lim.max_kernels) {
-		btfgen_bundle_err(
-		    err, err_sz,
-		    "index.json: %u objects, %u kernels: more than %llu / %llu (limit "
-		    "max_objects / max_kernels)",
-		    objs->count, kerns->count, b->lim.max_objects, b->lim.max_kernels);
+		btfgen_bundle_err(err, err_sz,
+				  "index.json: %u objects, %u kernels: more than %llu / %llu (limit "
+				  "max_objects / max_kernels)",
+				  objs->count, kerns->count, b->lim.max_objects,
+				  b->lim.max_kernels);
 		return -EFBIG;
 	}
 	b->obj_cnt = objs->count;
@@ -582,62 +655,14 @@ static int parse_index(struct bundle *b, char *err, size_t err_sz)
 	b->entries = calloc(b->entry_cnt ? b->entry_cnt : 1, sizeof(*b->entries));
 	if (!b->objs || !b->entries)
 		return -ENOMEM;
-	o = btfgen_bjson__at(&b->js, objs, 0);
-	for (i = 0; i < b->obj_cnt; i++, o = NEXT(&b->js, o)) {
-		b->objs[i].name = jstr(o, "name");
-		b->objs[i].arch = jstr(o, "arch");
-		b->objs[i].sha256_hex = jstr(o, "sha256");
-		b->objs[i].relocations = (unsigned)jnum(o, "relocations");
-		if (read_programs(b, o, &b->objs[i]))
-			return -ENOMEM;
-	}
+	ret = parse_objects(b, objs);
+	if (ret)
+		return ret;
 	o = btfgen_bjson__at(&b->js, kerns, 0);
-	for (i = 0; i < b->entry_cnt; i++, o = NEXT(&b->js, o)) {
-		struct rentry *re = &b->entries[i];
-		struct bundle_entry *e = &re->pub;
-
-		if (o->type != BJSON_OBJECT) {
-			btfgen_bundle_err(err, err_sz, "index.json: kernels[%zu] is not an object",
-					  i);
-			return -EBADMSG;
-		}
-		entry_fields(b, o, re);
-		e->index = i;
-		re->blob = (size_t)-1;
-		if (!*e->distro || !*e->version || !*e->arch || !*e->release) {
-			btfgen_bundle_err(
-			    err, err_sz,
-			    "index.json: kernels[%zu] lacks distro/version/arch/release", i);
-			return -EBADMSG;
-		}
-		if (!names_fit(b, e)) {
-			btfgen_bundle_err(
-			    err, err_sz,
-			    "index.json: kernels[%zu]: a name is longer than %llu bytes "
-			    "(limit max_name_len)",
-			    i, b->lim.max_name_len);
-			return -EFBIG;
-		}
-		if (strcmp(e->status, "ok")) {
-			if (strcmp(e->status, "failed") && strcmp(e->status, "skipped")) {
-				btfgen_bundle_err(err, err_sz,
-						  "index.json: kernels[%zu]: unknown status '%s'",
-						  i, BQ(e->status));
-				return -EBADMSG;
-			}
-			e->blob = e->btf_sha256_hex = "";
-			continue;
-		}
-		if (strncmp(e->blob, "blobs/", 6) || !is_hex64(e->btf_sha256_hex) ||
-		    !e->btf_size) {
-			btfgen_bundle_err(
-			    err, err_sz,
-			    "index.json: kernel '%s/%s/%s/%s' is ok but lacks a blob, its "
-			    "btf_sha256 or its btf_size",
-			    BQ(e->distro), BQ(e->version), BQ(e->arch), BQ(e->release));
-			return -EBADMSG;
-		}
-		re->blob = 0; /* set by index_blobs */
+	for (size_t i = 0; i < b->entry_cnt; i++, o = NEXT(&b->js, o)) {
+		ret = parse_entry(b, o, i, err, err_sz);
+		if (ret)
+			return ret;
 	}
 	return index_blobs(b, err, err_sz);
 }
