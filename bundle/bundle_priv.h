@@ -33,6 +33,17 @@ int btfgen_tar__name_ok(const char *path);
  */
 int btfgen_tar__finish(struct bbuf *out, size_t before);
 
+/* One member as the reader sees it. */
+struct tar_member {
+	char name[256 + 2];
+	char type;
+	size_t data, size; /* offset of the data in buf, its size */
+	size_t next;	   /* offset of the next header */
+};
+
+int btfgen_tar__parse_header(const unsigned char *h, size_t off, size_t room,
+			     struct tar_member *m, char *err, size_t err_sz);
+
 /* Compresses in[0..in_len) into *out (allocated). 0 or -errno. */
 int btfgen_bundle_compress(enum bundle_compression comp, const void *in, size_t in_len,
 			   unsigned char **out, size_t *out_len, char *err, size_t err_sz);

@@ -215,105 +215,18 @@ static int stream_fill(struct bundle *b, size_t upto, int checked, char *err, si
 	}
 	return 1;
 }
-/* Parses a NUL- or space-terminated octal field; -1 if malformed. */
-static long long tar_num(const unsigned char *f, size_t width)
-{
-	unsigned long long v = 0;
-	size_t i = 0;
-
-	while (i < width && f[i] == ' ')
-		i++;
-	if (i == width || f[i] < '0' || f[i] > '7')
-		return -1;
-	for (; i < width && f[i] >= '0' && f[i] <= '7'; i++) {
-		if (v >> 60)
-			return -1;
-		v = v * 8 + (f[i] - '0');
-	}
-	for (; i < width; i++)
-		if (f[i] != ' ' && f[i] != '\0')
-			return -1;
-	return (long long)v;
-}
-
-static int tar_checksum_ok(const unsigned char *h)
-{
-	long long want = tar_num(h + 148, 8);
-	unsigned long sum = 0;
-	int i;
-
-	/* the checksum field counts as eight spaces */
-	for (i = 0; i < TAR_BLOCK; i++)
-		sum += h[i];
-	for (i = 148; i < 156; i++)
-		sum -= h[i];
-	sum += 8 * ' ';
-	return want >= 0 && (unsigned long)want == sum;
-}
-
-static int is_zero_block(const unsigned char *h)
-{
-	int i;
-
-	for (i = 0; i < TAR_BLOCK; i++)
-		if (h[i])
-			return 0;
-	return 1;
-}
-
-struct member {
-	char name[256 + 2];
-	char type;
-	size_t data, size; /* offset of the data in buf, its size */
-	size_t next;	   /* offset of the next header */
-};
-
 /*
  * Reads the tar header at off (decoding as needed). 1 with *m filled, 0 at the end of the
  * archive (zero block or end of stream), -EBADMSG on damage.
  */
-static int tar_header(struct bundle *b, size_t off, struct member *m, char *err, size_t err_sz)
+static int tar_header(struct bundle *b, size_t off, struct tar_member *m, char *err,
+		      size_t err_sz)
 {
-	const unsigned char *h;
-	long long size;
-	size_t nlen, plen;
-	int ret;
+	int ret = stream_fill(b, off + TAR_BLOCK, 0, err, err_sz);
 
-	ret = stream_fill(b, off + TAR_BLOCK, 0, err, err_sz);
 	if (ret <= 0)
 		return ret;
-	h = b->buf + off;
-	if (is_zero_block(h))
-		return 0;
-	if (!tar_checksum_ok(h) || memcmp(h + 257, "ustar", 5)) {
-		btfgen_bundle_err(err, err_sz, "corrupt tar: bad header at offset %zu", off);
-		return -EBADMSG;
-	}
-	size = tar_num(h + 124, 12);
-	if (size < 0 || (unsigned long long)size > b->cap - off - TAR_BLOCK) {
-		btfgen_bundle_err(err, err_sz,
-				  "corrupt tar: member at offset %zu overruns the archive", off);
-		return -EBADMSG;
-	}
-	m->type = (char)h[156];
-	nlen = strnlen((const char *)h, 100);
-	plen = strnlen((const char *)h + 345, 155);
-	if (plen)
-		snprintf(m->name, sizeof(m->name), "%.*s/%.*s", (int)plen, h + 345, (int)nlen, h);
-	else
-		snprintf(m->name, sizeof(m->name), "%.*s", (int)nlen, h);
-	if (m->type != '0' && m->type != '\0' && m->type != '5') {
-		/* pax/GNU long names would rename the next member: refuse, never guess */
-		char t[2] = {m->type, 0};
-
-		btfgen_bundle_err(err, err_sz, "unsupported tar member type '%s' ('%s')", BQ(t),
-				  BQ(m->name));
-		return -EBADMSG;
-	}
-	m->data = off + TAR_BLOCK;
-	m->size = (size_t)size;
-	m->next = m->data + ((m->size + TAR_BLOCK - 1) / TAR_BLOCK) * TAR_BLOCK;
-	return 1;
+	return btfgen_tar__parse_header(b->buf + off, off, b->cap - off - TAR_BLOCK, m, err, err_sz);
 }
 
 static int blob_name_cmp(const void *a, const void *b)
@@ -337,7 +250,7 @@ static struct rblob *find_blob(struct bundle *b, const char *name)
  */
 static int scan_blobs(struct bundle *b, struct rblob *want)
 {
-	struct member m;
+	struct tar_member m;
 	int ret = b->scan_ret;
 
 	while (!ret && !b->blobs_done && (!want || !want->data)) {
@@ -670,7 +583,7 @@ static int parse_index(struct bundle *b, char *err, size_t err_sz)
 /* Decodes and checks index.json, the first member: its frame must end (checksum) before use. */
 static int read_index(struct bundle *b, char *err, size_t err_sz)
 {
-	struct member m;
+	struct tar_member m;
 	int ret;
 
 	ret = tar_header(b, 0, &m, err, err_sz);
@@ -971,7 +884,7 @@ static int parse_matrix(struct bundle *b, char *err, size_t err_sz)
  */
 static int load_matrix(struct bundle *b)
 {
-	struct member m;
+	struct tar_member m;
 	int ret;
 
 	if (b->matrix_ret)

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: BSD-2-Clause
-/* bundle: growable byte buffers, deterministic ustar writing, error formatting. */
+/* bundle: growable byte buffers, error formatting, and ustar: deterministic writing, strict reading. */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -206,4 +206,96 @@ int btfgen_tar__finish(struct bbuf *out, size_t before)
 	memset(out->data + out->len, 0, pad);
 	out->len += pad;
 	return 0;
+}
+
+/* ---- reading ---- */
+
+/* Parses a NUL- or space-terminated octal field; -1 if malformed. */
+static long long tar_num(const unsigned char *f, size_t width)
+{
+	unsigned long long v = 0;
+	size_t i = 0;
+
+	while (i < width && f[i] == ' ')
+		i++;
+	if (i == width || f[i] < '0' || f[i] > '7')
+		return -1;
+	for (; i < width && f[i] >= '0' && f[i] <= '7'; i++) {
+		if (v >> 60)
+			return -1;
+		v = v * 8 + (f[i] - '0');
+	}
+	for (; i < width; i++)
+		if (f[i] != ' ' && f[i] != '\0')
+			return -1;
+	return (long long)v;
+}
+
+static int tar_checksum_ok(const unsigned char *h)
+{
+	long long want = tar_num(h + 148, 8);
+	unsigned long sum = 0;
+	int i;
+
+	/* the checksum field counts as eight spaces */
+	for (i = 0; i < TAR_BLOCK; i++)
+		sum += h[i];
+	for (i = 148; i < 156; i++)
+		sum -= h[i];
+	sum += 8 * ' ';
+	return want >= 0 && (unsigned long)want == sum;
+}
+
+static int is_zero_block(const unsigned char *h)
+{
+	int i;
+
+	for (i = 0; i < TAR_BLOCK; i++)
+		if (h[i])
+			return 0;
+	return 1;
+}
+
+/*
+ * Parses the ustar header h found at offset off, whose data may take at most room bytes.
+ * 1 with *m filled (data and next as offsets from the archive start), 0 for the zero block
+ * that ends an archive, -EBADMSG on damage or on a member type we refuse.
+ */
+int btfgen_tar__parse_header(const unsigned char *h, size_t off, size_t room,
+			     struct tar_member *m, char *err, size_t err_sz)
+{
+	long long size;
+	size_t nlen, plen;
+
+	if (is_zero_block(h))
+		return 0;
+	if (!tar_checksum_ok(h) || memcmp(h + 257, "ustar", 5)) {
+		btfgen_bundle_err(err, err_sz, "corrupt tar: bad header at offset %zu", off);
+		return -EBADMSG;
+	}
+	size = tar_num(h + 124, 12);
+	if (size < 0 || (unsigned long long)size > room) {
+		btfgen_bundle_err(err, err_sz,
+				  "corrupt tar: member at offset %zu overruns the archive", off);
+		return -EBADMSG;
+	}
+	m->type = (char)h[156];
+	nlen = strnlen((const char *)h, 100);
+	plen = strnlen((const char *)h + 345, 155);
+	if (plen)
+		snprintf(m->name, sizeof(m->name), "%.*s/%.*s", (int)plen, h + 345, (int)nlen, h);
+	else
+		snprintf(m->name, sizeof(m->name), "%.*s", (int)nlen, h);
+	if (m->type != '0' && m->type != '\0' && m->type != '5') {
+		/* pax/GNU long names would rename the next member: refuse, never guess */
+		char t[2] = {m->type, 0};
+
+		btfgen_bundle_err(err, err_sz, "unsupported tar member type '%s' ('%s')", BQ(t),
+				  BQ(m->name));
+		return -EBADMSG;
+	}
+	m->data = off + TAR_BLOCK;
+	m->size = (size_t)size;
+	m->next = m->data + ((m->size + TAR_BLOCK - 1) / TAR_BLOCK) * TAR_BLOCK;
+	return 1;
 }
