@@ -86,4 +86,22 @@ void btfgen_bundle_err(char *err, size_t err_sz, const char *fmt, ...)
 /* An escaped copy of an untrusted string for one message (a buffer alive for the statement). */
 #define BQ(s) BTFGEN_BUNDLE_QUOTED(s)
 
+/* bundle_file.c: the helpers of btfgen_bundle_file__write_atomic, shared with the tree writer */
+void btfgen_bundle_path_split(const char *path, char *dir, size_t dir_sz, char *base,
+			      size_t base_sz);
+int btfgen_bundle_fsync_dir(const char *dir);
+int btfgen_bundle_write_all(int fd, const void *data, size_t len);
+
+/* bundle_tree.c: one file of a tree output */
+struct tree_file {
+	const char *distro, *version, *arch, *release;
+	const void *data;
+	size_t size;
+};
+
+/* Writes index.json, matrix.json and the files as a tree at out_path, replacing an old tree. */
+int btfgen_bundle_tree__write(const char *out_path, const char *index, size_t index_len,
+			      const char *matrix, size_t matrix_len, const struct tree_file *files,
+			      size_t n, char *err, size_t err_sz);
+
 #endif

@@ -250,7 +250,6 @@ static int spill_open(struct bundle_writer *w)
 	return 0;
 }
 
-static int write_all(int fd, const void *data, size_t len);
 
 /* Serialize o compactly (consuming it) and append it to buf or fd, after a comma unless first. */
 static int append_json(json_t *o, int first, struct bbuf *buf, int fd, size_t *fd_len)
@@ -264,8 +263,8 @@ static int append_json(json_t *o, int first, struct bbuf *buf, int fd, size_t *f
 		err = first ? 0 : btfgen_bbuf__append(buf, ",", 1);
 		err = err ? err : btfgen_bbuf__append(buf, t, n);
 	} else if (!err) {
-		err = first ? 0 : write_all(fd, ",", 1);
-		err = err ? err : write_all(fd, t, n);
+		err = first ? 0 : btfgen_bundle_write_all(fd, ",", 1);
+		err = err ? err : btfgen_bundle_write_all(fd, t, n);
 		if (!err)
 			*fd_len += n + !first;
 	}
@@ -580,89 +579,6 @@ char *btfgen_bundle_writer__matrix_json(struct bundle_writer *w, size_t *size)
 	return t;
 }
 
-/* Splits out_path into its directory (for temp files: same file system, so rename works). */
-static void path_dir_base(const char *path, char *dir, size_t dir_sz, char *base, size_t base_sz)
-{
-	const char *slash = strrchr(path, '/');
-
-	if (!slash) {
-		snprintf(dir, dir_sz, ".");
-		snprintf(base, base_sz, "%s", path);
-	} else if (slash == path) {
-		snprintf(dir, dir_sz, "/");
-		snprintf(base, base_sz, "%s", slash + 1);
-	} else {
-		snprintf(dir, dir_sz, "%.*s", (int)(slash - path), path);
-		snprintf(base, base_sz, "%s", slash + 1);
-	}
-}
-
-static int fsync_dir(const char *dir)
-{
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), ret = 0;
-
-	if (fd < 0)
-		return -errno;
-	if (fsync(fd))
-		ret = -errno;
-	close(fd);
-	return ret;
-}
-
-static int write_all(int fd, const void *data, size_t len)
-{
-	const unsigned char *p = data;
-
-	while (len) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		p += n;
-		len -= n;
-	}
-	return 0;
-}
-
-int btfgen_bundle_file__write_atomic(const char *path, const void *data, size_t len, char *err,
-			      size_t err_sz)
-{
-	char dir[4096], base[1024], tmp[4096 + 1100];
-	int fd, ret;
-
-	path_dir_base(path, dir, sizeof(dir), base, sizeof(base));
-	if (!*base) {
-		btfgen_bundle_err(err, err_sz, "'%s': not a file name", BQ(path));
-		return -EINVAL;
-	}
-	snprintf(tmp, sizeof(tmp), "%s/.%s.tmpXXXXXX", dir, base);
-	fd = mkstemp(tmp);
-	if (fd < 0) {
-		ret = -errno;
-		btfgen_bundle_err(err, err_sz, "'%s': cannot create temp file: %s", BQ(path),
-				  strerror(-ret));
-		return ret;
-	}
-	ret = write_all(fd, data, len);
-	if (!ret && fchmod(fd, 0644))
-		ret = -errno;
-	if (!ret && fsync(fd))
-		ret = -errno;
-	if (close(fd) && !ret)
-		ret = -errno;
-	if (!ret && rename(tmp, path))
-		ret = -errno;
-	if (ret) {
-		btfgen_bundle_err(err, err_sz, "'%s': %s", BQ(path), strerror(-ret));
-		unlink(tmp);
-		return ret;
-	}
-	fsync_dir(dir);
-	return 0;
-}
 
 /*
  * Blobs are stored sorted by their bytes: similar BTFs (same kernel series, same flavour) end
@@ -746,143 +662,30 @@ static int matrix_member(struct bundle_writer *w, size_t before, struct bbuf *he
 	return 0;
 }
 
-static int mkdir_at(int dfd, const char *name)
-{
-	if (mkdirat(dfd, name, 0755) && errno != EEXIST)
-		return -errno;
-	return 0;
-}
-
-static int write_at(int dfd, const char *name, const void *data, size_t len)
-{
-	int fd = openat(dfd, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
-	int ret;
-
-	if (fd < 0)
-		return -errno;
-	ret = write_all(fd, data, len);
-	if (!ret && fsync(fd))
-		ret = -errno;
-	if (close(fd) && !ret)
-		ret = -errno;
-	return ret;
-}
-
-static int rm_cb(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path) ? -1 : 0;
-}
-
-static void rm_tree(const char *path)
-{
-	nftw(path, rm_cb, 16, FTW_DEPTH | FTW_PHYS);
-}
-
-/* A directory we may replace: empty, or a tree we wrote (index.json of our format at the top). */
-static int replaceable_dir(const char *path)
-{
-	char idx[4096 + 16];
-	json_t *j;
-	DIR *d;
-	struct dirent *de;
-	int empty = 1, ok;
-
-	d = opendir(path);
-	if (!d)
-		return 0;
-	while ((de = readdir(d))) {
-		if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..")) {
-			empty = 0;
-			break;
-		}
-	}
-	closedir(d);
-	if (empty)
-		return 1;
-	snprintf(idx, sizeof(idx), "%s/index.json", path);
-	j = json_load_file(idx, 0, NULL);
-	ok = j && json_is_string(json_object_get(j, "format")) &&
-	     !strcmp(json_string_value(json_object_get(j, "format")), BUNDLE_FORMAT);
-	json_decref(j);
-	return ok;
-}
-
+/* The tree layout: every kernel with a BTF as <distro>/<version>/<arch>/<release>.btf. */
 static int commit_tree_dir(struct bundle_writer *w, const char *index, size_t index_len,
 			   const char *matrix, size_t matrix_len, char *err, size_t err_sz)
 {
-	char dir[4096], base[1024], tmp[4096 + 1100], sub[1024];
-	struct stat st;
-	int dfd = -1, ret = 0;
-	size_t i;
+	struct tree_file *files = calloc(w->kern_cnt ? w->kern_cnt : 1, sizeof(*files));
+	size_t n = 0;
+	int ret;
 
-	path_dir_base(w->out_path, dir, sizeof(dir), base, sizeof(base));
-	if (!*base || !strcmp(base, ".") || !strcmp(base, "..")) {
-		btfgen_bundle_err(err, err_sz, "'%s': give the tree directory by name",
-				  BQ(w->out_path));
-		return -EINVAL;
-	}
-	if (!lstat(w->out_path, &st) && (!S_ISDIR(st.st_mode) || !replaceable_dir(w->out_path))) {
-		btfgen_bundle_err(err, err_sz,
-				  "'%s' exists and is not an empty directory or a btfgen tree; "
-				  "not replacing it",
-				  BQ(w->out_path));
-		return -EEXIST;
-	}
-	snprintf(tmp, sizeof(tmp), "%s/.%s.tmpXXXXXX", dir, base);
-	if (!mkdtemp(tmp)) {
-		ret = -errno;
-		btfgen_bundle_err(err, err_sz, "'%s': cannot create temp dir: %s", BQ(w->out_path),
-				  strerror(-ret));
-		return ret;
-	}
-	chmod(tmp, 0755);
-	dfd = open(tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd < 0) {
-		ret = -errno;
-		goto fail;
-	}
-	ret = write_at(dfd, "index.json", index, index_len);
-	ret = ret ? ret : write_at(dfd, "matrix.json", matrix, matrix_len);
-	for (i = 0; i < w->kern_cnt && !ret; i++) {
+	if (!files)
+		return -ENOMEM;
+	for (size_t i = 0; i < w->kern_cnt; i++) {
 		const struct wkernel *k = &w->kerns[i];
 
 		if (k->blob == (size_t)-1)
 			continue;
-		/* components were validated in add_kernel: no '/', '.', '..' */
-		snprintf(sub, sizeof(sub), "%s", k->k.distro);
-		ret = mkdir_at(dfd, sub);
-		snprintf(sub, sizeof(sub), "%s/%s", k->k.distro, k->k.version);
-		ret = ret ? ret : mkdir_at(dfd, sub);
-		snprintf(sub, sizeof(sub), "%s/%s/%s", k->k.distro, k->k.version, k->k.arch);
-		ret = ret ? ret : mkdir_at(dfd, sub);
-		snprintf(sub, sizeof(sub), "%s/%s/%s/%s.btf", k->k.distro, k->k.version, k->k.arch,
-			 k->k.release);
-		ret =
-		    ret ? ret : write_at(dfd, sub, w->blobs[k->blob].data, w->blobs[k->blob].size);
+		files[n++] = (struct tree_file){
+			.distro = k->k.distro, .version = k->k.version, .arch = k->k.arch,
+			.release = k->k.release, .data = w->blobs[k->blob].data,
+			.size = w->blobs[k->blob].size,
+		};
 	}
-	if (ret)
-		goto fail;
-	close(dfd);
-	dfd = -1;
-	/* swap atomically with an old tree (which then sits at tmp and is removed) */
-	if (renameat2(AT_FDCWD, tmp, AT_FDCWD, w->out_path, RENAME_EXCHANGE)) {
-		if (errno != ENOENT || rename(tmp, w->out_path)) {
-			ret = -errno;
-			goto fail;
-		}
-	} else {
-		rm_tree(tmp);
-	}
-	fsync_dir(dir);
-	return 0;
-fail:
-	btfgen_bundle_err(err, err_sz, "'%s': %s", BQ(w->out_path), strerror(-ret));
-	if (dfd >= 0)
-		close(dfd);
-	rm_tree(tmp);
+	ret = btfgen_bundle_tree__write(w->out_path, index, index_len, matrix, matrix_len, files,
+					n, err, err_sz);
+	free(files);
 	return ret;
 }
 
