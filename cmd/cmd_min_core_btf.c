@@ -255,10 +255,10 @@ static void mcb_free(struct mcb_run *m)
 	free(m->data);
 	core_tailor__free(m->t);
 	kernel_index__free(m->ki);
-	for (int i = 0; m->objs && i < m->nobj; i++) {
+	for (int i = 0; m->objs && i < m->nobj; i++)
 		core_object__free(m->objs[i]);
+	for (int i = 0; m->results && i < m->nobj; i++)
 		free(m->results[i]);
-	}
 	free(m->objs);
 	free(m->results);
 	btf__free(m->btf);
