@@ -102,45 +102,74 @@ struct core_object {
 	struct core_relo *relos;
 	__u32 relo_cnt;
 	char *strings; /* section and program names, owned */
-	struct object_code *code; /* instructions and functions (verdict.c); NULL if unreadable */
+	struct object_code *code; /* instructions and functions (object_code.c); NULL if unreadable */
 };
 
 /* Type-walking helpers on validated BTFs (ids in range). */
-const struct btf_type *skip_mods_and_typedefs(const struct btf *btf, __u32 id, __u32 *res_id);
-size_t essential_name_len(const char *name);
+const struct btf_type *core_skip_mods_typedefs(const struct btf *btf, __u32 id, __u32 *res_id);
+size_t kernel_index_essential_len(const char *name);
 /* FNV-1a hash of the essential name; its length in *len. */
-__u32 essential_hash(const char *name, size_t *len);
+__u32 kernel_index_hash(const char *name, size_t *len);
 /* Check a raw BTF header's magic, version and section bounds; 0 or -errno with a reason. */
-int btf_check_header(const void *data, size_t size, char *err, size_t err_sz);
+int core_btf_check_header(const void *data, size_t size, char *err, size_t err_sz);
 /* Check every type id and name offset a BTF refers to; 0 or -EINVAL with a reason. */
-int btf_check_refs(const struct btf *btf, char *err, size_t err_sz);
+int core_btf_check_refs(const struct btf *btf, char *err, size_t err_sz);
 
-/* relo_match.c */
-int spec_parse(const struct btf *btf, __u32 type_id, const char *access, __u32 kind,
+/* A zero-length array that is the last member of a struct may be indexed past its end. */
+static inline bool is_flex_arr(const struct btf *btf, const struct spec_accessor *acc,
+			       const struct btf_array *arr)
+{
+	if (!acc->name || arr->nelems > 0)
+		return false;
+	return acc->idx == (__u32)btf_vlen(btf__type_by_id(btf, acc->type_id)) - 1;
+}
+
+/* Bit offset of element idx of an array of sz-byte elements, as libbpf's __u32 keeps it. */
+static inline __u32 bit_offset_of(__u32 idx, __s64 sz)
+{
+	return (__u32)((__u64)idx * (__u64)sz * 8);
+}
+
+/* relo_spec.c */
+int relo_spec_parse(const struct btf *btf, __u32 type_id, const char *access, __u32 kind,
 	       struct core_spec *spec, char *why, size_t why_sz);
 
-struct core_tailor;
-/* Resolve every relocation of obj; when t is not NULL, mark what each matching candidate uses.
- * 'trace' sends the decisions to the core_set_log() callback. */
-int resolve_object(const struct kernel_index *ki, const struct core_object *obj,
-		   struct core_relo_result *results, struct core_tailor *t, bool trace);
+/* relo_value.c: the value one spec gives (libbpf's bpf_core_calc_*_relo); spec NULL: nothing
+ * matched. 0, or -errno with the reason in why. */
+struct relo_value {
+	__u64 val;
+	bool poison;
+};
+int relo_calc_value(__u32 kind, const struct core_spec *spec, struct relo_value *out, char *why,
+		    size_t why_sz);
+
+/* relo_match.c */
+/*
+ * Matching reports, it does not mark: an observer (the tailor) hears of every candidate
+ * walk that decides an outcome. MATCHED: the candidate matched; FAILED: the walk errored
+ * (libbpf gives up the object: what it went through, so the tailored BTF fails the same
+ * way); BLOCKED: no match because a member had the local name and another type (what
+ * decided it is in cand->visit). error(): resolving stops, msg says why (one line).
+ */
+enum relo_walk { RELO_WALK_MATCHED, RELO_WALK_FAILED, RELO_WALK_BLOCKED };
+struct relo_observer {
+	void (*walked)(void *ctx, const struct core_spec *cand, enum relo_walk how);
+	void (*error)(void *ctx, const char *msg);
+	void *ctx;
+};
+
+/* Resolve every relocation of obj; when obs is not NULL, report what each candidate walk
+ * uses, with one candidate per local type where one gives the same outcomes. 'trace' sends
+ * the decisions to the core_set_log() callback. */
+int relo_resolve_object(const struct kernel_index *ki, const struct core_object *obj,
+		   struct core_relo_result *results, const struct relo_observer *obs, bool trace);
 
 /* kernel_index.c: candidates for a local type (same essential name, core-compatible kind) in
  * ascending id order. Writes up to cap ids and returns how many there are in all. */
-__u32 kernel_index__cands(const struct kernel_index *ki, const char *name, __u16 kind,
+__u32 kernel_index_cands(const struct kernel_index *ki, const char *name, __u16 kind,
 			  __u32 *ids, __u32 cap);
 
-/* tailor.c */
-void tailor_mark_spec(struct core_tailor *t, const struct core_spec *targ_spec);
-/* What a candidate walk that errored went through, so the tailored BTF errors the same way. */
-void tailor_mark_failed_walk(struct core_tailor *t, const struct core_spec *spec);
-/* A candidate that did not match because of spec->visit: keep those if it is emitted. */
-void tailor_note_blocker(struct core_tailor *t, const struct core_spec *spec);
-
-/* Why tailoring failed as a whole (the input cannot be tailored faithfully); one line. */
-void tailor_set_error(struct core_tailor *t, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-/* verdict.c: read the code sections, function symbols and call relocations of an object. */
+/* object_code.c: read the code sections, function symbols and call relocations of an object. */
 struct object_code;
 struct Elf;
 struct Elf_Scn;
@@ -153,6 +182,7 @@ void object_code_free(struct object_code *c);
  * receives 1 for each instruction the verifier may reach; *wild is set when it gave up.
  */
 struct bpf_insn;
+/* verdict.c */
 int verdict_reach_insns(const struct bpf_insn *insns, __u32 cnt, const __s32 *relo_at,
 			const struct core_relo_result *res, unsigned kver, __u8 *reached, bool *wild);
 

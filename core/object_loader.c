@@ -79,17 +79,16 @@ static size_t section_index(Elf *elf, size_t shstrndx, const char *name)
 }
 
 /*
- * Parse the core_relo subsection with libbpf's validation rules (btf_ext_setup_info):
- * 4-byte aligned, inside the section, rec_size >= 16 and a multiple of 4, at least
- * one block, every block non-empty and whole.
+ * The .BTF.ext header, with libbpf's checks (btf_ext_setup_info): the CO-RE subsection is
+ * [*pos, *end) of the section, 4-byte aligned and inside it; *pos == *end when there is none.
  */
-static int parse_core_relos(struct core_object *obj, const struct ext_reader *r, Elf *elf,
-			    size_t shstrndx, Elf_Scn *symtab, char *err, size_t err_sz)
+static int ext_core_range(const struct ext_reader *r, size_t *pos, size_t *end, char *err,
+			  size_t err_sz)
 {
-	__u32 hdr_len, off, len, rec_size, type_cnt = btf__type_cnt(obj->btf);
-	size_t pos, end, cap = 0;
+	__u32 hdr_len, off, len;
 	__u16 magic;
 
+	*pos = *end = 0;
 	if (r->size < 24) {
 		snprintf(err, err_sz, ".BTF.ext: truncated header (%zu bytes)", r->size);
 		return -EINVAL;
@@ -121,8 +120,78 @@ static int parse_core_relos(struct core_object *obj, const struct ext_reader *r,
 			 off, len, r->size);
 		return -EINVAL;
 	}
-	pos = hdr_len + off;
-	end = pos + len;
+	*pos = hdr_len + off;
+	*end = *pos + len;
+	return 0;
+}
+
+/* Where a block's records are: its section, for the program names of its instructions. */
+struct core_block {
+	const char *sec_name;
+	size_t sec_idx; /* 0: no such section */
+	Elf *elf;
+	Elf_Scn *symtab;
+};
+
+/* Record i of a block, at pos (bounds checked): appended to obj->relos, its spec parsed. */
+static int parse_core_record(struct core_object *obj, const struct ext_reader *r, size_t pos,
+			     __u32 i, const struct core_block *blk, char *err, size_t err_sz)
+{
+	struct core_relo *rl = &obj->relos[obj->relo_cnt];
+	const char *access, *prog, *tname;
+	__u32 idx = obj->relo_cnt, type_cnt = btf__type_cnt(obj->btf);
+
+	memset(rl, 0, sizeof(*rl));
+	rl->desc.section = blk->sec_name;
+	rl->desc.insn_off = rd32(r, pos);
+	rl->desc.sec_relo_idx = i;
+	rl->type_id = rd32(r, pos + 4);
+	rl->desc.kind = rd32(r, pos + 12);
+	access = btf__str_by_offset(obj->btf, rd32(r, pos + 8));
+	if (rl->type_id >= type_cnt) {
+		snprintf(err, err_sz, ".BTF.ext: relo #%u: type id %u out of range (%u types)",
+			 idx, rl->type_id, type_cnt - 1);
+		return -EINVAL;
+	}
+	if (!access) {
+		snprintf(err, err_sz, ".BTF.ext: relo #%u: access string offset %u out of range",
+			 idx, rd32(r, pos + 8));
+		return -EINVAL;
+	}
+	tname = btf__name_by_offset(obj->btf, btf__type_by_id(obj->btf, rl->type_id)->name_off);
+	rl->desc.access = access;
+	rl->desc.type_name = tname ? tname : "";
+	rl->desc.kind_name = relo_kind_name(rl->desc.kind);
+	prog = blk->sec_idx ? program_at(blk->elf, blk->symtab, blk->sec_idx, rl->desc.insn_off) :
+			      NULL;
+	rl->desc.program = strdup(prog ? prog : blk->sec_name);
+	obj->relo_cnt++;
+	if (!rl->desc.program) {
+		snprintf(err, err_sz, "out of memory");
+		return -ENOMEM;
+	}
+	rl->anon_root = !rl->desc.type_name[0];
+	rl->spec_err = relo_spec_parse(obj->btf, rl->type_id, access, rl->desc.kind, &rl->local,
+				       rl->spec_why, sizeof(rl->spec_why));
+	return 0;
+}
+
+/*
+ * Parse the core_relo subsection with libbpf's validation rules (btf_ext_setup_info):
+ * 4-byte aligned, inside the section, rec_size >= 16 and a multiple of 4, at least
+ * one block, every block non-empty and whole.
+ */
+static int parse_core_relos(struct core_object *obj, const struct ext_reader *r, Elf *elf,
+			    size_t shstrndx, Elf_Scn *symtab, char *err, size_t err_sz)
+{
+	struct core_block blk = { .elf = elf, .symtab = symtab };
+	size_t pos, end, cap = 0;
+	__u32 rec_size;
+	int ret;
+
+	ret = ext_core_range(r, &pos, &end, err, err_sz);
+	if (ret || pos == end)
+		return ret;
 	rec_size = rd32(r, pos);
 	pos += 4;
 	if (rec_size < 16 || rec_size % 4) {
@@ -135,8 +204,6 @@ static int parse_core_relos(struct core_object *obj, const struct ext_reader *r,
 	}
 	while (pos < end) {
 		__u32 sec_off, num;
-		const char *sec_name;
-		size_t sec_idx;
 
 		if (end - pos < 8) {
 			snprintf(err, err_sz, ".BTF.ext: truncated CO-RE block header");
@@ -154,65 +221,111 @@ static int parse_core_relos(struct core_object *obj, const struct ext_reader *r,
 				 num);
 			return -EINVAL;
 		}
-		sec_name = btf__name_by_offset(obj->btf, sec_off);
-		if (!sec_name || !sec_name[0]) {
+		blk.sec_name = btf__name_by_offset(obj->btf, sec_off);
+		if (!blk.sec_name || !blk.sec_name[0]) {
 			snprintf(err, err_sz, ".BTF.ext: CO-RE block section name offset %u out of range",
 				 sec_off);
 			return -EINVAL;
 		}
-		sec_idx = section_index(elf, shstrndx, sec_name);
+		blk.sec_idx = section_index(elf, shstrndx, blk.sec_name);
 		if (btfgen_array_grow((void **)&obj->relos, &cap, (size_t)obj->relo_cnt + num,
 				      sizeof(*obj->relos))) {
 			snprintf(err, err_sz, "out of memory");
 			return -ENOMEM;
 		}
 		for (__u32 i = 0; i < num; i++, pos += rec_size) {
-			struct core_relo *rl = &obj->relos[obj->relo_cnt];
-			const char *access, *prog, *tname;
-			__u32 idx = obj->relo_cnt;
-
-			memset(rl, 0, sizeof(*rl));
-			rl->desc.section = sec_name;
-			rl->desc.insn_off = rd32(r, pos);
-			rl->desc.sec_relo_idx = i;
-			rl->type_id = rd32(r, pos + 4);
-			rl->desc.kind = rd32(r, pos + 12);
-			access = btf__str_by_offset(obj->btf, rd32(r, pos + 8));
-			if (rl->type_id >= type_cnt) {
-				snprintf(err, err_sz, ".BTF.ext: relo #%u: type id %u out of range (%u types)",
-					 idx, rl->type_id, type_cnt - 1);
-				return -EINVAL;
-			}
-			if (!access) {
-				snprintf(err, err_sz, ".BTF.ext: relo #%u: access string offset %u out of range",
-					 idx, rd32(r, pos + 8));
-				return -EINVAL;
-			}
-			tname = btf__name_by_offset(obj->btf, btf__type_by_id(obj->btf, rl->type_id)->name_off);
-			rl->desc.access = access;
-			rl->desc.type_name = tname ? tname : "";
-			rl->desc.kind_name = relo_kind_name(rl->desc.kind);
-			prog = sec_idx ? program_at(elf, symtab, sec_idx, rl->desc.insn_off) : NULL;
-			rl->desc.program = strdup(prog ? prog : sec_name);
-			obj->relo_cnt++;
-			if (!rl->desc.program) {
-				snprintf(err, err_sz, "out of memory");
-				return -ENOMEM;
-			}
-			rl->anon_root = !rl->desc.type_name[0];
-			rl->spec_err = spec_parse(obj->btf, rl->type_id, access, rl->desc.kind,
-						  &rl->local, rl->spec_why, sizeof(rl->spec_why));
+			ret = parse_core_record(obj, r, pos, i, &blk, err, err_sz);
+			if (ret)
+				return ret;
 		}
 	}
+	return 0;
+}
+
+/* The sections an object is read for, found in one pass over its section headers. */
+struct object_sections {
+	const void *btf, *ext;
+	size_t btf_size, ext_size;
+	Elf_Scn *symtab;
+};
+
+/* Find .BTF, .BTF.ext and the symbol table; every section must lie within the file. */
+static int object_find_sections(Elf *elf, size_t shstrndx, size_t size,
+				struct object_sections *s, char *err, size_t err_sz)
+{
+	Elf_Scn *scn = NULL;
+
+	while ((scn = elf_nextscn(elf, scn))) {
+		GElf_Shdr sh;
+		const char *name;
+		Elf_Data *d;
+
+		if (!gelf_getshdr(scn, &sh)) {
+			snprintf(err, err_sz, "corrupt ELF section header: %s", elf_errmsg(-1));
+			return -EINVAL;
+		}
+		if (sh.sh_type != SHT_NOBITS && sh.sh_offset + sh.sh_size > size) {
+			snprintf(err, err_sz, "truncated ELF: section #%zu ends at %llu, file has %zu bytes",
+				 elf_ndxscn(scn), (unsigned long long)(sh.sh_offset + sh.sh_size), size);
+			return -EINVAL;
+		}
+		if (sh.sh_type == SHT_SYMTAB)
+			s->symtab = scn;
+		name = elf_strptr(elf, shstrndx, sh.sh_name);
+		if (!name || (strcmp(name, ".BTF") && strcmp(name, ".BTF.ext")))
+			continue;
+		d = sh.sh_type == SHT_NOBITS ? NULL : elf_getdata(scn, NULL);
+		if (!d || !d->d_buf) {
+			snprintf(err, err_sz, "unreadable %s section: %s", name, elf_errmsg(-1));
+			return -EINVAL;
+		}
+		if (!strcmp(name, ".BTF")) {
+			s->btf = d->d_buf;
+			s->btf_size = d->d_size;
+		} else {
+			s->ext = d->d_buf;
+			s->ext_size = d->d_size;
+		}
+	}
+	if (!s->btf) {
+		snprintf(err, err_sz, "no .BTF section (built without -g?)");
+		return -ENOENT;
+	}
+	return 0;
+}
+
+/* The object's .BTF: header checked (libbpf only says EINVAL), parsed, references checked. */
+static int object_load_btf(struct core_object *obj, const struct object_sections *s, char *err,
+			   size_t err_sz)
+{
+	int ret = core_btf_check_header(s->btf, s->btf_size, err, err_sz);
+
+	if (ret) {
+		char why[160];
+
+		snprintf(why, sizeof(why), "%s", err);
+		snprintf(err, err_sz, ".BTF: %s", why);
+		return ret;
+	}
+	obj->btf = btf__new(s->btf, s->btf_size);
+	if (!obj->btf) {
+		ret = -errno;
+		snprintf(err, err_sz, "invalid .BTF: %s", strerror(-ret));
+		return ret;
+	}
+	ret = core_btf_check_refs(obj->btf, err, err_sz);
+	if (ret)
+		return ret;
+	/* libbpf caches the pointer size lazily; settle it now, objects are shared by threads. */
+	btf__pointer_size(obj->btf);
 	return 0;
 }
 
 struct core_object *core_object__open(const char *path, char *err, size_t err_sz)
 {
 	struct core_object *obj = calloc(1, sizeof(*obj));
-	const void *btf_data = NULL, *ext_data = NULL;
-	size_t btf_size = 0, ext_size = 0, shstrndx, size = 0;
-	Elf_Scn *scn = NULL, *symtab = NULL;
+	struct object_sections secs = { 0 };
+	size_t shstrndx, size = 0;
 	void *image = NULL;
 	Elf *elf = NULL;
 	GElf_Ehdr eh;
@@ -248,74 +361,23 @@ struct core_object *core_object__open(const char *path, char *err, size_t err_sz
 			 eh.e_ident[EI_CLASS]);
 		goto out;
 	}
-	while ((scn = elf_nextscn(elf, scn))) {
-		GElf_Shdr sh;
-		const char *name;
-		Elf_Data *d;
-
-		if (!gelf_getshdr(scn, &sh)) {
-			snprintf(err, err_sz, "corrupt ELF section header: %s", elf_errmsg(-1));
-			goto out;
-		}
-		if (sh.sh_type != SHT_NOBITS && sh.sh_offset + sh.sh_size > size) {
-			snprintf(err, err_sz, "truncated ELF: section #%zu ends at %llu, file has %zu bytes",
-				 elf_ndxscn(scn), (unsigned long long)(sh.sh_offset + sh.sh_size), size);
-			goto out;
-		}
-		if (sh.sh_type == SHT_SYMTAB)
-			symtab = scn;
-		name = elf_strptr(elf, shstrndx, sh.sh_name);
-		if (!name || (strcmp(name, ".BTF") && strcmp(name, ".BTF.ext")))
-			continue;
-		d = sh.sh_type == SHT_NOBITS ? NULL : elf_getdata(scn, NULL);
-		if (!d || !d->d_buf) {
-			snprintf(err, err_sz, "unreadable %s section: %s", name, elf_errmsg(-1));
-			goto out;
-		}
-		if (!strcmp(name, ".BTF")) {
-			btf_data = d->d_buf;
-			btf_size = d->d_size;
-		} else {
-			ext_data = d->d_buf;
-			ext_size = d->d_size;
-		}
-	}
-	if (!btf_data) {
-		snprintf(err, err_sz, "no .BTF section (built without -g?)");
-		ret = -ENOENT;
-		goto out;
-	}
-	ret = btf_check_header(btf_data, btf_size, err, err_sz);
-	if (ret) {
-		char why[160];
-
-		snprintf(why, sizeof(why), "%s", err);
-		snprintf(err, err_sz, ".BTF: %s", why);
-		goto out;
-	}
-	obj->btf = btf__new(btf_data, btf_size);
-	if (!obj->btf) {
-		ret = -errno;
-		snprintf(err, err_sz, "invalid .BTF: %s", strerror(-ret));
-		goto out;
-	}
-	ret = btf_check_refs(obj->btf, err, err_sz);
+	ret = object_find_sections(elf, shstrndx, size, &secs, err, err_sz);
+	if (!ret)
+		ret = object_load_btf(obj, &secs, err, err_sz);
 	if (ret)
 		goto out;
-	/* libbpf caches the pointer size lazily; settle it now, objects are shared by threads. */
-	btf__pointer_size(obj->btf);
-	if (ext_data) {
-		struct ext_reader r = { ext_data, ext_size, false };
+	if (secs.ext) {
+		struct ext_reader r = { secs.ext, secs.ext_size, false };
 		__u16 magic = 0;
 
-		if (ext_size >= 2)
-			memcpy(&magic, ext_data, 2);
+		if (secs.ext_size >= 2)
+			memcpy(&magic, secs.ext, 2);
 		r.swap = magic == bswap_16(BTF_MAGIC_NATIVE);
-		ret = parse_core_relos(obj, &r, elf, shstrndx, symtab, err, err_sz);
+		ret = parse_core_relos(obj, &r, elf, shstrndx, secs.symtab, err, err_sz);
 		if (ret)
 			goto out;
 	}
-	ret = object_code_load(obj, elf, shstrndx, symtab);
+	ret = object_code_load(obj, elf, shstrndx, secs.symtab);
 	if (ret) {
 		snprintf(err, err_sz, "out of memory");
 		goto out;

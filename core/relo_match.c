@@ -2,50 +2,20 @@
 /*
  * core: CO-RE relocation matching with libbpf's semantics (relo_core.c, libbpf 1.x),
  * written against the public BTF API. Outline, per relocation:
- *   1. parse the local access spec (done once, when the object is loaded);
+ *   1. parse the local access spec (relo_spec.c, once, when the object is loaded);
  *   2. take the candidates: kernel types of the same essential name and kind, cached and
  *      pruned per local type in file order, as libbpf does;
- *   3. match the spec on each candidate, compute the value, check ambiguity;
- *   4. when tailoring, mark what every matching candidate uses.
+ *   3. match the spec on each candidate, compute the value (relo_value.c), check ambiguity;
+ *   4. when tailoring, report every candidate walk to the observer (tailor_mark.c marks).
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core_internal.h"
-
-core_log_fn core_log_cb;
-
-void core_set_log(core_log_fn fn)
-{
-	core_log_cb = fn;
-}
-
-void core_log(const char *fmt, ...)
-{
-	char buf[512];
-	va_list ap;
-
-	if (!core_log_cb)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	core_log_cb(buf);
-}
-
-const char *relo_kind_name(__u32 kind)
-{
-	static const char *const names[RELO_KIND_CNT] = {
-		"byte_off", "byte_sz", "field_exists", "signed", "lshift_u64", "rshift_u64",
-		"local_type_id", "target_type_id", "type_exists", "type_size",
-		"enumval_exists", "enumval_value", "type_matches",
-	};
-
-	return kind < RELO_KIND_CNT ? names[kind] : "unknown";
-}
 
 static const char *type_name(const struct btf *btf, const struct btf_type *t)
 {
@@ -54,171 +24,12 @@ static const char *type_name(const struct btf *btf, const struct btf_type *t)
 	return n ? n : "";
 }
 
-/* A zero-length array that is the last member of a struct may be indexed past its end. */
-static bool is_flex_arr(const struct btf *btf, const struct spec_accessor *acc,
-			const struct btf_array *arr)
-{
-	if (!acc->name || arr->nelems > 0)
-		return false;
-	return acc->idx == (__u32)btf_vlen(btf__type_by_id(btf, acc->type_id)) - 1;
-}
-
-/* Bit offset of element idx of an array of sz-byte elements, as libbpf's __u32 keeps it. */
-static __u32 bit_offset_of(__u32 idx, __s64 sz)
-{
-	return (__u32)((__u64)idx * (__u64)sz * 8);
-}
-
-int spec_parse(const struct btf *btf, __u32 type_id, const char *access, __u32 kind,
-	       struct core_spec *spec, char *why, size_t why_sz)
-{
-	const struct btf_type *t;
-	__u32 id;
-	__s64 sz;
-
-	memset(spec, 0, sizeof(*spec));
-	spec->btf = btf;
-	spec->root_type_id = type_id;
-	spec->kind = kind;
-	if (kind >= RELO_KIND_CNT) {
-		snprintf(why, why_sz, "unknown relocation kind %u", kind);
-		return -EOPNOTSUPP;
-	}
-	if (!access[0] || access[0] == ':') {
-		snprintf(why, why_sz, "empty access string");
-		return -EINVAL;
-	}
-	if (relo_is_type_based(kind)) {
-		if (strcmp(access, "0")) {
-			snprintf(why, why_sz, "type relocation with access string '%s'", access);
-			return -EINVAL;
-		}
-		return 0;
-	}
-	/* "0:1:2" -> raw_spec {0, 1, 2}; negative indices are rejected (newer libbpf does too). */
-	while (*access) {
-		char *end;
-		long v;
-
-		if (*access == ':')
-			access++;
-		if (*access < '0' || *access > '9') {
-			snprintf(why, why_sz, "bad access string");
-			return -EINVAL;
-		}
-		v = strtol(access, &end, 10);
-		if (v > INT32_MAX) {
-			snprintf(why, why_sz, "access index %ld out of range", v);
-			return -EINVAL;
-		}
-		if (spec->raw_len == SPEC_MAX_LEN) {
-			snprintf(why, why_sz, "access string longer than %d", SPEC_MAX_LEN);
-			return -E2BIG;
-		}
-		spec->raw_spec[spec->raw_len++] = v;
-		access = end;
-	}
-	t = skip_mods_and_typedefs(btf, type_id, &id);
-	if (!t) {
-		snprintf(why, why_sz, "bad root type");
-		return -EINVAL;
-	}
-	spec->spec[0].type_id = id;
-	spec->spec[0].idx = spec->raw_spec[0];
-	spec->len = 1;
-
-	if (relo_is_enumval_based(kind)) {
-		if (!btf_is_any_enum(t) || spec->raw_len > 1 || spec->raw_spec[0] >= btf_vlen(t)) {
-			snprintf(why, why_sz, "enumerator access does not name an enumerator");
-			return -EINVAL;
-		}
-		spec->spec[0].name = btf__name_by_offset(btf, btf_is_enum(t) ?
-			btf_enum(t)[spec->raw_spec[0]].name_off :
-			btf_enum64(t)[spec->raw_spec[0]].name_off);
-		return 0;
-	}
-
-	sz = btf__resolve_size(btf, id);
-	if (sz < 0) {
-		snprintf(why, why_sz, "root type [%u] has no size", id);
-		return (int)sz;
-	}
-	/*
-	 * libbpf 1.1 computes index * size * 8 in 64 bits and keeps the low 32 in a __u32;
-	 * with a huge index on a large type the signed product overflows there. Unsigned
-	 * arithmetic gives the same low 32 bits without undefined behaviour.
-	 */
-	spec->bit_offset = bit_offset_of(spec->raw_spec[0], sz);
-
-	for (int i = 1; i < spec->raw_len; i++) {
-		__u32 idx = spec->raw_spec[i];
-
-		t = skip_mods_and_typedefs(btf, id, &id);
-		if (!t) {
-			snprintf(why, why_sz, "bad type [%u]", id);
-			return -EINVAL;
-		}
-		if (btf_is_composite(t)) {
-			const struct btf_member *m;
-
-			if (idx >= btf_vlen(t)) {
-				snprintf(why, why_sz, "member #%u of [%u] out of range", idx, id);
-				return -EINVAL;
-			}
-			spec->bit_offset += btf_member_bit_offset(t, idx);
-			m = btf_members(t) + idx;
-			if (m->name_off) {
-				const char *name = btf__name_by_offset(btf, m->name_off);
-
-				if (!name || !name[0]) {
-					snprintf(why, why_sz, "bad member name");
-					return -EINVAL;
-				}
-				spec->spec[spec->len].type_id = id;
-				spec->spec[spec->len].idx = idx;
-				spec->spec[spec->len].name = name;
-				spec->len++;
-			}
-			id = m->type;
-		} else if (btf_is_array(t)) {
-			const struct btf_array *a = btf_array(t);
-			bool flex;
-
-			t = skip_mods_and_typedefs(btf, a->type, &id);
-			if (!t) {
-				snprintf(why, why_sz, "bad array element type");
-				return -EINVAL;
-			}
-			flex = is_flex_arr(btf, &spec->spec[spec->len - 1], a);
-			if (!flex && idx >= a->nelems) {
-				snprintf(why, why_sz, "array index %u out of bounds", idx);
-				return -EINVAL;
-			}
-			spec->spec[spec->len].type_id = id;
-			spec->spec[spec->len].idx = idx;
-			spec->spec[spec->len].name = NULL;
-			spec->len++;
-			sz = btf__resolve_size(btf, id);
-			if (sz < 0) {
-				snprintf(why, why_sz, "array element [%u] has no size", id);
-				return (int)sz;
-			}
-			spec->bit_offset += bit_offset_of(idx, sz);
-		} else {
-			snprintf(why, why_sz, "access #%d reaches [%u], neither struct nor array", i,
-				 id);
-			return -EINVAL;
-		}
-	}
-	return 0;
-}
-
 /* libbpf's bpf_core_fields_are_compat(): what a field access needs of the target field type. */
 static int fields_are_compat(const struct btf *lbtf, __u32 lid, const struct btf *tbtf, __u32 tid)
 {
 	for (int depth = 0; depth < TYPE_MAX_DEPTH; depth++) {
-		const struct btf_type *lt = skip_mods_and_typedefs(lbtf, lid, &lid);
-		const struct btf_type *tt = skip_mods_and_typedefs(tbtf, tid, &tid);
+		const struct btf_type *lt = core_skip_mods_typedefs(lbtf, lid, &lid);
+		const struct btf_type *tt = core_skip_mods_typedefs(tbtf, tid, &tid);
 
 		if (!lt || !tt)
 			return -EINVAL;
@@ -234,7 +45,7 @@ static int fields_are_compat(const struct btf *lbtf, __u32 lid, const struct btf
 		case BTF_KIND_ENUM:
 		case BTF_KIND_ENUM64: {
 			const char *ln = type_name(lbtf, lt), *tn = type_name(tbtf, tt);
-			size_t ll = essential_name_len(ln), tl = essential_name_len(tn);
+			size_t ll = kernel_index_essential_len(ln), tl = kernel_index_essential_len(tn);
 
 			return !ll || !tl || (ll == tl && !strncmp(ln, tn, ll));
 		}
@@ -261,8 +72,8 @@ static int types_are_compat(const struct btf *lbtf, __u32 lid, const struct btf 
 	if (!lt || !tt || !btf_kind_core_compat(lt, tt))
 		return 0;
 	for (int depth = 0; depth < TYPE_MAX_DEPTH; depth++) {
-		lt = skip_mods_and_typedefs(lbtf, lid, &lid);
-		tt = skip_mods_and_typedefs(tbtf, tid, &tid);
+		lt = core_skip_mods_typedefs(lbtf, lid, &lid);
+		tt = core_skip_mods_typedefs(tbtf, tid, &tid);
 		if (!lt || !tt)
 			return -EINVAL;
 		if (!btf_kind_core_compat(lt, tt))
@@ -296,14 +107,14 @@ static int types_are_compat(const struct btf *lbtf, __u32 lid, const struct btf 
 
 				if (level <= 0)
 					return -EINVAL;
-				skip_mods_and_typedefs(lbtf, lp->type, &a);
-				skip_mods_and_typedefs(tbtf, tp->type, &b);
+				core_skip_mods_typedefs(lbtf, lp->type, &a);
+				core_skip_mods_typedefs(tbtf, tp->type, &b);
 				err = types_are_compat(lbtf, a, tbtf, b, level - 1);
 				if (err <= 0)
 					return err;
 			}
-			skip_mods_and_typedefs(lbtf, lt->type, &lid);
-			skip_mods_and_typedefs(tbtf, tt->type, &tid);
+			core_skip_mods_typedefs(lbtf, lt->type, &lid);
+			core_skip_mods_typedefs(tbtf, tt->type, &tid);
 			continue;
 		}
 		default:
@@ -322,8 +133,8 @@ static bool names_match(const struct btf *lbtf, __u32 loff, const struct btf *tb
 		return !ln || !ln[0];
 	if (!ln)
 		return false;
-	ll = essential_name_len(ln);
-	tl = essential_name_len(tn);
+	ll = kernel_index_essential_len(ln);
+	tl = kernel_index_essential_len(tn);
 	return ll == tl && !strncmp(ln, tn, ll);
 }
 
@@ -373,8 +184,8 @@ static int types_match(const struct btf *lbtf, __u32 lid, const struct btf *tbtf
 	if (level <= 0)
 		return -EINVAL;
 	for (int depth = 0; depth < TYPE_MAX_DEPTH; depth++) {
-		const struct btf_type *lt = skip_mods_and_typedefs(lbtf, lid, &lid);
-		const struct btf_type *tt = skip_mods_and_typedefs(tbtf, tid, &tid);
+		const struct btf_type *lt = core_skip_mods_typedefs(lbtf, lid, &lid);
+		const struct btf_type *tt = core_skip_mods_typedefs(tbtf, tid, &tid);
 		__u16 lk, tk;
 
 		if (!lt || !tt)
@@ -482,7 +293,7 @@ static void spec_visit(struct core_spec *spec, __u32 type_id, __u32 idx)
 static int match_member(const struct btf *lbtf, const struct spec_accessor *lacc,
 			const struct btf *tbtf, __u32 tid, struct core_spec *spec, __u32 *next_tid)
 {
-	const struct btf_type *lt, *tt = skip_mods_and_typedefs(tbtf, tid, &tid);
+	const struct btf_type *lt, *tt = core_skip_mods_typedefs(tbtf, tid, &tid);
 	const struct btf_member *lm, *m;
 	const char *lname;
 
@@ -558,15 +369,15 @@ static int spec_match(const struct core_spec *local, const struct btf *tbtf, __u
 					TYPE_MAX_DEPTH);
 	}
 	if (relo_is_enumval_based(local->kind)) {
-		const struct btf_type *tt = skip_mods_and_typedefs(tbtf, tid, &tid);
-		size_t llen = essential_name_len(lacc->name);
+		const struct btf_type *tt = core_skip_mods_typedefs(tbtf, tid, &tid);
+		size_t llen = kernel_index_essential_len(lacc->name);
 
 		if (!tt || !btf_is_any_enum(tt))
 			return 0;
 		for (int i = 0; i < btf_vlen(tt); i++) {
 			const char *tname = btf__name_by_offset(tbtf, enum_name_off(tt, i));
 
-			if (essential_name_len(tname) != llen || strncmp(lacc->name, tname, llen))
+			if (kernel_index_essential_len(tname) != llen || strncmp(lacc->name, tname, llen))
 				continue;
 			tacc->type_id = tid;
 			tacc->idx = i;
@@ -578,7 +389,7 @@ static int spec_match(const struct core_spec *local, const struct btf *tbtf, __u
 		return 0;
 	}
 	for (int i = 0; i < local->len; i++, lacc++, tacc++) {
-		const struct btf_type *tt = skip_mods_and_typedefs(tbtf, tid, &tid);
+		const struct btf_type *tt = core_skip_mods_typedefs(tbtf, tid, &tid);
 		__s64 sz;
 
 		if (!tt)
@@ -598,7 +409,7 @@ static int spec_match(const struct core_spec *local, const struct btf *tbtf, __u
 			a = btf_array(tt);
 			if (!is_flex_arr(tbtf, tacc - 1, a) && lacc->idx >= a->nelems)
 				return 0;
-			if (!skip_mods_and_typedefs(tbtf, a->type, &tid))
+			if (!core_skip_mods_typedefs(tbtf, a->type, &tid))
 				return -EINVAL;
 		}
 		if (targ->raw_len == SPEC_MAX_LEN)
@@ -617,157 +428,6 @@ static int spec_match(const struct core_spec *local, const struct btf *tbtf, __u
 	return 1;
 }
 
-/* The value one spec gives (libbpf's bpf_core_calc_*_relo); spec NULL: nothing matched. */
-struct relo_value {
-	__u64 val;
-	bool poison;
-};
-
-static int calc_field(__u32 kind, const struct core_spec *spec, struct relo_value *out,
-		      char *why, size_t why_sz)
-{
-	const struct spec_accessor *acc;
-	const struct btf_type *t, *mt;
-	const struct btf_member *m;
-	__u32 byte_off, byte_sz, bit_off, bit_sz, mt_id;
-	__s64 sz;
-
-	if (kind == RELO_FIELD_EXISTS) {
-		out->val = spec != NULL;
-		return 0;
-	}
-	if (!spec) {
-		out->poison = true;
-		return 0;
-	}
-	acc = &spec->spec[spec->len - 1];
-	t = btf__type_by_id(spec->btf, acc->type_id);
-	if (!acc->name) { /* the access ends on an array element */
-		if (kind != RELO_FIELD_BYTE_OFFSET && kind != RELO_FIELD_BYTE_SIZE) {
-			snprintf(why, why_sz, "%s cannot apply to an array element",
-				 relo_kind_name(kind));
-			return -EINVAL;
-		}
-		sz = btf__resolve_size(spec->btf, acc->type_id);
-		if (sz < 0) {
-			snprintf(why, why_sz, "array element [%u] has no size", acc->type_id);
-			return -EINVAL;
-		}
-		out->val = kind == RELO_FIELD_BYTE_OFFSET ? spec->bit_offset / 8 : (__u64)sz;
-		return 0;
-	}
-	m = btf_members(t) + acc->idx;
-	mt = skip_mods_and_typedefs(spec->btf, m->type, &mt_id);
-	if (!mt)
-		return -EINVAL;
-	bit_off = spec->bit_offset;
-	bit_sz = btf_member_bitfield_size(t, acc->idx);
-	if (bit_sz) {
-		/* the smallest power-of-two load, aligned to itself, that covers the bitfield */
-		byte_sz = mt->size;
-		if (!byte_sz || byte_sz > 8) {
-			snprintf(why, why_sz, "bitfield of a %u-byte type", byte_sz);
-			return -EINVAL;
-		}
-		byte_off = bit_off / 8 / byte_sz * byte_sz;
-		while (bit_off + bit_sz - byte_off * 8 > byte_sz * 8) {
-			if (byte_sz >= 8) {
-				snprintf(why, why_sz, "bitfield cannot be read with a 64-bit load");
-				return -E2BIG;
-			}
-			byte_sz *= 2;
-			byte_off = bit_off / 8 / byte_sz * byte_sz;
-		}
-	} else {
-		sz = btf__resolve_size(spec->btf, mt_id);
-		if (sz < 0) {
-			snprintf(why, why_sz, "field type [%u] has no size", mt_id);
-			return -EINVAL;
-		}
-		byte_sz = sz;
-		byte_off = bit_off / 8;
-		bit_sz = byte_sz * 8;
-	}
-	switch (kind) {
-	case RELO_FIELD_BYTE_OFFSET:
-		out->val = byte_off;
-		break;
-	case RELO_FIELD_BYTE_SIZE:
-		out->val = byte_sz;
-		break;
-	case RELO_FIELD_SIGNED:
-		/* libbpf >= 1.3 rule: only INT encodings and enum kflags carry a sign */
-		out->val = (btf_is_any_enum(mt) && btf_kflag(mt)) ||
-			   (btf_is_int(mt) && (btf_int_encoding(mt) & BTF_INT_SIGNED));
-		break;
-	case RELO_FIELD_LSHIFT_U64:
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-		out->val = 64 - (bit_off + bit_sz - byte_off * 8);
-#else
-		out->val = (8 - byte_sz) * 8 + (bit_off - byte_off * 8);
-#endif
-		break;
-	case RELO_FIELD_RSHIFT_U64:
-		out->val = 64 - bit_sz;
-		break;
-	default:
-		return -EOPNOTSUPP;
-	}
-	return 0;
-}
-
-static int calc_value(__u32 kind, const struct core_spec *spec, struct relo_value *out,
-		      char *why, size_t why_sz)
-{
-	__s64 sz;
-
-	memset(out, 0, sizeof(*out));
-	if (relo_is_field_based(kind))
-		return calc_field(kind, spec, out, why, why_sz);
-	if (relo_is_type_based(kind)) {
-		if (!spec)
-			return 0;
-		switch (kind) {
-		case RELO_TYPE_ID_TARGET:
-			out->val = spec->root_type_id;
-			return 0;
-		case RELO_TYPE_EXISTS:
-		case RELO_TYPE_MATCHES:
-			out->val = 1;
-			return 0;
-		case RELO_TYPE_SIZE:
-			sz = btf__resolve_size(spec->btf, spec->root_type_id);
-			if (sz < 0) {
-				snprintf(why, why_sz, "type [%u] has no size", spec->root_type_id);
-				return -EINVAL;
-			}
-			out->val = sz;
-			return 0;
-		default:
-			return -EOPNOTSUPP;
-		}
-	}
-	if (kind == RELO_ENUMVAL_EXISTS) {
-		out->val = spec != NULL;
-		return 0;
-	}
-	if (kind == RELO_ENUMVAL_VALUE) {
-		const struct btf_type *t;
-
-		if (!spec) {
-			out->poison = true;
-			return 0;
-		}
-		t = btf__type_by_id(spec->btf, spec->spec[0].type_id);
-		if (btf_is_enum(t))
-			out->val = (__u64)(__s64)btf_enum(t)[spec->spec[0].idx].val;
-		else
-			out->val = btf_enum64_value(btf_enum64(t) + spec->spec[0].idx);
-		return 0;
-	}
-	return -EOPNOTSUPP;
-}
-
 /* Candidate list of one local type, shared and pruned by its relocations (libbpf's cand_cache). */
 struct cand_list {
 	__u32 local_id;
@@ -783,52 +443,115 @@ static void fail(struct core_relo_result *res, int err, const char *prefix, cons
 	snprintf(res->reason, sizeof(res->reason), "%s%s", prefix, detail);
 }
 
+/* Tell the observer resolving stops, and why (it keeps the message). */
+static void observer_error(const struct relo_observer *obs, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void observer_error(const struct relo_observer *obs, const char *fmt, ...)
+{
+	char msg[160];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	obs->error(obs->ctx, msg);
+}
+
+/*
+ * Outcomes decided before any candidate: a bad local spec, type_id_local, an anonymous
+ * root, a value libbpf cannot compute on the local side. True when *res is set.
+ */
+static bool resolve_local(const struct core_relo *rl, struct core_relo_result *res)
+{
+	struct relo_value local_val;
+	char why[96] = "";
+	int err;
+
+	if (rl->spec_err) {
+		fail(res, rl->spec_err, "bad local spec: ", rl->spec_why);
+		return true;
+	}
+	if (rl->desc.kind == RELO_TYPE_ID_LOCAL) {
+		res->status = CORE_RELO_LOCAL;
+		res->value = rl->type_id;
+		return true;
+	}
+	if (rl->anon_root) {
+		fail(res, -EOPNOTSUPP, "", "anonymous local type: libbpf cannot relocate it");
+		return true;
+	}
+	/* libbpf computes the local side too, and fails on what it cannot compute there */
+	err = relo_calc_value(rl->desc.kind, &rl->local, &local_val, why, sizeof(why));
+	if (err) {
+		fail(res, err, "local: ", why);
+		return true;
+	}
+	return false;
+}
+
+/* The local type's candidates, on its first relocation (libbpf's cand_cache). */
+static int load_cands(const struct kernel_index *ki, const struct core_relo *rl,
+		      struct cand_list *cands)
+{
+	const struct btf_type *lt;
+	__u32 n;
+
+	if (cands->loaded)
+		return 0;
+	lt = btf__type_by_id(rl->local.btf, rl->type_id);
+	n = kernel_index_cands(ki, rl->desc.type_name, btf_kind(lt), NULL, 0);
+	cands->ids = malloc((n ? n : 1) * sizeof(__u32));
+	if (!cands->ids)
+		return -ENOMEM;
+	cands->len = kernel_index_cands(ki, rl->desc.type_name, btf_kind(lt), cands->ids, n);
+	cands->loaded = true;
+	return 0;
+}
+
+/* No candidate matched: the value libbpf patches then (0, or a poisoned instruction). */
+static void set_not_found(const struct core_relo *rl, const struct cand_list *cands,
+			  struct core_relo_result *res)
+{
+	struct relo_value v;
+	char why[96] = "";
+	int err;
+
+	err = relo_calc_value(rl->desc.kind, NULL, &v, why, sizeof(why));
+	if (err) {
+		fail(res, err, "", why);
+		return;
+	}
+	res->status = CORE_RELO_NOT_FOUND;
+	res->value = v.val;
+	res->poison = v.poison;
+	snprintf(res->reason, sizeof(res->reason), "%s %s: %s",
+		 btf_is_union(btf__type_by_id(rl->local.btf, rl->type_id)) ? "union" : "type",
+		 rl->desc.type_name,
+		 cands->len ? "no candidate has this access" : "no such type in the kernel");
+}
+
 static int resolve_one(const struct kernel_index *ki, const struct core_relo *rl,
 		       struct cand_list *cands, struct core_relo_result *res,
-		       struct core_tailor *t, struct core_spec *scratch, bool trace)
+		       const struct relo_observer *obs, struct core_spec *scratch, bool trace)
 {
 	const struct btf *tbtf = kernel_index__btf(ki);
 	struct core_spec *cand_spec = &scratch[0], *targ_spec = &scratch[1];
-	struct relo_value local_val, first = { 0 }, v;
+	struct relo_value first = { 0 }, v;
 	struct spec_visit visits[SPEC_MAX_VISITS];
 	char why[96] = "";
 	__u32 j = 0;
 	int err;
 
 	memset(res, 0, sizeof(*res));
-	if (rl->spec_err) {
-		fail(res, rl->spec_err, "bad local spec: ", rl->spec_why);
+	if (resolve_local(rl, res))
 		return 0;
-	}
-	if (rl->desc.kind == RELO_TYPE_ID_LOCAL) {
-		res->status = CORE_RELO_LOCAL;
-		res->value = rl->type_id;
-		return 0;
-	}
-	if (rl->anon_root) {
-		fail(res, -EOPNOTSUPP, "", "anonymous local type: libbpf cannot relocate it");
-		return 0;
-	}
-	/* libbpf computes the local side too, and fails on what it cannot compute there */
-	err = calc_value(rl->desc.kind, &rl->local, &local_val, why, sizeof(why));
-	if (err) {
-		fail(res, err, "local: ", why);
-		return 0;
-	}
-	if (!cands->loaded) {
-		const struct btf_type *lt = btf__type_by_id(rl->local.btf, rl->type_id);
-		__u32 n = kernel_index__cands(ki, rl->desc.type_name, btf_kind(lt), NULL, 0);
-
-		cands->ids = malloc((n ? n : 1) * sizeof(__u32));
-		if (!cands->ids)
-			return -ENOMEM;
-		cands->len = kernel_index__cands(ki, rl->desc.type_name, btf_kind(lt), cands->ids, n);
-		cands->loaded = true;
-	}
+	err = load_cands(ki, rl, cands);
+	if (err)
+		return err;
 	for (__u32 i = 0; i < cands->len; i++) {
 		err = spec_match(&rl->local, tbtf, cands->ids[i], cand_spec, visits);
-		if (t && cand_spec->visit_overflow && err != 0) {
-			tailor_set_error(t, "relocation at insn offset %u: candidate [%u]: more "
+		if (obs && cand_spec->visit_overflow && err != 0) {
+			observer_error(obs, "relocation at insn offset %u: candidate [%u]: more "
 					 "than %d members decide the walk", rl->desc.insn_off,
 					 cands->ids[i], SPEC_MAX_VISITS);
 			return -E2BIG;
@@ -839,8 +562,8 @@ static int resolve_one(const struct kernel_index *ki, const struct core_relo *rl
 			 * path too long). Keep what the walk went through, so that the
 			 * tailored BTF makes libbpf give up the same way.
 			 */
-			if (t)
-				tailor_mark_failed_walk(t, cand_spec);
+			if (obs)
+				obs->walked(obs->ctx, cand_spec, RELO_WALK_FAILED);
 			snprintf(why, sizeof(why), "error matching candidate [%u]: %s", cands->ids[i],
 				 strerror(-err));
 			fail(res, err, "", why);
@@ -851,13 +574,13 @@ static int resolve_one(const struct kernel_index *ki, const struct core_relo *rl
 				 rl->desc.sec_relo_idx, err ? "matching" : "non-matching",
 				 cands->ids[i], err ? cand_spec->bit_offset : 0);
 		if (!err) {
-			if (t && cand_spec->blocked)
-				tailor_note_blocker(t, cand_spec);
+			if (obs && cand_spec->blocked)
+				obs->walked(obs->ctx, cand_spec, RELO_WALK_BLOCKED);
 			continue;
 		}
-		if (t)
-			tailor_mark_spec(t, cand_spec);
-		err = calc_value(rl->desc.kind, cand_spec, &v, why, sizeof(why));
+		if (obs)
+			obs->walked(obs->ctx, cand_spec, RELO_WALK_MATCHED);
+		err = relo_calc_value(rl->desc.kind, cand_spec, &v, why, sizeof(why));
 		if (err) {
 			fail(res, err, "", why);
 			return 0;
@@ -889,18 +612,7 @@ static int resolve_one(const struct kernel_index *ki, const struct core_relo *rl
 		res->target_id = targ_spec->root_type_id;
 		return 0;
 	}
-	err = calc_value(rl->desc.kind, NULL, &v, why, sizeof(why));
-	if (err) {
-		fail(res, err, "", why);
-		return 0;
-	}
-	res->status = CORE_RELO_NOT_FOUND;
-	res->value = v.val;
-	res->poison = v.poison;
-	snprintf(res->reason, sizeof(res->reason), "%s %s: %s",
-		 btf_is_union(btf__type_by_id(rl->local.btf, rl->type_id)) ? "union" : "type",
-		 rl->desc.type_name,
-		 cands->len ? "no candidate has this access" : "no such type in the kernel");
+	set_not_found(rl, cands, res);
 	return 0;
 }
 
@@ -926,10 +638,10 @@ static void free_cache(struct cand_list *cache, __u32 ntypes)
 
 /*
  * One pass over the relocations, in file order, with a fresh candidate cache. single[L]
- * (optional) restricts local type L to that one kernel candidate. Marks when t is set.
+ * (optional) restricts local type L to that one kernel candidate. Reports to obs when set.
  */
 static int resolve_pass(const struct kernel_index *ki, const struct core_object *obj,
-			struct core_relo_result *results, struct core_tailor *t, bool trace,
+			struct core_relo_result *results, const struct relo_observer *obs, bool trace,
 			const __u32 *single, struct core_spec *scratch)
 {
 	__u32 ntypes = btf__type_cnt(obj->btf);
@@ -952,7 +664,7 @@ static int resolve_pass(const struct kernel_index *ki, const struct core_object 
 			cl->len = 1;
 			cl->loaded = true;
 		}
-		err = resolve_one(ki, rl, cl, &results[i], t, scratch, trace);
+		err = resolve_one(ki, rl, cl, &results[i], obs, scratch, trace);
 		if (!err && trace)
 			log_outcome(rl, &results[i]);
 	}
@@ -963,7 +675,7 @@ static int resolve_pass(const struct kernel_index *ki, const struct core_object 
 static bool same_result(const struct core_relo_result *a, const struct core_relo_result *b,
 			__u32 kind)
 {
-	return core_relo_result__same(a, b, kind) && (a->status != CORE_RELO_FAILED ||
+	return core_relo_result_same(a, b, kind) && (a->status != CORE_RELO_FAILED ||
 						      a->err == b->err);
 }
 
@@ -1026,13 +738,13 @@ static int choose_single(const struct kernel_index *ki, const struct core_object
 			done = obj->relos[j].type_id == rl->type_id;
 		if (done)
 			continue;
-		n = kernel_index__cands(ki, rl->desc.type_name, btf_kind(lt), NULL, 0);
+		n = kernel_index_cands(ki, rl->desc.type_name, btf_kind(lt), NULL, 0);
 		if (n < 2)
 			continue;
 		ids = malloc(n * sizeof(*ids));
 		if (!ids)
 			return -ENOMEM;
-		kernel_index__cands(ki, rl->desc.type_name, btf_kind(lt), ids, n);
+		kernel_index_cands(ki, rl->desc.type_name, btf_kind(lt), ids, n);
 		for (__u32 c = 0; c < n && !err; c++) {
 			bool ok;
 
@@ -1049,8 +761,8 @@ static int choose_single(const struct kernel_index *ki, const struct core_object
 	return 0;
 }
 
-int resolve_object(const struct kernel_index *ki, const struct core_object *obj,
-		   struct core_relo_result *results, struct core_tailor *t, bool trace)
+int relo_resolve_object(const struct kernel_index *ki, const struct core_object *obj,
+		   struct core_relo_result *results, const struct relo_observer *obs, bool trace)
 {
 	struct core_relo_result *marked = NULL;
 	struct core_spec *scratch = NULL;
@@ -1064,7 +776,7 @@ int resolve_object(const struct kernel_index *ki, const struct core_object *obj,
 		goto out;
 	/* the outcomes on this BTF, as libbpf computes them */
 	err = resolve_pass(ki, obj, results, NULL, trace && core_log_cb, NULL, scratch);
-	if (err || !t)
+	if (err || !obs)
 		goto out;
 	/* then mark, with one candidate where one is enough */
 	err = -ENOMEM;
@@ -1074,11 +786,11 @@ int resolve_object(const struct kernel_index *ki, const struct core_object *obj,
 		goto out;
 	err = choose_single(ki, obj, results, single, scratch);
 	if (!err)
-		err = resolve_pass(ki, obj, marked, t, false, single, scratch);
+		err = resolve_pass(ki, obj, marked, obs, false, single, scratch);
 	for (__u32 i = 0; !err && i < obj->relo_cnt; i++)
 		if (!same_result(&results[i], &marked[i], obj->relos[i].desc.kind)) {
 			/* choose_single() checked this: a bug if reached */
-			tailor_set_error(t, "internal error: relocation #%u resolves differently "
+			observer_error(obs, "internal error: relocation #%u resolves differently "
 					 "with one candidate", i);
 			err = -EPROTO;
 		}
@@ -1089,13 +801,13 @@ out:
 	return err;
 }
 
-int core_resolve(const struct kernel_index *ki, const struct core_object *obj,
+int core_object__resolve(const struct kernel_index *ki, const struct core_object *obj,
 		 struct core_relo_result *results)
 {
-	return resolve_object(ki, obj, results, NULL, true);
+	return relo_resolve_object(ki, obj, results, NULL, true);
 }
 
-bool core_relo_result__same(const struct core_relo_result *a, const struct core_relo_result *b,
+bool core_relo_result_same(const struct core_relo_result *a, const struct core_relo_result *b,
 			    __u32 kind)
 {
 	if (a->status != b->status || a->poison != b->poison)

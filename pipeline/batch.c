@@ -137,7 +137,7 @@ static int collect_unsatisfied(struct kernel_result *r, const struct core_object
 		u->type = d.type_name;
 		u->access = d.access;
 		u->insn = vr->insn;
-		u->verdict = core_relo_verdict__str(vr->verdict);
+		u->verdict = core_relo_verdict_str(vr->verdict);
 		if (x->status == CORE_RELO_FAILED)
 			snprintf(r->unsat_reason[r->unsat_cnt], sizeof(*r->unsat_reason),
 				 "libbpf refuses to load the object: %s", x->reason);

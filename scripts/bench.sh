@@ -112,7 +112,8 @@ nk=$(wc -l <"$tmp/kernels")
 # kernel and its time mean nothing. Check each arch's objects on its first kernel; drop the
 # rejected ones from every method, loudly. Tests cover those failures, not the benchmark.
 dropped=""
-for arch in $(awk '{print $4}' "$tmp/kernels" | sort -u); do
+mapfile -t arches < <(awk '{print $4}' "$tmp/kernels" | sort -u)
+for arch in "${arches[@]}"; do
 	read -r f _ _ _ _ < <(awk -v a="$arch" '$4 == a' "$tmp/kernels")
 	mkdir -p "$tmp/check"
 	tar -xJf "$f" -C "$tmp/check"
@@ -519,9 +520,9 @@ fi
 # --- summary --------------------------------------------------------------------------------
 row() { printf '%-34s %9s %9s %10s %12s  %s\n' "$@"; }
 na() { [[ -n ${res[$1]:-} && ${res[$1]} != n/a ]] && echo "${res[$1]}" || echo n/a; }
-rss_mib() { local v; v=$(na "$1"); [[ $v == n/a ]] && echo n/a || kib_mib "$v"; }
+rss_mib() { local v; v=$(na "$1"); if [[ $v == n/a ]]; then echo n/a; else kib_mib "$v"; fi; }
 kib() { awk -v b="$1" 'BEGIN {printf "%.1f", b / 1024}'; }
-size_kib() { local v; v=$(na "$1"); [[ $v == n/a ]] && echo n/a || kib "$v"; }
+size_kib() { local v; v=$(na "$1"); if [[ $v == n/a ]]; then echo n/a; else kib "$v"; fi; }
 
 case $ours_mode in
 run) ours_label="(a) ours: btfgen-batch run" ;;

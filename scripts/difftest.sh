@@ -13,7 +13,7 @@
 # A seed that crashes the process (ASan, UBSan) is reported as CRASH and the run goes on with
 # the next seed. Exit 0 when every seed passed, 1 otherwise.
 set -u
-start=0 seeds= which= build=build-test keep=difftest-failures
+start=0 seeds='' which='' build=build-test keep=difftest-failures
 while [ $# -gt 0 ]; do
 	case $1 in
 	--seeds) seeds=$2; shift 2 ;;

@@ -51,9 +51,11 @@ done
 # shellcheck disable=SC2086
 (cd "$out/src" && apt-get -q $APT source --download-only libbpf) >"$apt/source.log" 2>&1 ||
 	{ cat "$apt/source.log" >&2; die "apt-get source libbpf ($suite) failed"; }
-dsc=$(ls "$out"/src/libbpf_*.dsc 2>/dev/null | head -1)
-orig=$(ls "$out"/src/libbpf_*.orig.tar.* 2>/dev/null | head -1)
-[ -n "$dsc" ] && [ -n "$orig" ] || die "no libbpf .dsc / orig tarball downloaded"
+dsc=$(find "$out/src" -maxdepth 1 -name 'libbpf_*.dsc' | sort | head -1)
+orig=$(find "$out/src" -maxdepth 1 -name 'libbpf_*.orig.tar.*' | sort | head -1)
+if [ -z "$dsc" ] || [ -z "$orig" ]; then
+	die "no libbpf .dsc / orig tarball downloaded"
+fi
 version=$(sed -n 's/^Version: //p' "$dsc" | head -1)
 mkdir -p "$out/src/tree"
 tar -xf "$orig" -C "$out/src/tree" --strip-components=1 || die "cannot unpack $orig"
@@ -63,7 +65,7 @@ make -s -C "$out/src/tree/src" BUILD_STATIC_ONLY=y OBJDIR="$out/build" \
 	DESTDIR="$out/stage" PREFIX= LIBDIR=/lib INCLUDEDIR=/include \
 	-j"$(nproc)" install >"$out/build.log" 2>&1 ||
 	{ tail -30 "$out/build.log" >&2; die "building libbpf $version failed"; }
-rm -rf "$out/include" "$out/lib"
+rm -rf "${out:?}/include" "${out:?}/lib"
 mv "$out/stage/include" "$out/include"
 mkdir -p "$out/lib"
 mv "$out/stage/lib/libbpf.a" "$out/lib/libbpf.a"

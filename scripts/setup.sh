@@ -21,6 +21,8 @@ if [ -n "$missing" ]; then
 	SUDO=""
 	[ "$(id -u)" -eq 0 ] || SUDO=sudo
 	$SUDO apt-get update -q
+	# $missing is a space-separated list of package names: split it on purpose
+	# shellcheck disable=SC2086
 	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends $missing
 fi
 [ "${1:-}" = "--deps-only" ] && exit 0

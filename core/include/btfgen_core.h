@@ -91,12 +91,12 @@ struct core_relo_result {
 /* Resolve every relocation of obj against ki exactly as libbpf 1.x does
  * (candidate cache per object, pruned in file order). 'results' has
  * core_object__relo_cnt(obj) entries. Returns 0 or -ENOMEM. */
-int core_resolve(const struct kernel_index *ki, const struct core_object *obj,
+int core_object__resolve(const struct kernel_index *ki, const struct core_object *obj,
 		 struct core_relo_result *results);
 
 /* Same outcome as libbpf sees it: status, poison and value (target type ids
  * aside, which differ between a full and a tailored BTF by design). */
-bool core_relo_result__same(const struct core_relo_result *a, const struct core_relo_result *b,
+bool core_relo_result_same(const struct core_relo_result *a, const struct core_relo_result *b,
 			    __u32 kind);
 
 /* ---- Tailoring ---------------------------------------------------------- */
@@ -120,7 +120,7 @@ struct core_tailor *core_tailor__new(const struct kernel_index *ki);
 void core_tailor__free(struct core_tailor *t);
 
 /*
- * Resolve obj (as core_resolve()) and mark every kernel type and member that
+ * Resolve obj (as core_object__resolve()) and mark every kernel type and member that
  * any candidate libbpf could end up using needs. 'results' (may be NULL)
  * receives the outcomes on the full BTF. obj must outlive the tailor.
  * Returns 0, -ENOMEM, or -E2BIG when a candidate walk is beyond what can be tailored
@@ -168,8 +168,8 @@ enum core_relo_verdict {
 	CORE_RV_UNUSED,	 /* in a function no program includes */
 };
 
-const char *core_verdict__str(enum core_verdict v);
-const char *core_relo_verdict__str(enum core_relo_verdict v);
+const char *core_verdict_str(enum core_verdict v);
+const char *core_relo_verdict_str(enum core_relo_verdict v);
 
 /* Programs: function symbols in executable sections other than .text, in ELF order. */
 __u32 core_object__prog_cnt(const struct core_object *obj);
@@ -194,7 +194,7 @@ struct core_verdicts {
 };
 
 /*
- * Decide every program's verdict on one kernel from 'res' (core_resolve() or
+ * Decide every program's verdict on one kernel from 'res' (core_object__resolve() or
  * core_tailor__add_object() results for obj). kver: the kernel's version as major << 8 |
  * minor (0: unknown, taken as current), for what its verifier prunes: every comparison on a
  * constant from 4.20, jeq/jne from 4.15, nothing before. Bounded work on any object.

@@ -32,8 +32,8 @@ if dpkg --print-foreign-architectures | grep -qx arm64; then
 	trap 'rm -rf "$work"' EXIT
 	(cd "$work" && apt-get download -q libbpf-tools:arm64 >/dev/null 2>&1) &&
 		dpkg-deb -x "$work"/libbpf-tools_*_arm64.deb "$work/root" &&
-		python3 "$here/skel-objects.py" "$data/objects/arm64" \
-			$(find "$work/root" -type f -path '*bin/*') ||
+		mapfile -t bins < <(find "$work/root" -type f -path '*bin/*') &&
+		python3 "$here/skel-objects.py" "$data/objects/arm64" "${bins[@]}" ||
 		echo "make-corpus: WARNING: no arm64 objects (libbpf-tools:arm64 unavailable)" >&2
 fi
 

@@ -92,9 +92,12 @@ for arch in x86_64 arm64; do
 	tar -xJf "$corpus/$k" -C "$tmp/chk"
 	: >"$tmp/objs.$arch.ok"
 	while read -r o; do
-		"$BPFTOOL" gen min_core_btf "$(find "$tmp/chk" -name '*.btf' | head -n 1)" \
-			"$tmp/chk/out" "$o" >/dev/null 2>&1 && echo "$o" >>"$tmp/objs.$arch.ok" ||
+		if "$BPFTOOL" gen min_core_btf "$(find "$tmp/chk" -name '*.btf' | head -n 1)" \
+			"$tmp/chk/out" "$o" >/dev/null 2>&1; then
+			echo "$o" >>"$tmp/objs.$arch.ok"
+		else
 			note "bpftool rejects ${o##*/}: left out"
+		fi
 	done <"$tmp/objs.$arch"
 	mv "$tmp/objs.$arch.ok" "$tmp/objs.$arch"
 	rm -rf "$tmp/chk"
@@ -206,7 +209,6 @@ strip_size() {
 emb=$(strip_size "$tmp/cold.tar.zst")
 "$BTFGEN" run --no-progress "$tmp/real.json" 2>/dev/null || true
 emb_real=$(strip_size "$tmp/real.tar.zst")
-real_arch=$(printf '%s\n' "${real[@]}" | head -n 1 | cut -d/ -f3)
 mkdir -p "$tmp/blr"
 for k in "${real[@]}"; do
 	IFS=/ read -r _ _ arch file <<<"$k"

@@ -146,7 +146,7 @@ lookup_all() {
 		printf 'NAME="Debian GNU/Linux"\nID="%s"\nVERSION_ID="%s"\n' "$d" "$num" >"$tmp/osr-q"
 		printf 'ID=%s\nVERSION_ID=%s\n' "$d" "$num" >"$tmp/osr-u"
 		local k=exact
-		[[ $num != "$v" ]] && k=alias
+		[[ $num != "$v" ]] && k="alias"
 		check_lookup $k "$blob" "$ref" "$bundle" --os-release "$tmp/osr-q" --arch "$a" \
 			--release "$r"
 		check_lookup alias "$blob" "$ref" "$bundle" --os-release "$tmp/osr-u" \

@@ -35,7 +35,7 @@ help)
 		run 0 "$flag" || continue
 		[ -s "$tmp/out" ] || fail "$flag printed nothing on stdout"
 		for cmd in "$@"; do
-			grep -Eq "^[[:space:]]+$cmd[[:space:]]" "$tmp/out" ||
+			grep -Eq "^[[:space:]]+${cmd}[[:space:]]" "$tmp/out" ||
 				fail "$flag does not list command '$cmd'"
 		done
 	done
@@ -125,7 +125,10 @@ for s in secs:
         print(n)
 PY
 )
-	[ -n "$want" ] && [ "$want" -gt 0 ] || { fail "cannot count the records of $obj"; want=0; }
+	if ! { [ -n "$want" ] && [ "$want" -gt 0 ]; }; then
+		fail "cannot count the records of $obj"
+		want=0
+	fi
 	run 0 min_core_btf -j "$kernel" "$tmp/out.btf" "$obj" && {
 		jq -en input "$tmp/out" >/dev/null || fail "min_core_btf -j: not valid JSON"
 		got=$(jq '.objects[0].relocations | length' "$tmp/out")
@@ -173,12 +176,15 @@ manifest_arg)
 		grep -q "${arg#./}" "$tmp/err" || fail "'$arg': error does not name it: $(cat "$tmp/err")"
 	done
 	# a word that is neither: one line naming it, pointing at --help
-	run 2 manifest.jsno && grep -q "'manifest.jsno' is neither a command nor a manifest" \
-		"$tmp/err" || fail "manifest.jsno: $(cat "$tmp/err")"
+	if ! { run 2 manifest.jsno &&
+		grep -q "'manifest.jsno' is neither a command nor a manifest" "$tmp/err"; }; then
+		fail "manifest.jsno: $(cat "$tmp/err")"
+	fi
 	# the old job count flag: -j is JSON now, and the error says what to use
-	run 2 -j 4 missing.json &&
-		jq -en 'input | .error | contains("-J 4")' "$tmp/out" >/dev/null ||
+	if ! { run 2 -j 4 missing.json &&
+		jq -en 'input | .error | contains("-J 4")' "$tmp/out" >/dev/null; }; then
 		fail "-j 4: $(cat "$tmp/out" "$tmp/err")"
+	fi
 	run 2 run -J 0 missing.json
 	;;
 json_errors)

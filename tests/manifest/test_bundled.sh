@@ -18,7 +18,7 @@ want=$(cd "$DATA/btfhub" && find . -mindepth 4 -maxdepth 4 -type f -name '*.btf.
 got=$(printf '%s\n' "$out" | sed -n 's/^kernel \([^ ]*\) .*/\1/p')
 [ "$want" = "$got" ] || { echo "FAIL: kernels differ"; printf '%s\n' "$got"; exit 1; }
 for a in x86_64:libbpf-tools arm64:own/arm64; do
-	want=$(ls "$DATA/objects/${a#*:}"/*.bpf.o | sort)
+	want=$(printf '%s\n' "$DATA/objects/${a#*:}"/*.bpf.o | sort)
 	got=$(printf '%s\n' "$out" | sed -n "s/^object ${a%%:*} //p")
 	[ "$want" = "$got" ] || { echo "FAIL: ${a%%:*} objects differ"; exit 1; }
 done

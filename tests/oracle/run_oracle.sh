@@ -75,7 +75,7 @@ if [ -n "${OBJ_SETS:-}" ]; then
 	echo "$OBJ_SETS" | tr ';' '\n' | tr ',' ' ' >> "$sets"
 else
 	if [ "$arch" = x86_64 ]; then
-		ls "$data"/objects/libbpf-tools/*.bpf.o | tr '\n' ' ' >> "$sets"
+		printf '%s ' "$data"/objects/libbpf-tools/*.bpf.o >> "$sets"
 		echo >> "$sets"
 	fi
 	for o in "$data"/objects/own/"$arch"/*.bpf.o; do
@@ -97,6 +97,8 @@ oracle() { # obj btf out
 while read -r objs; do
 	[ -n "$objs" ] || continue
 	nsets=$((nsets + 1))
+	# a set is a space-separated list of paths (see above): split it on purpose
+	# shellcheck disable=SC2086
 	set -- $objs
 	label=$(basename "$1")
 	[ $# -gt 1 ] && label="$(basename "$(dirname "$1")") ($# objects)"

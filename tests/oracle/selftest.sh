@@ -26,12 +26,12 @@ prune)
 	sed 's/^/    /' "$out"
 	# cannot judge here (no bpf()): run_oracle.sh already failed instead if required
 	[ $rc = 77 ] && exit 77
-	expect "run_oracle.sh exits 1 (got $rc)" $([ $rc = 1 ]; echo $?)
+	expect "run_oracle.sh exits 1 (got $rc)" "$([ $rc = 1 ]; echo $?)"
 	expect "the failure is libbpf relocating differently on edge_prune.bpf.o" \
-		$(grep -qx "FAIL: edge_target.bpf.o: edge_prune.bpf.o: libbpf relocates differently on our tailored BTF:" "$out"; echo $?)
+		"$(grep -qx "FAIL: edge_target.bpf.o: edge_prune.bpf.o: libbpf relocates differently on our tailored BTF:" "$out"; echo $?)"
 	expect "the difference is relo #1 (foo.x) poisoned" \
-		$(grep -q "^    > edge_prune relo #1 <byte_off> \[2\] struct foo.x (0:1 @ offset 4) => no match; insn #14 poisoned$" "$out"; echo $?)
-	expect "no other failure" $([ "$(grep -c '^FAIL:' "$out")" = 1 ]; echo $?)
+		"$(grep -q "^    > edge_prune relo #1 <byte_off> \[2\] struct foo.x (0:1 @ offset 4) => no match; insn #14 poisoned$" "$out"; echo $?)"
+	expect "no other failure" "$([ "$(grep -c '^FAIL:' "$out")" = 1 ]; echo $?)"
 	;;
 require)
 	printf '#!/bin/sh\necho "skipped: needs root and bpf()" >&2\nexit 77\n' > "$out.stub"
@@ -39,13 +39,13 @@ require)
 	ORACLE=$out.stub BTFGEN=/bin/false BTFGEN_REQUIRE_ORACLE=0 \
 		"$here/run_oracle.sh" "$data/targets/edge_target.bpf.o" "$data" > "$out" 2>&1
 	rc=$?
-	expect "without BTFGEN_REQUIRE_ORACLE: skip (77, got $rc)" $([ $rc = 77 ]; echo $?)
+	expect "without BTFGEN_REQUIRE_ORACLE: skip (77, got $rc)" "$([ $rc = 77 ]; echo $?)"
 	ORACLE=$out.stub BTFGEN=/bin/false BTFGEN_REQUIRE_ORACLE=1 \
 		"$here/run_oracle.sh" "$data/targets/edge_target.bpf.o" "$data" > "$out" 2>&1
 	rc=$?
 	sed 's/^/    /' "$out"
-	expect "with BTFGEN_REQUIRE_ORACLE=1: fail (1, got $rc)" $([ $rc = 1 ]; echo $?)
-	expect "saying why" $(grep -qx "FAIL: the libbpf oracle cannot run here and BTFGEN_REQUIRE_ORACLE=1" "$out"; echo $?)
+	expect "with BTFGEN_REQUIRE_ORACLE=1: fail (1, got $rc)" "$([ $rc = 1 ]; echo $?)"
+	expect "saying why" "$(grep -qx "FAIL: the libbpf oracle cannot run here and BTFGEN_REQUIRE_ORACLE=1" "$out"; echo $?)"
 	;;
 *)
 	echo "selftest.sh: unknown case '$1'" >&2

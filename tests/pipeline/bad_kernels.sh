@@ -4,6 +4,7 @@
 # oversized archive and a malformed BTF each get a failed entry with a clear reason, in the
 # index and on stderr, exit code 1, and every good kernel still lands. Crafted kernels of
 # issue 8 (generated at test time) get their own entries and never take the run down.
+# shellcheck source=SCRIPTDIR/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 a="$work/archive/debian/12/x86_64"
@@ -35,10 +36,13 @@ manifest "$work/m.json" "$work/archive" "$work/out.tar.zst"
 "$BTFGEN" run --no-progress "$work/m.json" 2>"$work/err"
 rc=$?
 cat "$work/err"
-[ $rc = 1 ] && ok "exit code 1 (some kernels failed)" || fail "exit code $rc, want 1"
+if [ $rc = 1 ]; then ok "exit code 1 (some kernels failed)"; else fail "exit code $rc, want 1"; fi
 [ -f "$work/out.tar.zst" ] || { fail "no bundle written"; finish; }
-[ -z "$(find "$work" -name 'evil.btf')" ] && ok "nothing written from an archive path" ||
+if [ -z "$(find "$work" -name 'evil.btf')" ]; then
+	ok "nothing written from an archive path"
+else
 	fail "evil.btf was written"
+fi
 
 check() { # release, pattern the reason must match
 	local entry
@@ -64,10 +68,13 @@ check malformed 'BTF'
 for g in $good; do
 	r=$(basename "$g" .btf.tar.xz)
 	st=$(index "$work/out.tar.zst" | jq -r --arg r "$r" '.kernels[] | select(.release == $r) | .status')
-	[ "$st" = ok ] && ok "$r landed" || fail "$r: status '$st'"
+	if [ "$st" = ok ]; then ok "$r landed"; else fail "$r: status '$st'"; fi
 done
-grep -q '2 ok, 5 failed' "$work/err" && ok "summary counts 2 ok, 5 failed" ||
+if grep -q '2 ok, 5 failed' "$work/err"; then
+	ok "summary counts 2 ok, 5 failed"
+else
 	fail "summary line: $(tail -1 "$work/err")"
+fi
 
 # Crafted kernels (tests/oracle/mkhostile.c) as .btf.tar.xz next to a good kernel, with the
 # objects that walk them: deep_chain (300,000 ARRAYs through index_type) once crashed the
@@ -92,7 +99,7 @@ JSON
 "$BTFGEN" run --no-progress "$work/m2.json" 2>"$work/err2"
 rc=$?
 cat "$work/err2"
-[ $rc -le 1 ] && ok "hostile run exit code $rc" || fail "hostile run: exit code $rc"
+if [ $rc -le 1 ]; then ok "hostile run exit code $rc"; else fail "hostile run: exit code $rc"; fi
 [ -f "$work/out2.tar.zst" ] || { fail "hostile run: no bundle written"; finish; }
 for c in $cases $(basename "$src" .btf.tar.xz); do
 	entry=$(index "$work/out2.tar.zst" | jq -c --arg r "$c" '.kernels[] | select(.release == $r)')
@@ -104,5 +111,5 @@ for c in $cases $(basename "$src" .btf.tar.xz); do
 	fi
 done
 st=$(index "$work/out2.tar.zst" | jq -r '.kernels[] | select(.release == "deep_chain") | .status')
-[ "$st" = ok ] && ok "deep_chain tailored" || fail "deep_chain: status '$st'"
+if [ "$st" = ok ]; then ok "deep_chain tailored"; else fail "deep_chain: status '$st'"; fi
 finish

@@ -3,6 +3,7 @@
 # The tailored BTF of every kernel, taken from a bundle built on the test-data archive, passes
 # the libbpf oracle: libbpf relocates every object of its arch the same way against it as
 # against the kernel's full BTF. Needs root and bpf() (exit 77 otherwise).
+# shellcheck source=SCRIPTDIR/lib.sh
 . "$(dirname "$0")/lib.sh"
 : "${ORACLE:?set ORACLE to relo_oracle}"
 
@@ -39,9 +40,12 @@ while IFS=$'\t' read -r distro version arch release; do
 		fi
 		n=$((n + 1))
 	done
-	[ $bad = 0 ] && [ $n -gt 0 ] && ok "$distro/$version/$arch/$release: $n objects relocate identically" ||
+	if [ $bad = 0 ] && [ $n -gt 0 ]; then
+		ok "$distro/$version/$arch/$release: $n objects relocate identically"
+	else
 		fail "$distro/$version/$arch/$release: $bad of $n objects relocate differently"
-	echo $fails > "$work/fails"
+	fi
+	echo "$fails" > "$work/fails"
 done
 fails=$(cat "$work/fails" 2>/dev/null || echo 1)
 finish

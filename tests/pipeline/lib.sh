@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # tests/pipeline: shared helpers for the batch-run tests (sourced).
+# shellcheck shell=sh
 set -u
 export LC_ALL=C
 : "${BTFGEN:?set BTFGEN to btfgen-batch}"

@@ -10,7 +10,7 @@ own=$top/test-data/objects/own
 targets=$top/test-data/targets
 CLANG=${CLANG:-clang-14}
 OBJCOPY=${OBJCOPY:-llvm-objcopy-14}
-cflags="-g -O2 -Wall -Werror -I$here"
+cflags=(-g -O2 -Wall -Werror "-I$here")
 mkdir -p "$own/x86_64" "$own/arm64" "$own/bpfeb" "$targets"
 
 for arch in x86_64 arm64; do
@@ -20,7 +20,7 @@ for arch in x86_64 arm64; do
 	esac
 	for src in "$here"/*.bpf.c; do
 		name=$(basename "$src" .bpf.c)
-		$CLANG -target bpf $def $cflags -c "$src" -o "$own/$arch/$name.bpf.o"
+		$CLANG -target bpf "$def" "${cflags[@]}" -c "$src" -o "$own/$arch/$name.bpf.o"
 	done
 	# maps-only object: make sure it has no .BTF.ext (clang may emit an empty one)
 	$OBJCOPY --remove-section=.BTF.ext "$own/$arch/mapsonly.bpf.o"
@@ -38,22 +38,23 @@ for arch in x86_64 arm64; do
 	esac
 	mkdir -p "$top/test-data/objects/verdicts/$arch"
 	for src in "$here"/verdicts/*.bpf.c; do
-		$CLANG -target bpf $def $cflags -c "$src" \
+		$CLANG -target bpf "$def" "${cflags[@]}" -c "$src" \
 			-o "$top/test-data/objects/verdicts/$arch/$(basename "$src" .bpf.c).bpf.o"
 	done
 done
 
 # one big-endian object for the bad-input / endianness tests (libbpf 1.1 cannot read it)
-$CLANG -target bpfeb -D__TARGET_ARCH_x86 $cflags -c "$here/fields.bpf.c" -o "$own/bpfeb/fields.bpf.o"
+$CLANG -target bpfeb -D__TARGET_ARCH_x86 "${cflags[@]}" -c "$here/fields.bpf.c" -o "$own/bpfeb/fields.bpf.o"
 
 # hand-made "kernels": a BPF ELF whose .BTF plays the kernel, and raw BTFs from python, with
 # the objects relocated against them (test-data/targets/targets.list pairs them)
-$CLANG -target bpf -D__TARGET_ARCH_x86 $cflags -c "$here/targets/edge_target.c" \
+$CLANG -target bpf -D__TARGET_ARCH_x86 "${cflags[@]}" -c "$here/targets/edge_target.c" \
 	-o "$targets/edge_target.bpf.o"
 for src in "$here"/targets/*.bpf.c; do
-	$CLANG -target bpf -D__TARGET_ARCH_x86 $cflags -I"$here/targets" -c "$src" \
+	$CLANG -target bpf -D__TARGET_ARCH_x86 "${cflags[@]}" -I"$here/targets" -c "$src" \
 		-o "$targets/$(basename "$src" .c).o"
 done
 OBJCOPY=$OBJCOPY python3 "$here/patch_relo.py" "$targets/edge_match.bpf.o" kind 8 12
 python3 "$here/gen_targets.py" "$targets"
-echo "built: $(ls "$own"/*/*.o | wc -l) objects, targets in $targets"
+built=("$own"/*/*.o)
+echo "built: ${#built[@]} objects, targets in $targets"

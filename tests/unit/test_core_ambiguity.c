@@ -203,11 +203,11 @@ static void test_pruning_per_object(void)
 	kt = tb ? kernel_index__new(tb) : NULL;
 	if (!CHECK(tb && kt))
 		goto out;
-	if (CHECK_INT(core_resolve(kt, o1, rt1), 0)) {
+	if (CHECK_INT(core_object__resolve(kt, o1, rt1), 0)) {
 		CHECK_RES(rt1[0], CORE_RELO_RESOLVED, false, 4);
 		CHECK_RES(rt1[1], CORE_RELO_NOT_FOUND, true, 0);
 	}
-	if (CHECK_INT(core_resolve(kt, o2, rt2), 0))
+	if (CHECK_INT(core_object__resolve(kt, o2, rt2), 0))
 		CHECK_RES(rt2[0], CORE_RELO_RESOLVED, false, 4);
 out:
 	kernel_index__free(kt);

@@ -377,7 +377,7 @@ static void test_clang_object(void)
 	btf__add_enum_value(k, "ST_B", 20);
 	REQUIRE(kstate > 0);
 	ki = kernel_index__new(k);
-	if (!CHECK(ki) || !CHECK_INT(core_resolve(ki, obj, res), 0))
+	if (!CHECK(ki) || !CHECK_INT(core_object__resolve(ki, obj, res), 0))
 		goto out;
 	CHECK_RES(res[0], CORE_RELO_RESOLVED, false, 20);
 	CHECK_RES(res[1], CORE_RELO_RESOLVED, false, 36);
@@ -447,7 +447,7 @@ static void test_big_endian_object(void)
 		CHECK_STR(dbe.section, UNIT_SEC);
 		CHECK_STR(dbe.program, UNIT_PROG);
 	}
-	if (!CHECK_INT(core_resolve(ki, le, rle), 0) || !CHECK_INT(core_resolve(ki, be, rbe), 0))
+	if (!CHECK_INT(core_object__resolve(ki, le, rle), 0) || !CHECK_INT(core_object__resolve(ki, be, rbe), 0))
 		goto out;
 	CHECK_RES(rle[0], CORE_RELO_RESOLVED, false, 4);
 	CHECK_RES(rle[1], CORE_RELO_RESOLVED, false, 8);

@@ -368,7 +368,7 @@ int unit_resolve(const struct btf *kbtf, struct btf *lbtf, const struct unit_rel
 		goto out;
 	if (!CHECK(kernel_index__btf(ki) == kbtf))
 		goto out;
-	if (!CHECK_INT(core_resolve(ki, obj, res), 0))
+	if (!CHECK_INT(core_object__resolve(ki, obj, res), 0))
 		goto out;
 	if (flags & UNIT_NO_TAILOR) {
 		ret = 0;
@@ -394,7 +394,7 @@ int unit_resolve(const struct btf *kbtf, struct btf *lbtf, const struct unit_rel
 	ki_tail = kernel_index__new(tbtf);
 	if (!CHECK(ki_tail))
 		goto out;
-	if (!CHECK_INT(core_resolve(ki_tail, obj, res_tail), 0))
+	if (!CHECK_INT(core_object__resolve(ki_tail, obj, res_tail), 0))
 		goto out;
 	ret = 0;
 	for (size_t i = 0; i < cnt; i++) {
@@ -402,7 +402,7 @@ int unit_resolve(const struct btf *kbtf, struct btf *lbtf, const struct unit_rel
 		    res[i].target_id != res_add[i].target_id) {
 			unit_fail(__FILE__, __LINE__,
 				  "relo #%zu: core_tailor__add_object gave %s value %llu, "
-				  "core_resolve %s value %llu",
+				  "core_object__resolve %s value %llu",
 				  i, unit_status_name(res_add[i].status),
 				  (unsigned long long)res_add[i].value,
 				  unit_status_name(res[i].status), (unsigned long long)res[i].value);
@@ -429,9 +429,9 @@ int unit_resolve(const struct btf *kbtf, struct btf *lbtf, const struct unit_rel
 				  (unsigned long long)res_tail[i].value, res_tail[i].reason);
 			ret = -1;
 		}
-		if (!core_relo_result__same(&res[i], &res_tail[i], relos[i].kind) !=
+		if (!core_relo_result_same(&res[i], &res_tail[i], relos[i].kind) !=
 		    !same_outcome(&res[i], &res_tail[i], relos[i].kind)) {
-			unit_fail(__FILE__, __LINE__, "relo #%zu: core_relo_result__same disagrees", i);
+			unit_fail(__FILE__, __LINE__, "relo #%zu: core_relo_result_same disagrees", i);
 			ret = -1;
 		}
 	}

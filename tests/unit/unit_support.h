@@ -57,9 +57,9 @@ enum {
 };
 
 /*
- * Resolve the records against kernel BTF 'kbtf' into res[cnt] (core_resolve). Unless
+ * Resolve the records against kernel BTF 'kbtf' into res[cnt] (core_object__resolve). Unless
  * UNIT_NO_TAILOR, also tailor kbtf for the object and check: core_tailor__add_object gives the
- * same results as core_resolve, the emitted BTF parses with btf__new, core_tailor__verify
+ * same results as core_object__resolve, the emitted BTF parses with btf__new, core_tailor__verify
  * accepts it, and resolving again on the emitted BTF gives the same status, poison and value
  * (type_id_target aside; a FAILED relocation only needs to fail again). If 'emitted' is not NULL it
  * receives the tailored BTF (caller frees with btf__free). Returns 0 or -1 after CHECK output.

@@ -54,8 +54,11 @@ PY
 		rc=$?
 		case $p in
 		loads_* | probes_* | guarded_*)
-			[ $rc -eq 0 ] && loaded=$((loaded + 1)) ||
-				fail "$p should load: rc $rc: $out" ;;
+			if [ $rc -eq 0 ]; then
+				loaded=$((loaded + 1))
+			else
+				fail "$p should load: rc $rc: $out"
+			fi ;;
 		fails_*)
 			if [ $rc -eq 1 ] && grep -qE "unknown#195896080|failed to resolve CO-RE relocation" <<< "$out"; then
 				rejected=$((rejected + 1))
@@ -66,14 +69,19 @@ PY
 			# libbpf relocates only autoloaded programs: the object as a whole is refused
 			out=$("$LOADER" "$obj" "$btf" "*" 2>&1)
 			rc=$?
-			[ $rc -eq 1 ] && rejected=$((rejected + 1)) ||
-				fail "$(basename "$obj") should be refused by libbpf: rc $rc: $out" ;;
+			if [ $rc -eq 1 ]; then
+				rejected=$((rejected + 1))
+			else
+				fail "$(basename "$obj") should be refused by libbpf: rc $rc: $out"
+			fi ;;
 		esac
 		echo "$p: $out"
 	done
 done
 echo "$loaded programs loaded, $rejected rejected, on $rel"
-[ $loaded -ge 5 ] && [ $rejected -ge 4 ] || fail "too few programs checked"
+if ! { [ $loaded -ge 5 ] && [ $rejected -ge 4 ]; }; then
+	fail "too few programs checked"
+fi
 
 # the 61 libbpf-tools objects, each program alone: fails must be rejected at the poison,
 # loads/probes/guarded never (other rejections are attach targets or run-time map sizes)
@@ -85,9 +93,10 @@ cat > "$work/t.json" <<JSON
   "output": "$work/tools.tar", "compression": "none" }
 JSON
 if [ "$arch" = x86_64 ]; then
-	"$BTFGEN" run "$work/t.json" && "$BTFGEN" extract "$work/tools.tar" "$work/ttree" &&
-		"$BTFGEN" info -j --kernel "host/1/$arch/$rel" "$work/tools.tar" > "$work/tinfo.json" ||
+	if ! { "$BTFGEN" run "$work/t.json" && "$BTFGEN" extract "$work/tools.tar" "$work/ttree" &&
+		"$BTFGEN" info -j --kernel "host/1/$arch/$rel" "$work/tools.tar" > "$work/tinfo.json"; }; then
 		fail "libbpf-tools bundle for the running kernel"
+	fi
 	echo "libbpf-tools on $rel (verdict, load result, programs):"
 	python3 "$here/load_check.py" "$work/tinfo.json" "$DATA/objects/libbpf-tools" \
 		"$work/ttree/host/1/$arch/$rel.btf" "$LOADER" || fail "libbpf-tools loads vs verdicts"

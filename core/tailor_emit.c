@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * core: tailoring. Marks live in side arrays (one byte per kernel type, one per member or
- * enumerator); the kernel BTF is only read. Emitting:
+ * core: tailoring, emitting the marked types (tailor_mark.c). Emitting:
  *   1. number the marked types in source order (TYPE_TAG collapsed into what it tags);
  *   2. build each type with only its marked members/enumerators, references remapped
  *      (a reference to an unkept type becomes void);
@@ -12,432 +11,13 @@
  */
 #include <byteswap.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "btfgen_util.h"
-#include "core_internal.h"
-
-enum {
-	T_MARKED = 1,      /* the type is emitted */
-	T_FOLLOWED = 2,    /* marked with pointers followed (type-based relocations) */
-	T_ALL_MEMBERS = 4, /* every member/enumerator is kept (type_matches) */
-	T_MATCH_FULL = 8,  /* walked by type_matches, not behind a pointer */
-	T_MATCH_PTR = 16,  /* walked by type_matches, behind a pointer */
-	T_ROOT = 32,       /* the root of a matching candidate: CO-RE finds it by name */
-	T_NOCOLLAPSE = 64, /* on a walk that errored: chain lengths count (resolve depth) */
-	T_SIGN_WORD = 128, /* FIELD_SIGNED reads the word after this type's header */
-};
-
-struct added_object {
-	const struct core_object *obj;
-	struct core_relo_result *results; /* outcomes on the full BTF */
-};
-
-struct core_tailor {
-	const struct kernel_index *ki;
-	const struct btf *btf;
-	__u32 type_cnt;
-	__u8 *tmark;   /* per type: T_* flags */
-	__u8 **mmark;  /* per type: kept flag per member/enumerator, allocated on first mark */
-	bool oom;      /* a member mark could not be allocated */
-	__u8 extra;    /* flags every mark_type() adds (T_NOCOLLAPSE on a failed walk) */
-	__u32 *stack;  /* mark_type()'s work list: no recursion whose depth the input sets */
-	size_t stack_cap;
-	char err[160]; /* why tailoring failed, when not for memory */
-	struct added_object *added;
-	size_t added_cnt, added_cap;
-	struct blocker *blockers;
-	size_t blocker_cnt, blocker_cap;
-};
-
-/* A non-matching candidate and the members that made it not match (tailor_note_blocker). */
-struct blocker {
-	__u32 root;
-	bool applied;
-	int len;
-	struct spec_visit *visit;
-};
-
-struct core_tailor *core_tailor__new(const struct kernel_index *ki)
-{
-	struct core_tailor *t = calloc(1, sizeof(*t));
-
-	if (!t)
-		return NULL;
-	t->ki = ki;
-	t->btf = kernel_index__btf(ki);
-	t->type_cnt = btf__type_cnt(t->btf);
-	/* a few hundred of a kernel's ~100k types get marks: no pass over all of them */
-	t->tmark = calloc(t->type_cnt, 1);
-	t->mmark = calloc(t->type_cnt, sizeof(*t->mmark));
-	if (!t->tmark || !t->mmark) {
-		core_tailor__free(t);
-		errno = ENOMEM;
-		return NULL;
-	}
-	return t;
-}
-
-void core_tailor__free(struct core_tailor *t)
-{
-	if (!t)
-		return;
-	for (size_t i = 0; i < t->added_cnt; i++)
-		free(t->added[i].results);
-	free(t->added);
-	for (size_t i = 0; i < t->blocker_cnt; i++)
-		free(t->blockers[i].visit);
-	free(t->blockers);
-	for (__u32 id = 0; t->mmark && id < t->type_cnt; id++)
-		if (t->mmark[id])
-			free(t->mmark[id]);
-	free(t->tmark);
-	free(t->mmark);
-	free(t->stack);
-	free(t);
-}
-
-void tailor_set_error(struct core_tailor *t, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(t->err, sizeof(t->err), fmt, ap);
-	va_end(ap);
-}
-
-const char *core_tailor__error(const struct core_tailor *t)
-{
-	return t->err[0] ? t->err : "out of memory";
-}
-
-static bool stack_push(struct core_tailor *t, size_t *sp, __u32 id)
-{
-	if (*sp == t->stack_cap) {
-		size_t cap = t->stack_cap ? t->stack_cap * 2 : 64;
-		__u32 *s = realloc(t->stack, cap * sizeof(*s));
-
-		if (!s) {
-			t->oom = true;
-			return false;
-		}
-		t->stack = s;
-		t->stack_cap = cap;
-	}
-	t->stack[(*sp)++] = id;
-	return true;
-}
-
-/*
- * What a reference to 'id' needs kept: modifiers, typedefs, array element and
- * index types, function prototypes whole; pointees only when 'follow' (type
- * relocations compare them; field relocations only need "a pointer").
- * Structs, unions and enums stop the walk: their members are marked one by one.
- * Chains follow the first reference; the others (index types, parameters) wait on
- * an explicit stack, as a crafted BTF can chain them 100,000 deep.
- */
-static void mark_type(struct core_tailor *t, __u32 id, bool follow)
-{
-	__u8 want = T_MARKED | (follow ? T_FOLLOWED : 0) | t->extra;
-	size_t sp = 0;
-
-	if (!id || !stack_push(t, &sp, id))
-		return;
-	while (sp) {
-		id = t->stack[--sp];
-		while (id) {
-			const struct btf_type *bt = btf__type_by_id(t->btf, id);
-			__u8 *f = &t->tmark[id];
-
-			/* not types of values: no relocation can reach them, none is emitted */
-			if (btf_is_func(bt) || btf_is_var(bt) || btf_is_datasec(bt) ||
-			    btf_is_decl_tag(bt))
-				break;
-			if ((*f & want) == want)
-				break;
-			*f |= want;
-			switch (btf_kind(bt)) {
-			case BTF_KIND_PTR:
-				id = follow ? bt->type : 0;
-				break;
-			case BTF_KIND_CONST:
-			case BTF_KIND_VOLATILE:
-			case BTF_KIND_RESTRICT:
-			case BTF_KIND_TYPEDEF:
-			case BTF_KIND_TYPE_TAG:
-				id = bt->type;
-				break;
-			case BTF_KIND_ARRAY:
-				if (btf_array(bt)->index_type &&
-				    !stack_push(t, &sp, btf_array(bt)->index_type))
-					return;
-				id = btf_array(bt)->type;
-				break;
-			case BTF_KIND_FUNC_PROTO:
-				for (int i = 0; i < btf_vlen(bt); i++)
-					if (btf_params(bt)[i].type &&
-					    !stack_push(t, &sp, btf_params(bt)[i].type))
-						return;
-				id = bt->type;
-				break;
-			default: /* INT, FLOAT, FWD, ENUM*, STRUCT, UNION: leaves */
-				id = 0;
-				break;
-			}
-		}
-	}
-}
-
-/*
- * type_matches compares whole structs (every member, recursively) unless
- * they sit behind a pointer, where only name and kind count. libbpf gives up
- * past 32 levels of at most 32 links each: a match it completes is at most
- * MATCH_MAX_STEPS steps deep, and so is this walk (recursion included).
- */
-#define MATCH_MAX_STEPS ((TYPE_MAX_DEPTH + 1) * (TYPE_MAX_DEPTH + 1))
-
-static void mark_type_match(struct core_tailor *t, __u32 id, bool behind_ptr, int depth)
-{
-	while (id && depth < MATCH_MAX_STEPS) {
-		const struct btf_type *bt = btf__type_by_id(t->btf, id);
-		__u8 flag = behind_ptr ? T_MATCH_PTR : T_MATCH_FULL;
-
-		if (t->tmark[id] & flag)
-			return;
-		t->tmark[id] |= T_MARKED | flag;
-		switch (btf_kind(bt)) {
-		case BTF_KIND_ENUM:
-		case BTF_KIND_ENUM64:
-			t->tmark[id] |= T_ALL_MEMBERS;
-			return;
-		case BTF_KIND_STRUCT:
-		case BTF_KIND_UNION:
-			if (behind_ptr)
-				return;
-			t->tmark[id] |= T_ALL_MEMBERS;
-			for (int i = 0; i < btf_vlen(bt); i++)
-				mark_type_match(t, btf_members(bt)[i].type, false, depth + 1);
-			return;
-		case BTF_KIND_PTR:
-			behind_ptr = true;
-			id = bt->type;
-			break;
-		case BTF_KIND_CONST:
-		case BTF_KIND_VOLATILE:
-		case BTF_KIND_RESTRICT:
-		case BTF_KIND_TYPEDEF:
-		case BTF_KIND_TYPE_TAG:
-			id = bt->type;
-			break;
-		case BTF_KIND_ARRAY:
-			mark_type(t, btf_array(bt)->index_type, false);
-			id = btf_array(bt)->type;
-			break;
-		case BTF_KIND_FUNC_PROTO:
-			for (int i = 0; i < btf_vlen(bt); i++)
-				mark_type_match(t, btf_params(bt)[i].type, behind_ptr, depth + 1);
-			id = bt->type;
-			break;
-		default:
-			return;
-		}
-		depth++;
-	}
-}
-
-/* Keep member idx of composite or enum 'id'; an index past vlen is never written. */
-static void mark_member(struct core_tailor *t, __u32 id, __u32 idx)
-{
-	__u32 vlen = btf_vlen(btf__type_by_id(t->btf, id));
-
-	if (idx >= vlen)
-		return;
-	t->tmark[id] |= T_MARKED;
-	if (!t->mmark[id]) {
-		t->mmark[id] = calloc(vlen, 1);
-		if (!t->mmark[id]) {
-			t->oom = true;
-			return;
-		}
-	}
-	t->mmark[id][idx] = 1;
-}
-
-/* Keep member idx of composite 'id' and what its type needs. */
-static void mark_member_and_type(struct core_tailor *t, __u32 id, __u32 idx)
-{
-	const struct btf_type *bt = btf__type_by_id(t->btf, id);
-	const struct btf_type *mt;
-	__u32 last;
-
-	if (!btf_is_composite(bt) || idx >= btf_vlen(bt))
-		return;
-	mark_member(t, id, idx);
-	mark_type(t, btf_members(bt)[idx].type, false);
-	/*
-	 * libbpf lets a zero-length array be indexed past its end only when it is the
-	 * struct's last member. Keep the real last member too, so an array that is not
-	 * last here does not become last when tailored.
-	 */
-	last = btf_vlen(bt) - 1;
-	mt = skip_mods_and_typedefs(t->btf, btf_members(bt)[idx].type, NULL);
-	if (idx != last && mt && btf_is_array(mt) && !btf_array(mt)->nelems) {
-		mark_member(t, id, last);
-		mark_type(t, btf_members(bt)[last].type, false);
-	}
-}
-
-/*
- * Mark what a field walk went through: the members it recorded as deciding its outcome
- * (spec->visit), each bounded by its type's vlen: the walk ran on this BTF, but a
- * replayed index is never trusted. Array steps need nothing beyond their member's type.
- */
-static void mark_field_path(struct core_tailor *t, const struct core_spec *spec)
-{
-	for (int i = 0; i < spec->visit_len; i++)
-		mark_member_and_type(t, spec->visit[i].type_id, spec->visit[i].idx);
-	/* FIELD_SIGNED reads past the header of the field's type: keep that word */
-	if (spec->kind == RELO_FIELD_SIGNED && spec->len > 0 && spec->spec[spec->len - 1].name) {
-		const struct spec_accessor *acc = &spec->spec[spec->len - 1];
-		const struct btf_type *bt = btf__type_by_id(t->btf, acc->type_id);
-		__u32 mid;
-
-		if (btf_is_composite(bt) && acc->idx < btf_vlen(bt) &&
-		    skip_mods_and_typedefs(t->btf, btf_members(bt)[acc->idx].type, &mid) && mid)
-			t->tmark[mid] |= T_SIGN_WORD;
-	}
-}
-
-/* Mark what a matching spec uses. */
-static void mark_spec(struct core_tailor *t, const struct core_spec *spec)
-{
-	__u32 id = spec->root_type_id;
-
-	t->tmark[id] |= T_ROOT;
-	if (relo_is_type_based(spec->kind)) {
-		if (spec->kind == RELO_TYPE_MATCHES)
-			mark_type_match(t, id, false, 0);
-		else
-			mark_type(t, id, true);
-		return;
-	}
-	mark_type(t, id, false);
-	if (relo_is_enumval_based(spec->kind)) {
-		if (spec->len)
-			mark_member(t, spec->spec[0].type_id, spec->spec[0].idx);
-		return;
-	}
-	mark_field_path(t, spec);
-}
-
-void tailor_mark_spec(struct core_tailor *t, const struct core_spec *spec)
-{
-	mark_spec(t, spec);
-}
-
-void tailor_mark_failed_walk(struct core_tailor *t, const struct core_spec *spec)
-{
-	/*
-	 * What made libbpf give up must stay as it is: a modifier or typedef chain
-	 * counts towards btf__resolve_size()'s depth limit, so nothing on this walk is
-	 * collapsed, and every element type it reached is kept.
-	 */
-	t->extra = T_NOCOLLAPSE;
-	mark_spec(t, spec);
-	for (int i = 0; i < spec->len; i++)
-		mark_type(t, spec->spec[i].type_id, false);
-	/*
-	 * A field walk gives up when its path fills the 64-entry spec, at the start
-	 * of a struct's member loop: keep that member, and the first one, so the walk
-	 * on the tailored BTF enters the loop and gives up there too.
-	 */
-	if (spec->fail_type_id) {
-		mark_member_and_type(t, spec->fail_type_id, 0);
-		mark_member_and_type(t, spec->fail_type_id, spec->fail_idx);
-	}
-	t->extra = 0;
-}
-
-void tailor_note_blocker(struct core_tailor *t, const struct core_spec *spec)
-{
-	struct blocker *b;
-
-	if (btfgen_array_grow((void **)&t->blockers, &t->blocker_cap, t->blocker_cnt + 1,
-			      sizeof(*t->blockers))) {
-		t->oom = true;
-		return;
-	}
-	b = &t->blockers[t->blocker_cnt];
-	b->visit = malloc((spec->visit_len ? spec->visit_len : 1) * sizeof(*b->visit));
-	if (!b->visit) {
-		t->oom = true;
-		return;
-	}
-	memcpy(b->visit, spec->visit, spec->visit_len * sizeof(*b->visit));
-	b->len = spec->visit_len;
-	b->root = spec->root_type_id;
-	b->applied = false;
-	t->blocker_cnt++;
-}
-
-/*
- * A candidate that did not match one relocation (a member of the local name but another
- * type comes first) and that is emitted for another relocation must still not match it:
- * without that member, libbpf would look further and could find a compatible one. Keep
- * the members that decided, once the candidate is emitted; marking may emit more
- * candidates, so repeat until nothing changes.
- */
-static void mark_blockers(struct core_tailor *t)
-{
-	bool again = true;
-
-	while (again) {
-		again = false;
-		for (size_t i = 0; i < t->blocker_cnt; i++) {
-			struct blocker *b = &t->blockers[i];
-
-			if (b->applied || !(t->tmark[b->root] & T_MARKED))
-				continue;
-			for (int v = 0; v < b->len; v++)
-				mark_member_and_type(t, b->visit[v].type_id, b->visit[v].idx);
-			b->applied = true;
-			again = true;
-		}
-	}
-}
-
-int core_tailor__add_object(struct core_tailor *t, const struct core_object *obj,
-			    struct core_relo_result *results)
-{
-	struct core_relo_result *res;
-	int err;
-
-	if (btfgen_array_grow((void **)&t->added, &t->added_cap, t->added_cnt + 1,
-			      sizeof(*t->added)))
-		return -ENOMEM;
-	res = calloc(obj->relo_cnt ? obj->relo_cnt : 1, sizeof(*res));
-	if (!res)
-		return -ENOMEM;
-	err = resolve_object(t->ki, obj, res, t, true);
-	if (!err && t->oom)
-		err = -ENOMEM;
-	if (err) {
-		free(res);
-		return err;
-	}
-	if (results)
-		memcpy(results, res, obj->relo_cnt * sizeof(*res));
-	t->added[t->added_cnt].obj = obj;
-	t->added[t->added_cnt].results = res;
-	t->added_cnt++;
-	return 0;
-}
-
-/* ---- emitting ---- */
+#include "tailor_internal.h"
 
 /* A type being built: header fields plus its trailing words, references as type ids. */
 struct rec {
@@ -551,6 +131,22 @@ static const char *src_name(const struct btf *btf, __u32 off)
 	return s ? s : "";
 }
 
+/* Words per member, enumerator or parameter of a kind with named entries; 0 for others. */
+static __u32 member_words(__u16 kind)
+{
+	switch (kind) {
+	case BTF_KIND_STRUCT:
+	case BTF_KIND_UNION:
+	case BTF_KIND_ENUM64:
+		return 3;
+	case BTF_KIND_ENUM:
+	case BTF_KIND_FUNC_PROTO:
+		return 2;
+	default:
+		return 0;
+	}
+}
+
 /* Build the record of source type 'id' with references still in source ids. */
 static int build_rec(const struct core_tailor *t, __u32 id, struct rec *r)
 {
@@ -574,17 +170,10 @@ static int build_rec(const struct core_tailor *t, __u32 id, struct rec *r)
 		per = 3;
 		vlen = 1;
 		break;
-	case BTF_KIND_STRUCT:
-	case BTF_KIND_UNION:
-	case BTF_KIND_ENUM64:
-		per = 3;
-		break;
-	case BTF_KIND_ENUM:
-	case BTF_KIND_FUNC_PROTO:
-		per = 2;
-		break;
 	default:
-		vlen = 0;
+		per = member_words(kind);
+		if (!per)
+			vlen = 0;
 		break;
 	}
 	r->words = calloc(per * (vlen ? vlen : 1), sizeof(__u32));
@@ -740,22 +329,11 @@ static int add_strings(struct emit *e, struct btfgen_strset *st)
 	for (__u32 id = 1; id < e->cnt; id++) {
 		struct rec *r = &e->recs[id];
 		long o = btfgen_strset__add(st, r->name);
-		__u32 per = 0;
+		__u32 per = member_words(rec_kind(r));
 
 		if (o < 0)
 			return (int)o;
 		r->name = (const char *)(uintptr_t)o; /* reused as the offset from here on */
-		switch (rec_kind(r)) {
-		case BTF_KIND_STRUCT:
-		case BTF_KIND_UNION:
-		case BTF_KIND_ENUM64:
-			per = 3;
-			break;
-		case BTF_KIND_ENUM:
-		case BTF_KIND_FUNC_PROTO:
-			per = 2;
-			break;
-		}
 		for (int i = 0; per && i < rec_vlen(r); i++) {
 			o = btfgen_strset__add(st, r->names[i]);
 			if (o < 0)
@@ -955,7 +533,7 @@ int core_tailor__emit(struct core_tailor *t, void **data, __u32 *size)
 
 	if (!map)
 		return -ENOMEM;
-	mark_blockers(t);
+	tailor_mark_blockers(t);
 	mark_ptr_size(t);
 	/* 1. new ids in source order; a collapsed modifier or typedef takes its target's id */
 	for (__u32 id = 1; id < t->type_cnt; id++)
@@ -996,61 +574,4 @@ out:
 	free_recs(&e);
 	free(map);
 	return err;
-}
-
-int core_tailor__verify(struct core_tailor *t, const void *data, __u32 size, char *err,
-			size_t err_sz)
-{
-	struct kernel_index *ki = NULL;
-	struct core_relo_result *res = NULL;
-	struct btf *btf;
-	int ret = 0;
-
-	btf = core_btf_from_mem(data, size, err, err_sz);
-	if (!btf)
-		return -errno;
-	ki = kernel_index__new(btf);
-	if (!ki) {
-		ret = -ENOMEM;
-		goto out;
-	}
-	for (size_t i = 0; i < t->added_cnt && !ret; i++) {
-		const struct core_object *obj = t->added[i].obj;
-
-		free(res);
-		res = calloc(obj->relo_cnt ? obj->relo_cnt : 1, sizeof(*res));
-		if (!res) {
-			ret = -ENOMEM;
-			break;
-		}
-		/* quiet: the trace is of the full BTF */
-		ret = resolve_object(ki, obj, res, NULL, false);
-		for (__u32 r = 0; !ret && r < obj->relo_cnt; r++) {
-			const struct core_relo_result *a = &t->added[i].results[r], *b = &res[r];
-
-			/*
-			 * libbpf gives up the whole object at its first failing relocation:
-			 * the ones after it are never computed (their candidate lists are
-			 * what the failed one left half pruned), so they cannot differ.
-			 */
-			if (core_relo_result__same(a, b, obj->relos[r].desc.kind)) {
-				if (a->status == CORE_RELO_FAILED)
-					break;
-				continue;
-			}
-			snprintf(err, err_sz,
-				 "object '%s': relo #%u (%s %s %s): full BTF: status %d value %llu%s; "
-				 "tailored: status %d value %llu%s",
-				 obj->path, r, obj->relos[r].desc.kind_name,
-				 obj->relos[r].desc.type_name, obj->relos[r].desc.access, a->status,
-				 (unsigned long long)a->value, a->poison ? " poison" : "", b->status,
-				 (unsigned long long)b->value, b->poison ? " poison" : "");
-			ret = -EPROTO;
-		}
-	}
-out:
-	free(res);
-	kernel_index__free(ki);
-	btf__free(btf);
-	return ret;
 }
