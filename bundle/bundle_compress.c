@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /* bundle: one-shot compression (fixed parameters, reproducible) and strict decompression. */
 #include <errno.h>
+#include <stdint.h>
 #include <lzma.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,13 +61,13 @@ static int compress_zstd(const void *in, size_t in_len, int level, unsigned char
 	    ZSTD_isError(ZSTD_CCtx_setParameter(cctx, ZSTD_c_hashLog, BUNDLE_ZSTD_TABLE_LOG)) ||
 	    ZSTD_isError(ZSTD_CCtx_setParameter(cctx, ZSTD_c_checksumFlag, 1)) ||
 	    ZSTD_isError(ZSTD_CCtx_setParameter(cctx, ZSTD_c_contentSizeFlag, 1))) {
-		bundle_err(err, err_sz, "zstd: cannot set compression parameters");
+		btfgen_bundle_err(err, err_sz, "zstd: cannot set compression parameters");
 		ret = -EINVAL;
 		goto out;
 	}
 	n = ZSTD_compress2(cctx, buf, bound, in, in_len);
 	if (ZSTD_isError(n)) {
-		bundle_err(err, err_sz, "zstd: %s", ZSTD_getErrorName(n));
+		btfgen_bundle_err(err, err_sz, "zstd: %s", ZSTD_getErrorName(n));
 		ret = -EIO;
 		goto out;
 	}
@@ -92,7 +93,7 @@ static int compress_xz(const void *in, size_t in_len, unsigned char **out, size_
 	lr = lzma_easy_buffer_encode(BUNDLE_XZ_PRESET, LZMA_CHECK_CRC64, NULL, in, in_len, buf,
 				     &pos, bound);
 	if (lr != LZMA_OK) {
-		bundle_err(err, err_sz, "xz: encoder error %d", (int)lr);
+		btfgen_bundle_err(err, err_sz, "xz: encoder error %d", (int)lr);
 		free(buf);
 		return -EIO;
 	}
@@ -118,19 +119,19 @@ static int compress_level(enum bundle_compression comp, int zstd_level, const vo
 		*out_len = in_len;
 		return 0;
 	}
-	bundle_err(err, err_sz, "unknown compression %d", (int)comp);
+	btfgen_bundle_err(err, err_sz, "unknown compression %d", (int)comp);
 	return -EINVAL;
 }
 
-int bundle_compress(enum bundle_compression comp, const void *in, size_t in_len,
-		    unsigned char **out, size_t *out_len, char *err, size_t err_sz)
+int btfgen_bundle_compress(enum bundle_compression comp, const void *in, size_t in_len,
+			   unsigned char **out, size_t *out_len, char *err, size_t err_sz)
 {
 	return compress_level(comp, BUNDLE_ZSTD_LEVEL, in, in_len, out, out_len, err, err_sz);
 }
 
 /* Part 1 carries the BTF (the payload): the highest level; see BUNDLE_ZSTD_LEVEL_PAYLOAD. */
-int bundle_compress_parts(enum bundle_compression comp, const struct bbuf *parts, size_t n,
-			  unsigned char **out, size_t *out_len, char *err, size_t err_sz)
+int btfgen_bundle_compress_parts(enum bundle_compression comp, const struct bbuf *parts, size_t n,
+				 unsigned char **out, size_t *out_len, char *err, size_t err_sz)
 {
 	struct bbuf all = {};
 	unsigned char *c;
@@ -144,11 +145,11 @@ int bundle_compress_parts(enum bundle_compression comp, const struct bbuf *parts
 				     parts[i].data, parts[i].len, &c, &clen, err, err_sz);
 		if (ret)
 			break;
-		ret = bbuf__append(&all, c, clen);
+		ret = btfgen_bbuf__append(&all, c, clen);
 		free(c);
 	}
 	if (ret) {
-		bbuf__free(&all);
+		btfgen_bbuf__free(&all);
 		return ret;
 	}
 	*out = all.data ? all.data : malloc(1);
@@ -224,7 +225,7 @@ static int stream_step(enum bundle_compression comp, ZSTD_CCtx *cc, lzma_stream 
 		ls->avail_in = len;
 	}
 	for (;;) {
-		ret = bbuf__reserve(out, 1 << 16);
+		ret = btfgen_bbuf__reserve(out, 1 << 16);
 		if (ret)
 			return ret;
 		if (comp == BUNDLE_COMPRESS_ZSTD) {
@@ -253,8 +254,9 @@ static int stream_step(enum bundle_compression comp, ZSTD_CCtx *cc, lzma_stream 
 	}
 }
 
-int bundle_compress_segs(enum bundle_compression comp, const struct bundle_seg *segs, size_t n,
-			 int window_log, struct bbuf *out, char *err, size_t err_sz)
+int btfgen_bundle_compress_segs(enum bundle_compression comp, const struct bundle_seg *segs,
+				size_t n, int window_log, struct bbuf *out, char *err,
+				size_t err_sz)
 {
 	unsigned char *buf = malloc(SEG_CHUNK);
 	lzma_stream ls = LZMA_STREAM_INIT;
@@ -272,18 +274,18 @@ int bundle_compress_segs(enum bundle_compression comp, const struct bundle_seg *
 	if (comp == BUNDLE_COMPRESS_ZSTD) {
 		cc = ZSTD_createCCtx();
 		if (!cc || zstd_stream_params(cc, total, window_log)) {
-			bundle_err(err, err_sz, "zstd: cannot set compression parameters");
+			btfgen_bundle_err(err, err_sz, "zstd: cannot set compression parameters");
 			ret = cc ? -EINVAL : -ENOMEM;
 			goto out;
 		}
 	} else if (comp == BUNDLE_COMPRESS_XZ &&
 		   lzma_easy_encoder(&ls, BUNDLE_XZ_PRESET, LZMA_CHECK_CRC64) != LZMA_OK) {
-		bundle_err(err, err_sz, "xz: cannot start the encoder");
+		btfgen_bundle_err(err, err_sz, "xz: cannot start the encoder");
 		goto out;
 	}
 	while ((got = seg_read(segs, n, &si, &off, buf, &p)) > 0) {
 		ret = comp == BUNDLE_COMPRESS_NONE
-			      ? bbuf__append(out, p, (size_t)got)
+			      ? btfgen_bbuf__append(out, p, (size_t)got)
 			      : stream_step(comp, cc, &ls, p, (size_t)got, 0, out);
 		if (ret)
 			goto fail;
@@ -293,7 +295,7 @@ int bundle_compress_segs(enum bundle_compression comp, const struct bundle_seg *
 		ret = stream_step(comp, cc, &ls, NULL, 0, 1, out);
 fail:
 	if (ret)
-		bundle_err(err, err_sz, "compressing: %s", strerror(-ret));
+		btfgen_bundle_err(err, err_sz, "compressing: %s", strerror(-ret));
 out:
 	ZSTD_freeCCtx(cc);
 	lzma_end(&ls);
@@ -301,8 +303,39 @@ out:
 	return ret;
 }
 
-static int decompress_zstd(const void *in, size_t in_len, unsigned char **out, size_t *out_len,
-			   char *err, size_t err_sz)
+/*
+ * Makes room for the next output step: 1 MiB more, never past max + 1 bytes (one byte over
+ * the limit tells "more than max" from "exactly max"), so an undeclared size cannot make the
+ * buffer double past the limit before the check. -EFBIG once max + 1 bytes are out.
+ */
+static int out_room(struct bbuf *b, unsigned long long max, const char *what, char *err,
+		    size_t err_sz)
+{
+	unsigned long long want;
+	void *p;
+
+	if (b->len > max) {
+		btfgen_bundle_err(err, err_sz,
+				  "%s: decompressed size exceeds %llu bytes (limit max_size)", what,
+				  max);
+		return -EFBIG;
+	}
+	if (b->cap > b->len)
+		return 0;
+	/* doubling (amortized), at least 1 MiB, at most max + 1: b->len <= max here */
+	want = b->cap < (1 << 20) ? (1 << 20) : 2ULL * b->cap;
+	if (want > max + 1)
+		want = max + 1;
+	p = realloc(b->data, want);
+	if (!p)
+		return -ENOMEM;
+	b->data = p;
+	b->cap = want;
+	return 0;
+}
+
+static int decompress_zstd(const void *in, size_t in_len, unsigned long long max,
+			   unsigned char **out, size_t *out_len, char *err, size_t err_sz)
 {
 	unsigned long long sz = ZSTD_getFrameContentSize(in, in_len);
 	ZSTD_DStream *ds = NULL;
@@ -313,8 +346,10 @@ static int decompress_zstd(const void *in, size_t in_len, unsigned char **out, s
 	/* one frame with its size recorded (what our writer makes): one call, one exact buffer */
 	if (sz != ZSTD_CONTENTSIZE_UNKNOWN && sz != ZSTD_CONTENTSIZE_ERROR &&
 	    ZSTD_findFrameCompressedSize(in, in_len) == in_len) {
-		if (sz > BUNDLE_MAX_DECOMPRESSED) {
-			bundle_err(err, err_sz, "zstd: content size %llu exceeds the limit", sz);
+		if (sz > max) {
+			btfgen_bundle_err(
+			    err, err_sz,
+			    "zstd: content size %llu exceeds %llu bytes (limit max_size)", sz, max);
 			return -EFBIG;
 		}
 		b.data = malloc(sz ? sz : 1);
@@ -322,8 +357,8 @@ static int decompress_zstd(const void *in, size_t in_len, unsigned char **out, s
 			return -ENOMEM;
 		n = ZSTD_decompress(b.data, sz, in, in_len);
 		if (ZSTD_isError(n) || n != sz) {
-			bundle_err(err, err_sz, "corrupt zstd stream: %s",
-				   ZSTD_isError(n) ? ZSTD_getErrorName(n) : "size mismatch");
+			btfgen_bundle_err(err, err_sz, "corrupt zstd stream: %s",
+					  ZSTD_isError(n) ? ZSTD_getErrorName(n) : "size mismatch");
 			free(b.data);
 			return -EBADMSG;
 		}
@@ -332,7 +367,7 @@ static int decompress_zstd(const void *in, size_t in_len, unsigned char **out, s
 		return 0;
 	}
 	if (sz == ZSTD_CONTENTSIZE_ERROR) {
-		bundle_err(err, err_sz, "corrupt zstd stream: bad frame header");
+		btfgen_bundle_err(err, err_sz, "corrupt zstd stream: bad frame header");
 		return -EBADMSG;
 	}
 	/* size not recorded (zstd from a pipe) or several frames: stream it */
@@ -345,26 +380,22 @@ static int decompress_zstd(const void *in, size_t in_len, unsigned char **out, s
 		for (;;) {
 			ZSTD_outBuffer ob;
 
-			ret = bbuf__reserve(&b, 1 << 20);
+			ret = out_room(&b, max, "zstd", err, err_sz);
 			if (ret)
 				goto fail;
 			ob = (ZSTD_outBuffer){b.data + b.len, b.cap - b.len, 0};
 			n = ZSTD_decompressStream(ds, &ob, &ib);
 			b.len += ob.pos;
 			if (ZSTD_isError(n)) {
-				bundle_err(err, err_sz, "corrupt zstd stream: %s",
-					   ZSTD_getErrorName(n));
+				btfgen_bundle_err(err, err_sz, "corrupt zstd stream: %s",
+						  ZSTD_getErrorName(n));
 				ret = -EBADMSG;
-				goto fail;
-			}
-			if (b.len > BUNDLE_MAX_DECOMPRESSED) {
-				bundle_err(err, err_sz, "zstd: content exceeds the limit");
-				ret = -EFBIG;
 				goto fail;
 			}
 			if (ib.pos == ib.size && ob.pos < ob.size) {
 				if (n) {
-					bundle_err(err, err_sz, "corrupt zstd stream: truncated");
+					btfgen_bundle_err(err, err_sz,
+							  "corrupt zstd stream: truncated");
 					ret = -EBADMSG;
 					goto fail;
 				}
@@ -373,32 +404,38 @@ static int decompress_zstd(const void *in, size_t in_len, unsigned char **out, s
 		}
 	}
 	ZSTD_freeDStream(ds);
+	if (b.len > max) { /* the last step filled the byte past the limit */
+		ret = out_room(&b, max, "zstd", err, err_sz);
+		btfgen_bbuf__free(&b);
+		return ret;
+	}
 	*out = b.data;
 	*out_len = b.len;
 	return 0;
 fail:
 	ZSTD_freeDStream(ds);
-	bbuf__free(&b);
+	btfgen_bbuf__free(&b);
 	return ret;
 }
 
-static int decompress_xz(const void *in, size_t in_len, unsigned char **out, size_t *out_len,
-			 char *err, size_t err_sz)
+static int decompress_xz(const void *in, size_t in_len, unsigned long long max,
+			 unsigned char **out, size_t *out_len, char *err, size_t err_sz)
 {
 	lzma_stream s = LZMA_STREAM_INIT;
 	struct bbuf b = {};
 	lzma_ret lr;
 	int ret;
 
-	lr = lzma_stream_decoder(&s, 1ULL << 30, LZMA_CONCATENATED);
+	/* the decoder's own memory (dictionary) is bounded by the same limit */
+	lr = lzma_stream_decoder(&s, max, LZMA_CONCATENATED);
 	if (lr != LZMA_OK) {
-		bundle_err(err, err_sz, "xz: cannot start decoder (%d)", (int)lr);
+		btfgen_bundle_err(err, err_sz, "xz: cannot start decoder (%d)", (int)lr);
 		return -ENOMEM;
 	}
 	s.next_in = in;
 	s.avail_in = in_len;
 	for (;;) {
-		ret = bbuf__reserve(&b, 1 << 20);
+		ret = out_room(&b, max, "xz", err, err_sz);
 		if (ret)
 			goto fail;
 		s.next_out = b.data + b.len;
@@ -407,35 +444,52 @@ static int decompress_xz(const void *in, size_t in_len, unsigned char **out, siz
 		b.len = b.cap - s.avail_out;
 		if (lr == LZMA_STREAM_END)
 			break;
-		if (lr != LZMA_OK) {
-			bundle_err(err, err_sz, "corrupt xz stream (liblzma error %d)", (int)lr);
-			ret = -EBADMSG;
+		if (lr == LZMA_MEMLIMIT_ERROR) {
+			btfgen_bundle_err(err, err_sz,
+					  "xz: the decoder needs more than %llu bytes (limit "
+					  "max_size)",
+					  max);
+			ret = -EFBIG;
 			goto fail;
 		}
-		if (b.len > BUNDLE_MAX_DECOMPRESSED) {
-			bundle_err(err, err_sz, "xz: content exceeds the limit");
-			ret = -EFBIG;
+		if (lr != LZMA_OK) {
+			btfgen_bundle_err(err, err_sz, "corrupt xz stream (liblzma error %d)",
+					  (int)lr);
+			ret = -EBADMSG;
 			goto fail;
 		}
 	}
 	lzma_end(&s);
+	if (b.len > max) { /* the last step filled the byte past the limit */
+		ret = out_room(&b, max, "xz", err, err_sz);
+		btfgen_bbuf__free(&b);
+		return ret;
+	}
 	*out = b.data;
 	*out_len = b.len;
 	return 0;
 fail:
 	lzma_end(&s);
-	bbuf__free(&b);
+	btfgen_bbuf__free(&b);
 	return ret;
 }
 
-int bundle_decompress(const void *in, size_t in_len, unsigned char **out, size_t *out_len,
-		      char *err, size_t err_sz)
+int btfgen_bundle_decompress(const void *in, size_t in_len, unsigned long long max,
+			     unsigned char **out, size_t *out_len, char *err, size_t err_sz)
 {
+	if (max > SIZE_MAX - 1)
+		max = SIZE_MAX - 1;
 	if (in_len >= sizeof(zstd_magic) && !memcmp(in, zstd_magic, sizeof(zstd_magic)))
-		return decompress_zstd(in, in_len, out, out_len, err, err_sz);
+		return decompress_zstd(in, in_len, max, out, out_len, err, err_sz);
 	if (in_len >= sizeof(xz_magic) && !memcmp(in, xz_magic, sizeof(xz_magic)))
-		return decompress_xz(in, in_len, out, out_len, err, err_sz);
+		return decompress_xz(in, in_len, max, out, out_len, err, err_sz);
 	if (in_len >= TAR_BLOCK && !memcmp((const char *)in + 257, "ustar", 5)) {
+		if (in_len > max) {
+			btfgen_bundle_err(err, err_sz,
+					  "tar: %zu bytes exceed %llu (limit max_size)", in_len,
+					  max);
+			return -EFBIG;
+		}
 		*out = malloc(in_len);
 		if (!*out)
 			return -ENOMEM;
@@ -443,6 +497,6 @@ int bundle_decompress(const void *in, size_t in_len, unsigned char **out, size_t
 		*out_len = in_len;
 		return 0;
 	}
-	bundle_err(err, err_sz, "not a bundle: neither zstd, xz nor tar");
+	btfgen_bundle_err(err, err_sz, "not a bundle: neither zstd, xz nor tar");
 	return -EBADMSG;
 }

@@ -16,12 +16,13 @@ struct parser {
 	size_t err_sz;
 	const char *start;
 	const char *name; /* the document, for messages */
+	unsigned max_nodes; /* the caller's bound (btfgen_bundle_opts) */
 };
 
 static int fail(struct parser *ps, const char *what)
 {
-	bundle_err(ps->err, ps->err_sz, "%s: offset %zu: %s", ps->name,
-		   (size_t)(ps->p - ps->start), what);
+	btfgen_bundle_err(ps->err, ps->err_sz, "%s: offset %zu: %s", ps->name,
+			  (size_t)(ps->p - ps->start), what);
 	return -EBADMSG;
 }
 
@@ -37,8 +38,16 @@ static int new_node(struct parser *ps, enum bjson_type type, unsigned *idx)
 	struct bjson *j = ps->j;
 	struct bjson_node *n;
 
+	if (j->cnt == ps->max_nodes) {
+		btfgen_bundle_err(ps->err, ps->err_sz,
+				  "%s: more than %u JSON values (limit max_json_values / "
+				  "json_bytes_per_value)",
+				  ps->name, ps->max_nodes);
+		return -EFBIG;
+	}
 	if (j->cnt == j->cap) {
-		unsigned ncap = j->cap ? j->cap * 2 : 1024;
+		/* grows up to the bound, never past it: checked before the allocation */
+		unsigned ncap = j->cap > ps->max_nodes / 2 ? ps->max_nodes : j->cap * 2;
 		void *m = realloc(j->nodes, (size_t)ncap * sizeof(*j->nodes));
 
 		if (!m)
@@ -334,21 +343,38 @@ static int parse_value(struct parser *ps, unsigned *idx, int depth)
 	}
 }
 
-int bjson__parse(struct bjson *j, char *text, size_t len, char *err, size_t err_sz)
+unsigned long long btfgen_bjson__max_nodes(size_t len, unsigned long long bytes_per_value,
+					   unsigned long long hard_cap)
 {
-	return bjson__parse_named(j, "index.json", text, len, err, err_sz);
+	unsigned long long n = len / (bytes_per_value ? bytes_per_value : 1) + 64;
+
+	if (n > hard_cap)
+		n = hard_cap;
+	return n > BJSON_NONE - 1 ? BJSON_NONE - 1 : n;
 }
 
-int bjson__parse_named(struct bjson *j, const char *name, char *text, size_t len, char *err,
-		       size_t err_sz)
+int btfgen_bjson__parse(struct bjson *j, char *text, size_t len, char *err, size_t err_sz)
+{
+	return btfgen_bjson__parse_named(j, "index.json", text, len,
+					 btfgen_bjson__max_nodes(len,
+								 BTFGEN_BUNDLE_JSON_BYTES_PER_VALUE,
+								 BTFGEN_BUNDLE_MAX_JSON_VALUES),
+					 err, err_sz);
+}
+
+int btfgen_bjson__parse_named(struct bjson *j, const char *name, char *text, size_t len,
+			      unsigned long long max_nodes, char *err, size_t err_sz)
 {
 	struct parser ps = {j, text, text + len, err, err_sz, text, name};
 	unsigned root;
 	int ret;
 
 	memset(j, 0, sizeof(*j));
+	ps.max_nodes = max_nodes < 1 ? 1 : max_nodes > BJSON_NONE - 1 ? BJSON_NONE - 1 : max_nodes;
 	/* index.json has a node per ~20 bytes: one allocation, no regrowth, in the common case */
 	j->cap = len / 16 + 16;
+	if (j->cap > ps.max_nodes)
+		j->cap = ps.max_nodes;
 	j->nodes = malloc((size_t)j->cap * sizeof(*j->nodes));
 	if (!j->nodes)
 		return -ENOMEM;
@@ -359,21 +385,21 @@ int bjson__parse_named(struct bjson *j, const char *name, char *text, size_t len
 			ret = fail(&ps, "trailing data");
 	}
 	if (ret == -ENOMEM)
-		bundle_err(err, err_sz, "%s: out of memory", name);
+		btfgen_bundle_err(err, err_sz, "%s: out of memory", name);
 	if (ret)
-		bjson__free(j);
+		btfgen_bjson__free(j);
 	return ret;
 }
 
-void bjson__free(struct bjson *j)
+void btfgen_bjson__free(struct bjson *j)
 {
 	free(j->nodes);
 	j->nodes = NULL;
 	j->cnt = j->cap = 0;
 }
 
-const struct bjson_node *bjson__get(const struct bjson *j, const struct bjson_node *n,
-				    const char *key)
+const struct bjson_node *btfgen_bjson__get(const struct bjson *j, const struct bjson_node *n,
+					   const char *key)
 {
 	unsigned c;
 
@@ -385,7 +411,8 @@ const struct bjson_node *bjson__get(const struct bjson *j, const struct bjson_no
 	return NULL;
 }
 
-const struct bjson_node *bjson__at(const struct bjson *j, const struct bjson_node *n, unsigned i)
+const struct bjson_node *btfgen_bjson__at(const struct bjson *j, const struct bjson_node *n,
+					  unsigned i)
 {
 	unsigned c;
 
@@ -396,16 +423,17 @@ const struct bjson_node *bjson__at(const struct bjson *j, const struct bjson_nod
 	return &j->nodes[c];
 }
 
-const char *bjson__str(const struct bjson *j, const struct bjson_node *n, const char *key)
+const char *btfgen_bjson__str(const struct bjson *j, const struct bjson_node *n, const char *key)
 {
-	const struct bjson_node *v = bjson__get(j, n, key);
+	const struct bjson_node *v = btfgen_bjson__get(j, n, key);
 
 	return v && v->type == BJSON_STRING ? v->str : "";
 }
 
-unsigned long long bjson__uint(const struct bjson *j, const struct bjson_node *n, const char *key)
+unsigned long long btfgen_bjson__uint(const struct bjson *j, const struct bjson_node *n,
+				      const char *key)
 {
-	const struct bjson_node *v = bjson__get(j, n, key);
+	const struct bjson_node *v = btfgen_bjson__get(j, n, key);
 
 	return v && v->type == BJSON_NUMBER && v->is_int && v->num > 0 ? (unsigned long long)v->num
 								       : 0;

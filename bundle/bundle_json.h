@@ -42,19 +42,28 @@ struct bjson {
  * Parses text[0..len) (modified in place: strings are unescaped and NUL-terminated, so text
  * must stay alive as long as the nodes). 0 or -EBADMSG with a message in err.
  */
-int bjson__parse(struct bjson *j, char *text, size_t len, char *err, size_t err_sz);
-/* The same; messages name the document (bjson__parse says "index.json"). */
-int bjson__parse_named(struct bjson *j, const char *name, char *text, size_t len, char *err,
-		       size_t err_sz);
-void bjson__free(struct bjson *j);
+int btfgen_bjson__parse(struct bjson *j, char *text, size_t len, char *err, size_t err_sz);
+/*
+ * The same with at most max_nodes values (-EFBIG past it, checked before the node array
+ * grows); messages name the document (btfgen_bjson__parse says "index.json" and takes the default
+ * bound of btfgen_bundle_opts).
+ */
+int btfgen_bjson__parse_named(struct bjson *j, const char *name, char *text, size_t len,
+			      unsigned long long max_nodes, char *err, size_t err_sz);
+/* min(len / bytes_per_value + 64, hard_cap): the bound of btfgen_bundle_opts. */
+unsigned long long btfgen_bjson__max_nodes(size_t len, unsigned long long bytes_per_value,
+					   unsigned long long hard_cap);
+void btfgen_bjson__free(struct bjson *j);
 /* Member key of object node n, or NULL. */
-const struct bjson_node *bjson__get(const struct bjson *j, const struct bjson_node *n,
-				    const char *key);
+const struct bjson_node *btfgen_bjson__get(const struct bjson *j, const struct bjson_node *n,
+					   const char *key);
 /* i-th element of array node n, or NULL (linear: iterate with ->next instead). */
-const struct bjson_node *bjson__at(const struct bjson *j, const struct bjson_node *n, unsigned i);
+const struct bjson_node *btfgen_bjson__at(const struct bjson *j, const struct bjson_node *n,
+					  unsigned i);
 /* String member or "" */
-const char *bjson__str(const struct bjson *j, const struct bjson_node *n, const char *key);
+const char *btfgen_bjson__str(const struct bjson *j, const struct bjson_node *n, const char *key);
 /* Non-negative integer member or 0 */
-unsigned long long bjson__uint(const struct bjson *j, const struct bjson_node *n, const char *key);
+unsigned long long btfgen_bjson__uint(const struct bjson *j, const struct bjson_node *n,
+				      const char *key);
 
 #endif

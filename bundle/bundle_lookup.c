@@ -92,7 +92,7 @@ static void canon_version(const char *distro, const char *in, char *out)
 	}
 }
 
-const char *bundle_match_kind__str(enum bundle_match_kind kind)
+const char *btfgen_bundle_match_kind__str(enum bundle_match_kind kind)
 {
 	switch (kind) {
 	case BUNDLE_MATCH_EXACT:
@@ -138,10 +138,11 @@ static int pass_matches(enum pass pass, const struct bundle_query *q, const char
 	return 0;
 }
 
-int bundle__find(const struct bundle *b, const struct bundle_query *q, struct bundle_match *m)
+int btfgen_bundle__find(const struct bundle *b, const struct bundle_query *q,
+			struct bundle_match *m)
 {
 	char qd[CANON_SZ], qv[CANON_SZ], qa[CANON_SZ];
-	size_t i, n = bundle__entry_cnt(b);
+	size_t i, n = btfgen_bundle__entry_cnt(b);
 	const struct bundle_entry *first;
 	enum pass pass;
 
@@ -161,7 +162,7 @@ int bundle__find(const struct bundle *b, const struct bundle_query *q, struct bu
 		first = NULL;
 		m->cand_cnt = 0;
 		for (i = 0; i < n; i++) {
-			const struct bundle_entry *e = bundle__entry(b, i);
+			const struct bundle_entry *e = btfgen_bundle__entry(b, i);
 
 			if (!pass_matches(pass, q, qd, qv, qa, e))
 				continue;
@@ -209,7 +210,7 @@ static void os_release_value(const char *in, char *out, size_t out_sz)
 	out[o] = '\0';
 }
 
-int bundle_host__read_os_release(struct bundle_query *q, const char *path)
+int btfgen_bundle_host__read_os_release(struct bundle_query *q, const char *path)
 {
 	char line[512], id[sizeof(q->distro)] = "", ver[sizeof(q->version)] = "";
 	FILE *f = fopen(path, "re");
@@ -234,7 +235,7 @@ int bundle_host__read_os_release(struct bundle_query *q, const char *path)
 	return 0;
 }
 
-int bundle_host__uname(struct bundle_query *q)
+int btfgen_bundle_host__uname(struct bundle_query *q)
 {
 	struct utsname u;
 
@@ -247,21 +248,21 @@ int bundle_host__uname(struct bundle_query *q)
 	return 0;
 }
 
-int bundle_host__detect(struct bundle_query *q, const char *os_release_path)
+int btfgen_bundle_host__detect(struct bundle_query *q, const char *os_release_path)
 {
 	const char *env = getenv("BTFGEN_OS_RELEASE");
 	int err;
 
 	/* containers mount the host's os-release elsewhere: the environment says where */
 	if (env && *env)
-		err = bundle_host__read_os_release(q, env);
+		err = btfgen_bundle_host__read_os_release(q, env);
 	else if (os_release_path)
-		err = bundle_host__read_os_release(q, os_release_path);
-	else if ((err = bundle_host__read_os_release(q, "/etc/os-release")) == -ENOENT)
-		err = bundle_host__read_os_release(q, "/usr/lib/os-release");
+		err = btfgen_bundle_host__read_os_release(q, os_release_path);
+	else if ((err = btfgen_bundle_host__read_os_release(q, "/etc/os-release")) == -ENOENT)
+		err = btfgen_bundle_host__read_os_release(q, "/usr/lib/os-release");
 	if (err == -ENOENT)
 		err = 0;
 	if (err)
 		return err;
-	return bundle_host__uname(q);
+	return btfgen_bundle_host__uname(q);
 }

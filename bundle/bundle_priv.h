@@ -9,41 +9,41 @@
 
 #define TAR_BLOCK 512
 #define TAR_RECORD 10240 /* GNU tar's default record: the archive is padded to a multiple */
-/* Upper bound on a decompressed bundle: a full BTFHub corpus tailored is a few MB. */
-#define BUNDLE_MAX_DECOMPRESSED (1ULL << 30)
+/* The tar writer's own limit on a member name (ustar: prefix 155 + '/' + name 100). */
+#define TAR_NAME_MAX 256
 
 struct bbuf {
 	unsigned char *data;
 	size_t len, cap;
 };
 
-int bbuf__reserve(struct bbuf *b, size_t extra);
-int bbuf__append(struct bbuf *b, const void *data, size_t len);
-void bbuf__free(struct bbuf *b);
+int btfgen_bbuf__reserve(struct bbuf *b, size_t extra);
+int btfgen_bbuf__append(struct bbuf *b, const void *data, size_t len);
+void btfgen_bbuf__free(struct bbuf *b);
 
 /* Appends a regular-file member's header only: its data (size bytes) and padding follow. */
-int tar__header(struct bbuf *out, const char *path, size_t size);
+int btfgen_tar__header(struct bbuf *out, const char *path, size_t size);
 /* Appends one regular-file member (deterministic ustar header + padded data). */
-int tar__append(struct bbuf *out, const char *name, const void *data, size_t size);
+int btfgen_tar__append(struct bbuf *out, const char *name, const void *data, size_t size);
 /* 1 if path fits a ustar header (split into prefix/name at a '/'), else 0. */
-int tar__name_ok(const char *path);
+int btfgen_tar__name_ok(const char *path);
 /*
  * Appends the two zero blocks and pads to TAR_RECORD; before is the length of the archive's
  * parts that precede out (0 if out holds all of it).
  */
-int tar__finish(struct bbuf *out, size_t before);
+int btfgen_tar__finish(struct bbuf *out, size_t before);
 
 /* Compresses in[0..in_len) into *out (allocated). 0 or -errno. */
-int bundle_compress(enum bundle_compression comp, const void *in, size_t in_len,
-		    unsigned char **out, size_t *out_len, char *err, size_t err_sz);
+int btfgen_bundle_compress(enum bundle_compression comp, const void *in, size_t in_len,
+			   unsigned char **out, size_t *out_len, char *err, size_t err_sz);
 /*
  * Compresses each non-empty part as its own zstd frame or xz stream (each with its own
  * checksum, checked when the reader reaches the part's end) and concatenates them.
  */
-int bundle_compress_parts(enum bundle_compression comp, const struct bbuf *parts, size_t n,
-			  unsigned char **out, size_t *out_len, char *err, size_t err_sz);
+int btfgen_bundle_compress_parts(enum bundle_compression comp, const struct bbuf *parts, size_t n,
+				 unsigned char **out, size_t *out_len, char *err, size_t err_sz);
 /*
- * A piece of input for bundle_compress_segs: len bytes at data, or, with data NULL, the
+ * A piece of input for btfgen_bundle_compress_segs: len bytes at data, or, with data NULL, the
  * first len bytes of the file fd (read with pread, so large parts need not be in memory).
  */
 struct bundle_seg {
@@ -56,13 +56,23 @@ struct bundle_seg {
  * recorded; window_log 0: the bundle's usual window and tables, else that window and tables
  * one smaller) or xz stream, streamed in bounded memory, and appends it to out. 0 or -errno.
  */
-int bundle_compress_segs(enum bundle_compression comp, const struct bundle_seg *segs, size_t n,
-			 int window_log, struct bbuf *out, char *err, size_t err_sz);
-/* Detects zstd/xz/plain tar by magic and decompresses into *out (allocated). */
-int bundle_decompress(const void *in, size_t in_len, unsigned char **out, size_t *out_len,
-		      char *err, size_t err_sz);
+int btfgen_bundle_compress_segs(enum bundle_compression comp, const struct bundle_seg *segs,
+				size_t n, int window_log, struct bbuf *out, char *err, size_t err_sz);
+/*
+ * Detects zstd/xz/plain tar by magic and decompresses into *out (allocated), at most max bytes
+ * (checked before the buffer grows past max + 1: -EFBIG naming the limit). 0 or -errno.
+ */
+int btfgen_bundle_decompress(const void *in, size_t in_len, unsigned long long max,
+			     unsigned char **out, size_t *out_len, char *err, size_t err_sz);
 
-void bundle_err(char *err, size_t err_sz, const char *fmt, ...)
+/*
+ * The error channel: formats one line into err (if given) and into the calling thread's
+ * btfgen_bundle__errstr(). Untrusted strings go through BQ() first.
+ */
+void btfgen_bundle_err(char *err, size_t err_sz, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+
+/* An escaped copy of an untrusted string for one message (a buffer alive for the statement). */
+#define BQ(s) BTFGEN_BUNDLE_QUOTED(s)
 
 #endif

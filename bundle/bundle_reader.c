@@ -8,6 +8,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,7 +29,7 @@ struct rblob {
 	size_t size;	  /* expected size (index.json "btf_size") */
 	const unsigned char *data; /* NULL until its member has been decoded */
 	int verified;		   /* 1 ok, -1 mismatch, 0 not checked yet */
-	int memfd;		   /* -1 until bundle__btf_path */
+	int memfd;		   /* -1 until btfgen_bundle__btf_path */
 	size_t entry;		   /* while index_blobs collects: the entry naming it */
 };
 
@@ -56,7 +57,8 @@ struct bundle {
 	size_t matrix_off, matrix_len; /* matrix.json's data, once its header was seen */
 	int has_matrix;
 	int matrix_ret; /* 0 not loaded, 1 loaded, -errno failed */
-	char msg[256];	/* last error (bundle__error) */
+	char msg[256];	/* last error (btfgen_bundle__error) */
+	struct btfgen_bundle_opts lim; /* the caller's limits, defaults filled in */
 
 	const char *index; /* index.json as stored, inside buf */
 	size_t index_len;
@@ -83,7 +85,7 @@ struct bundle {
 static int zstd_plan(struct bundle *b, const unsigned char *in, size_t in_len, char *err,
 		     size_t err_sz)
 {
-	unsigned long long total = 0;
+	unsigned long long total = 0, max = b->lim.max_size;
 	size_t off = 0;
 
 	while (off < in_len) {
@@ -91,17 +93,21 @@ static int zstd_plan(struct bundle *b, const unsigned char *in, size_t in_len, c
 		size_t c = ZSTD_findFrameCompressedSize(in + off, in_len - off);
 
 		if (sz == ZSTD_CONTENTSIZE_ERROR || ZSTD_isError(c)) {
-			bundle_err(err, err_sz, "corrupt zstd stream: %s",
-				   ZSTD_isError(c) ? ZSTD_getErrorName(c) : "bad frame header");
+			btfgen_bundle_err(err, err_sz, "corrupt zstd stream: %s",
+					  ZSTD_isError(c) ? ZSTD_getErrorName(c)
+							  : "bad frame header");
 			return -EBADMSG;
 		}
 		if (sz == ZSTD_CONTENTSIZE_UNKNOWN)
 			return 0;
-		total += sz;
-		if (total > BUNDLE_MAX_DECOMPRESSED) {
-			bundle_err(err, err_sz, "zstd: content size %llu exceeds the limit", total);
+		/* declared sizes are the input's word: summed without wrapping around */
+		if (sz > max - total) {
+			btfgen_bundle_err(
+			    err, err_sz,
+			    "zstd: frames declare more than %llu bytes (limit max_size)", max);
 			return -EFBIG;
 		}
+		total += sz;
 		off += c;
 	}
 	b->cap = total;
@@ -119,7 +125,8 @@ static int stream_open(struct bundle *b, const void *data, size_t size, char *er
 		return ret;
 	if (!ret) {
 		/* xz, plain tar or a zstd frame of unknown size: all at once, all checked */
-		ret = bundle_decompress(data, size, &b->buf, &b->len, err, err_sz);
+		ret = btfgen_bundle_decompress(data, size, b->lim.max_size, &b->buf, &b->len, err,
+					       err_sz);
 		if (ret)
 			return ret;
 		b->cap = b->checked = b->len;
@@ -162,16 +169,16 @@ static int stream_step(struct bundle *b, char *err, size_t err_sz)
 	size_t r;
 
 	if (!b->ds) {
-		bundle_err(err, err_sz, "corrupt bundle: the stream ends early");
+		btfgen_bundle_err(err, err_sz, "corrupt bundle: the stream ends early");
 		return -EBADMSG;
 	}
 	r = ZSTD_decompressStream(b->ds, &ob, &ib);
 	if (ZSTD_isError(r)) {
-		bundle_err(err, err_sz, "corrupt zstd stream: %s", ZSTD_getErrorName(r));
+		btfgen_bundle_err(err, err_sz, "corrupt zstd stream: %s", ZSTD_getErrorName(r));
 		return -EBADMSG;
 	}
 	if (ob.pos == b->len && ib.pos == b->in_pos && r) {
-		bundle_err(err, err_sz, "corrupt zstd stream: truncated");
+		btfgen_bundle_err(err, err_sz, "corrupt zstd stream: truncated");
 		return -EBADMSG;
 	}
 	b->len = ob.pos;
@@ -181,7 +188,8 @@ static int stream_step(struct bundle *b, char *err, size_t err_sz)
 		b->checked = b->len;
 		if (b->in_pos == b->in_len) {
 			if (b->len != b->cap) {
-				bundle_err(err, err_sz, "corrupt zstd stream: size mismatch");
+				btfgen_bundle_err(err, err_sz,
+						  "corrupt zstd stream: size mismatch");
 				return -EBADMSG;
 			}
 			stream_close(b);
@@ -278,13 +286,13 @@ static int tar_header(struct bundle *b, size_t off, struct member *m, char *err,
 	if (is_zero_block(h))
 		return 0;
 	if (!tar_checksum_ok(h) || memcmp(h + 257, "ustar", 5)) {
-		bundle_err(err, err_sz, "corrupt tar: bad header at offset %zu", off);
+		btfgen_bundle_err(err, err_sz, "corrupt tar: bad header at offset %zu", off);
 		return -EBADMSG;
 	}
 	size = tar_num(h + 124, 12);
 	if (size < 0 || (unsigned long long)size > b->cap - off - TAR_BLOCK) {
-		bundle_err(err, err_sz, "corrupt tar: member at offset %zu overruns the archive",
-			   off);
+		btfgen_bundle_err(err, err_sz,
+				  "corrupt tar: member at offset %zu overruns the archive", off);
 		return -EBADMSG;
 	}
 	m->type = (char)h[156];
@@ -296,8 +304,10 @@ static int tar_header(struct bundle *b, size_t off, struct member *m, char *err,
 		snprintf(m->name, sizeof(m->name), "%.*s", (int)nlen, h);
 	if (m->type != '0' && m->type != '\0' && m->type != '5') {
 		/* pax/GNU long names would rename the next member: refuse, never guess */
-		bundle_err(err, err_sz, "unsupported tar member type '%c' ('%s')", m->type,
-			   m->name);
+		char t[2] = {m->type, 0};
+
+		btfgen_bundle_err(err, err_sz, "unsupported tar member type '%s' ('%s')", BQ(t),
+				  BQ(m->name));
 		return -EBADMSG;
 	}
 	m->data = off + TAR_BLOCK;
@@ -353,17 +363,17 @@ static int scan_blobs(struct bundle *b, struct rblob *want)
 		}
 		rb = find_blob(b, m.name);
 		if (!rb) {
-			bundle_err(b->msg, sizeof(b->msg), "unexpected member '%s' in bundle",
-				   m.name);
+			btfgen_bundle_err(b->msg, sizeof(b->msg),
+					  "unexpected member '%s' in bundle", BQ(m.name));
 			ret = -EBADMSG;
 		} else if (rb->data) {
-			bundle_err(b->msg, sizeof(b->msg), "corrupt bundle: '%s' stored twice",
-				   m.name);
+			btfgen_bundle_err(b->msg, sizeof(b->msg),
+					  "corrupt bundle: '%s' stored twice", BQ(m.name));
 			ret = -EBADMSG;
 		} else if (m.size != rb->size) {
-			bundle_err(b->msg, sizeof(b->msg),
-				   "corrupt bundle: blob '%s' has %zu bytes, index says %zu",
-				   m.name, m.size, rb->size);
+			btfgen_bundle_err(b->msg, sizeof(b->msg),
+					  "corrupt bundle: blob '%s' has %zu bytes, index says %zu",
+					  BQ(m.name), m.size, rb->size);
 			ret = -EBADMSG;
 		} else {
 			ret = stream_fill(b, m.data + m.size, 0, b->msg, sizeof(b->msg));
@@ -371,8 +381,8 @@ static int scan_blobs(struct bundle *b, struct rblob *want)
 				rb->data = b->buf + m.data;
 				ret = 0;
 			} else if (!ret) {
-				bundle_err(b->msg, sizeof(b->msg), "corrupt tar: '%s' is truncated",
-					   m.name);
+				btfgen_bundle_err(b->msg, sizeof(b->msg),
+						  "corrupt tar: '%s' is truncated", BQ(m.name));
 				ret = -EBADMSG;
 			}
 		}
@@ -380,8 +390,8 @@ static int scan_blobs(struct bundle *b, struct rblob *want)
 	}
 	b->scan_ret = ret;
 	if (!ret && want && !want->data) {
-		bundle_err(b->msg, sizeof(b->msg), "corrupt bundle: blob '%s' is missing",
-			   want->name);
+		btfgen_bundle_err(b->msg, sizeof(b->msg), "corrupt bundle: blob '%s' is missing",
+				  BQ(want->name));
 		return -ENOENT;
 	}
 	return ret;
@@ -397,8 +407,8 @@ static int is_hex64(const char *s)
 	return s[64] == '\0';
 }
 
-#define jstr(o, key) bjson__str(&b->js, (o), (key))
-#define jnum(o, key) bjson__uint(&b->js, (o), (key))
+#define jstr(o, key) btfgen_bjson__str(&b->js, (o), (key))
+#define jnum(o, key) btfgen_bjson__uint(&b->js, (o), (key))
 
 /*
  * One pass over a kernel's members (rather than a search per field: this loop is most of the
@@ -412,7 +422,7 @@ static void entry_fields(struct bundle *b, const struct bjson_node *o, struct re
 
 	e->distro = e->version = e->arch = e->release = e->status = e->reason = e->blob = "";
 	e->input_sha256_hex = e->btf_sha256_hex = "";
-	for (c = bjson__at(&b->js, o, 0); c; c = NEXT(&b->js, c)) {
+	for (c = btfgen_bjson__at(&b->js, o, 0); c; c = NEXT(&b->js, c)) {
 		const char *k = c->key;
 		unsigned long long n =
 		    c->type == BJSON_NUMBER && c->is_int && c->num > 0 ? c->num : 0;
@@ -476,10 +486,11 @@ static int index_blobs(struct bundle *b, char *err, size_t err_sz)
 
 		if (last && !strcmp(last->name, rb->name)) {
 			if (strcmp(last->hex, rb->hex) || last->size != rb->size) {
-				bundle_err(err, err_sz,
-					   "index.json: entries disagree on blob '%s' (SHA-256 "
-					   "or size)",
-					   rb->name);
+				btfgen_bundle_err(
+				    err, err_sz,
+				    "index.json: entries disagree on blob '%s' (SHA-256 "
+				    "or size)",
+				    BQ(rb->name));
 				return -EBADMSG;
 			}
 		} else {
@@ -491,10 +502,21 @@ static int index_blobs(struct bundle *b, char *err, size_t err_sz)
 	return 0;
 }
 
+static int names_fit(const struct bundle *b, const struct bundle_entry *e)
+{
+	const char *f[] = {e->distro, e->version, e->arch, e->release, e->blob};
+	size_t i;
+
+	for (i = 0; i < sizeof(f) / sizeof(f[0]); i++)
+		if (strnlen(f[i], b->lim.max_name_len + 1) > b->lim.max_name_len)
+			return 0;
+	return 1;
+}
+
 /* objects[].programs (docs/verdicts.md): strings that are not strings read as "". */
 static int read_programs(struct bundle *b, const struct bjson_node *o, struct bundle_object *d)
 {
-	const struct bjson_node *pa = bjson__get(&b->js, o, "programs"), *p;
+	const struct bjson_node *pa = btfgen_bjson__get(&b->js, o, "programs"), *p;
 	const char **names;
 	size_t n = 0;
 
@@ -503,7 +525,7 @@ static int read_programs(struct bundle *b, const struct bjson_node *o, struct bu
 	names = calloc(pa->count + 1, sizeof(*names));
 	if (!names)
 		return -ENOMEM;
-	for (p = bjson__at(&b->js, pa, 0); p && n < pa->count; p = NEXT(&b->js, p))
+	for (p = btfgen_bjson__at(&b->js, pa, 0); p && n < pa->count; p = NEXT(&b->js, p))
 		names[n++] = p->type == BJSON_STRING ? p->str : "";
 	d->programs = names;
 	d->program_cnt = n;
@@ -520,26 +542,39 @@ static int parse_index(struct bundle *b, char *err, size_t err_sz)
 	if (!b->index_text)
 		return -ENOMEM;
 	memcpy(b->index_text, b->index, b->index_len);
-	ret = bjson__parse(&b->js, b->index_text, b->index_len, err, err_sz);
+	ret = btfgen_bjson__parse_named(&b->js, "index.json", b->index_text, b->index_len,
+					btfgen_bjson__max_nodes(b->index_len,
+								b->lim.json_bytes_per_value,
+								b->lim.max_json_values),
+					err, err_sz);
 	if (ret)
 		return ret;
 	b->root = &b->js.nodes[0];
 	if (b->root->type != BJSON_OBJECT || strcmp(jstr(b->root, "format"), BUNDLE_FORMAT)) {
-		bundle_err(err, err_sz, "index.json: format is not \"%s\"", BUNDLE_FORMAT);
+		btfgen_bundle_err(err, err_sz, "index.json: format is not \"%s\"", BUNDLE_FORMAT);
 		return -EBADMSG;
 	}
-	v = bjson__get(&b->js, b->root, "format_version");
+	v = btfgen_bjson__get(&b->js, b->root, "format_version");
 	if (!v || v->type != BJSON_NUMBER || !v->is_int || v->num != BUNDLE_FORMAT_VERSION) {
-		bundle_err(err, err_sz,
-			   "index.json: unsupported format_version (this reader knows %d)",
-			   BUNDLE_FORMAT_VERSION);
+		btfgen_bundle_err(err, err_sz,
+				  "index.json: unsupported format_version (this reader knows %d)",
+				  BUNDLE_FORMAT_VERSION);
 		return -EPROTONOSUPPORT;
 	}
-	objs = bjson__get(&b->js, b->root, "objects");
-	kerns = bjson__get(&b->js, b->root, "kernels");
+	objs = btfgen_bjson__get(&b->js, b->root, "objects");
+	kerns = btfgen_bjson__get(&b->js, b->root, "kernels");
 	if (!objs || !kerns || objs->type != BJSON_ARRAY || kerns->type != BJSON_ARRAY) {
-		bundle_err(err, err_sz, "index.json: \"objects\" and \"kernels\" must be arrays");
+		btfgen_bundle_err(err, err_sz,
+				  "index.json: \"objects\" and \"kernels\" must be arrays");
 		return -EBADMSG;
+	}
+	if (objs->count > b->lim.max_objects || kerns->count > b->lim.max_kernels) {
+		btfgen_bundle_err(
+		    err, err_sz,
+		    "index.json: %u objects, %u kernels: more than %llu / %llu (limit "
+		    "max_objects / max_kernels)",
+		    objs->count, kerns->count, b->lim.max_objects, b->lim.max_kernels);
+		return -EFBIG;
 	}
 	b->obj_cnt = objs->count;
 	b->objs = calloc(b->obj_cnt ? b->obj_cnt : 1, sizeof(*b->objs));
@@ -547,7 +582,7 @@ static int parse_index(struct bundle *b, char *err, size_t err_sz)
 	b->entries = calloc(b->entry_cnt ? b->entry_cnt : 1, sizeof(*b->entries));
 	if (!b->objs || !b->entries)
 		return -ENOMEM;
-	o = bjson__at(&b->js, objs, 0);
+	o = btfgen_bjson__at(&b->js, objs, 0);
 	for (i = 0; i < b->obj_cnt; i++, o = NEXT(&b->js, o)) {
 		b->objs[i].name = jstr(o, "name");
 		b->objs[i].arch = jstr(o, "arch");
@@ -556,28 +591,38 @@ static int parse_index(struct bundle *b, char *err, size_t err_sz)
 		if (read_programs(b, o, &b->objs[i]))
 			return -ENOMEM;
 	}
-	o = bjson__at(&b->js, kerns, 0);
+	o = btfgen_bjson__at(&b->js, kerns, 0);
 	for (i = 0; i < b->entry_cnt; i++, o = NEXT(&b->js, o)) {
 		struct rentry *re = &b->entries[i];
 		struct bundle_entry *e = &re->pub;
 
 		if (o->type != BJSON_OBJECT) {
-			bundle_err(err, err_sz, "index.json: kernels[%zu] is not an object", i);
+			btfgen_bundle_err(err, err_sz, "index.json: kernels[%zu] is not an object",
+					  i);
 			return -EBADMSG;
 		}
 		entry_fields(b, o, re);
 		e->index = i;
 		re->blob = (size_t)-1;
 		if (!*e->distro || !*e->version || !*e->arch || !*e->release) {
-			bundle_err(err, err_sz,
-				   "index.json: kernels[%zu] lacks distro/version/arch/release", i);
+			btfgen_bundle_err(
+			    err, err_sz,
+			    "index.json: kernels[%zu] lacks distro/version/arch/release", i);
 			return -EBADMSG;
+		}
+		if (!names_fit(b, e)) {
+			btfgen_bundle_err(
+			    err, err_sz,
+			    "index.json: kernels[%zu]: a name is longer than %llu bytes "
+			    "(limit max_name_len)",
+			    i, b->lim.max_name_len);
+			return -EFBIG;
 		}
 		if (strcmp(e->status, "ok")) {
 			if (strcmp(e->status, "failed") && strcmp(e->status, "skipped")) {
-				bundle_err(err, err_sz,
-					   "index.json: kernels[%zu]: unknown status '%s'", i,
-					   e->status);
+				btfgen_bundle_err(err, err_sz,
+						  "index.json: kernels[%zu]: unknown status '%s'",
+						  i, BQ(e->status));
 				return -EBADMSG;
 			}
 			e->blob = e->btf_sha256_hex = "";
@@ -585,10 +630,11 @@ static int parse_index(struct bundle *b, char *err, size_t err_sz)
 		}
 		if (strncmp(e->blob, "blobs/", 6) || !is_hex64(e->btf_sha256_hex) ||
 		    !e->btf_size) {
-			bundle_err(err, err_sz,
-				   "index.json: kernel '%s/%s/%s/%s' is ok but lacks a blob, its "
-				   "btf_sha256 or its btf_size",
-				   e->distro, e->version, e->arch, e->release);
+			btfgen_bundle_err(
+			    err, err_sz,
+			    "index.json: kernel '%s/%s/%s/%s' is ok but lacks a blob, its "
+			    "btf_sha256 or its btf_size",
+			    BQ(e->distro), BQ(e->version), BQ(e->arch), BQ(e->release));
 			return -EBADMSG;
 		}
 		re->blob = 0; /* set by index_blobs */
@@ -604,19 +650,19 @@ static int read_index(struct bundle *b, char *err, size_t err_sz)
 
 	ret = tar_header(b, 0, &m, err, err_sz);
 	if (ret == 0) {
-		bundle_err(err, err_sz, "not a bundle: no index.json");
+		btfgen_bundle_err(err, err_sz, "not a bundle: no index.json");
 		return -EBADMSG;
 	}
 	if (ret < 0)
 		return ret;
 	if (m.type == '5' || strcmp(m.name, "index.json")) {
-		bundle_err(err, err_sz, "not a bundle: first member is '%s', not index.json",
-			   m.name);
+		btfgen_bundle_err(err, err_sz, "not a bundle: first member is '%s', not index.json",
+				  BQ(m.name));
 		return -EBADMSG;
 	}
 	ret = stream_fill(b, m.data + m.size, 1, err, err_sz);
 	if (ret == 0) {
-		bundle_err(err, err_sz, "corrupt tar: index.json is truncated");
+		btfgen_bundle_err(err, err_sz, "corrupt tar: index.json is truncated");
 		return -EBADMSG;
 	}
 	if (ret < 0)
@@ -627,16 +673,49 @@ static int read_index(struct bundle *b, char *err, size_t err_sz)
 	return parse_index(b, err, err_sz);
 }
 
-struct bundle *bundle__open_mem(const void *data, size_t size, char *err, size_t err_sz)
+/* The caller's limits: the fields its sz covers, defaults for those left 0. */
+static void opts_resolve(struct btfgen_bundle_opts *lim, const struct btfgen_bundle_opts *opts)
+{
+	memset(lim, 0, sizeof(*lim));
+	if (opts)
+		memcpy(lim, opts, opts->sz < sizeof(*lim) ? opts->sz : sizeof(*lim));
+	lim->sz = sizeof(*lim);
+	if (!lim->max_size)
+		lim->max_size = BTFGEN_BUNDLE_MAX_SIZE;
+	/* the stream is decoded into one buffer: its size must be a size_t */
+	if (lim->max_size > SIZE_MAX / 2)
+		lim->max_size = SIZE_MAX / 2;
+	if (!lim->json_bytes_per_value)
+		lim->json_bytes_per_value = BTFGEN_BUNDLE_JSON_BYTES_PER_VALUE;
+	if (!lim->max_json_values)
+		lim->max_json_values = BTFGEN_BUNDLE_MAX_JSON_VALUES;
+	if (!lim->max_kernels)
+		lim->max_kernels = BTFGEN_BUNDLE_MAX_KERNELS;
+	if (!lim->max_objects)
+		lim->max_objects = BTFGEN_BUNDLE_MAX_OBJECTS;
+	if (!lim->max_name_len)
+		lim->max_name_len = BTFGEN_BUNDLE_MAX_NAME_LEN;
+}
+
+struct bundle *btfgen_bundle__open_mem_opts(const void *data, size_t size,
+					    const struct btfgen_bundle_opts *opts, char *err,
+					    size_t err_sz)
 {
 	struct bundle *b = calloc(1, sizeof(*b));
 	int ret = -ENOMEM;
 
 	if (!b)
 		goto fail;
+	opts_resolve(&b->lim, opts);
 	if (!data && size) {
 		ret = -EINVAL;
-		bundle_err(err, err_sz, "no data");
+		btfgen_bundle_err(err, err_sz, "no data");
+		goto fail;
+	}
+	if (size > b->lim.max_size) {
+		ret = -EFBIG;
+		btfgen_bundle_err(err, err_sz, "%zu bytes exceed %llu (limit max_size)", size,
+				  b->lim.max_size);
 		goto fail;
 	}
 	ret = stream_open(b, data, size, err, err_sz);
@@ -648,41 +727,75 @@ struct bundle *bundle__open_mem(const void *data, size_t size, char *err, size_t
 	return b;
 fail:
 	if (ret == -ENOMEM)
-		bundle_err(err, err_sz, "out of memory");
-	bundle__free(b);
+		btfgen_bundle_err(err, err_sz, "out of memory");
+	btfgen_bundle__free(b);
 	errno = -ret;
 	return NULL;
 }
 
-struct bundle *bundle__open_file(const char *path, char *err, size_t err_sz)
+struct bundle *btfgen_bundle__open_mem(const void *data, size_t size, char *err, size_t err_sz)
 {
+	return btfgen_bundle__open_mem_opts(data, size, NULL, err, err_sz);
+}
+
+/*
+ * Opens path for reading if it is a regular file: O_NONBLOCK so that a FIFO (or a device)
+ * cannot block the open, fstat, then blocking reads again. fd or -errno.
+ */
+static int open_regular(const char *path, struct stat *st)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY), e;
+
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, st)) {
+		e = errno;
+		close(fd);
+		return -e;
+	}
+	if (!S_ISREG(st->st_mode)) {
+		close(fd);
+		return -EINVAL;
+	}
+	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)) {
+		e = errno;
+		close(fd);
+		return -e;
+	}
+	return fd;
+}
+
+struct bundle *btfgen_bundle__open_file_opts(const char *path,
+					     const struct btfgen_bundle_opts *opts, char *err,
+					     size_t err_sz)
+{
+	struct btfgen_bundle_opts lim;
 	struct bundle *b = NULL;
 	unsigned char *data = NULL;
 	struct stat st;
 	size_t off = 0;
 	int fd, e;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || fstat(fd, &st)) {
-		e = errno;
-		bundle_err(err, err_sz, "'%s': %s", path, strerror(e));
+	opts_resolve(&lim, opts);
+	fd = open_regular(path, &st);
+	if (fd < 0) {
+		e = -fd;
+		if (e == EINVAL)
+			btfgen_bundle_err(err, err_sz, "'%s': not a regular file", BQ(path));
+		else
+			btfgen_bundle_err(err, err_sz, "'%s': %s", BQ(path), strerror(e));
 		goto out;
 	}
-	if (!S_ISREG(st.st_mode)) {
-		e = EINVAL;
-		bundle_err(err, err_sz, "'%s': not a regular file", path);
-		goto out;
-	}
-	if ((unsigned long long)st.st_size > BUNDLE_MAX_DECOMPRESSED) {
+	if ((unsigned long long)st.st_size > lim.max_size) {
 		e = EFBIG;
-		bundle_err(err, err_sz, "'%s': %lld bytes, too large for a bundle", path,
-			   (long long)st.st_size);
+		btfgen_bundle_err(err, err_sz, "'%s': %lld bytes exceed %llu (limit max_size)",
+				  BQ(path), (long long)st.st_size, lim.max_size);
 		goto out;
 	}
 	data = malloc(st.st_size ? st.st_size : 1);
 	if (!data) {
 		e = ENOMEM;
-		bundle_err(err, err_sz, "'%s': out of memory", path);
+		btfgen_bundle_err(err, err_sz, "'%s': out of memory", BQ(path));
 		goto out;
 	}
 	while (off < (size_t)st.st_size) {
@@ -690,19 +803,19 @@ struct bundle *bundle__open_file(const char *path, char *err, size_t err_sz)
 
 		if (n <= 0) {
 			e = n < 0 ? errno : EIO;
-			bundle_err(err, err_sz, "'%s': read: %s", path, strerror(e));
+			btfgen_bundle_err(err, err_sz, "'%s': read: %s", BQ(path), strerror(e));
 			goto out;
 		}
 		off += n;
 	}
-	b = bundle__open_mem(data, off, err, err_sz);
+	b = btfgen_bundle__open_mem_opts(data, off, &lim, err, err_sz);
 	e = errno;
-	if (!b && err && err_sz) {
+	if (!b) {
 		/* prefix the path: "'x.bundle': corrupt zstd stream: ..." */
 		char tmp[512];
 
-		snprintf(tmp, sizeof(tmp), "%s", err);
-		bundle_err(err, err_sz, "'%s': %s", path, tmp);
+		snprintf(tmp, sizeof(tmp), "%s", btfgen_bundle__errstr());
+		btfgen_bundle_err(err, err_sz, "'%s': %s", BQ(path), tmp);
 	}
 out:
 	if (fd >= 0)
@@ -713,7 +826,12 @@ out:
 	return b;
 }
 
-void bundle__free(struct bundle *b)
+struct bundle *btfgen_bundle__open_file(const char *path, char *err, size_t err_sz)
+{
+	return btfgen_bundle__open_file_opts(path, NULL, err, err_sz);
+}
+
+void btfgen_bundle__free(struct bundle *b)
 {
 	size_t i;
 
@@ -723,8 +841,8 @@ void bundle__free(struct bundle *b)
 		if (b->blobs[i].memfd >= 0)
 			close(b->blobs[i].memfd);
 	stream_close(b);
-	bjson__free(&b->js);
-	bjson__free(&b->mjs);
+	btfgen_bjson__free(&b->js);
+	btfgen_bjson__free(&b->mjs);
 	free(b->index_text);
 	free(b->matrix_text);
 	free(b->blobs);
@@ -736,7 +854,7 @@ void bundle__free(struct bundle *b)
 	free(b);
 }
 
-const char *bundle__error(const struct bundle *b)
+const char *btfgen_bundle__error(const struct bundle *b)
 {
 	return b ? b->msg : "";
 }
@@ -747,8 +865,8 @@ static int blob_check(struct rblob *rb)
 	char hex[SHA256_HEX_SIZE];
 
 	if (!rb->verified) {
-		sha256(rb->data, rb->size, d);
-		sha256_hex(d, hex);
+		btfgen_sha256(rb->data, rb->size, d);
+		btfgen_sha256_hex(d, hex);
 		rb->verified = memcmp(hex, rb->hex, 64) ? -1 : 1;
 	}
 	return rb->verified > 0 ? 0 : -EBADMSG;
@@ -762,8 +880,9 @@ static int blob_get(struct bundle *b, struct rblob *rb)
 	if (ret)
 		return ret;
 	if (blob_check(rb)) {
-		bundle_err(b->msg, sizeof(b->msg),
-			   "corrupt bundle: blob '%s' does not match its SHA-256", rb->name);
+		btfgen_bundle_err(b->msg, sizeof(b->msg),
+				  "corrupt bundle: blob '%s' does not match its SHA-256",
+				  BQ(rb->name));
 		return -EBADMSG;
 	}
 	return 0;
@@ -780,34 +899,39 @@ static int parse_matrix(struct bundle *b, char *err, size_t err_sz)
 	if (!b->matrix_text)
 		return -ENOMEM;
 	memcpy(b->matrix_text, b->buf + b->matrix_off, b->matrix_len);
-	ret = bjson__parse_named(&b->mjs, "matrix.json", b->matrix_text, b->matrix_len, err,
-				 err_sz);
+	ret = btfgen_bjson__parse_named(&b->mjs, "matrix.json", b->matrix_text, b->matrix_len,
+					btfgen_bjson__max_nodes(b->matrix_len,
+								b->lim.json_bytes_per_value,
+								b->lim.max_json_values),
+					err, err_sz);
 	if (ret)
 		return ret;
 	root = &b->mjs.nodes[0];
-	kerns = bjson__get(&b->mjs, root, "kernels");
+	kerns = btfgen_bjson__get(&b->mjs, root, "kernels");
 	if (!kerns || kerns->type != BJSON_ARRAY || kerns->count != b->entry_cnt) {
-		bundle_err(err, err_sz, "matrix.json: \"kernels\" must list the %zu kernels of "
-			   "index.json", b->entry_cnt);
+		btfgen_bundle_err(err, err_sz,
+				  "matrix.json: \"kernels\" must list the %zu kernels of "
+				  "index.json",
+				  b->entry_cnt);
 		return -EBADMSG;
 	}
-	o = bjson__at(&b->mjs, kerns, 0);
+	o = btfgen_bjson__at(&b->mjs, kerns, 0);
 	for (i = 0; i < b->entry_cnt; i++, o = NEXT(&b->mjs, o)) {
 		struct rentry *re = &b->entries[i];
 		const struct bundle_entry *e = &re->pub;
-		const struct bjson_node *u = bjson__get(&b->mjs, o, "unsatisfied");
+		const struct bjson_node *u = btfgen_bjson__get(&b->mjs, o, "unsatisfied");
 
 		if (o->type != BJSON_OBJECT || !u || u->type != BJSON_ARRAY ||
 		    u->count != e->unsatisfied_cnt ||
-		    strcmp(bjson__str(&b->mjs, o, "distro"), e->distro) ||
-		    strcmp(bjson__str(&b->mjs, o, "version"), e->version) ||
-		    strcmp(bjson__str(&b->mjs, o, "arch"), e->arch) ||
-		    strcmp(bjson__str(&b->mjs, o, "release"), e->release)) {
-			bundle_err(err, err_sz,
-				   "matrix.json: kernels[%zu] does not match index.json "
-				   "('%s/%s/%s/%s', %zu unsatisfied)",
-				   i, e->distro, e->version, e->arch, e->release,
-				   e->unsatisfied_cnt);
+		    strcmp(btfgen_bjson__str(&b->mjs, o, "distro"), e->distro) ||
+		    strcmp(btfgen_bjson__str(&b->mjs, o, "version"), e->version) ||
+		    strcmp(btfgen_bjson__str(&b->mjs, o, "arch"), e->arch) ||
+		    strcmp(btfgen_bjson__str(&b->mjs, o, "release"), e->release)) {
+			btfgen_bundle_err(err, err_sz,
+					  "matrix.json: kernels[%zu] does not match index.json "
+					  "('%s/%s/%s/%s', %zu unsatisfied)",
+					  i, BQ(e->distro), BQ(e->version), BQ(e->arch),
+					  BQ(e->release), e->unsatisfied_cnt);
 			return -EBADMSG;
 		}
 		re->unsat = u;
@@ -829,14 +953,14 @@ static int load_matrix(struct bundle *b)
 		return b->matrix_ret < 0 ? b->matrix_ret : 0;
 	ret = scan_blobs(b, NULL);
 	if (!ret && !b->has_matrix) {
-		bundle_err(b->msg, sizeof(b->msg), "corrupt bundle: no matrix.json");
+		btfgen_bundle_err(b->msg, sizeof(b->msg), "corrupt bundle: no matrix.json");
 		ret = -EBADMSG;
 	}
 	if (!ret) {
 		ret = tar_header(b, b->tar_off, &m, b->msg, sizeof(b->msg));
 		if (ret > 0) {
-			bundle_err(b->msg, sizeof(b->msg),
-				   "unexpected member '%s' after matrix.json", m.name);
+			btfgen_bundle_err(b->msg, sizeof(b->msg),
+					  "unexpected member '%s' after matrix.json", BQ(m.name));
 			ret = -EBADMSG;
 		}
 	}
@@ -850,16 +974,16 @@ static int load_matrix(struct bundle *b)
 	return ret;
 }
 
-int bundle__load_matrix(struct bundle *b, char *err, size_t err_sz)
+int btfgen_bundle__load_matrix(struct bundle *b, char *err, size_t err_sz)
 {
 	int ret = load_matrix(b);
 
 	if (ret)
-		bundle_err(err, err_sz, "%s", b->msg);
+		btfgen_bundle_err(err, err_sz, "%s", b->msg);
 	return ret;
 }
 
-const char *bundle__matrix_json(struct bundle *b, size_t *size)
+const char *btfgen_bundle__matrix_json(struct bundle *b, size_t *size)
 {
 	if (load_matrix(b))
 		return NULL;
@@ -868,7 +992,7 @@ const char *bundle__matrix_json(struct bundle *b, size_t *size)
 	return (const char *)b->buf + b->matrix_off;
 }
 
-int bundle__verify(struct bundle *b, char *err, size_t err_sz)
+int btfgen_bundle__verify(struct bundle *b, char *err, size_t err_sz)
 {
 	size_t i;
 	int ret = 0;
@@ -878,45 +1002,45 @@ int bundle__verify(struct bundle *b, char *err, size_t err_sz)
 	if (!ret)
 		ret = load_matrix(b);
 	if (ret)
-		bundle_err(err, err_sz, "%s", b->msg);
+		btfgen_bundle_err(err, err_sz, "%s", b->msg);
 	return ret;
 }
 
-size_t bundle__entry_cnt(const struct bundle *b)
+size_t btfgen_bundle__entry_cnt(const struct bundle *b)
 {
 	return b->entry_cnt;
 }
 
-const struct bundle_entry *bundle__entry(const struct bundle *b, size_t i)
+const struct bundle_entry *btfgen_bundle__entry(const struct bundle *b, size_t i)
 {
 	return i < b->entry_cnt ? &b->entries[i].pub : NULL;
 }
 
-size_t bundle__object_cnt(const struct bundle *b)
+size_t btfgen_bundle__object_cnt(const struct bundle *b)
 {
 	return b->obj_cnt;
 }
 
-const struct bundle_object *bundle__object(const struct bundle *b, size_t i)
+const struct bundle_object *btfgen_bundle__object(const struct bundle *b, size_t i)
 {
 	return i < b->obj_cnt ? &b->objs[i] : NULL;
 }
 
-size_t bundle__blob_cnt(const struct bundle *b)
+size_t btfgen_bundle__blob_cnt(const struct bundle *b)
 {
 	return b->blob_cnt;
 }
 
-const char *bundle__index_json(const struct bundle *b, size_t *size)
+const char *btfgen_bundle__index_json(const struct bundle *b, size_t *size)
 {
 	if (size)
 		*size = b->index_len;
 	return b->index;
 }
 
-const char *bundle__generator(const struct bundle *b, const char *field)
+const char *btfgen_bundle__generator(const struct bundle *b, const char *field)
 {
-	return jstr(bjson__get(&b->js, b->root, "generator"), field);
+	return jstr(btfgen_bjson__get(&b->js, b->root, "generator"), field);
 }
 
 /* Maps a caller's entry pointer back to ours, refusing pointers from elsewhere. */
@@ -929,8 +1053,8 @@ static struct rentry *entry_priv(const struct bundle *b, const struct bundle_ent
 	return (struct rentry *)re;
 }
 
-int bundle__unsatisfied(const struct bundle *cb, const struct bundle_entry *e, size_t i,
-			struct bundle_unsatisfied *u)
+int btfgen_bundle__unsatisfied(const struct bundle *cb, const struct bundle_entry *e, size_t i,
+			       struct bundle_unsatisfied *u)
 {
 	/* loading matrix.json on first use changes b: see the threading note in bundle.h */
 	struct bundle *b = (struct bundle *)cb;
@@ -946,23 +1070,23 @@ int bundle__unsatisfied(const struct bundle *cb, const struct bundle_entry *e, s
 	if (re->last && i == re->last_i + 1)
 		o = NEXT(&b->mjs, re->last);
 	else
-		o = bjson__at(&b->mjs, re->unsat, (unsigned)i);
+		o = btfgen_bjson__at(&b->mjs, re->unsat, (unsigned)i);
 	re->last = o;
 	re->last_i = i;
-	u->object = bjson__str(&b->mjs, o, "object");
-	u->program = bjson__str(&b->mjs, o, "program");
-	u->relocation = (unsigned)bjson__uint(&b->mjs, o, "relocation");
-	u->kind = bjson__str(&b->mjs, o, "kind");
-	u->type = bjson__str(&b->mjs, o, "type");
-	u->access = bjson__str(&b->mjs, o, "access");
-	u->reason = bjson__str(&b->mjs, o, "reason");
-	u->verdict = bjson__str(&b->mjs, o, "verdict");
-	u->function = bjson__str(&b->mjs, o, "function");
-	u->insn = (unsigned)bjson__uint(&b->mjs, o, "insn");
+	u->object = btfgen_bjson__str(&b->mjs, o, "object");
+	u->program = btfgen_bjson__str(&b->mjs, o, "program");
+	u->relocation = (unsigned)btfgen_bjson__uint(&b->mjs, o, "relocation");
+	u->kind = btfgen_bjson__str(&b->mjs, o, "kind");
+	u->type = btfgen_bjson__str(&b->mjs, o, "type");
+	u->access = btfgen_bjson__str(&b->mjs, o, "access");
+	u->reason = btfgen_bjson__str(&b->mjs, o, "reason");
+	u->verdict = btfgen_bjson__str(&b->mjs, o, "verdict");
+	u->function = btfgen_bjson__str(&b->mjs, o, "function");
+	u->insn = (unsigned)btfgen_bjson__uint(&b->mjs, o, "insn");
 	return 0;
 }
 
-const void *bundle__btf_data(struct bundle *b, const struct bundle_entry *e, size_t *size)
+const void *btfgen_bundle__btf_data(struct bundle *b, const struct bundle_entry *e, size_t *size)
 {
 	struct rentry *re = entry_priv(b, e);
 	struct rblob *rb;
@@ -973,8 +1097,9 @@ const void *bundle__btf_data(struct bundle *b, const struct bundle_entry *e, siz
 		return NULL;
 	}
 	if (re->blob == (size_t)-1) {
-		bundle_err(b->msg, sizeof(b->msg), "kernel '%s/%s/%s/%s' is %s: no BTF",
-			   e->distro, e->version, e->arch, e->release, e->status);
+		btfgen_bundle_err(b->msg, sizeof(b->msg), "kernel '%s/%s/%s/%s' is %s: no BTF",
+				  BQ(e->distro), BQ(e->version), BQ(e->arch), BQ(e->release),
+				  BQ(e->status));
 		errno = ENODATA;
 		return NULL;
 	}
@@ -989,14 +1114,15 @@ const void *bundle__btf_data(struct bundle *b, const struct bundle_entry *e, siz
 	return rb->data;
 }
 
-int bundle__btf_path(struct bundle *b, const struct bundle_entry *e, char *buf, size_t buf_sz)
+int btfgen_bundle__btf_path(struct bundle *b, const struct bundle_entry *e, char *buf,
+			    size_t buf_sz)
 {
 	const unsigned char *data;
 	struct rblob *rb;
 	size_t size, off = 0;
 	int fd, n;
 
-	data = bundle__btf_data(b, e, &size);
+	data = btfgen_bundle__btf_data(b, e, &size);
 	if (!data)
 		return -errno;
 	rb = &b->blobs[entry_priv(b, e)->blob];

@@ -8,18 +8,71 @@
 
 #include "bundle_priv.h"
 
-void bundle_err(char *err, size_t err_sz, const char *fmt, ...)
+/* The last message of this thread (btfgen_bundle__errstr): handles may live in any thread. */
+static __thread char last_err[512];
+
+void btfgen_bundle_err(char *err, size_t err_sz, const char *fmt, ...)
 {
+	char line[sizeof(last_err)];
 	va_list ap;
 
-	if (!err || !err_sz)
-		return;
 	va_start(ap, fmt);
-	vsnprintf(err, err_sz, fmt, ap);
+	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
+	/* err may be what a caller formats from (a path prefix added to an earlier message) */
+	memcpy(last_err, line, sizeof(line));
+	if (err && err_sz)
+		snprintf(err, err_sz, "%s", line);
 }
 
-int bbuf__reserve(struct bbuf *b, size_t extra)
+const char *btfgen_bundle__errstr(void)
+{
+	return last_err;
+}
+
+/*
+ * Bytes a terminal or a log parser would act on are written as C escapes: control characters
+ * (a newline would split the one-line message, ESC starts terminal sequences), DEL, bytes
+ * >= 0x80 (8-bit C1 controls) and the backslash itself, so the result is unambiguous.
+ */
+const char *btfgen_bundle__quote(const char *s, char *buf, size_t sz)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t o = 0;
+
+	if (!buf || !sz)
+		return "";
+	if (!s)
+		s = "(null)";
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		char e[5] = {'\\', 0, 0, 0, 0};
+		size_t n = 2;
+
+		if (c == '\n' || c == '\t' || c == '\r' || c == '\\') {
+			e[1] = c == '\n' ? 'n' : c == '\t' ? 't' : c == '\r' ? 'r' : '\\';
+		} else if (c < 0x20 || c >= 0x7f) {
+			e[1] = 'x';
+			e[2] = hex[c >> 4];
+			e[3] = hex[c & 15];
+			n = 4;
+		} else {
+			e[0] = (char)c;
+			n = 1;
+		}
+		if (o + n + 4 > sz) { /* room for "..." and the NUL */
+			if (o + 4 <= sz)
+				memcpy(buf + o, "...", 3), o += 3;
+			break;
+		}
+		memcpy(buf + o, e, n);
+		o += n;
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
+int btfgen_bbuf__reserve(struct bbuf *b, size_t extra)
 {
 	size_t cap = b->cap ? b->cap : 4096;
 	unsigned char *p;
@@ -38,9 +91,9 @@ int bbuf__reserve(struct bbuf *b, size_t extra)
 	return 0;
 }
 
-int bbuf__append(struct bbuf *b, const void *data, size_t len)
+int btfgen_bbuf__append(struct bbuf *b, const void *data, size_t len)
 {
-	int err = bbuf__reserve(b, len);
+	int err = btfgen_bbuf__reserve(b, len);
 
 	if (err)
 		return err;
@@ -50,7 +103,7 @@ int bbuf__append(struct bbuf *b, const void *data, size_t len)
 	return 0;
 }
 
-void bbuf__free(struct bbuf *b)
+void btfgen_bbuf__free(struct bbuf *b)
 {
 	free(b->data);
 	b->data = NULL;
@@ -86,14 +139,14 @@ static int tar_split_name(const char *path, char name[100], char prefix[155])
 	return -ENAMETOOLONG;
 }
 
-int tar__name_ok(const char *path)
+int btfgen_tar__name_ok(const char *path)
 {
 	char name[100], prefix[155];
 
 	return !tar_split_name(path, name, prefix);
 }
 
-int tar__header(struct bbuf *out, const char *path, size_t size)
+int btfgen_tar__header(struct bbuf *out, const char *path, size_t size)
 {
 	unsigned char h[TAR_BLOCK];
 	unsigned sum = 0;
@@ -120,34 +173,34 @@ int tar__header(struct bbuf *out, const char *path, size_t size)
 		sum += h[i];
 	snprintf((char *)h + 148, 8, "%06o", sum); /* six digits, NUL, space */
 	h[155] = ' ';
-	return bbuf__append(out, h, sizeof(h));
+	return btfgen_bbuf__append(out, h, sizeof(h));
 }
 
-int tar__append(struct bbuf *out, const char *path, const void *data, size_t size)
+int btfgen_tar__append(struct bbuf *out, const char *path, const void *data, size_t size)
 {
 	size_t pad = (TAR_BLOCK - size % TAR_BLOCK) % TAR_BLOCK;
 	int err;
 
-	err = bbuf__reserve(out, TAR_BLOCK + size + pad);
+	err = btfgen_bbuf__reserve(out, TAR_BLOCK + size + pad);
 	if (err)
 		return err;
-	err = tar__header(out, path, size);
+	err = btfgen_tar__header(out, path, size);
 	if (err)
 		return err;
-	bbuf__append(out, data, size);
+	btfgen_bbuf__append(out, data, size);
 	memset(out->data + out->len, 0, pad);
 	out->len += pad;
 	return 0;
 }
 
-int tar__finish(struct bbuf *out, size_t before)
+int btfgen_tar__finish(struct bbuf *out, size_t before)
 {
 	size_t pad = 2 * TAR_BLOCK, len = before + out->len;
 	int err;
 
 	if ((len + pad) % TAR_RECORD)
 		pad += TAR_RECORD - (len + pad) % TAR_RECORD;
-	err = bbuf__reserve(out, pad);
+	err = btfgen_bbuf__reserve(out, pad);
 	if (err)
 		return err;
 	memset(out->data + out->len, 0, pad);

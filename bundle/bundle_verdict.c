@@ -5,7 +5,7 @@
 
 #include "bundle_verdict.h"
 
-const char *bundle_verdict__str(enum bundle_verdict v)
+const char *btfgen_bundle_verdict__str(enum bundle_verdict v)
 {
 	static const char *const names[] = {"loads", "probes",	"guarded",
 					    "fails", "refused", "n/a"};
@@ -13,7 +13,7 @@ const char *bundle_verdict__str(enum bundle_verdict v)
 	return (unsigned)v < BUNDLE_VERDICT_CNT ? names[v] : "?";
 }
 
-enum bundle_verdict bundle_verdict__of_record(const char *verdict)
+enum bundle_verdict btfgen_bundle_verdict__of_record(const char *verdict)
 {
 	if (!verdict)
 		return BUNDLE_VERDICT_LOADS;
@@ -28,33 +28,33 @@ enum bundle_verdict bundle_verdict__of_record(const char *verdict)
 	return BUNDLE_VERDICT_LOADS;
 }
 
-int bundle_unsatisfied__any_failing(const struct bundle_unsatisfied *u, size_t n)
+int btfgen_bundle_unsatisfied__any_failing(const struct bundle_unsatisfied *u, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		if (bundle_verdict__of_record(u[i].verdict) >= BUNDLE_VERDICT_FAILS)
+		if (btfgen_bundle_verdict__of_record(u[i].verdict) >= BUNDLE_VERDICT_FAILS)
 			return 1;
 	return 0;
 }
 
-size_t bundle__program_total(const struct bundle *b)
+size_t btfgen_bundle__program_total(const struct bundle *b)
 {
-	return bundle__program_base(b, bundle__object_cnt(b));
+	return btfgen_bundle__program_base(b, btfgen_bundle__object_cnt(b));
 }
 
-size_t bundle__program_base(const struct bundle *b, size_t obj)
+size_t btfgen_bundle__program_base(const struct bundle *b, size_t obj)
 {
 	size_t n = 0;
 
-	for (size_t i = 0; i < obj && i < bundle__object_cnt(b); i++)
-		n += bundle__object(b, i)->program_cnt;
+	for (size_t i = 0; i < obj && i < btfgen_bundle__object_cnt(b); i++)
+		n += btfgen_bundle__object(b, i)->program_cnt;
 	return n;
 }
 
 /* Object of e's arch named 'name', or -1. */
 static long object_of(const struct bundle *b, const struct bundle_entry *e, const char *name)
 {
-	for (size_t i = 0; i < bundle__object_cnt(b); i++) {
-		const struct bundle_object *o = bundle__object(b, i);
+	for (size_t i = 0; i < btfgen_bundle__object_cnt(b); i++) {
+		const struct bundle_object *o = btfgen_bundle__object(b, i);
 
 		if (!strcmp(o->name, name) && !strcmp(o->arch, e->arch))
 			return (long)i;
@@ -70,14 +70,14 @@ static long program_of(const struct bundle_object *o, const char *name)
 	return -1;
 }
 
-int bundle__verdicts(struct bundle *b, const struct bundle_entry *e, enum bundle_verdict *out,
+int btfgen_bundle__verdicts(struct bundle *b, const struct bundle_entry *e, enum bundle_verdict *out,
 		     long *why)
 {
-	size_t total = bundle__program_total(b);
+	size_t total = btfgen_bundle__program_total(b);
 	int ok = !strcmp(e->status, "ok");
 
-	for (size_t i = 0, n = 0; i < bundle__object_cnt(b); i++) {
-		const struct bundle_object *o = bundle__object(b, i);
+	for (size_t i = 0, n = 0; i < btfgen_bundle__object_cnt(b); i++) {
+		const struct bundle_object *o = btfgen_bundle__object(b, i);
 
 		for (size_t j = 0; j < o->program_cnt; j++, n++) {
 			out[n] = ok && !strcmp(o->arch, e->arch) ? BUNDLE_VERDICT_LOADS
@@ -91,20 +91,20 @@ int bundle__verdicts(struct bundle *b, const struct bundle_entry *e, enum bundle
 		enum bundle_verdict v;
 		long oi, pj;
 		size_t base;
-		int ret = bundle__unsatisfied(b, e, k, &u);
+		int ret = btfgen_bundle__unsatisfied(b, e, k, &u);
 
 		if (ret)
 			return ret;
-		v = bundle_verdict__of_record(u.verdict);
+		v = btfgen_bundle_verdict__of_record(u.verdict);
 		oi = object_of(b, e, u.object);
 		if (oi < 0 || v == BUNDLE_VERDICT_LOADS)
 			continue;
-		base = bundle__program_base(b, oi);
+		base = btfgen_bundle__program_base(b, oi);
 		/* a refused object: every program, decided by the first refused record */
-		for (size_t j = 0; j < bundle__object(b, oi)->program_cnt; j++) {
+		for (size_t j = 0; j < btfgen_bundle__object(b, oi)->program_cnt; j++) {
 			pj = v == BUNDLE_VERDICT_REFUSED
 				 ? (long)j
-				 : program_of(bundle__object(b, oi), u.program);
+				 : program_of(btfgen_bundle__object(b, oi), u.program);
 			if (pj < 0 || base + pj >= total)
 				break;
 			if (v > out[base + pj]) {

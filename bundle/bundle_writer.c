@@ -80,7 +80,7 @@ static int grow(void **arr, size_t *cap, size_t cnt, size_t elem)
 	return 0;
 }
 
-struct bundle_writer *bundle_writer__new(const char *out_path, enum bundle_layout layout,
+struct bundle_writer *btfgen_bundle_writer__new(const char *out_path, enum bundle_layout layout,
 					 enum bundle_compression comp,
 					 const struct bundle_generator *gen, char *err,
 					 size_t err_sz)
@@ -91,7 +91,7 @@ struct bundle_writer *bundle_writer__new(const char *out_path, enum bundle_layou
 
 	if (!out_path || !*out_path || layout > BUNDLE_LAYOUT_RUNTIME ||
 	    comp > BUNDLE_COMPRESS_NONE) {
-		bundle_err(err, err_sz, "bundle writer: invalid arguments");
+		btfgen_bundle_err(err, err_sz, "bundle writer: invalid arguments");
 		errno = EINVAL;
 		return NULL;
 	}
@@ -118,8 +118,8 @@ struct bundle_writer *bundle_writer__new(const char *out_path, enum bundle_layou
 			goto nomem;
 	return w;
 nomem:
-	bundle_writer__free(w);
-	bundle_err(err, err_sz, "bundle writer: out of memory");
+	btfgen_bundle_writer__free(w);
+	btfgen_bundle_err(err, err_sz, "bundle writer: out of memory");
 	errno = ENOMEM;
 	return NULL;
 }
@@ -132,7 +132,7 @@ static void free_programs(struct bundle_object *o)
 	o->programs = NULL;
 }
 
-int bundle_writer__add_object(struct bundle_writer *w, const struct bundle_object *o)
+int btfgen_bundle_writer__add_object(struct bundle_writer *w, const struct bundle_object *o)
 {
 	struct bundle_object *d;
 
@@ -199,8 +199,8 @@ static int find_or_add_blob(struct bundle_writer *w, const struct bundle_kernel 
 	struct wblob *b;
 	size_t i;
 
-	sha256(btf, size, d);
-	sha256_hex(d, hex);
+	btfgen_sha256(btf, size, d);
+	btfgen_sha256_hex(d, hex);
 	/* linear: a bundle holds at most a few thousand distinct blobs, added once each */
 	for (i = 0; i < w->blob_cnt; i++) {
 		if (!memcmp(w->blobs[i].hex, hex, 64)) {
@@ -261,8 +261,8 @@ static int append_json(json_t *o, int first, struct bbuf *buf, int fd, size_t *f
 
 	json_decref(o);
 	if (!err && buf) {
-		err = first ? 0 : bbuf__append(buf, ",", 1);
-		err = err ? err : bbuf__append(buf, t, n);
+		err = first ? 0 : btfgen_bbuf__append(buf, ",", 1);
+		err = err ? err : btfgen_bbuf__append(buf, t, n);
 	} else if (!err) {
 		err = first ? 0 : write_all(fd, ",", 1);
 		err = err ? err : write_all(fd, t, n);
@@ -293,7 +293,7 @@ static int check_kernel(const struct bundle_writer *w, const struct bundle_kerne
 
 		snprintf(name, sizeof(name), "blobs/%s/%s/%s/%s.btf", k->distro, k->version,
 			 k->arch, k->release);
-		if (!tar__name_ok(name))
+		if (!btfgen_tar__name_ok(name))
 			return -ENAMETOOLONG;
 	}
 	/* one entry per key: the tree layouts would otherwise overwrite a file */
@@ -307,7 +307,7 @@ static int check_kernel(const struct bundle_writer *w, const struct bundle_kerne
 	return 0;
 }
 
-int bundle_writer__add_kernel(struct bundle_writer *w, const struct bundle_kernel *k)
+int btfgen_bundle_writer__add_kernel(struct bundle_writer *w, const struct bundle_kernel *k)
 {
 	struct wkernel *d;
 	int ok, err;
@@ -345,7 +345,7 @@ int bundle_writer__add_kernel(struct bundle_writer *w, const struct bundle_kerne
 	else
 		w->n_skipped++;
 	w->n_unsat += k->unsatisfied_cnt;
-	w->n_failing += bundle_unsatisfied__any_failing(k->unsatisfied, k->unsatisfied_cnt);
+	w->n_failing += btfgen_bundle_unsatisfied__any_failing(k->unsatisfied, k->unsatisfied_cnt);
 	w->kern_cnt++;
 	return 0;
 fail:
@@ -520,8 +520,8 @@ static char *matrix_text(struct bundle_writer *w, size_t *size)
 	char err[128];
 
 	*size = matrix_segs(w, s);
-	if (bundle_compress_segs(BUNDLE_COMPRESS_NONE, s, 3, 0, &out, err, sizeof(err)) ||
-	    bbuf__append(&out, "", 1)) {
+	if (btfgen_bundle_compress_segs(BUNDLE_COMPRESS_NONE, s, 3, 0, &out, err, sizeof(err)) ||
+	    btfgen_bbuf__append(&out, "", 1)) {
 		free(out.data);
 		errno = ENOMEM;
 		return NULL;
@@ -540,10 +540,11 @@ static char *index_text(struct bundle_writer *w, size_t *size)
 
 	json_decref(root);
 	/* "{...}" -> "{...,"kernels":[...]}" */
-	err = err ? err : bbuf__append(&out, head, n - 1);
-	err = err ? err : bbuf__append(&out, ",\"kernels\":[", 12);
-	err = err ? err : bbuf__append(&out, w->itext.data, w->itext.len);
-	err = err ? err : bbuf__append(&out, "]}\n", 4); /* with the NUL, which size leaves out */
+	err = err ? err : btfgen_bbuf__append(&out, head, n - 1);
+	err = err ? err : btfgen_bbuf__append(&out, ",\"kernels\":[", 12);
+	err = err ? err : btfgen_bbuf__append(&out, w->itext.data, w->itext.len);
+	/* with the NUL, which size leaves out */
+	err = err ? err : btfgen_bbuf__append(&out, "]}\n", 4);
 	free(head);
 	if (err) {
 		free(out.data);
@@ -554,12 +555,12 @@ static char *index_text(struct bundle_writer *w, size_t *size)
 	return (char *)out.data;
 }
 
-size_t bundle_writer__blob_cnt(const struct bundle_writer *w)
+size_t btfgen_bundle_writer__blob_cnt(const struct bundle_writer *w)
 {
 	return w->blob_cnt;
 }
 
-char *bundle_writer__index_json(struct bundle_writer *w, size_t *size)
+char *btfgen_bundle_writer__index_json(struct bundle_writer *w, size_t *size)
 {
 	size_t n;
 	char *t = index_text(w, &n);
@@ -569,7 +570,7 @@ char *bundle_writer__index_json(struct bundle_writer *w, size_t *size)
 	return t;
 }
 
-char *bundle_writer__matrix_json(struct bundle_writer *w, size_t *size)
+char *btfgen_bundle_writer__matrix_json(struct bundle_writer *w, size_t *size)
 {
 	size_t n;
 	char *t = matrix_text(w, &n);
@@ -626,7 +627,7 @@ static int write_all(int fd, const void *data, size_t len)
 	return 0;
 }
 
-int bundle_file__write_atomic(const char *path, const void *data, size_t len, char *err,
+int btfgen_bundle_file__write_atomic(const char *path, const void *data, size_t len, char *err,
 			      size_t err_sz)
 {
 	char dir[4096], base[1024], tmp[4096 + 1100];
@@ -634,14 +635,15 @@ int bundle_file__write_atomic(const char *path, const void *data, size_t len, ch
 
 	path_dir_base(path, dir, sizeof(dir), base, sizeof(base));
 	if (!*base) {
-		bundle_err(err, err_sz, "'%s': not a file name", path);
+		btfgen_bundle_err(err, err_sz, "'%s': not a file name", BQ(path));
 		return -EINVAL;
 	}
 	snprintf(tmp, sizeof(tmp), "%s/.%s.tmpXXXXXX", dir, base);
 	fd = mkstemp(tmp);
 	if (fd < 0) {
 		ret = -errno;
-		bundle_err(err, err_sz, "'%s': cannot create temp file: %s", path, strerror(-ret));
+		btfgen_bundle_err(err, err_sz, "'%s': cannot create temp file: %s", BQ(path),
+				  strerror(-ret));
 		return ret;
 	}
 	ret = write_all(fd, data, len);
@@ -654,7 +656,7 @@ int bundle_file__write_atomic(const char *path, const void *data, size_t len, ch
 	if (!ret && rename(tmp, path))
 		ret = -errno;
 	if (ret) {
-		bundle_err(err, err_sz, "'%s': %s", path, strerror(-ret));
+		btfgen_bundle_err(err, err_sz, "'%s': %s", BQ(path), strerror(-ret));
 		unlink(tmp);
 		return ret;
 	}
@@ -681,9 +683,9 @@ static int blob_content_cmp(const void *pa, const void *pb)
 
 /*
  * The tar in three parts: index.json; the members that carry BTF; matrix.json and the end
- * blocks. A bundle compresses each part as its own frame (see bundle_compress_parts); the tree
- * tar concatenates them into one stream. The first two are built here, in memory; the third
- * is streamed from the spill (matrix_member).
+ * blocks. A bundle compresses each part as its own frame (see btfgen_bundle_compress_parts);
+ * the tree tar concatenates them into one stream. The first two are built here, in memory; the
+ * third is streamed from the spill (matrix_member).
  */
 static int build_tar(struct bundle_writer *w, struct bbuf part[2], const char *index,
 		     size_t index_len)
@@ -692,7 +694,7 @@ static int build_tar(struct bundle_writer *w, struct bbuf part[2], const char *i
 	size_t i;
 	int err;
 
-	err = tar__append(&part[0], "index.json", index, index_len);
+	err = btfgen_tar__append(&part[0], "index.json", index, index_len);
 	if (err)
 		return err;
 	if (w->layout == BUNDLE_LAYOUT_BUNDLE || w->layout == BUNDLE_LAYOUT_RUNTIME) {
@@ -704,7 +706,8 @@ static int build_tar(struct bundle_writer *w, struct bbuf part[2], const char *i
 			order[i] = &w->blobs[i];
 		qsort(order, w->blob_cnt, sizeof(*order), blob_content_cmp);
 		for (i = 0; i < w->blob_cnt && !err; i++)
-			err = tar__append(&part[1], order[i]->name, order[i]->data, order[i]->size);
+			err = btfgen_tar__append(&part[1], order[i]->name, order[i]->data,
+						 order[i]->size);
 		free(order);
 	} else {
 		for (i = 0; i < w->kern_cnt && !err; i++) {
@@ -714,7 +717,7 @@ static int build_tar(struct bundle_writer *w, struct bbuf part[2], const char *i
 				continue;
 			snprintf(name, sizeof(name), "%s/%s/%s/%s.btf", k->k.distro, k->k.version,
 				 k->k.arch, k->k.release);
-			err = tar__append(&part[1], name, w->blobs[k->blob].data,
+			err = btfgen_tar__append(&part[1], name, w->blobs[k->blob].data,
 					  w->blobs[k->blob].size);
 		}
 	}
@@ -733,9 +736,9 @@ static int matrix_member(struct bundle_writer *w, size_t before, struct bbuf *he
 	static const unsigned char zero[TAR_BLOCK];
 	int err;
 
-	err = tar__header(head, "matrix.json", len);
-	err = err ? err : bbuf__append(tail, zero, pad);
-	err = err ? err : tar__finish(tail, before + head->len + len);
+	err = btfgen_tar__header(head, "matrix.json", len);
+	err = err ? err : btfgen_bbuf__append(tail, zero, pad);
+	err = err ? err : btfgen_tar__finish(tail, before + head->len + len);
 	if (err)
 		return err;
 	seg[0] = (struct bundle_seg){ .data = head->data, .len = head->len };
@@ -817,21 +820,22 @@ static int commit_tree_dir(struct bundle_writer *w, const char *index, size_t in
 
 	path_dir_base(w->out_path, dir, sizeof(dir), base, sizeof(base));
 	if (!*base || !strcmp(base, ".") || !strcmp(base, "..")) {
-		bundle_err(err, err_sz, "'%s': give the tree directory by name", w->out_path);
+		btfgen_bundle_err(err, err_sz, "'%s': give the tree directory by name",
+				  BQ(w->out_path));
 		return -EINVAL;
 	}
 	if (!lstat(w->out_path, &st) && (!S_ISDIR(st.st_mode) || !replaceable_dir(w->out_path))) {
-		bundle_err(err, err_sz,
-			   "'%s' exists and is not an empty directory or a btfgen tree; "
-			   "not replacing it",
-			   w->out_path);
+		btfgen_bundle_err(err, err_sz,
+				  "'%s' exists and is not an empty directory or a btfgen tree; "
+				  "not replacing it",
+				  BQ(w->out_path));
 		return -EEXIST;
 	}
 	snprintf(tmp, sizeof(tmp), "%s/.%s.tmpXXXXXX", dir, base);
 	if (!mkdtemp(tmp)) {
 		ret = -errno;
-		bundle_err(err, err_sz, "'%s': cannot create temp dir: %s", w->out_path,
-			   strerror(-ret));
+		btfgen_bundle_err(err, err_sz, "'%s': cannot create temp dir: %s", BQ(w->out_path),
+				  strerror(-ret));
 		return ret;
 	}
 	chmod(tmp, 0755);
@@ -875,14 +879,14 @@ static int commit_tree_dir(struct bundle_writer *w, const char *index, size_t in
 	fsync_dir(dir);
 	return 0;
 fail:
-	bundle_err(err, err_sz, "'%s': %s", w->out_path, strerror(-ret));
+	btfgen_bundle_err(err, err_sz, "'%s': %s", BQ(w->out_path), strerror(-ret));
 	if (dfd >= 0)
 		close(dfd);
 	rm_tree(tmp);
 	return ret;
 }
 
-int bundle_writer__commit(struct bundle_writer *w, char *err, size_t err_sz)
+int btfgen_bundle_writer__commit(struct bundle_writer *w, char *err, size_t err_sz)
 {
 	struct bbuf part[2] = {}, mhead = {}, mtail = {}, out = {};
 	struct bundle_seg seg[7];
@@ -891,13 +895,13 @@ int bundle_writer__commit(struct bundle_writer *w, char *err, size_t err_sz)
 	int ret, i;
 
 	if (!w || w->committed) {
-		bundle_err(err, err_sz, "bundle writer: nothing to commit");
+		btfgen_bundle_err(err, err_sz, "bundle writer: nothing to commit");
 		return -EINVAL;
 	}
 	index = index_text(w, &index_len);
 	if (!index) {
 		ret = -ENOMEM;
-		bundle_err(err, err_sz, "bundle writer: cannot build index.json");
+		btfgen_bundle_err(err, err_sz, "bundle writer: cannot build index.json");
 		goto out;
 	}
 	if (w->layout == BUNDLE_LAYOUT_TREE_DIR) {
@@ -910,44 +914,47 @@ int bundle_writer__commit(struct bundle_writer *w, char *err, size_t err_sz)
 	free(index);
 	index = NULL;
 	if (w->layout == BUNDLE_LAYOUT_RUNTIME)
-		ret = ret ? ret : tar__finish(&part[1], part[0].len);
+		ret = ret ? ret : btfgen_tar__finish(&part[1], part[0].len);
 	else
 		ret = ret ? ret : matrix_member(w, part[0].len + part[1].len, &mhead, &mtail,
 						seg + 2);
 	if (ret) {
-		bundle_err(err, err_sz, "bundle writer: building tar: %s", strerror(-ret));
+		btfgen_bundle_err(err, err_sz, "bundle writer: building tar: %s", strerror(-ret));
 		goto out;
 	}
 	if (w->layout == BUNDLE_LAYOUT_RUNTIME) {
-		ret = bundle_compress_parts(w->comp, part, 2, &out.data, &out.len, err, err_sz);
+		ret = btfgen_bundle_compress_parts(w->comp, part, 2, &out.data, &out.len, err,
+						   err_sz);
 	} else if (w->layout == BUNDLE_LAYOUT_BUNDLE) {
-		ret = bundle_compress_parts(w->comp, part, 2, &out.data, &out.len, err, err_sz);
+		ret = btfgen_bundle_compress_parts(w->comp, part, 2, &out.data, &out.len, err,
+						   err_sz);
 		out.cap = out.len;
 		/* the matrix frame, streamed: it is most of the bytes a BTFHub-sized run holds */
-		ret = ret ? ret : bundle_compress_segs(w->comp, seg + 2, 5, MATRIX_WINDOW_LOG, &out,
-						       err, err_sz);
+		ret = ret ? ret :
+			    btfgen_bundle_compress_segs(w->comp, seg + 2, 5, MATRIX_WINDOW_LOG,
+							&out, err, err_sz);
 	} else {
 		seg[0] = (struct bundle_seg){ .data = part[0].data, .len = part[0].len };
 		seg[1] = (struct bundle_seg){ .data = part[1].data, .len = part[1].len };
-		ret = bundle_compress_segs(w->comp, seg, 7, 0, &out, err, err_sz);
+		ret = btfgen_bundle_compress_segs(w->comp, seg, 7, 0, &out, err, err_sz);
 	}
 	if (ret)
 		goto out;
-	ret = bundle_file__write_atomic(w->out_path, out.data, out.len, err, err_sz);
+	ret = btfgen_bundle_file__write_atomic(w->out_path, out.data, out.len, err, err_sz);
 out:
 	if (!ret)
 		w->committed = 1;
 	free(index);
 	free(matrix);
-	bbuf__free(&out);
-	bbuf__free(&mhead);
-	bbuf__free(&mtail);
+	btfgen_bbuf__free(&out);
+	btfgen_bbuf__free(&mhead);
+	btfgen_bbuf__free(&mtail);
 	for (i = 0; i < 2; i++)
-		bbuf__free(&part[i]);
+		btfgen_bbuf__free(&part[i]);
 	return ret;
 }
 
-void bundle_writer__free(struct bundle_writer *w)
+void btfgen_bundle_writer__free(struct bundle_writer *w)
 {
 	size_t i;
 
@@ -967,7 +974,7 @@ void bundle_writer__free(struct bundle_writer *w)
 	}
 	for (i = 0; i < 5; i++)
 		free(w->gen[i]);
-	bbuf__free(&w->itext);
+	btfgen_bbuf__free(&w->itext);
 	if (w->mfd >= 0)
 		close(w->mfd);
 	free(w->objs);

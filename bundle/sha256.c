@@ -71,7 +71,7 @@ static void sha256_block(uint32_t st[8], const unsigned char *p)
 	st[7] += h;
 }
 
-void sha256_init(struct sha256_ctx *ctx)
+void btfgen_sha256_init(struct sha256_ctx *ctx)
 {
 	static const uint32_t H0[8] = {
 	    0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
@@ -156,7 +156,7 @@ static void sha256_blocks(uint32_t st[8], const unsigned char *p, size_t n)
 		sha256_block(st, p);
 }
 
-void sha256_update(struct sha256_ctx *ctx, const void *data, size_t len)
+void btfgen_sha256_update(struct sha256_ctx *ctx, const void *data, size_t len)
 {
 	const unsigned char *p = data;
 
@@ -185,7 +185,7 @@ void sha256_update(struct sha256_ctx *ctx, const void *data, size_t len)
 	}
 }
 
-void sha256_final(struct sha256_ctx *ctx, unsigned char out[SHA256_DIGEST_SIZE])
+void btfgen_sha256_final(struct sha256_ctx *ctx, unsigned char out[SHA256_DIGEST_SIZE])
 {
 	uint64_t bits = ctx->total * 8;
 	size_t i;
@@ -210,16 +210,16 @@ void sha256_final(struct sha256_ctx *ctx, unsigned char out[SHA256_DIGEST_SIZE])
 	memset(ctx, 0, sizeof(*ctx));
 }
 
-void sha256(const void *data, size_t len, unsigned char out[SHA256_DIGEST_SIZE])
+void btfgen_sha256(const void *data, size_t len, unsigned char out[SHA256_DIGEST_SIZE])
 {
 	struct sha256_ctx ctx;
 
-	sha256_init(&ctx);
-	sha256_update(&ctx, data, len);
-	sha256_final(&ctx, out);
+	btfgen_sha256_init(&ctx);
+	btfgen_sha256_update(&ctx, data, len);
+	btfgen_sha256_final(&ctx, out);
 }
 
-void sha256_hex(const unsigned char digest[SHA256_DIGEST_SIZE], char out[SHA256_HEX_SIZE])
+void btfgen_sha256_hex(const unsigned char digest[SHA256_DIGEST_SIZE], char out[SHA256_HEX_SIZE])
 {
 	static const char hex[] = "0123456789abcdef";
 	int i;

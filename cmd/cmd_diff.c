@@ -109,13 +109,13 @@ static int cmp_relo(const void *a, const void *b)
 /* The entries of b sorted by key; NULL on ENOMEM. */
 static const struct bundle_entry **sorted_entries(const struct bundle *b)
 {
-	size_t n = bundle__entry_cnt(b);
+	size_t n = btfgen_bundle__entry_cnt(b);
 	const struct bundle_entry **v = calloc(n + 1, sizeof(*v));
 
 	if (!v)
 		return NULL;
 	for (size_t i = 0; i < n; i++)
-		v[i] = bundle__entry(b, i);
+		v[i] = btfgen_bundle__entry(b, i);
 	qsort(v, n, sizeof(*v), cmp_entry);
 	return v;
 }
@@ -131,7 +131,7 @@ static const char *str_key(json_t *o, const char *key)
 static json_t *matrix_records(struct bundle *b)
 {
 	size_t size, i;
-	const char *m = bundle__matrix_json(b, &size);
+	const char *m = btfgen_bundle__matrix_json(b, &size);
 	json_t *root = m ? json_loadb(m, size, 0, NULL) : NULL, *map = json_object(), *k;
 	char key[1024];
 
@@ -183,7 +183,7 @@ static int kernel_relos(struct bundle *b, json_t *records, const struct bundle_e
 	for (i = 0, kr->cnt = 0; i < e->unsatisfied_cnt; i++) {
 		struct relo *r = &kr->r[kr->cnt];
 
-		if (bundle__unsatisfied(b, e, i, &r->u))
+		if (btfgen_bundle__unsatisfied(b, e, i, &r->u))
 			return -1;
 		r->verdict = str_key(json_array_get(arr, i), "verdict");
 		r->function = str_key(json_array_get(arr, i), "function");
@@ -304,12 +304,12 @@ static bool object_in_both(const struct bundle *a, const struct bundle *b, const
 {
 	const struct bundle_object *x = NULL, *y = NULL;
 
-	for (size_t i = 0; i < bundle__object_cnt(a) && !x; i++)
-		if (!strcmp(bundle__object(a, i)->name, name))
-			x = bundle__object(a, i);
-	for (size_t i = 0; i < bundle__object_cnt(b) && !y; i++)
-		if (!strcmp(bundle__object(b, i)->name, name))
-			y = bundle__object(b, i);
+	for (size_t i = 0; i < btfgen_bundle__object_cnt(a) && !x; i++)
+		if (!strcmp(btfgen_bundle__object(a, i)->name, name))
+			x = btfgen_bundle__object(a, i);
+	for (size_t i = 0; i < btfgen_bundle__object_cnt(b) && !y; i++)
+		if (!strcmp(btfgen_bundle__object(b, i)->name, name))
+			y = btfgen_bundle__object(b, i);
 	return x && y;
 }
 
@@ -387,7 +387,7 @@ static int list_add(struct diff_ctx *d, const char *list, const struct bundle_en
 static int kernels_diff(struct diff_ctx *d)
 {
 	const struct bundle_entry **vo = sorted_entries(d->old), **vn = sorted_entries(d->new);
-	size_t no = bundle__entry_cnt(d->old), nn = bundle__entry_cnt(d->new), i = 0, j = 0;
+	size_t no = btfgen_bundle__entry_cnt(d->old), nn = btfgen_bundle__entry_cnt(d->new), i = 0, j = 0;
 	int ret = -1;
 
 	if (!vo || !vn)
@@ -412,20 +412,20 @@ static int objects_diff(struct diff_ctx *d)
 {
 	json_t *jo = json_object_get(d->out, "objects");
 
-	for (size_t i = 0; i < bundle__object_cnt(d->old); i++) {
-		const struct bundle_object *o = bundle__object(d->old, i), *n = NULL;
+	for (size_t i = 0; i < btfgen_bundle__object_cnt(d->old); i++) {
+		const struct bundle_object *o = btfgen_bundle__object(d->old, i), *n = NULL;
 
-		for (size_t j = 0; j < bundle__object_cnt(d->new) && !n; j++)
-			if (!strcmp(bundle__object(d->new, j)->name, o->name))
-				n = bundle__object(d->new, j);
+		for (size_t j = 0; j < btfgen_bundle__object_cnt(d->new) && !n; j++)
+			if (!strcmp(btfgen_bundle__object(d->new, j)->name, o->name))
+				n = btfgen_bundle__object(d->new, j);
 		if (!n ? json_array_append_new(json_object_get(jo, "removed"), json_string(o->name))
 		    : strcmp(n->sha256_hex, o->sha256_hex)
 			? json_array_append_new(json_object_get(jo, "changed"), json_string(o->name))
 			: 0)
 			return -1;
 	}
-	for (size_t j = 0; j < bundle__object_cnt(d->new); j++) {
-		const char *name = bundle__object(d->new, j)->name;
+	for (size_t j = 0; j < btfgen_bundle__object_cnt(d->new); j++) {
+		const char *name = btfgen_bundle__object(d->new, j)->name;
 
 		if (!object_in_both(d->new, d->old, name) &&
 		    json_array_append_new(json_object_get(jo, "added"), json_string(name)))
@@ -545,8 +545,8 @@ static int diff_bundles(struct diff_ctx *d, const char *old, const char *new)
 	d->new = d->old ? cmd_open_bundle("diff", new, false) : NULL;
 	if (!d->new)
 		return -1;
-	if (bundle__load_matrix(d->old, err, sizeof(err)) ||
-	    bundle__load_matrix(d->new, err, sizeof(err))) {
+	if (btfgen_bundle__load_matrix(d->old, err, sizeof(err)) ||
+	    btfgen_bundle__load_matrix(d->new, err, sizeof(err))) {
 		cmd_err("diff", "%s", err);
 		return -1;
 	}
@@ -561,8 +561,8 @@ static int diff_bundles(struct diff_ctx *d, const char *old, const char *new)
 			   "kernels", "added", "removed", "status_changed", "btf_changed",
 			   "programs_changed");
 	if (!d->out || objects_diff(d) || kernels_diff(d)) {
-		cmd_err("diff", "%s", *bundle__error(d->old) ? bundle__error(d->old)
-			: *bundle__error(d->new) ? bundle__error(d->new) : "out of memory");
+		cmd_err("diff", "%s", *btfgen_bundle__error(d->old) ? btfgen_bundle__error(d->old)
+			: *btfgen_bundle__error(d->new) ? btfgen_bundle__error(d->new) : "out of memory");
 		return -1;
 	}
 	json_object_set_new(d->out, "regressions", json_integer((json_int_t)d->regressions));
@@ -605,7 +605,7 @@ out:
 	json_decref(d.mold);
 	json_decref(d.mnew);
 	json_decref(d.out);
-	bundle__free(d.old);
-	bundle__free(d.new);
+	btfgen_bundle__free(d.old);
+	btfgen_bundle__free(d.new);
 	return rc;
 }

@@ -21,7 +21,7 @@ static void usage(FILE *f)
 	    "BTF, the layout Tracee, bcc's libbpf-tools and Inspektor Gadget read) plus\n"
 	    "DIR/index.json and DIR/matrix.json. The tree is built next to DIR and renamed into\n"
 	    "place; an existing DIR is replaced only if it is empty or an earlier btfgen tree,\n"
-	    "and only on success. The whole bundle is checked first (bundle__verify).\n"
+	    "and only on success. The whole bundle is checked first (btfgen_bundle__verify).\n"
 	    "\n"
 	    "  -j, --json   print {\"output\": DIR, \"kernels\": N in index.json} (errors as JSON)\n"
 	    "  -p, --pretty the same, indented\n"
@@ -52,10 +52,10 @@ static int extract_kernel(struct bundle_writer *w, struct bundle *b,
 	int ret;
 
 	if (*e->blob) {
-		k.btf = bundle__btf_data(b, e, &k.btf_size);
+		k.btf = btfgen_bundle__btf_data(b, e, &k.btf_size);
 		k.reason = NULL;
 		if (!k.btf) {
-			cmd_err("extract", "%s", bundle__error(b));
+			cmd_err("extract", "%s", btfgen_bundle__error(b));
 			return -1;
 		}
 	}
@@ -64,17 +64,17 @@ static int extract_kernel(struct bundle_writer *w, struct bundle *b,
 	if (!*us)
 		return -1;
 	for (j = 0; j < e->unsatisfied_cnt; j++) {
-		if (bundle__unsatisfied(b, e, j, &(*us)[j])) {
-			cmd_err("extract", "%s", bundle__error(b));
+		if (btfgen_bundle__unsatisfied(b, e, j, &(*us)[j])) {
+			cmd_err("extract", "%s", btfgen_bundle__error(b));
 			return -1;
 		}
 	}
 	k.unsatisfied = *us;
 	k.unsatisfied_cnt = e->unsatisfied_cnt;
-	ret = bundle_writer__add_kernel(w, &k);
+	ret = btfgen_bundle_writer__add_kernel(w, &k);
 	if (ret) {
-		cmd_err("extract", "kernel '%s/%s/%s/%s': %s",
-			e->distro, e->version, e->arch, e->release, strerror(-ret));
+		cmd_err("extract", "kernel '%s/%s/%s/%s': %s", Q(e->distro), Q(e->version),
+			Q(e->arch), Q(e->release), strerror(-ret));
 		return -1;
 	}
 	return 0;
@@ -88,13 +88,13 @@ static struct bundle_writer *extract_writer_new(struct bundle *b, const char *di
 	char err[512];
 
 	gen = (struct bundle_generator){
-	    .version = bundle__generator(b, "version"),
-	    .libbpf = bundle__generator(b, "libbpf"),
-	    .libarchive = bundle__generator(b, "libarchive"),
-	    .zstd = bundle__generator(b, "zstd"),
-	    .jansson = bundle__generator(b, "jansson"),
+	    .version = btfgen_bundle__generator(b, "version"),
+	    .libbpf = btfgen_bundle__generator(b, "libbpf"),
+	    .libarchive = btfgen_bundle__generator(b, "libarchive"),
+	    .zstd = btfgen_bundle__generator(b, "zstd"),
+	    .jansson = btfgen_bundle__generator(b, "jansson"),
 	};
-	w = bundle_writer__new(dir, BUNDLE_LAYOUT_TREE_DIR, BUNDLE_COMPRESS_NONE, &gen, err,
+	w = btfgen_bundle_writer__new(dir, BUNDLE_LAYOUT_TREE_DIR, BUNDLE_COMPRESS_NONE, &gen, err,
 			       sizeof(err));
 	if (!w)
 		cmd_err("extract", "%s", err);
@@ -113,23 +113,23 @@ static int extract_tree(struct bundle *b, const char *dir)
 	w = extract_writer_new(b, dir);
 	if (!w)
 		return -1;
-	for (i = 0; i < bundle__object_cnt(b); i++) {
-		if (bundle_writer__add_object(w, bundle__object(b, i))) {
+	for (i = 0; i < btfgen_bundle__object_cnt(b); i++) {
+		if (btfgen_bundle_writer__add_object(w, btfgen_bundle__object(b, i))) {
 			cmd_err("extract", "out of memory");
 			goto out;
 		}
 	}
-	for (i = 0; i < bundle__entry_cnt(b); i++)
-		if (extract_kernel(w, b, bundle__entry(b, i), &us))
+	for (i = 0; i < btfgen_bundle__entry_cnt(b); i++)
+		if (extract_kernel(w, b, btfgen_bundle__entry(b, i), &us))
 			goto out;
-	if (bundle_writer__commit(w, err, sizeof(err))) {
+	if (btfgen_bundle_writer__commit(w, err, sizeof(err))) {
 		cmd_err("extract", "%s", err);
 		goto out;
 	}
 	ret = 0;
 out:
 	free(us);
-	bundle_writer__free(w);
+	btfgen_bundle_writer__free(w);
 	return ret;
 }
 
@@ -151,9 +151,9 @@ int cmd_extract(int argc, char **argv)
 	if (extract_tree(b, argv[optind + 1]))
 		rc = EXIT_FATAL;
 	else if (cmd_json)
-		rc = cmd_print_written(argv[optind + 1], bundle__entry_cnt(b));
+		rc = cmd_print_written(argv[optind + 1], btfgen_bundle__entry_cnt(b));
 	else
 		rc = EXIT_OK;
-	bundle__free(b);
+	btfgen_bundle__free(b);
 	return rc;
 }

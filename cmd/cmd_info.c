@@ -53,7 +53,7 @@ static json_t *relocation_json(struct bundle *b, const struct bundle_entry *e, l
 {
 	struct bundle_unsatisfied u;
 
-	if (why < 0 || bundle__unsatisfied(b, e, (size_t)why, &u))
+	if (why < 0 || btfgen_bundle__unsatisfied(b, e, (size_t)why, &u))
 		return NULL;
 	return json_pack("{s:s, s:s, s:s, s:I, s:I, s:s, s:s}", "kind", u.kind, "type", u.type,
 			 "access", u.access, "relocation", (json_int_t)u.relocation, "insn",
@@ -70,15 +70,15 @@ struct prog_stat {
 static int collect(struct bundle *b, const char *only, struct prog_stat *ps, size_t *arch_ok,
 		   size_t *failing, json_t *jkernel, char *err, size_t err_sz)
 {
-	size_t total = bundle__program_total(b), matched = 0;
+	size_t total = btfgen_bundle__program_total(b), matched = 0;
 	enum bundle_verdict *v = calloc(total + 1, sizeof(*v));
 	long *why = calloc(total + 1, sizeof(*why));
 	int ret = -ENOMEM;
 
 	if (!v || !why)
 		goto out;
-	for (size_t i = 0; i < bundle__entry_cnt(b); i++) {
-		const struct bundle_entry *e = bundle__entry(b, i);
+	for (size_t i = 0; i < btfgen_bundle__entry_cnt(b); i++) {
+		const struct bundle_entry *e = btfgen_bundle__entry(b, i);
 		char key[1024];
 		int bad = 0;
 
@@ -86,17 +86,17 @@ static int collect(struct bundle *b, const char *only, struct prog_stat *ps, siz
 		if (only && strcmp(only, key) && strcmp(only, e->release))
 			continue;
 		matched++;
-		ret = bundle__verdicts(b, e, v, why);
+		ret = btfgen_bundle__verdicts(b, e, v, why);
 		if (ret) {
-			snprintf(err, err_sz, "%s", bundle__error(b));
+			snprintf(err, err_sz, "%s", btfgen_bundle__error(b));
 			goto out;
 		}
 		if (jkernel && matched == 1) {
 			json_object_set_new(jkernel, "kernel", json_string(key));
 			json_object_set_new(jkernel, "status", json_string(e->status));
 		}
-		for (size_t o = 0; o < bundle__object_cnt(b); o++)
-			if (!strcmp(bundle__object(b, o)->arch, e->arch) &&
+		for (size_t o = 0; o < btfgen_bundle__object_cnt(b); o++)
+			if (!strcmp(btfgen_bundle__object(b, o)->arch, e->arch) &&
 			    !strcmp(e->status, "ok"))
 				arch_ok[o]++;
 		for (size_t n = 0; n < total; n++) {
@@ -109,7 +109,7 @@ static int collect(struct bundle *b, const char *only, struct prog_stat *ps, siz
 				continue;
 			bad |= v[n] >= BUNDLE_VERDICT_FAILS;
 			r = json_pack("{s:s, s:s}", "kernel", key, "verdict",
-				      bundle_verdict__str(v[n]));
+				      btfgen_bundle_verdict__str(v[n]));
 			if (r && why[n] >= 0)
 				json_object_set_new(r, "relocation", relocation_json(b, e, why[n]));
 			json_array_append_new(ps[n].bad, r);
@@ -132,7 +132,7 @@ static json_t *counts_json(const size_t *cnt)
 	json_t *j = json_object();
 
 	for (int v = 0; j && v < BUNDLE_VERDICT_NA; v++)
-		json_object_set_new(j, bundle_verdict__str(v), json_integer((json_int_t)cnt[v]));
+		json_object_set_new(j, btfgen_bundle_verdict__str(v), json_integer((json_int_t)cnt[v]));
 	return j;
 }
 
@@ -142,8 +142,8 @@ static json_t *objects_json(struct bundle *b, struct prog_stat *ps, const size_t
 {
 	json_t *jobjs = json_array();
 
-	for (size_t k = 0, n = 0; jobjs && k < bundle__object_cnt(b); k++) {
-		const struct bundle_object *o = bundle__object(b, k);
+	for (size_t k = 0, n = 0; jobjs && k < btfgen_bundle__object_cnt(b); k++) {
+		const struct bundle_object *o = btfgen_bundle__object(b, k);
 		json_t *jp, *oj;
 
 		/* one kernel: only the objects of its arch (their programs have a verdict) */
@@ -192,23 +192,23 @@ static void print_relocation(json_t *r)
 
 	if (!rl)
 		return;
-	printf(" (%s %s %s, insn %lld%s%s)", json_string_value(json_object_get(rl, "kind")),
-	       json_string_value(json_object_get(rl, "type")),
-	       json_string_value(json_object_get(rl, "access")),
+	printf(" (%s %s %s, insn %lld%s%s)", Q(json_string_value(json_object_get(rl, "kind"))),
+	       Q(json_string_value(json_object_get(rl, "type"))),
+	       Q(json_string_value(json_object_get(rl, "access"))),
 	       (long long)json_integer_value(json_object_get(rl, "insn")),
-	       fn && fn[0] ? " in " : "", fn ? fn : "");
+	       fn && fn[0] ? " in " : "", fn ? Q(fn) : "");
 }
 
 static size_t name_width(struct bundle *b)
 {
 	size_t w = 7;
 
-	for (size_t k = 0; k < bundle__object_cnt(b); k++) {
-		const struct bundle_object *o = bundle__object(b, k);
+	for (size_t k = 0; k < btfgen_bundle__object_cnt(b); k++) {
+		const struct bundle_object *o = btfgen_bundle__object(b, k);
 
 		for (size_t j = 0; j < o->program_cnt; j++)
-			if (strlen(o->programs[j]) > w)
-				w = strlen(o->programs[j]);
+			if (strlen(Q(o->programs[j])) > w)
+				w = strlen(Q(o->programs[j]));
 	}
 	return w;
 }
@@ -221,21 +221,21 @@ static void print_objects(struct bundle *b, json_t *jobjs, int one_kernel)
 	for (size_t k = 0; k < json_array_size(jobjs); k++) {
 		json_t *oj = json_array_get(jobjs, k), *jp = json_object_get(oj, "programs");
 		const struct bundle_object *o =
-		    bundle__object(b, json_integer_value(json_object_get(oj, "index")));
+		    btfgen_bundle__object(b, json_integer_value(json_object_get(oj, "index")));
 
-		printf("  %s (%s, %u relocations, sha256 %.12s)%s", base_name(o->name), o->arch,
-		       o->relocations, o->sha256_hex, one_kernel ? "" : ": ");
+		printf("  %s (%s, %u relocations, sha256 %.12s)%s", Q(base_name(o->name)),
+		       Q(o->arch), o->relocations, Q(o->sha256_hex), one_kernel ? "" : ": ");
 		if (!one_kernel)
 			printf("%lld %s kernels",
 			       (long long)json_integer_value(json_object_get(oj, "kernels")),
-			       o->arch);
+			       Q(o->arch));
 		printf("%s\n", json_array_size(jp) ? "" : ", no programs recorded");
 		for (size_t j = 0; j < json_array_size(jp); j++) {
 			json_t *pj = json_array_get(jp, j), *c = json_object_get(pj, "verdicts");
 			json_t *bad = json_object_get(pj, "fails_on");
 			int first = 1;
 
-			printf("    %-*s ", w, json_string_value(json_object_get(pj, "name")));
+			printf("    %-*s ", w, Q(json_string_value(json_object_get(pj, "name"))));
 			if (one_kernel) {
 				printf("%s", json_string_value(json_object_get(pj, "verdict")));
 				print_relocation(pj);
@@ -244,11 +244,11 @@ static void print_objects(struct bundle *b, json_t *jobjs, int one_kernel)
 			}
 			for (int v = 0; v < BUNDLE_VERDICT_NA; v++) {
 				json_int_t n =
-				    json_integer_value(json_object_get(c, bundle_verdict__str(v)));
+				    json_integer_value(json_object_get(c, btfgen_bundle_verdict__str(v)));
 
 				if (n)
 					printf("%s%s %lld", first ? "" : ", ",
-					       bundle_verdict__str(v), (long long)n);
+					       btfgen_bundle_verdict__str(v), (long long)n);
 				first &= !n;
 			}
 			printf("%s\n", first ? "no ok kernel" : "");
@@ -258,7 +258,7 @@ static void print_objects(struct bundle *b, json_t *jobjs, int one_kernel)
 
 				printf("      %s on %s",
 				       json_string_value(json_object_get(r, "verdict")),
-				       json_string_value(json_object_get(r, "kernel")));
+				       Q(json_string_value(json_object_get(r, "kernel"))));
 				print_relocation(r);
 				printf("\n");
 			}
@@ -276,9 +276,9 @@ static void print_header(struct bundle *b, json_t *jo, int verified, const char 
 	printf("format:     %s v%d\n", BUNDLE_FORMAT, BUNDLE_FORMAT_VERSION);
 	/* libarchive's version string is "libarchive 3.6.2" */
 	printf("generator:  %s %s (libbpf %s, %s, zstd %s, jansson %s)\n",
-	       bundle__generator(b, "name"), bundle__generator(b, "version"),
-	       bundle__generator(b, "libbpf"), bundle__generator(b, "libarchive"),
-	       bundle__generator(b, "zstd"), bundle__generator(b, "jansson"));
+	       Q(btfgen_bundle__generator(b, "name")), Q(btfgen_bundle__generator(b, "version")),
+	       Q(btfgen_bundle__generator(b, "libbpf")), Q(btfgen_bundle__generator(b, "libarchive")),
+	       Q(btfgen_bundle__generator(b, "zstd")), Q(btfgen_bundle__generator(b, "jansson")));
 	printf("integrity:  %s\n", verified ? "ok (every blob matches its SHA-256; matrix.json "
 					      "and the stream checksums are intact)"
 					    : err);
@@ -288,9 +288,9 @@ static void print_header(struct bundle *b, json_t *jo, int verified, const char 
 	       (long long)json_integer_value(json_object_get(jk, "failed")),
 	       (long long)json_integer_value(json_object_get(jk, "skipped")));
 	printf("blobs:      %zu distinct; tailored BTF %lld bytes in all entries, full BTF %lld\n",
-	       bundle__blob_cnt(b), (long long)json_integer_value(json_object_get(jo, "btf_bytes")),
+	       btfgen_bundle__blob_cnt(b), (long long)json_integer_value(json_object_get(jo, "btf_bytes")),
 	       (long long)json_integer_value(json_object_get(jo, "full_btf_bytes")));
-	printf("objects:    %zu\n", bundle__object_cnt(b));
+	printf("objects:    %zu\n", btfgen_bundle__object_cnt(b));
 }
 
 static json_t *summary_json(struct bundle *b, int verified, const char *err)
@@ -299,8 +299,8 @@ static json_t *summary_json(struct bundle *b, int verified, const char *err)
 	size_t cnt[3] = {}, unsat = 0, sum_btf = 0, sum_full = 0;
 	json_t *jo = json_object(), *jgen = json_object();
 
-	for (size_t i = 0; i < bundle__entry_cnt(b); i++) {
-		const struct bundle_entry *e = bundle__entry(b, i);
+	for (size_t i = 0; i < btfgen_bundle__entry_cnt(b); i++) {
+		const struct bundle_entry *e = btfgen_bundle__entry(b, i);
 
 		cnt[!strcmp(e->status, "ok") ? 0 : !strcmp(e->status, "failed") ? 1 : 2]++;
 		unsat += e->unsatisfied_cnt;
@@ -308,16 +308,16 @@ static json_t *summary_json(struct bundle *b, int verified, const char *err)
 		sum_full += e->full_btf_size;
 	}
 	for (size_t i = 0; jgen && i < sizeof(gens) / sizeof(gens[0]); i++)
-		json_object_set_new(jgen, gens[i], json_string(bundle__generator(b, gens[i])));
+		json_object_set_new(jgen, gens[i], json_string(btfgen_bundle__generator(b, gens[i])));
 	json_object_set_new(jo, "format", json_string(BUNDLE_FORMAT));
 	json_object_set_new(jo, "format_version", json_integer(BUNDLE_FORMAT_VERSION));
 	json_object_set_new(jo, "generator", jgen);
 	json_object_set_new(jo, "integrity", json_string(verified ? "ok" : err));
 	json_object_set_new(jo, "kernels",
 			    json_pack("{s:I, s:I, s:I, s:I}", "total",
-				      (json_int_t)bundle__entry_cnt(b), "ok", (json_int_t)cnt[0],
+				      (json_int_t)btfgen_bundle__entry_cnt(b), "ok", (json_int_t)cnt[0],
 				      "failed", (json_int_t)cnt[1], "skipped", (json_int_t)cnt[2]));
-	json_object_set_new(jo, "blobs", json_integer((json_int_t)bundle__blob_cnt(b)));
+	json_object_set_new(jo, "blobs", json_integer((json_int_t)btfgen_bundle__blob_cnt(b)));
 	json_object_set_new(jo, "btf_bytes", json_integer((json_int_t)sum_btf));
 	json_object_set_new(jo, "full_btf_bytes", json_integer((json_int_t)sum_full));
 	json_object_set_new(jo, "unsatisfied", json_integer((json_int_t)unsat));
@@ -357,12 +357,12 @@ static void print_info_text(struct bundle *b, json_t *jo, int verified, const ch
 {
 	print_header(b, jo, verified, verr);
 	if (kernel)
-		printf("kernel:     %s (%s)\n", json_string_value(json_object_get(jo, "kernel")),
+		printf("kernel:     %s (%s)\n", Q(json_string_value(json_object_get(jo, "kernel"))),
 		       json_string_value(json_object_get(jo, "status")));
 	print_objects(b, json_object_get(jo, "objects"), kernel != NULL);
 	printf("verdicts:   ");
 	for (int v = 0; v < BUNDLE_VERDICT_NA; v++)
-		printf("%s%zu %s", v ? ", " : "", totals[v], bundle_verdict__str(v));
+		printf("%s%zu %s", v ? ", " : "", totals[v], btfgen_bundle_verdict__str(v));
 	printf(" (program x kernel); some program fails or is refused on %zu kernel%s\n",
 	       failing, failing == 1 ? "" : "s");
 }
@@ -371,13 +371,13 @@ static void print_info_text(struct bundle *b, json_t *jo, int verified, const ch
 static int info_stats(struct bundle *b, const char *kernel, json_t *jo, size_t *totals,
 		      size_t *failing)
 {
-	size_t total = bundle__program_total(b), *arch_ok;
+	size_t total = btfgen_bundle__program_total(b), *arch_ok;
 	struct prog_stat *ps;
 	char err[512] = "";
 	int ret, rc = EXIT_FATAL;
 
 	ps = calloc(total + 1, sizeof(*ps));
-	arch_ok = calloc(bundle__object_cnt(b) + 1, sizeof(*arch_ok));
+	arch_ok = calloc(btfgen_bundle__object_cnt(b) + 1, sizeof(*arch_ok));
 	if (!ps || !arch_ok)
 		goto out;
 	for (size_t n = 0; n < total; n++)
@@ -416,7 +416,7 @@ int cmd_info(int argc, char **argv)
 	b = cmd_open_bundle("info", argv[optind], false);
 	if (!b)
 		return EXIT_FATAL;
-	verified = !bundle__verify(b, verr, sizeof(verr));
+	verified = !btfgen_bundle__verify(b, verr, sizeof(verr));
 	jo = summary_json(b, verified, verr);
 	rc = jo ? info_stats(b, kernel, jo, totals, &failing) : EXIT_FATAL;
 	if (rc == EXIT_OK && cmd_json)
@@ -426,6 +426,6 @@ int cmd_info(int argc, char **argv)
 	if (rc == EXIT_OK && !verified)
 		rc = EXIT_FATAL;
 	json_decref(jo);
-	bundle__free(b);
+	btfgen_bundle__free(b);
 	return rc;
 }

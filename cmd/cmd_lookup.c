@@ -41,11 +41,12 @@ static void usage(FILE *f)
 
 static void print_entry(FILE *f, const char *prefix, const struct bundle_entry *e)
 {
-	fprintf(f, "%s%s/%s/%s/%s", prefix, e->distro, e->version, e->arch, e->release);
+	fprintf(f, "%s%s/%s/%s/%s", prefix, Q(e->distro), Q(e->version), Q(e->arch),
+		Q(e->release));
 	if (*e->blob)
-		fprintf(f, " -> %s (%llu bytes)\n", e->blob, e->btf_size);
+		fprintf(f, " -> %s (%llu bytes)\n", Q(e->blob), e->btf_size);
 	else
-		fprintf(f, " [%s: %s]\n", e->status, e->reason);
+		fprintf(f, " [%s: %s]\n", Q(e->status), Q(e->reason));
 }
 
 struct lookup_opts {
@@ -114,14 +115,14 @@ static int lookup_query_from_host(struct lookup_opts *o)
 	int ret;
 
 	if (o->os_release) {
-		ret = bundle_host__read_os_release(&o->q, o->os_release);
+		ret = btfgen_bundle_host__read_os_release(&o->q, o->os_release);
 		if (ret) {
 			cmd_err("lookup", "'%s': %s", o->os_release, strerror(-ret));
 			return EXIT_USAGE;
 		}
-		ret = bundle_host__uname(&o->q);
+		ret = btfgen_bundle_host__uname(&o->q);
 	} else {
-		ret = bundle_host__detect(&o->q, NULL);
+		ret = btfgen_bundle_host__detect(&o->q, NULL);
 	}
 	if (ret) {
 		cmd_err("lookup", "reading the host's identity: %s", strerror(-ret));
@@ -130,7 +131,7 @@ static int lookup_query_from_host(struct lookup_opts *o)
 	return -1;
 }
 
-/* bundle__find's answers: the "result" word and the exit code of each. */
+/* btfgen_bundle__find's answers: the "result" word and the exit code of each. */
 static const struct lookup_result {
 	int err;
 	const char *result;
@@ -159,12 +160,12 @@ static int lookup_write_btf(struct bundle *b, const struct bundle_entry *e, cons
 	char err[512];
 	size_t size;
 
-	data = bundle__btf_data(b, e, &size);
+	data = btfgen_bundle__btf_data(b, e, &size);
 	if (!data) {
-		cmd_err("lookup", "%s", bundle__error(b));
+		cmd_err("lookup", "%s", btfgen_bundle__error(b));
 		return EXIT_FATAL;
 	}
-	if (bundle_file__write_atomic(out, data, size, err, sizeof(err))) {
+	if (btfgen_bundle_file__write_atomic(out, data, size, err, sizeof(err))) {
 		cmd_err("lookup", "%s", err);
 		return EXIT_FATAL;
 	}
@@ -189,7 +190,7 @@ static int print_lookup_json(const struct bundle_query *q, const struct lookup_r
 		return EXIT_FATAL;
 	}
 	if (m->entry) {
-		json_object_set_new(jo, "match", json_string(bundle_match_kind__str(m->kind)));
+		json_object_set_new(jo, "match", json_string(btfgen_bundle_match_kind__str(m->kind)));
 		json_object_set_new(jo, "entry", cmd_entry_json(m->entry));
 	}
 	for (i = 0; cands && i < m->cand_cnt && i < BUNDLE_MAX_CANDIDATES; i++)
@@ -208,29 +209,29 @@ static void print_lookup_text(const struct bundle_query *q, int ret,
 {
 	size_t i;
 
-	printf("query: distro=%s version=%s arch=%s release=%s\n", *q->distro ? q->distro : "?",
-	       *q->version ? q->version : "?", *q->arch ? q->arch : "?", q->release);
+	printf("query: distro=%s version=%s arch=%s release=%s\n", *q->distro ? Q(q->distro) : "?",
+	       *q->version ? Q(q->version) : "?", *q->arch ? Q(q->arch) : "?", Q(q->release));
 	switch (ret) {
 	case 0:
 	case -ENODATA:
 		printf("%s (%s match): ", ret ? "found, without BTF" : "found",
-		       bundle_match_kind__str(m->kind));
+		       btfgen_bundle_match_kind__str(m->kind));
 		print_entry(stdout, "", m->entry);
 		if (m->kind == BUNDLE_MATCH_RELEASE_ONLY)
 			printf("note: distro/version did not match; taken on the release alone\n");
 		if (wrote)
-			printf("wrote %s\n", wrote);
+			printf("wrote %s\n", Q(wrote));
 		break;
 	case -ENOTUNIQ:
 		printf("ambiguous (%s match): %zu kernels with different BTFs:\n",
-		       bundle_match_kind__str(m->kind), m->cand_cnt);
+		       btfgen_bundle_match_kind__str(m->kind), m->cand_cnt);
 		for (i = 0; i < m->cand_cnt && i < BUNDLE_MAX_CANDIDATES; i++)
 			print_entry(stdout, "  ", m->cands[i]);
 		printf("give --distro/--version/--arch to choose\n");
 		break;
 	default:
-		printf("not found: no kernel of the bundle has release %s%s%s\n", q->release,
-		       *q->arch ? " on " : "", q->arch);
+		printf("not found: no kernel of the bundle has release %s%s%s\n", Q(q->release),
+		       *q->arch ? " on " : "", Q(q->arch));
 		break;
 	}
 }
@@ -252,7 +253,7 @@ int cmd_lookup(int argc, char **argv)
 	b = cmd_open_bundle("lookup", o.path, false);
 	if (!b)
 		return EXIT_FATAL;
-	ret = bundle__find(b, &o.q, &m);
+	ret = btfgen_bundle__find(b, &o.q, &m);
 	r = lookup_result_of(ret);
 	if (!r) {
 		cmd_err("lookup", "%s", strerror(-ret));
@@ -271,6 +272,6 @@ int cmd_lookup(int argc, char **argv)
 	else if (!cmd_json)
 		print_lookup_text(&o.q, ret, &m, wrote);
 out:
-	bundle__free(b);
+	btfgen_bundle__free(b);
 	return rc;
 }

@@ -33,8 +33,8 @@ static int print_ls_json(struct bundle *b)
 	int rc = EXIT_OK;
 	size_t i;
 
-	for (i = 0; arr && i < bundle__entry_cnt(b); i++) {
-		const struct bundle_entry *e = bundle__entry(b, i);
+	for (i = 0; arr && i < btfgen_bundle__entry_cnt(b); i++) {
+		const struct bundle_entry *e = btfgen_bundle__entry(b, i);
 		json_t *o = cmd_entry_json(e);
 
 		if (!o || json_array_append_new(arr, o)) {
@@ -55,15 +55,17 @@ static void print_ls_text(struct bundle *b)
 
 	printf("%-7s %-10s %-9s %-7s %-36s %-12s %9s\n", "STATUS", "DISTRO", "VERSION", "ARCH",
 	       "RELEASE", "BTF SHA-256", "SIZE");
-	for (i = 0; i < bundle__entry_cnt(b); i++) {
-		const struct bundle_entry *e = bundle__entry(b, i);
+	for (i = 0; i < btfgen_bundle__entry_cnt(b); i++) {
+		const struct bundle_entry *e = btfgen_bundle__entry(b, i);
 
 		if (*e->blob)
-			printf("%-7s %-10s %-9s %-7s %-36s %.12s %9llu\n", e->status, e->distro,
-			       e->version, e->arch, e->release, e->btf_sha256_hex, e->btf_size);
+			printf("%-7s %-10s %-9s %-7s %-36s %.12s %9llu\n", Q(e->status),
+			       Q(e->distro), Q(e->version), Q(e->arch), Q(e->release),
+			       Q(e->btf_sha256_hex), e->btf_size);
 		else
-			printf("%-7s %-10s %-9s %-7s %-36s %-12s %9s  %s\n", e->status, e->distro,
-			       e->version, e->arch, e->release, "-", "-", e->reason);
+			printf("%-7s %-10s %-9s %-7s %-36s %-12s %9s  %s\n", Q(e->status),
+			       Q(e->distro), Q(e->version), Q(e->arch), Q(e->release), "-", "-",
+			       Q(e->reason));
 	}
 }
 
@@ -87,6 +89,6 @@ int cmd_ls(int argc, char **argv)
 		rc = print_ls_json(b);
 	else
 		print_ls_text(b);
-	bundle__free(b);
+	btfgen_bundle__free(b);
 	return rc;
 }

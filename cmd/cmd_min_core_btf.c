@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /* btfgen-batch min_core_btf: tailor one kernel BTF to objects, as `bpftool gen min_core_btf`. */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <bpf/btf.h>
 #include <jansson.h>
 
@@ -65,10 +67,13 @@ static struct btf *load_input(const char *path, char *err, size_t err_sz)
 	void *data = NULL;
 	size_t size = 0;
 	struct btf *btf;
-	FILE *f = fopen(path, "rb");
-	int ret;
+	/* O_NONBLOCK: a FIFO must not block the sniff; the archive reader then refuses it */
+	int ret, fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	FILE *f = fd < 0 ? NULL : fdopen(fd, "rb");
 
 	if (!f) {
+		if (fd >= 0)
+			close(fd);
 		snprintf(err, err_sz, "%s", strerror(errno));
 		return NULL;
 	}
@@ -316,7 +321,7 @@ int cmd_min_core_btf(int argc, char **argv)
 	rc = mcb_tailor(&m, &o);
 	if (rc)
 		goto out;
-	if (bundle_file__write_atomic(o.output, m.data, m.size, err, sizeof(err))) {
+	if (btfgen_bundle_file__write_atomic(o.output, m.data, m.size, err, sizeof(err))) {
 		cmd_err("min_core_btf", "%s", err);
 		rc = EXIT_FATAL;
 		goto out;

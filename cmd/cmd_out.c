@@ -94,9 +94,9 @@ struct bundle *cmd_open_bundle(const char *cmd, const char *path, bool verify)
 	struct bundle *b;
 	char err[512];
 
-	b = bundle__open_file(path, err, sizeof(err));
-	if (b && verify && bundle__verify(b, err, sizeof(err))) {
-		bundle__free(b);
+	b = btfgen_bundle__open_file(path, err, sizeof(err));
+	if (b && verify && btfgen_bundle__verify(b, err, sizeof(err))) {
+		btfgen_bundle__free(b);
 		b = NULL;
 	}
 	if (!b)

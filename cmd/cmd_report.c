@@ -83,7 +83,7 @@ static json_t *kernel_json(struct bundle *b, const struct bundle_entry *e,
 		char idx[32];
 
 		codes[n] = verdict_codes[v[n] < BUNDLE_VERDICT_NA ? v[n] : BUNDLE_VERDICT_NA];
-		if (why[n] < 0 || bundle__unsatisfied(b, e, (size_t)why[n], &u))
+		if (why[n] < 0 || btfgen_bundle__unsatisfied(b, e, (size_t)why[n], &u))
 			continue;
 		snprintf(idx, sizeof(idx), "%zu", n);
 		json_object_set_new(w, idx, json_integer(reason_index(pool, reasons, &u)));
@@ -97,7 +97,7 @@ static json_t *kernel_json(struct bundle *b, const struct bundle_entry *e,
 
 static json_t *report_data(struct bundle *b, const char *path, char *err, size_t err_sz)
 {
-	size_t total = bundle__program_total(b);
+	size_t total = btfgen_bundle__program_total(b);
 	enum bundle_verdict *v = calloc(total + 1, sizeof(*v));
 	long *why = calloc(total + 1, sizeof(*why));
 	json_t *d = json_object(), *objs = json_array(), *kerns = json_array();
@@ -107,12 +107,12 @@ static json_t *report_data(struct bundle *b, const char *path, char *err, size_t
 
 	if (!v || !why || !d || !objs || !kerns || !pool || !reasons)
 		goto fail;
-	snprintf(gen, sizeof(gen), "made by %s %s (libbpf %s)", bundle__generator(b, "name"),
-		 bundle__generator(b, "version"), bundle__generator(b, "libbpf"));
+	snprintf(gen, sizeof(gen), "made by %s %s (libbpf %s)", btfgen_bundle__generator(b, "name"),
+		 btfgen_bundle__generator(b, "version"), btfgen_bundle__generator(b, "libbpf"));
 	json_object_set_new(d, "bundle", json_string(base ? base + 1 : path));
 	json_object_set_new(d, "generator", json_string(gen));
-	for (size_t i = 0; i < bundle__object_cnt(b); i++) {
-		const struct bundle_object *o = bundle__object(b, i);
+	for (size_t i = 0; i < btfgen_bundle__object_cnt(b); i++) {
+		const struct bundle_object *o = btfgen_bundle__object(b, i);
 		json_t *progs = json_array();
 
 		for (size_t j = 0; j < o->program_cnt; j++)
@@ -120,12 +120,12 @@ static json_t *report_data(struct bundle *b, const char *path, char *err, size_t
 		json_array_append_new(objs, json_pack("{s:s, s:s, s:o}", "name", o->name, "arch",
 						      o->arch, "programs", progs));
 	}
-	for (size_t i = 0; i < bundle__entry_cnt(b); i++) {
-		const struct bundle_entry *e = bundle__entry(b, i);
+	for (size_t i = 0; i < btfgen_bundle__entry_cnt(b); i++) {
+		const struct bundle_entry *e = btfgen_bundle__entry(b, i);
 		json_t *k;
 
-		if (bundle__verdicts(b, e, v, why)) {
-			snprintf(err, err_sz, "%s", bundle__error(b));
+		if (btfgen_bundle__verdicts(b, e, v, why)) {
+			snprintf(err, err_sz, "%s", btfgen_bundle__error(b));
 			goto fail;
 		}
 		k = kernel_json(b, e, v, why, total, pool, reasons);
@@ -203,7 +203,7 @@ static int write_report(const char *out, const char *data, char *err, size_t err
 	memcpy(page, report_template, head);
 	memcpy(page + head, data, dlen);
 	memcpy(page + head + dlen, mark + strlen(DATA_MARK), tail);
-	ret = bundle_file__write_atomic(out, page, len, err, err_sz);
+	ret = btfgen_bundle_file__write_atomic(out, page, len, err, err_sz);
 	free(page);
 	return ret;
 }
@@ -240,8 +240,8 @@ static int parse_report_opts(int argc, char **argv, const char **out)
 static int print_report_json(struct bundle *b, const char *out)
 {
 	json_t *j = json_pack("{s:s, s:I, s:I}", "output", out, "kernels",
-			      (json_int_t)bundle__entry_cnt(b), "programs",
-			      (json_int_t)bundle__program_total(b));
+			      (json_int_t)btfgen_bundle__entry_cnt(b), "programs",
+			      (json_int_t)btfgen_bundle__program_total(b));
 	int rc = cmd_print_json(j) ? EXIT_FATAL : EXIT_OK;
 
 	json_decref(j);
@@ -276,6 +276,6 @@ int cmd_report(int argc, char **argv)
 		rc = print_report_json(b, out);
 	free(data);
 	json_decref(d);
-	bundle__free(b);
+	btfgen_bundle__free(b);
 	return rc;
 }

@@ -11,6 +11,7 @@
 #include "batch.h"
 #include "commands.h"
 #include "manifest.h"
+#include "progress.h"
 
 static void help(FILE *f)
 {
@@ -164,7 +165,8 @@ static void print_run_json(const struct batch_summary *sum)
 
 int cmd_run(int argc, char **argv)
 {
-	struct batch_options bo = { .verify = -1, .log = stderr };
+	struct batch_options bo = { .verify = -1 };
+	struct progress pr;
 	bool show_progress = true;
 	struct batch_summary sum;
 	struct manifest *m;
@@ -182,10 +184,13 @@ int cmd_run(int argc, char **argv)
 	if (show_progress) {
 		const char *iv = getenv("BTFGEN_PROGRESS_INTERVAL");
 
-		bo.progress = stderr;
-		bo.progress_tty = isatty(STDERR_FILENO);
-		bo.progress_interval = iv ? strtod(iv, NULL) : 0;
+		progress_init(&pr, stderr, isatty(STDERR_FILENO), iv ? strtod(iv, NULL) : 0);
+		bo.progress = progress_draw;
+	} else {
+		progress_init(&pr, stderr, false, 0);
 	}
+	bo.kernel_failed = progress_kernel_failed;
+	bo.progress_ctx = &pr;
 	ret = batch__run(m, &bo, &sum, err, sizeof(err));
 	if (ret) {
 		cmd_err(NULL, "%s; nothing written", err);

@@ -7,6 +7,15 @@
 #include <stdio.h>
 #include <jansson.h>
 
+#include "btfgen_util.h"
+
+/*
+ * Q(s): a string from a bundle or the host, escaped for the terminal (btfgen_quote), in a
+ * buffer that lives until the end of the enclosing block.
+ */
+#define CMD_QUOTE_MAX 320
+#define Q(s) btfgen_quote((s), 0, (char[CMD_QUOTE_MAX]){0}, CMD_QUOTE_MAX)
+
 struct bundle;
 struct bundle_entry;
 
@@ -48,9 +57,9 @@ int cmd_opt_common(int c, void (*usage)(FILE *f));
  */
 int cmd_parse_std(int argc, char **argv, void (*usage)(FILE *f));
 /*
- * Opens the bundle at path (and checks all of it with bundle__verify when verify is set);
+ * Opens the bundle at path (and checks all of it with btfgen_bundle__verify when verify is set);
  * on failure prints the cause with cmd_err(cmd, ...) and returns NULL (exit EXIT_FATAL).
- * The caller owns the bundle (bundle__free).
+ * The caller owns the bundle (btfgen_bundle__free).
  */
 struct bundle *cmd_open_bundle(const char *cmd, const char *path, bool verify);
 /*

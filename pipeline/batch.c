@@ -10,6 +10,7 @@
  *      writer, which stores each distinct BTF once and writes temp-then-rename.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +31,7 @@
 #include "input_memo.h"
 #include "kernel_cache.h"
 #include "result_cache.h"
+#include "run_stamp.h"
 #include "sha256.h"
 #include "wpool.h"
 
@@ -231,7 +233,7 @@ static int read_input(const struct batch_ctx *ctx, const struct arch_objects *a,
 		r->reason = fmt_reason("archive", err);
 		return -1;
 	}
-	sha256_hex(digest, r->input_sha);
+	btfgen_sha256_hex(digest, r->input_sha);
 	if (!known && ctx->cache && from_result_cache(ctx, a, r)) {
 		free(raw);
 		return 1;
@@ -345,7 +347,7 @@ static int object_sha256(const char *path, char hex[SHA256_HEX_SIZE], char *err,
 	if (ret)
 		return ret;
 	free(buf);
-	sha256_hex(digest, hex);
+	btfgen_sha256_hex(digest, hex);
 	return 0;
 }
 
@@ -424,11 +426,11 @@ static int load_objects(struct batch_ctx *ctx, struct bundle_writer *w, char *er
 		unsigned char kd[SHA256_DIGEST_SIZE];
 
 		/* what a cached result depends on besides the input itself */
-		sha256_init(&kc);
-		sha256_update(&kc, BTFGEN_VERSION, strlen(BTFGEN_VERSION));
+		btfgen_sha256_init(&kc);
+		btfgen_sha256_update(&kc, BTFGEN_VERSION, strlen(BTFGEN_VERSION));
 		/* cached results before verdicts lack them */
-		sha256_update(&kc, "verdicts-1", 10);
-		sha256_update(&kc, ctx->verify ? "verify" : "noverify", ctx->verify ? 6 : 8);
+		btfgen_sha256_update(&kc, "verdicts-1", 10);
+		btfgen_sha256_update(&kc, ctx->verify ? "verify" : "noverify", ctx->verify ? 6 : 8);
 		a->arch = ma->arch;
 		a->objs = calloc(ma->object_cnt, sizeof(*a->objs));
 		a->names = calloc(ma->object_cnt, sizeof(*a->names));
@@ -454,23 +456,23 @@ static int load_objects(struct batch_ctx *ctx, struct bundle_writer *w, char *er
 				snprintf(err, err_sz, "object '%s': %s", path, oerr);
 				return ret;
 			}
-			sha256_update(&kc, a->names[j], strlen(a->names[j]) + 1);
-			sha256_update(&kc, hex, strlen(hex));
+			btfgen_sha256_update(&kc, a->names[j], strlen(a->names[j]) + 1);
+			btfgen_sha256_update(&kc, hex, strlen(hex));
 			bo.name = a->names[j];
 			bo.arch = a->arch;
 			bo.sha256_hex = hex;
 			bo.relocations = core_object__relo_cnt(a->objs[j]);
 			ret = object_programs(a->objs[j], &bo);
 			if (!ret)
-				ret = bundle_writer__add_object(w, &bo);
+				ret = btfgen_bundle_writer__add_object(w, &bo);
 			free((void *)bo.programs);
 			if (ret) {
 				snprintf(err, err_sz, "index: %s", strerror(-ret));
 				return ret;
 			}
 		}
-		sha256_final(&kc, kd);
-		sha256_hex(kd, a->cache_key);
+		btfgen_sha256_final(&kc, kd);
+		btfgen_sha256_hex(kd, a->cache_key);
 	}
 	return 0;
 }
@@ -496,186 +498,342 @@ static double now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/* "42s", "3m07s", "1h02m": short enough for a bar, exact enough for a CI log. */
-static const char *fmt_secs(double s, char *buf, size_t sz)
-{
-	unsigned long t = s > 0 ? (unsigned long)(s + 0.5) : 0;
-
-	if (t < 60)
-		snprintf(buf, sz, "%lus", t);
-	else if (t < 3600)
-		snprintf(buf, sz, "%lum%02lus", t / 60, t % 60);
-	else
-		snprintf(buf, sz, "%luh%02lum", t / 3600, t / 60 % 60);
-	return buf;
-}
-
-struct progress_state {
-	double t0, last; /* start, and when the last plain line was printed */
+/* What one run holds besides the workers' shared context, set up by batch_setup(). */
+struct batch_run {
+	const char *out;
+	struct bundle_writer *w;
+	struct wpool *pool;
+	const char *memo_dir; /* where the input memo lives (a cache folder), or NULL */
+	double wall0;         /* wall clock at the start: the memo's "seen" time */
+	int jobs;
+	enum bundle_layout layout;
+	enum bundle_compression comp;
+	bool have_key;        /* key: the run stamp's, hashing the inputs as this run read them */
+	struct sha256_ctx key;
 };
 
-/*
- * On a terminal, a bar redrawn in place at every kernel. Elsewhere (a CI log), one plain
- * line at most every interval seconds, so that a long run is never silent for minutes and
- * a short one prints nothing. ETA: the mean time per kernel so far, times what remains.
- */
-static void progress(const struct batch_options *o, struct progress_state *ps, size_t done,
-		     size_t total, size_t failed)
+/* Opens the caches and the writer, loads the objects and selects the kernels. */
+static int batch_setup(struct batch_ctx *ctx, struct batch_run *run,
+		       const struct batch_options *opts, char *err, size_t err_sz)
 {
-	double t = now(), el = t - ps->t0, iv = o->progress_interval > 0 ? o->progress_interval : 10;
-	char e[32], eta[32];
-	int width = 30, fill = total ? (int)(done * width / total) : width;
+	const struct manifest *m = ctx->m;
+	enum bundle_layout layout = BUNDLE_LAYOUT_BUNDLE;
+	enum bundle_compression comp;
+	struct bundle_generator gen;
+	int jobs = opts->jobs > 0 ? opts->jobs : m->jobs;
+	int ret;
 
-	if (!o->progress_tty && (t - ps->last < iv || done == total))
-		return;
-	fmt_secs(el, e, sizeof(e));
-	if (done)
-		fmt_secs(el / done * (total - done), eta, sizeof(eta));
-	else
-		snprintf(eta, sizeof(eta), "?");
-	if (o->progress_tty) {
-		fprintf(o->progress, "\r[%.*s%*s] %zu/%zu kernels, %zu failed, %s, eta %s\033[K",
-			fill, "##############################", width - fill, "", done, total,
-			failed, e, eta);
-	} else {
-		fprintf(o->progress,
-			"btfgen-batch: progress: %zu/%zu kernels, %zu failed, elapsed %s, eta %s\n",
-			done, total, failed, e, eta);
-		ps->last = t;
+	if (jobs <= 0)
+		jobs = sysconf(_SC_NPROCESSORS_ONLN) > 0 ? (int)sysconf(_SC_NPROCESSORS_ONLN) : 1;
+	ctx->verify = opts->verify < 0 ? m->verify : opts->verify;
+	comp = m->compression == MANIFEST_COMPRESS_XZ	? BUNDLE_COMPRESS_XZ :
+	       m->compression == MANIFEST_COMPRESS_NONE ? BUNDLE_COMPRESS_NONE :
+							  BUNDLE_COMPRESS_ZSTD;
+	if (m->format == MANIFEST_FORMAT_TREE)
+		layout = strstr(run->out, ".tar") ? BUNDLE_LAYOUT_TREE_TAR : BUNDLE_LAYOUT_TREE_DIR;
+	/* the folders above the output, so "dist/app.tar.zst" just works */
+	ret = btfgen_mkdir_p(run->out, 1, err, err_sz);
+	if (!ret && m->cache) {
+		ctx->cache = m->cache;
+		ret = result_cache__prepare(m->cache, err, err_sz);
 	}
-	fflush(o->progress);
+	ctx->kcache = opts->kernel_cache ? opts->kernel_cache : m->kernel_cache;
+	if (!ret && ctx->kcache)
+		ret = kernel_cache__prepare(ctx->kcache, err, err_sz);
+	run->memo_dir = ctx->cache ? ctx->cache : ctx->kcache;
+	if (!ret && run->memo_dir && !(ctx->memo = input_memo__load(run->memo_dir)))
+		ret = -ENOMEM;
+	if (ret)
+		return ret;
+	batch__generator(&gen);
+	run->w = btfgen_bundle_writer__new(run->out, layout, comp, &gen, err, err_sz);
+	if (!run->w)
+		return -errno;
+	ret = load_objects(ctx, run->w, err, err_sz);
+	if (ret)
+		return ret;
+	ctx->sel = calloc(m->kernel_cnt, sizeof(*ctx->sel));
+	if (!ctx->sel)
+		return -ENOMEM;
+	for (size_t i = 0; i < m->kernel_cnt; i++)
+		if (opts->shard_n < 2 || i % opts->shard_n == opts->shard_k - 1)
+			ctx->sel[ctx->sel_cnt++] = i;
+	run->jobs = jobs;
+	run->layout = layout;
+	run->comp = comp;
+	return 0;
+}
+
+/* Starts the workers on the selected kernels. */
+static int batch_start(struct batch_ctx *ctx, struct batch_run *run, char *err, size_t err_sz)
+{
+	int ret;
+
+	/* a window of two kernels per worker keeps every core busy while the writer catches up */
+	run->pool = wpool__new(run->jobs, ctx->sel_cnt, 2 * (size_t)run->jobs, kernel_work, ctx);
+	if (!run->pool) {
+		ret = -errno;
+		snprintf(err, err_sz, "cannot start %d workers: %s", run->jobs, strerror(errno));
+		return ret;
+	}
+	return 0;
+}
+
+static void hash_str(struct sha256_ctx *c, const char *s)
+{
+	s = s ? s : "";
+	btfgen_sha256_update(c, s, strlen(s) + 1);
+}
+
+/*
+ * The run stamp's key (run_stamp.h), begun: the manifest's bytes, the output path, layout,
+ * compression, shard, verify, the generator and each arch's objects key; key_kernel() adds
+ * each selected kernel in order. false: no key (no result cache, a tree folder).
+ */
+static bool key_begin(const struct batch_ctx *ctx, const struct batch_run *run,
+		      const struct batch_options *opts, struct sha256_ctx *c)
+{
+	struct bundle_generator gen;
+	char num[96], err[128];
+	void *mtext;
+	size_t mlen;
+
+	if (!ctx->cache || run->layout == BUNDLE_LAYOUT_TREE_DIR ||
+	    btfgen_file_read(ctx->m->path, 1 << 20, &mtext, &mlen, err, sizeof(err)))
+		return false;
+	btfgen_sha256_init(c);
+	hash_str(c, "run-stamp-1");
+	btfgen_sha256_update(c, mtext, mlen);
+	free(mtext);
+	hash_str(c, run->out);
+	snprintf(num, sizeof(num), "%d %d %u/%u %d", (int)run->layout, (int)run->comp,
+		 opts->shard_k, opts->shard_n, (int)ctx->verify);
+	hash_str(c, num);
+	batch__generator(&gen);
+	hash_str(c, gen.version);
+	hash_str(c, gen.libbpf);
+	hash_str(c, gen.libarchive);
+	hash_str(c, gen.zstd);
+	hash_str(c, gen.jansson);
+	for (size_t i = 0; i < ctx->arch_cnt; i++) {
+		hash_str(c, ctx->arches[i].arch);
+		hash_str(c, ctx->arches[i].cache_key);
+	}
+	return true;
+}
+
+static void key_kernel(struct sha256_ctx *c, const struct manifest_kernel *k, const char *sha)
+{
+	hash_str(c, k->name);
+	hash_str(c, k->input);
+	hash_str(c, sha);
+}
+
+/*
+ * The key of the run about to start, with every input's SHA-256 from the input memo only:
+ * an input it does not vouch for has changed or was never seen, and nothing is skipped.
+ */
+static bool batch_run_key(const struct batch_ctx *ctx, const struct batch_run *run,
+			  const struct batch_options *opts, char key[SHA256_HEX_SIZE])
+{
+	unsigned char digest[SHA256_DIGEST_SIZE];
+	char sha[SHA256_HEX_SIZE];
+	struct sha256_ctx c;
+
+	if (!ctx->memo || !key_begin(ctx, run, opts, &c))
+		return false;
+	for (size_t i = 0; i < ctx->sel_cnt; i++) {
+		const struct manifest_kernel *k = &ctx->m->kernels[ctx->sel[i]];
+		struct stat st;
+
+		if (stat(k->input, &st) || !input_memo__get(ctx->memo, k->input, &st, sha))
+			return false;
+		key_kernel(&c, k, sha);
+	}
+	btfgen_sha256_final(&c, digest);
+	btfgen_sha256_hex(digest, key);
+	return true;
+}
+
+/* With nothing changed since a stamped run and its output intact: that run's summary. */
+static bool batch_unchanged(const struct batch_ctx *ctx, struct batch_run *run,
+			    const struct batch_options *opts, struct batch_summary *sum)
+{
+	char key[SHA256_HEX_SIZE];
+	struct run_stamp st;
+
+	run->have_key = key_begin(ctx, run, opts, &run->key);
+	if (!batch_run_key(ctx, run, opts, key) ||
+	    !run_stamp__check(ctx->cache, key, run->out, &st) ||
+	    st.kernels != ctx->sel_cnt || st.ok != st.kernels)
+		return false;
+	sum->kernels = st.kernels;
+	sum->ok = st.ok;
+	sum->distinct = st.distinct;
+	sum->unsatisfied = st.unsatisfied;
+	sum->failing_kernels = st.failing_kernels;
+	sum->output_size = st.output_size;
+	/* as a rewrite would: the output stays newer than the inputs, for make and the like */
+	utimensat(AT_FDCWD, run->out, NULL, 0);
+	if (opts->progress)
+		opts->progress(opts->progress_ctx, sum->kernels, ctx->sel_cnt, sum->failed);
+	return true;
+}
+
+/*
+ * The bundle cannot hold this kernel (a release too long for a tar member name): it becomes
+ * a failed entry with the reason, like any other failure, and the run goes on.
+ */
+static int batch_add_unholdable(struct batch_run *run, const struct manifest_kernel *k,
+				struct kernel_result *r, const struct bundle_kernel *ok, int why_err)
+{
+	struct bundle_kernel bk = {
+		.distro = k->distro, .version = k->version, .arch = k->arch,
+		.release = k->release, .status = "failed",
+		.input_sha256_hex = ok->input_sha256_hex, .input_size = ok->input_size,
+		.full_btf_size = ok->full_btf_size,
+	};
+	char why[160];
+
+	snprintf(why, sizeof(why), "the bundle cannot hold it: %s",
+		 why_err == -ENAMETOOLONG ? "release name too long for a tar member name"
+					  : strerror(-why_err));
+	r->reason = strdup(why);
+	if (!r->reason)
+		return -ENOMEM;
+	bk.reason = r->reason;
+	return btfgen_bundle_writer__add_kernel(run->w, &bk);
+}
+
+/* Hands one kernel's result to the writer and the memo; counts it. Does not free r. */
+static int batch_add(struct batch_ctx *ctx, struct batch_run *run,
+		     const struct manifest_kernel *k, struct kernel_result *r,
+		     struct batch_summary *sum, char *err, size_t err_sz)
+{
+	struct bundle_kernel bk = {
+		.distro = k->distro, .version = k->version, .arch = k->arch,
+		.release = k->release,
+	};
+	int ret;
+
+	bk.status = r->reason ? "failed" : "ok";
+	bk.reason = r->reason;
+	bk.input_sha256_hex = r->input_sha[0] ? r->input_sha : NULL;
+	bk.input_size = r->input_size;
+	bk.full_btf_size = r->full_size;
+	bk.btf = r->btf;
+	bk.btf_size = r->btf_size;
+	bk.unsatisfied = r->unsat;
+	bk.unsatisfied_cnt = r->unsat_cnt;
+	ret = btfgen_bundle_writer__add_kernel(run->w, &bk);
+	if (ret && !r->reason && ret != -ENOMEM)
+		ret = batch_add_unholdable(run, k, r, &bk, ret);
+	if (ret) {
+		snprintf(err, err_sz, "kernel '%s': index: %s", k->name, strerror(-ret));
+		return ret;
+	}
+	if (ctx->memo && r->have_st && r->input_sha[0])
+		input_memo__add(ctx->memo, k->input, &r->st, r->input_sha, run->wall0);
+	if (run->have_key)
+		key_kernel(&run->key, k, r->input_sha);
+	sum->kernels++;
+	sum->unsatisfied += r->unsat_cnt;
+	sum->failing_kernels += btfgen_bundle_unsatisfied__any_failing(r->unsat, r->unsat_cnt);
+	if (r->reason)
+		sum->failed++;
+	else
+		sum->ok++;
+	return 0;
+}
+
+/* Takes the workers' results in manifest order (the drain loop), reporting progress. */
+static int batch_collect(struct batch_ctx *ctx, struct batch_run *run,
+			 const struct batch_options *opts, struct batch_summary *sum,
+			 char *err, size_t err_sz)
+{
+	for (size_t idx = 0; idx < ctx->sel_cnt; idx++) {
+		const struct manifest_kernel *k = &ctx->m->kernels[ctx->sel[idx]];
+		struct kernel_result *r = wpool__next(run->pool);
+		int ret;
+
+		if (!r) {
+			snprintf(err, err_sz, "kernel '%s': out of memory", k->name);
+			return -ENOMEM;
+		}
+		ret = batch_add(ctx, run, k, r, sum, err, err_sz);
+		if (!ret && r->reason && opts->kernel_failed)
+			opts->kernel_failed(opts->progress_ctx, k->name, r->reason);
+		kernel_result__free(r);
+		if (ret)
+			return ret;
+		if (opts->progress && sum->kernels < ctx->sel_cnt)
+			opts->progress(opts->progress_ctx, sum->kernels, ctx->sel_cnt, sum->failed);
+	}
+	if (opts->progress)
+		opts->progress(opts->progress_ctx, sum->kernels, ctx->sel_cnt, sum->failed);
+	return 0;
+}
+
+/* Commits the output, then saves the memo: only inputs of a written run are remembered. */
+static int batch_finish(struct batch_ctx *ctx, struct batch_run *run, struct batch_summary *sum,
+			char *err, size_t err_sz)
+{
+	struct stat st;
+	int ret;
+
+	ret = btfgen_bundle_writer__commit(run->w, err, err_sz);
+	if (ret)
+		return ret;
+	if (ctx->memo)
+		input_memo__save(ctx->memo, run->memo_dir);
+	sum->distinct = btfgen_bundle_writer__blob_cnt(run->w);
+	if (!stat(run->out, &st) && S_ISREG(st.st_mode))
+		sum->output_size = st.st_size;
+	/*
+	 * Keyed on the inputs as this run read them (a later run finds them from the memo); a
+	 * failed kernel may fail for a passing cause (memory), so only a clean run is stamped.
+	 */
+	if (!sum->failed && run->have_key) {
+		struct run_stamp rs = {
+			.kernels = sum->kernels, .ok = sum->ok, .distinct = sum->distinct,
+			.unsatisfied = sum->unsatisfied, .failing_kernels = sum->failing_kernels,
+		};
+		unsigned char digest[SHA256_DIGEST_SIZE];
+		char key[SHA256_HEX_SIZE];
+
+		btfgen_sha256_final(&run->key, digest);
+		btfgen_sha256_hex(digest, key);
+		run_stamp__put(ctx->cache, key, run->out, &rs);
+	}
+	return 0;
 }
 
 int batch__run(const struct manifest *m, const struct batch_options *opts,
 	       struct batch_summary *sum, char *err, size_t err_sz)
 {
-	const char *out = opts->output ? opts->output : m->output;
 	struct batch_ctx ctx = { .m = m };
-	struct bundle_writer *w = NULL;
-	struct bundle_generator gen;
-	enum bundle_layout layout = BUNDLE_LAYOUT_BUNDLE;
-	enum bundle_compression comp;
-	struct wpool *pool = NULL;
-	struct kernel_result *r;
-	double t0 = now(), wall0 = (double)time(NULL);
-	struct progress_state ps = { t0, t0 };
-	const char *memo_dir = NULL;
-	size_t idx;
-	int jobs = opts->jobs > 0 ? opts->jobs : m->jobs;
-	struct stat st;
+	struct batch_run run = {
+		.out = opts->output ? opts->output : m->output,
+		.wall0 = (double)time(NULL),
+	};
+	double t0 = now();
 	int ret;
 
 	memset(sum, 0, sizeof(*sum));
-	sum->output = out;
-	if (jobs <= 0)
-		jobs = sysconf(_SC_NPROCESSORS_ONLN) > 0 ? (int)sysconf(_SC_NPROCESSORS_ONLN) : 1;
-	ctx.verify = opts->verify < 0 ? m->verify : opts->verify;
-	comp = m->compression == MANIFEST_COMPRESS_XZ	? BUNDLE_COMPRESS_XZ :
-	       m->compression == MANIFEST_COMPRESS_NONE ? BUNDLE_COMPRESS_NONE :
-							  BUNDLE_COMPRESS_ZSTD;
-	if (m->format == MANIFEST_FORMAT_TREE)
-		layout = strstr(out, ".tar") ? BUNDLE_LAYOUT_TREE_TAR : BUNDLE_LAYOUT_TREE_DIR;
-	/* the folders above the output, so "dist/app.tar.zst" just works */
-	ret = btfgen_mkdir_p(out, 1, err, err_sz);
-	if (!ret && m->cache) {
-		ctx.cache = m->cache;
-		ret = result_cache__prepare(m->cache, err, err_sz);
-	}
-	ctx.kcache = opts->kernel_cache ? opts->kernel_cache : m->kernel_cache;
-	if (!ret && ctx.kcache)
-		ret = kernel_cache__prepare(ctx.kcache, err, err_sz);
-	memo_dir = ctx.cache ? ctx.cache : ctx.kcache;
-	if (!ret && memo_dir && !(ctx.memo = input_memo__load(memo_dir)))
-		ret = -ENOMEM;
-	if (ret)
+	sum->output = run.out;
+	ret = batch_setup(&ctx, &run, opts, err, err_sz);
+	if (!ret && batch_unchanged(&ctx, &run, opts, sum))
 		goto out;
-	batch__generator(&gen);
-	w = bundle_writer__new(out, layout, comp, &gen, err, err_sz);
-	if (!w) {
-		ret = -errno;
-		goto out;
-	}
-	ret = load_objects(&ctx, w, err, err_sz);
-	if (ret)
-		goto out;
-	ctx.sel = calloc(m->kernel_cnt, sizeof(*ctx.sel));
-	if (!ctx.sel) {
-		ret = -ENOMEM;
-		goto out;
-	}
-	for (size_t i = 0; i < m->kernel_cnt; i++)
-		if (opts->shard_n < 2 || i % opts->shard_n == opts->shard_k - 1)
-			ctx.sel[ctx.sel_cnt++] = i;
-	/* a window of two kernels per worker keeps every core busy while the writer catches up */
-	pool = wpool__new(jobs, ctx.sel_cnt, 2 * (size_t)jobs, kernel_work, &ctx);
-	if (!pool) {
-		ret = -errno;
-		snprintf(err, err_sz, "cannot start %d workers: %s", jobs, strerror(errno));
-		goto out;
-	}
-	for (idx = 0; idx < ctx.sel_cnt; idx++) {
-		const struct manifest_kernel *k = &m->kernels[ctx.sel[idx]];
-		struct bundle_kernel bk = {
-			.distro = k->distro, .version = k->version, .arch = k->arch,
-			.release = k->release,
-		};
-
-		r = wpool__next(pool, NULL);
-		if (!r) {
-			ret = -ENOMEM;
-			snprintf(err, err_sz, "kernel '%s': out of memory", k->name);
-			goto out;
-		}
-		bk.status = r->reason ? "failed" : "ok";
-		bk.reason = r->reason;
-		bk.input_sha256_hex = r->input_sha[0] ? r->input_sha : NULL;
-		bk.input_size = r->input_size;
-		bk.full_btf_size = r->full_size;
-		bk.btf = r->btf;
-		bk.btf_size = r->btf_size;
-		bk.unsatisfied = r->unsat;
-		bk.unsatisfied_cnt = r->unsat_cnt;
-		ret = bundle_writer__add_kernel(w, &bk);
-		if (ret) {
-			snprintf(err, err_sz, "kernel '%s': index: %s", k->name, strerror(-ret));
-			kernel_result__free(r);
-			goto out;
-		}
-		if (ctx.memo && r->have_st && r->input_sha[0])
-			input_memo__add(ctx.memo, k->input, &r->st, r->input_sha, wall0);
-		sum->kernels++;
-		sum->input_bytes += r->input_size;
-		sum->unsatisfied += r->unsat_cnt;
-		sum->failing_kernels += bundle_unsatisfied__any_failing(r->unsat, r->unsat_cnt);
-		if (r->reason) {
-			sum->failed++;
-			if (opts->log) {
-				if (opts->progress && opts->progress_tty)
-					fprintf(opts->progress, "\r\033[K");
-				fprintf(opts->log, "btfgen-batch: kernel '%s': %s\n", k->name,
-					r->reason);
-			}
-		} else {
-			sum->ok++;
-		}
-		if (opts->progress)
-			progress(opts, &ps, sum->kernels, ctx.sel_cnt, sum->failed);
-		kernel_result__free(r);
-	}
-	if (opts->progress && opts->progress_tty)
-		fprintf(opts->progress, "\r\033[K");
-	ret = bundle_writer__commit(w, err, err_sz);
-	if (ret)
-		goto out;
-	if (ctx.memo)
-		input_memo__save(ctx.memo, memo_dir);
-	sum->distinct = bundle_writer__blob_cnt(w);
-	if (!stat(out, &st) && S_ISREG(st.st_mode))
-		sum->output_size = st.st_size;
+	if (!ret)
+		ret = batch_start(&ctx, &run, err, err_sz);
+	if (!ret)
+		ret = batch_collect(&ctx, &run, opts, sum, err, err_sz);
+	if (!ret)
+		ret = batch_finish(&ctx, &run, sum, err, err_sz);
 out:
 	sum->seconds = now() - t0;
-	wpool__free(pool, kernel_result__free);
-	bundle_writer__free(w);
+	wpool__free(run.pool, kernel_result__free);
+	btfgen_bundle_writer__free(run.w);
 	free(ctx.sel);
 	input_memo__free(ctx.memo);
 	free_ctx(&ctx);

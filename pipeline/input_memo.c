@@ -127,7 +127,7 @@ int input_memo__save(struct input_memo *m, const char *dir)
 		return 0;
 	if (asprintf(&path, "%s/%s", dir, MEMO_NAME) < 0)
 		return -ENOMEM;
-	ret = bundle_file__write_atomic(path, m->out_buf, m->out_len, err, sizeof(err));
+	ret = btfgen_bundle_file__write_atomic(path, m->out_buf, m->out_len, err, sizeof(err));
 	free(path);
 	return ret;
 }

@@ -220,6 +220,135 @@ fail:
 	return ret;
 }
 
+static int not_tar(char *err, size_t err_sz)
+{
+	set_err(err, err_sz, "not a tar archive (plain, xz, gzip or zstd) nor raw BTF");
+	return -EBADMSG;
+}
+
+/* A reader over buf for tar with the filters BTFHub uses, and nothing else. */
+static int open_reader(const void *buf, size_t len, const char *kind, struct archive **ap,
+		       char *err, size_t err_sz)
+{
+	struct archive *a = archive_read_new();
+	int ret;
+
+	*ap = NULL;
+	if (!a) {
+		set_err(err, err_sz, "out of memory creating archive reader");
+		return -ENOMEM;
+	}
+	/*
+	 * Only what BTFHub and its mirrors use. ARCHIVE_WARN from a filter means
+	 * libarchive would run an external program: refuse that too.
+	 */
+	if (archive_read_support_format_tar(a) != ARCHIVE_OK ||
+	    archive_read_support_filter_xz(a) != ARCHIVE_OK ||
+	    archive_read_support_filter_gzip(a) != ARCHIVE_OK ||
+	    archive_read_support_filter_zstd(a) != ARCHIVE_OK) {
+		set_err(err, err_sz, "libarchive lacks built-in tar/xz/gzip/zstd support: %s",
+			archive_error_string(a) ?: "?");
+		archive_read_free(a);
+		return -ENOTSUP;
+	}
+	if (archive_read_open_memory(a, buf, len) != ARCHIVE_OK) {
+		const char *msg = archive_error_string(a);
+
+		if (msg && strstr(msg, "Unrecognized archive format"))
+			ret = not_tar(err, err_sz);
+		else
+			ret = archive_failure(a, kind, "opening", err, err_sz);
+		archive_read_free(a);
+		return ret;
+	}
+	*ap = a;
+	return 0;
+}
+
+/* The next member's header: 0, 1 at the end of the archive, or -errno. */
+static int next_header(struct archive *a, const char *kind, bool first,
+		       struct archive_entry **entry, char *err, size_t err_sz)
+{
+	int ret = archive_read_next_header(a, entry);
+	const char *msg;
+
+	if (ret == ARCHIVE_EOF)
+		return 1;
+	/* ARCHIVE_RETRY is a damaged header (bad checksum): corrupt, not a member */
+	if (ret == ARCHIVE_OK || ret == ARCHIVE_WARN)
+		return 0;
+	msg = archive_error_string(a);
+	if (first && msg && strstr(msg, "Unrecognized archive format"))
+		return not_tar(err, err_sz);
+	return archive_failure(a, kind, "reading header", err, err_sz);
+}
+
+static int too_big(const struct kernel_archive_limits *lim, const char *qname, char *err,
+		   size_t err_sz)
+{
+	char lbuf[32];
+
+	set_err(err, err_sz, "archive exceeds %s decompressed (at member '%s')",
+		fmt_size(lim->max_total, lbuf, sizeof(lbuf)), qname);
+	return -EFBIG;
+}
+
+/*
+ * Checks one member's header (step 1 of read_tar) and counts its declared size into *total;
+ * qname gets its quoted name. 1: a .btf member; 0: another member, to skip; or -errno.
+ */
+static int check_member(struct archive *a, struct archive_entry *entry,
+			const struct kernel_archive_limits *lim, uint64_t *total, char *qname,
+			size_t qname_sz, char *err, size_t err_sz)
+{
+	const char *name = archive_entry_pathname(entry);
+	la_int64_t declared;
+	char lbuf[32];
+	mode_t type;
+
+	quote_name(name, qname, qname_sz);
+	if (!name || !name[0]) {
+		set_err(err, err_sz, "member with an empty name");
+		return -EINVAL;
+	}
+	if (unsafe_path(name)) {
+		set_err(err, err_sz, "unsafe member path '%s'", qname);
+		return -EINVAL;
+	}
+	declared = archive_entry_size_is_set(entry) ? archive_entry_size(entry) : 0;
+	if (declared < 0) {
+		set_err(err, err_sz, "member '%s' has a negative size", qname);
+		return -EBADMSG;
+	}
+	if (!has_btf_suffix(name)) {
+		/* Counted, then skipped: libarchive decodes its data on the next header. */
+		return total_ok(a, total, declared, lim) ? 0 : too_big(lim, qname, err, err_sz);
+	}
+	type = archive_entry_filetype(entry);
+	if (archive_entry_hardlink(entry)) {
+		set_err(err, err_sz, "member '%s' is a hardlink", qname);
+		return -EINVAL;
+	}
+	if (type != AE_IFREG) {
+		set_err(err, err_sz, "member '%s' is a %s, not a regular file", qname,
+			type == AE_IFLNK  ? "symlink"
+			: type == AE_IFDIR ? "directory"
+			: type == AE_IFCHR || type == AE_IFBLK ? "device"
+			: "special file");
+		return -EINVAL;
+	}
+	if (!archive_entry_size_is_set(entry)) {
+		set_err(err, err_sz, "member '%s' has no size", qname);
+		return -EBADMSG;
+	}
+	if ((uint64_t)declared > lim->max_member) {
+		set_err(err, err_sz, "member '%s' exceeds %s", qname,
+			fmt_size(lim->max_member, lbuf, sizeof(lbuf)));
+		return -EFBIG;
+	}
+	return total_ok(a, total, declared, lim) ? 1 : too_big(lim, qname, err, err_sz);
+}
+
 /*
  * Walk the tar stream in buf:
  * 1. check every header: safe path; a *.btf name must be a regular file within
@@ -243,7 +372,6 @@ static int read_tar(const void *buf, size_t len, const struct kernel_archive_lim
 		    void **data, size_t *size, char *err, size_t err_sz)
 {
 	char qname[NAME_QUOTE_MAX + 8], qfirst[NAME_QUOTE_MAX + 8], qsecond[NAME_QUOTE_MAX + 8];
-	char lbuf[32];
 	struct archive_entry *entry;
 	void *member = NULL;
 	size_t member_sz = 0;
@@ -252,111 +380,19 @@ static int read_tar(const void *buf, size_t len, const struct kernel_archive_lim
 	struct archive *a;
 	int ret, btf_cnt = 0;
 
-	a = archive_read_new();
-	if (!a) {
-		set_err(err, err_sz, "out of memory creating archive reader");
-		return -ENOMEM;
-	}
-	/*
-	 * Only what BTFHub and its mirrors use. ARCHIVE_WARN from a filter means
-	 * libarchive would run an external program: refuse that too.
-	 */
-	if (archive_read_support_format_tar(a) != ARCHIVE_OK ||
-	    archive_read_support_filter_xz(a) != ARCHIVE_OK ||
-	    archive_read_support_filter_gzip(a) != ARCHIVE_OK ||
-	    archive_read_support_filter_zstd(a) != ARCHIVE_OK) {
-		set_err(err, err_sz, "libarchive lacks built-in tar/xz/gzip/zstd support: %s",
-			archive_error_string(a) ?: "?");
-		ret = -ENOTSUP;
-		goto out;
-	}
-	if (archive_read_open_memory(a, buf, len) != ARCHIVE_OK) {
-		const char *msg = archive_error_string(a);
-
-		if (msg && strstr(msg, "Unrecognized archive format")) {
-			set_err(err, err_sz,
-				"not a tar archive (plain, xz, gzip or zstd) nor raw BTF");
-			ret = -EBADMSG;
-		} else {
-			ret = archive_failure(a, kind, "opening", err, err_sz);
-		}
-		goto out;
-	}
-
+	ret = open_reader(buf, len, kind, &a, err, err_sz);
+	if (ret)
+		return ret;
 	for (;;) {
-		const char *name;
-		la_int64_t declared;
-		mode_t type;
-
-		ret = archive_read_next_header(a, &entry);
-		if (ret == ARCHIVE_EOF)
+		ret = next_header(a, kind, total == 0 && btf_cnt == 0, &entry, err, err_sz);
+		if (ret)
 			break;
-		if (ret < ARCHIVE_WARN) {
-			const char *msg = archive_error_string(a);
-
-			if (total == 0 && btf_cnt == 0 && msg &&
-			    strstr(msg, "Unrecognized archive format")) {
-				set_err(err, err_sz,
-					"not a tar archive (plain, xz, gzip or zstd) nor raw BTF");
-				ret = -EBADMSG;
-			} else {
-				ret = archive_failure(a, kind, "reading header", err, err_sz);
-			}
-			goto out;
-		}
-		name = archive_entry_pathname(entry);
-		quote_name(name, qname, sizeof(qname));
-		if (!name || !name[0]) {
-			set_err(err, err_sz, "member with an empty name");
-			ret = -EINVAL;
-			goto out;
-		}
-		if (unsafe_path(name)) {
-			set_err(err, err_sz, "unsafe member path '%s'", qname);
-			ret = -EINVAL;
-			goto out;
-		}
-		declared = archive_entry_size_is_set(entry) ? archive_entry_size(entry) : 0;
-		if (declared < 0) {
-			set_err(err, err_sz, "member '%s' has a negative size", qname);
-			ret = -EBADMSG;
-			goto out;
-		}
-		if (!has_btf_suffix(name)) {
-			/* Counted, then skipped: libarchive decodes its data on the next header. */
-			if (!total_ok(a, &total, declared, lim))
-				goto too_big;
+		ret = check_member(a, entry, lim, &total, qname, sizeof(qname), err, err_sz);
+		if (ret <= 0) {
+			if (ret < 0)
+				break;
 			continue;
 		}
-
-		type = archive_entry_filetype(entry);
-		if (archive_entry_hardlink(entry)) {
-			set_err(err, err_sz, "member '%s' is a hardlink", qname);
-			ret = -EINVAL;
-			goto out;
-		}
-		if (type != AE_IFREG) {
-			set_err(err, err_sz, "member '%s' is a %s, not a regular file", qname,
-				type == AE_IFLNK  ? "symlink"
-				: type == AE_IFDIR ? "directory"
-				: type == AE_IFCHR || type == AE_IFBLK ? "device"
-				: "special file");
-			ret = -EINVAL;
-			goto out;
-		}
-		if (!archive_entry_size_is_set(entry)) {
-			set_err(err, err_sz, "member '%s' has no size", qname);
-			ret = -EBADMSG;
-			goto out;
-		}
-		if ((uint64_t)declared > lim->max_member) {
-			set_err(err, err_sz, "member '%s' exceeds %s", qname,
-				fmt_size(lim->max_member, lbuf, sizeof(lbuf)));
-			ret = -EFBIG;
-			goto out;
-		}
-		if (!total_ok(a, &total, declared, lim))
-			goto too_big;
 		if (++btf_cnt > 1) {
 			/* Counted, named in the message, not read. */
 			if (btf_cnt == 2)
@@ -364,32 +400,26 @@ static int read_tar(const void *buf, size_t len, const struct kernel_archive_lim
 			continue;
 		}
 		memcpy(qfirst, qname, sizeof(qfirst));
-		ret = read_member(a, kind, qname, (size_t)declared, &member, err, err_sz);
+		member_sz = (size_t)archive_entry_size(entry);
+		ret = read_member(a, kind, qname, member_sz, &member, err, err_sz);
 		if (ret)
-			goto out;
-		member_sz = (size_t)declared;
+			break;
 	}
-
+	if (ret < 0)
+		goto out;
 	if (btf_cnt == 0) {
 		set_err(err, err_sz, "no .btf member");
 		ret = -EINVAL;
-		goto out;
-	}
-	if (btf_cnt > 1) {
+	} else if (btf_cnt > 1) {
 		set_err(err, err_sz, "%d .btf members ('%s', '%s'%s)", btf_cnt, qfirst, qsecond,
 			btf_cnt > 2 ? ", ..." : "");
 		ret = -EINVAL;
-		goto out;
+	} else {
+		*data = member;
+		*size = member_sz;
+		member = NULL;
+		ret = 0;
 	}
-	*data = member;
-	*size = member_sz;
-	member = NULL;
-	ret = 0;
-	goto out;
-too_big:
-	set_err(err, err_sz, "archive exceeds %s decompressed (at member '%s')",
-		fmt_size(lim->max_total, lbuf, sizeof(lbuf)), qname);
-	ret = -EFBIG;
 out:
 	free(member);
 	archive_read_free(a);
@@ -436,7 +466,7 @@ int kernel_archive__read(const char *path, const struct kernel_archive_limits *l
 	if (ret)
 		goto out;
 	if (sha256_out)
-		sha256(buf, len, sha256_out);
+		btfgen_sha256(buf, len, sha256_out);
 	if (raw) {
 		/* The input is the BTF: hand over the buffer itself. */
 		*data = buf;
@@ -490,7 +520,7 @@ int kernel_archive__load(const char *path, const struct kernel_archive_limits *l
 	if (ret)
 		return ret;
 	if (sha256_out)
-		sha256(p, *len, sha256_out);
+		btfgen_sha256(p, *len, sha256_out);
 	*buf = p;
 	return 0;
 }

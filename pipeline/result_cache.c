@@ -25,12 +25,12 @@ void result_cache__key(const char *objects_key_hex, const char *input_sha_hex, c
 	unsigned char d[SHA256_DIGEST_SIZE];
 	struct sha256_ctx c;
 
-	sha256_init(&c);
-	sha256_update(&c, objects_key_hex, strlen(objects_key_hex));
-	sha256_update(&c, "/", 1);
-	sha256_update(&c, input_sha_hex, strlen(input_sha_hex));
-	sha256_final(&c, d);
-	sha256_hex(d, key_hex);
+	btfgen_sha256_init(&c);
+	btfgen_sha256_update(&c, objects_key_hex, strlen(objects_key_hex));
+	btfgen_sha256_update(&c, "/", 1);
+	btfgen_sha256_update(&c, input_sha_hex, strlen(input_sha_hex));
+	btfgen_sha256_final(&c, d);
+	btfgen_sha256_hex(d, key_hex);
 }
 
 static char *entry_path(const char *dir, const char *key, const char *ext)
@@ -75,8 +75,8 @@ int result_cache__get(const char *dir, const char *key, struct result_cache_entr
 	if (kernel_archive__load(bpath, NULL, &e->btf, &len, NULL, NULL, 0) ||
 	    (json_int_t)len != json_integer_value(json_object_get(meta, "btf_size")))
 		goto out;
-	sha256(e->btf, len, d);
-	sha256_hex(d, hex);
+	btfgen_sha256(e->btf, len, d);
+	btfgen_sha256_hex(d, hex);
 	if (strcmp(hex, str_of(meta, "btf_sha256")))
 		goto out;
 	e->btf_size = len;
@@ -133,16 +133,16 @@ int result_cache__put(const char *dir, const char *key, const void *btf, __u32 b
 						     "verdict", unsat[i].verdict ? unsat[i].verdict : "",
 						     "function", unsat[i].function ? unsat[i].function : "",
 						     "insn", (json_int_t)unsat[i].insn));
-	sha256(btf, btf_size, d);
-	sha256_hex(d, hex);
+	btfgen_sha256(btf, btf_size, d);
+	btfgen_sha256_hex(d, hex);
 	meta = json_pack("{s:I, s:s, s:I, s:O}", "btf_size", (json_int_t)btf_size, "btf_sha256",
 			 hex, "full_btf_size", (json_int_t)full_size, "unsatisfied", arr);
 	text = meta ? json_dumps(meta, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
 	if (!text)
 		goto out;
-	ret = bundle_file__write_atomic(bpath, btf, btf_size, err, sizeof(err));
+	ret = btfgen_bundle_file__write_atomic(bpath, btf, btf_size, err, sizeof(err));
 	if (!ret)
-		ret = bundle_file__write_atomic(jpath, text, strlen(text), err, sizeof(err));
+		ret = btfgen_bundle_file__write_atomic(jpath, text, strlen(text), err, sizeof(err));
 out:
 	free(text);
 	json_decref(meta);

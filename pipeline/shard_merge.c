@@ -33,12 +33,14 @@ static int same_run(const struct bundle *a, const struct bundle *b)
 	static const char *const fields[] = { "version", "libbpf", "libarchive", "zstd", "jansson" };
 
 	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
-		if (strcmp(bundle__generator(a, fields[i]), bundle__generator(b, fields[i])))
+		if (strcmp(btfgen_bundle__generator(a, fields[i]),
+			   btfgen_bundle__generator(b, fields[i])))
 			return 0;
-	if (bundle__object_cnt(a) != bundle__object_cnt(b))
+	if (btfgen_bundle__object_cnt(a) != btfgen_bundle__object_cnt(b))
 		return 0;
-	for (size_t i = 0; i < bundle__object_cnt(a); i++) {
-		const struct bundle_object *x = bundle__object(a, i), *y = bundle__object(b, i);
+	for (size_t i = 0; i < btfgen_bundle__object_cnt(a); i++) {
+		const struct bundle_object *x = btfgen_bundle__object(a, i),
+					   *y = btfgen_bundle__object(b, i);
 
 		if (strcmp(x->name, y->name) || strcmp(x->arch, y->arch) ||
 		    strcmp(x->sha256_hex, y->sha256_hex) || x->relocations != y->relocations)
@@ -64,12 +66,12 @@ static int add_entry(struct bundle_writer *w, const struct merged_entry *me, boo
 	if (!u)
 		return -ENOMEM;
 	for (size_t i = 0; lists && i < e->unsatisfied_cnt; i++) {
-		ret = bundle__unsatisfied(me->b, e, i, &u[i]);
+		ret = btfgen_bundle__unsatisfied(me->b, e, i, &u[i]);
 		if (ret)
 			goto out;
 	}
 	if (!strcmp(e->status, "ok")) {
-		k.btf = bundle__btf_data(me->b, e, &k.btf_size);
+		k.btf = btfgen_bundle__btf_data(me->b, e, &k.btf_size);
 		if (!k.btf) {
 			ret = -errno;
 			snprintf(err, err_sz, "kernel %s/%s/%s/%s: %s", e->distro, e->version,
@@ -77,7 +79,7 @@ static int add_entry(struct bundle_writer *w, const struct merged_entry *me, boo
 			goto out;
 		}
 	}
-	ret = bundle_writer__add_kernel(w, &k);
+	ret = btfgen_bundle_writer__add_kernel(w, &k);
 	if (ret)
 		snprintf(err, err_sz, "kernel %s/%s/%s/%s: %s", e->distro, e->version, e->arch,
 			 e->release, strerror(-ret));
@@ -100,7 +102,7 @@ int batch__merge(char *const *shards, size_t shard_cnt, const char *out,
 	if (!b)
 		return -ENOMEM;
 	for (size_t i = 0; i < shard_cnt; i++) {
-		b[i] = bundle__open_file(shards[i], berr, sizeof(berr));
+		b[i] = btfgen_bundle__open_file(shards[i], berr, sizeof(berr));
 		if (!b[i]) {
 			ret = -errno;
 			snprintf(err, err_sz, "shard '%s': %s", shards[i], berr);
@@ -112,14 +114,14 @@ int batch__merge(char *const *shards, size_t shard_cnt, const char *out,
 				 shards[i], shards[0]);
 			goto out;
 		}
-		total += bundle__entry_cnt(b[i]);
+		total += btfgen_bundle__entry_cnt(b[i]);
 	}
 	all = calloc(total + 1, sizeof(*all));
 	if (!all)
 		goto out;
 	for (size_t i = 0; i < shard_cnt; i++)
-		for (size_t j = 0; j < bundle__entry_cnt(b[i]); j++)
-			all[n++] = (struct merged_entry){ b[i], bundle__entry(b[i], j) };
+		for (size_t j = 0; j < btfgen_bundle__entry_cnt(b[i]); j++)
+			all[n++] = (struct merged_entry){b[i], btfgen_bundle__entry(b[i], j)};
 	qsort(all, n, sizeof(*all), entry_cmp);
 	for (size_t i = 1; i < n; i++) {
 		if (!entry_cmp(&all[i - 1], &all[i])) {
@@ -130,19 +132,19 @@ int batch__merge(char *const *shards, size_t shard_cnt, const char *out,
 		}
 	}
 	gen = (struct bundle_generator){
-		.version = bundle__generator(b[0], "version"),
-		.libbpf = bundle__generator(b[0], "libbpf"),
-		.libarchive = bundle__generator(b[0], "libarchive"),
-		.zstd = bundle__generator(b[0], "zstd"),
-		.jansson = bundle__generator(b[0], "jansson"),
+	    .version = btfgen_bundle__generator(b[0], "version"),
+	    .libbpf = btfgen_bundle__generator(b[0], "libbpf"),
+	    .libarchive = btfgen_bundle__generator(b[0], "libarchive"),
+	    .zstd = btfgen_bundle__generator(b[0], "zstd"),
+	    .jansson = btfgen_bundle__generator(b[0], "jansson"),
 	};
-	w = bundle_writer__new(out, BUNDLE_LAYOUT_BUNDLE, comp, &gen, err, err_sz);
+	w = btfgen_bundle_writer__new(out, BUNDLE_LAYOUT_BUNDLE, comp, &gen, err, err_sz);
 	if (!w) {
 		ret = -errno;
 		goto out;
 	}
-	for (size_t i = 0; shard_cnt && i < bundle__object_cnt(b[0]); i++) {
-		ret = bundle_writer__add_object(w, bundle__object(b[0], i));
+	for (size_t i = 0; shard_cnt && i < btfgen_bundle__object_cnt(b[0]); i++) {
+		ret = btfgen_bundle_writer__add_object(w, btfgen_bundle__object(b[0], i));
 		if (ret)
 			goto out;
 	}
@@ -151,13 +153,13 @@ int batch__merge(char *const *shards, size_t shard_cnt, const char *out,
 		if (ret)
 			goto out;
 	}
-	ret = bundle_writer__commit(w, err, err_sz);
+	ret = btfgen_bundle_writer__commit(w, err, err_sz);
 	if (!ret && kernels)
 		*kernels = n;
 out:
-	bundle_writer__free(w);
+	btfgen_bundle_writer__free(w);
 	for (size_t i = 0; i < shard_cnt; i++)
-		bundle__free(b[i]);
+		btfgen_bundle__free(b[i]);
 	free(b);
 	free(all);
 	return ret;
@@ -170,29 +172,29 @@ int batch__strip(const char *in, const char *out, size_t *kernels, char *err, si
 	char berr[256];
 	int ret = 0;
 
-	b = bundle__open_file(in, berr, sizeof(berr));
+	b = btfgen_bundle__open_file(in, berr, sizeof(berr));
 	if (!b) {
 		ret = -errno;
 		snprintf(err, err_sz, "'%s': %s", in, berr);
 		return ret;
 	}
 	/* runtime form: the writer drops what lookup does not need (bundle_writer.h) */
-	w = bundle_writer__new(out, BUNDLE_LAYOUT_RUNTIME, BUNDLE_COMPRESS_ZSTD, NULL, err,
+	w = btfgen_bundle_writer__new(out, BUNDLE_LAYOUT_RUNTIME, BUNDLE_COMPRESS_ZSTD, NULL, err,
 			       err_sz);
 	if (!w) {
 		ret = -errno;
 		goto out;
 	}
-	for (size_t i = 0; !ret && i < bundle__entry_cnt(b); i++) {
-		struct merged_entry me = { b, bundle__entry(b, i) };
+	for (size_t i = 0; !ret && i < btfgen_bundle__entry_cnt(b); i++) {
+		struct merged_entry me = { b, btfgen_bundle__entry(b, i) };
 
 		ret = add_entry(w, &me, false, err, err_sz);
 	}
-	ret = ret ? ret : bundle_writer__commit(w, err, err_sz);
+	ret = ret ? ret : btfgen_bundle_writer__commit(w, err, err_sz);
 	if (!ret && kernels)
-		*kernels = bundle__entry_cnt(b);
+		*kernels = btfgen_bundle__entry_cnt(b);
 out:
-	bundle_writer__free(w);
-	bundle__free(b);
+	btfgen_bundle_writer__free(w);
+	btfgen_bundle__free(b);
 	return ret;
 }

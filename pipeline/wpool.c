@@ -83,7 +83,7 @@ struct wpool *wpool__new(int threads, size_t n, size_t window, wpool_work_fn wor
 	return p;
 }
 
-void *wpool__next(struct wpool *p, size_t *index)
+void *wpool__next(struct wpool *p)
 {
 	void *r;
 
@@ -96,8 +96,6 @@ void *wpool__next(struct wpool *p, size_t *index)
 		pthread_cond_wait(&p->cond, &p->lock);
 	r = p->results[p->consumed];
 	p->results[p->consumed] = NULL;
-	if (index)
-		*index = p->consumed;
 	p->consumed++;
 	pthread_cond_broadcast(&p->cond);
 	pthread_mutex_unlock(&p->lock);

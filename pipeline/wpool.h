@@ -18,7 +18,7 @@ typedef void *(*wpool_work_fn)(size_t i, void *ctx);
 /* Starts the threads. NULL with errno set on failure. */
 struct wpool *wpool__new(int threads, size_t n, size_t window, wpool_work_fn work, void *ctx);
 /* The result of the next item in index order, waiting for it; NULL after the last. */
-void *wpool__next(struct wpool *p, size_t *index);
+void *wpool__next(struct wpool *p);
 /* Stops claiming new items, joins the threads and frees the pool. Results not taken with
  * wpool__next() are passed to 'drop' (may be NULL). NULL pool is a no-op. */
 void wpool__free(struct wpool *p, void (*drop)(void *result));

@@ -571,7 +571,7 @@ esac
 	echo "    btfgen-batch lookup (bundle $(size_kib ours.size) KiB) $(na e.ours) ms/call," \
 		"tar -xzf (tree.tar.gz $(size_kib e.targz_size) KiB) $(na e.tar) ms/call," \
 		"tar/ours $(ratio "$(na e.tar)" "$(na e.ours)")"
-	echo "    in-process ($LOOKUP_INPROC_RUNS calls, data in memory): bundle__open_mem+find+btf_data" \
+	echo "    in-process ($LOOKUP_INPROC_RUNS calls, data in memory): btfgen_bundle__open_mem+find+btf_data" \
 		"$(na e.lib_ours) ms/call, inflate+scan tar.gz $(na e.lib_tar) ms/call," \
 		"tar.gz/bundle $(ratio "$(na e.lib_tar)" "$(na e.lib_ours)")"
 	[[ $ours_mode == run ]] && have_cmd lookup ||

@@ -1,6 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: BSD-2-Clause
-# Run every test: install dependencies, build with ASan+UBSan and -Werror, run CTest.
+# Run every test: install dependencies, build with ASan+UBSan and -Werror, run CTest, then
+# run every libFuzzer target for a bounded time (scripts/fuzz.sh --ci).
 # Tests that need root and bpf() (the libbpf oracle) skip with a message when not root,
 # and fail instead under CI=true (BTFGEN_REQUIRE_ORACLE=1).
 # usage: scripts/test.sh [ctest args...]
@@ -25,3 +26,9 @@ if [ "${CI:-}" = true ]; then
 fi
 cd build-test
 ctest --output-on-failure -j"$(nproc)" "$@"
+cd ..
+# The libFuzzer targets of tests/fuzz (clang, installed by setup): built and each run 45 s
+# (the whole step stays under 6 minutes); BTFGEN_NO_FUZZ=1 skips it while iterating.
+if command -v clang >/dev/null && [ -z "${BTFGEN_NO_FUZZ:-}" ]; then
+	scripts/fuzz.sh --ci 45
+fi

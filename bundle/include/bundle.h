@@ -5,6 +5,14 @@
 
 #include <stddef.h>
 
+/*
+ * The library is built with -fvisibility=hidden: only what is marked BTFGEN_API is exported
+ * from libbtfgen-bundle.so, and every global symbol of the library starts with btfgen_.
+ */
+#ifndef BTFGEN_API
+#define BTFGEN_API __attribute__((visibility("default")))
+#endif
+
 #define BUNDLE_FORMAT "btfgen-bundle"
 #define BUNDLE_FORMAT_VERSION 1
 
@@ -53,9 +61,10 @@ struct bundle_entry {
 };
 
 /*
- * A bundle decodes lazily: bundle__btf_data, bundle__btf_path, bundle__unsatisfied,
- * bundle__load_matrix, bundle__matrix_json and bundle__verify may decode more of the stream
- * and record checks; call those from one thread at a time. The rest is read-only after open.
+ * A bundle decodes lazily: btfgen_bundle__btf_data, btfgen_bundle__btf_path,
+ * btfgen_bundle__unsatisfied, btfgen_bundle__load_matrix, btfgen_bundle__matrix_json and
+ * btfgen_bundle__verify may decode more of the stream and record checks; call those from one thread
+ * at a time. The rest is read-only after open.
  */
 struct bundle;
 
@@ -66,61 +75,131 @@ struct bundle;
  * checked); blobs are decoded when first asked for, matrix.json when the matrix is.
  * Strict: an unknown format or version, a corrupt stream, tar or index.json fails with NULL,
  * errno set and a one-line message in err. Later damage (a corrupt or missing blob, a bad
- * matrix.json) fails the call that reaches it, with the message in bundle__error.
+ * matrix.json) fails the call that reaches it, with the message in btfgen_bundle__error.
  * What is verified when: index.json by its frame's checksum before it is parsed (xz and
  * zstd without content sizes: the whole stream is decoded and checked at open; a plain tar has
  * no checksum); a blob by its SHA-256 (index.json "btf_sha256") before it is served, always;
- * matrix.json and every frame by their checksums when the matrix is loaded (bundle__verify
+ * matrix.json and every frame by their checksums when the matrix is loaded (btfgen_bundle__verify
  * does everything).
  */
-struct bundle *bundle__open_mem(const void *data, size_t size, char *err, size_t err_sz);
-struct bundle *bundle__open_file(const char *path, char *err, size_t err_sz);
-/* NULL is a no-op. Closes the memfds handed out by bundle__btf_path. */
-void bundle__free(struct bundle *b);
+BTFGEN_API struct bundle *btfgen_bundle__open_mem(const void *data, size_t size, char *err, size_t err_sz);
+BTFGEN_API struct bundle *btfgen_bundle__open_file(const char *path, char *err, size_t err_sz);
+
+/*
+ * Limits: the contract between a bundle and the process that opens it. A bundle is untrusted
+ * input (a truncated download, a tampered file, a newer writer): whatever it holds, opening and
+ * reading it stay within these bounds, or the call fails with errno EFBIG and a one-line
+ * message naming the limit ("... (limit max_size)"). Every limit is checked before the memory
+ * it guards is allocated, with overflow-safe arithmetic. The defaults fit real bundles with
+ * room to spare (a bundle of the whole of BTFHub is a few MB decompressed, its index.json has
+ * a JSON value per ~20 bytes).
+ *
+ * Memory bound: an open bundle holds at most its input (<= max_size), the decompressed tar
+ * (<= max_size), a copy of index.json (<= max_size) and, per parsed JSON document (index.json
+ * at open, matrix.json when loaded), BTFGEN_BUNDLE_NODE_SIZE bytes per JSON value, at most
+ * min(document bytes / json_bytes_per_value + 64, max_json_values) values; plus, per kernel
+ * and object, a few hundred bytes (<= max_kernels, max_objects). Defaults: about 290 MiB
+ * in the worst case, whatever the input; real bundles of a few MB need a few MB.
+ *
+ * Pass NULL for the defaults; a field left 0 takes its default. sz is sizeof(struct
+ * btfgen_bundle_opts) as the caller was compiled (fields added later are appended).
+ */
+struct btfgen_bundle_opts {
+	size_t sz;
+	/* input file size and decompressed size (zstd, xz or tar); default 64 MiB */
+	unsigned long long max_size;
+	/* JSON values per document: proportional bound (bytes per value), hard cap */
+	unsigned long long json_bytes_per_value; /* default 8 */
+	unsigned long long max_json_values;	 /* default 2^21 (2097152) */
+	unsigned long long max_kernels;		 /* index.json "kernels"; default 262144 */
+	unsigned long long max_objects;		 /* index.json "objects"; default 65536 */
+	/* bytes of a kernel key field (distro, version, arch, release) and a blob name; 255 */
+	unsigned long long max_name_len;
+};
+
+#define BTFGEN_BUNDLE_MAX_SIZE (64ULL << 20)
+#define BTFGEN_BUNDLE_JSON_BYTES_PER_VALUE 8
+#define BTFGEN_BUNDLE_MAX_JSON_VALUES (1ULL << 21)
+#define BTFGEN_BUNDLE_MAX_KERNELS (1ULL << 18)
+#define BTFGEN_BUNDLE_MAX_OBJECTS (1ULL << 16)
+#define BTFGEN_BUNDLE_MAX_NAME_LEN 255
+#define BTFGEN_BUNDLE_NODE_SIZE 48 /* bytes per parsed JSON value (x86_64) */
+
+/* As btfgen_bundle__open_mem / btfgen_bundle__open_file, with limits (opts may be NULL: the
+ * defaults). */
+BTFGEN_API struct bundle *btfgen_bundle__open_mem_opts(const void *data, size_t size,
+					    const struct btfgen_bundle_opts *opts, char *err,
+					    size_t err_sz);
+BTFGEN_API struct bundle *btfgen_bundle__open_file_opts(const char *path,
+					     const struct btfgen_bundle_opts *opts, char *err,
+					     size_t err_sz);
+
+/*
+ * The error channel. Every call of this API that fails sets errno (or returns -errno) and
+ * leaves one printable line saying what failed and why in btfgen_bundle__errstr(): per
+ * thread, valid until the thread's next failing call, never NULL. Strings that come from the
+ * bundle or the caller (member names, release names, paths) are escaped in it (see
+ * btfgen_bundle__quote). Calls that take err/err_sz also copy that line there, and
+ * btfgen_bundle__error(b) keeps the last lazy failure of a handle.
+ */
+BTFGEN_API const char *btfgen_bundle__errstr(void);
+/*
+ * Writes s to buf (sz bytes, NUL-terminated, cut with "..." if too long) with control
+ * characters, DEL, bytes >= 0x80 and backslashes as C escapes (\n, \x1b, \\): safe to print
+ * on a terminal and on one line. Returns buf. Use it on any string read from a bundle.
+ */
+BTFGEN_API const char *btfgen_bundle__quote(const char *s, char *buf, size_t sz);
+/* btfgen_bundle__quote into a buffer that lives until the end of the enclosing block. */
+#define BTFGEN_BUNDLE_QUOTE_MAX 320
+#define BTFGEN_BUNDLE_QUOTED(s)                                                              \
+	btfgen_bundle__quote((s), (char[BTFGEN_BUNDLE_QUOTE_MAX]){0}, BTFGEN_BUNDLE_QUOTE_MAX)
+/* NULL is a no-op. Closes the memfds handed out by btfgen_bundle__btf_path. */
+BTFGEN_API void btfgen_bundle__free(struct bundle *b);
 /*
  * Decodes everything and checks it: every blob the index names is present and matches its
  * SHA-256, matrix.json matches the index, every frame checksum. 0 or -errno (message in err).
  */
-int bundle__verify(struct bundle *b, char *err, size_t err_sz);
+BTFGEN_API int btfgen_bundle__verify(struct bundle *b, char *err, size_t err_sz);
 /* The message of the last lazy failure (btf_data, unsatisfied, ...); "" if none. Owned by b. */
-const char *bundle__error(const struct bundle *b);
+BTFGEN_API const char *btfgen_bundle__error(const struct bundle *b);
 
-size_t bundle__entry_cnt(const struct bundle *b);
-const struct bundle_entry *bundle__entry(const struct bundle *b, size_t i);
-size_t bundle__object_cnt(const struct bundle *b);
-/* Valid until bundle__free. */
-const struct bundle_object *bundle__object(const struct bundle *b, size_t i);
+BTFGEN_API size_t btfgen_bundle__entry_cnt(const struct bundle *b);
+BTFGEN_API const struct bundle_entry *btfgen_bundle__entry(const struct bundle *b, size_t i);
+BTFGEN_API size_t btfgen_bundle__object_cnt(const struct bundle *b);
+/* Valid until btfgen_bundle__free. */
+BTFGEN_API const struct bundle_object *btfgen_bundle__object(const struct bundle *b, size_t i);
 /*
  * Fills *u with the i-th unsatisfied relocation of e; 0, -ERANGE, or -errno if matrix.json
- * cannot be loaded (message in bundle__error). Loads matrix.json on first use (not const
+ * cannot be loaded (message in btfgen_bundle__error). Loads matrix.json on first use (not const
  * inside: see the threading note above). Strings owned by b.
  */
-int bundle__unsatisfied(const struct bundle *b, const struct bundle_entry *e, size_t i,
-			struct bundle_unsatisfied *u);
-/* Loads matrix.json now (see bundle__unsatisfied); 0 or -errno (message in err). */
-int bundle__load_matrix(struct bundle *b, char *err, size_t err_sz);
-/* matrix.json as stored (not NUL-terminated), loading it; NULL on error (bundle__error). */
-const char *bundle__matrix_json(struct bundle *b, size_t *size);
-/* index.json as stored in the bundle (not NUL-terminated); valid until bundle__free. */
-const char *bundle__index_json(const struct bundle *b, size_t *size);
+BTFGEN_API int btfgen_bundle__unsatisfied(const struct bundle *b, const struct bundle_entry *e, size_t i,
+			       struct bundle_unsatisfied *u);
+/* Loads matrix.json now (see btfgen_bundle__unsatisfied); 0 or -errno (message in err). */
+BTFGEN_API int btfgen_bundle__load_matrix(struct bundle *b, char *err, size_t err_sz);
+/* matrix.json as stored (not NUL-terminated), loading it; NULL on error (btfgen_bundle__error). */
+BTFGEN_API const char *btfgen_bundle__matrix_json(struct bundle *b, size_t *size);
+/* index.json as stored in the bundle (not NUL-terminated); valid until btfgen_bundle__free. */
+BTFGEN_API const char *btfgen_bundle__index_json(const struct bundle *b, size_t *size);
 /* Number of distinct blobs the index names. */
-size_t bundle__blob_cnt(const struct bundle *b);
+BTFGEN_API size_t btfgen_bundle__blob_cnt(const struct bundle *b);
 /* index.json "generator" fields (name, version, libbpf, ...), "" if absent; owned by b. */
-const char *bundle__generator(const struct bundle *b, const char *field);
+BTFGEN_API const char *btfgen_bundle__generator(const struct bundle *b, const char *field);
 
 /*
- * The tailored BTF of an "ok" entry, pointing into the bundle (valid until bundle__free).
+ * The tailored BTF of an "ok" entry, pointing into the bundle (valid until btfgen_bundle__free).
  * Decodes the stream up to the blob and checks its SHA-256 on first use: NULL with errno
  * EBADMSG on a mismatch or a corrupt stream, ENOENT if the blob is missing, ENODATA if the
- * entry is not "ok" (message in bundle__error).
+ * entry is not "ok" (message in btfgen_bundle__error).
  */
-const void *bundle__btf_data(struct bundle *b, const struct bundle_entry *e, size_t *size);
+BTFGEN_API const void *btfgen_bundle__btf_data(struct bundle *b, const struct bundle_entry *e, size_t *size);
 /*
  * Writes "/proc/self/fd/N" to buf, N a memfd holding the entry's BTF, for libbpf's
  * bpf_object_open_opts.btf_custom_path (no temp file). The memfd stays open until
- * bundle__free. 0 or -errno (-ENAMETOOLONG if buf is too small).
+ * btfgen_bundle__free. 0 or -errno (-ENAMETOOLONG if buf is too small).
  */
-int bundle__btf_path(struct bundle *b, const struct bundle_entry *e, char *buf, size_t buf_sz);
+BTFGEN_API int btfgen_bundle__btf_path(struct bundle *b, const struct bundle_entry *e, char *buf,
+			    size_t buf_sz);
 
 /* What to look for. Empty strings are "unknown". */
 struct bundle_query {
@@ -155,8 +234,9 @@ struct bundle_match {
  * (m->entry found but failed/skipped), -ENOENT (no match), -ENOTUNIQ (several, see m->cands),
  * -EINVAL (q has no release).
  */
-int bundle__find(const struct bundle *b, const struct bundle_query *q, struct bundle_match *m);
-const char *bundle_match_kind__str(enum bundle_match_kind kind);
+BTFGEN_API int btfgen_bundle__find(const struct bundle *b, const struct bundle_query *q,
+			struct bundle_match *m);
+BTFGEN_API const char *btfgen_bundle_match_kind__str(enum bundle_match_kind kind);
 
 /*
  * Fills q from the host: os-release from $BTFGEN_OS_RELEASE, else os_release_path (if not
@@ -164,10 +244,10 @@ const char *bundle_match_kind__str(enum bundle_match_kind kind);
  * Only empty fields of q are filled, so callers may preset some. 0 or -errno (a missing
  * os-release is not an error: distro/version stay empty and lookup falls back to release).
  */
-int bundle_host__detect(struct bundle_query *q, const char *os_release_path);
+BTFGEN_API int btfgen_bundle_host__detect(struct bundle_query *q, const char *os_release_path);
 /* Fills the empty distro/version of q from one os-release file; 0 or -errno. */
-int bundle_host__read_os_release(struct bundle_query *q, const char *path);
+BTFGEN_API int btfgen_bundle_host__read_os_release(struct bundle_query *q, const char *path);
 /* Fills the empty release/arch of q from uname(2); 0 or -errno. */
-int bundle_host__uname(struct bundle_query *q);
+BTFGEN_API int btfgen_bundle_host__uname(struct bundle_query *q);
 
 #endif

@@ -18,27 +18,27 @@ enum bundle_verdict {
 	BUNDLE_VERDICT_CNT,
 };
 
-const char *bundle_verdict__str(enum bundle_verdict v);
+const char *btfgen_bundle_verdict__str(enum bundle_verdict v);
 /* A record's "verdict" ("probe", "guarded", ...) as a program verdict; "unused"/"": LOADS. */
-enum bundle_verdict bundle_verdict__of_record(const char *verdict);
+enum bundle_verdict btfgen_bundle_verdict__of_record(const char *verdict);
 /* True if some record makes a program fail or the object refused (index "failing_kernels"). */
-int bundle_unsatisfied__any_failing(const struct bundle_unsatisfied *u, size_t n);
+int btfgen_bundle_unsatisfied__any_failing(const struct bundle_unsatisfied *u, size_t n);
 
 /*
  * Programs of the bundle, numbered across objects: object i's program j is number
- * bundle__program_base(b, i) + j; bundle__program_total(b) in all.
+ * btfgen_bundle__program_base(b, i) + j; btfgen_bundle__program_total(b) in all.
  */
-size_t bundle__program_total(const struct bundle *b);
-size_t bundle__program_base(const struct bundle *b, size_t obj);
+size_t btfgen_bundle__program_total(const struct bundle *b);
+size_t btfgen_bundle__program_base(const struct bundle *b, size_t obj);
 
 /*
  * The verdict of every program on kernel e (docs/verdicts.md rules): out[n] for program n,
  * BUNDLE_VERDICT_NA for programs of other arches and on kernels that are not "ok".
  * why[n] (may be NULL): index in e's unsatisfied records of the record that decided
  * (the first of the program's most severe ones), or -1. Loads matrix.json: 0 or -errno
- * (message in bundle__error).
+ * (message in btfgen_bundle__error).
  */
-int bundle__verdicts(struct bundle *b, const struct bundle_entry *e, enum bundle_verdict *out,
+int btfgen_bundle__verdicts(struct bundle *b, const struct bundle_entry *e, enum bundle_verdict *out,
 		     long *why);
 
 #endif

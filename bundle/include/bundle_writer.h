@@ -46,12 +46,12 @@ struct bundle_writer;
  * Creates a writer for out_path. Nothing touches the file system until commit. On error
  * returns NULL, sets errno and writes a one-line message to err (if err_sz > 0).
  */
-struct bundle_writer *bundle_writer__new(const char *out_path, enum bundle_layout layout,
-					 enum bundle_compression comp,
-					 const struct bundle_generator *gen, char *err,
-					 size_t err_sz);
+struct bundle_writer *btfgen_bundle_writer__new(const char *out_path, enum bundle_layout layout,
+						enum bundle_compression comp,
+						const struct bundle_generator *gen, char *err,
+						size_t err_sz);
 /* Records one object (name, arch, sha256, relocation count). Copies the strings. */
-int bundle_writer__add_object(struct bundle_writer *w, const struct bundle_object *o);
+int btfgen_bundle_writer__add_object(struct bundle_writer *w, const struct bundle_object *o);
 /*
  * Records one kernel, in manifest order. Copies everything, including the BTF, which is
  * kept once per distinct SHA-256. status is "ok" (btf required), "failed" or "skipped"
@@ -59,28 +59,28 @@ int bundle_writer__add_object(struct bundle_writer *w, const struct bundle_objec
  * -EEXIST on a key given twice, -ENAMETOOLONG if an ok kernel's blob name does not fit a
  * ustar header: release over ~96 characters).
  */
-int bundle_writer__add_kernel(struct bundle_writer *w, const struct bundle_kernel *k);
+int btfgen_bundle_writer__add_kernel(struct bundle_writer *w, const struct bundle_kernel *k);
 /*
  * Writes everything: a temp file (or temp dir) in the target's directory, fsync, rename.
  * On failure the old output, if any, is left as it was and no temp file remains.
  * Call once; 0 or -errno.
  */
-int bundle_writer__commit(struct bundle_writer *w, char *err, size_t err_sz);
+int btfgen_bundle_writer__commit(struct bundle_writer *w, char *err, size_t err_sz);
 /* NULL is a no-op. An uncommitted writer has written nothing. */
-void bundle_writer__free(struct bundle_writer *w);
+void btfgen_bundle_writer__free(struct bundle_writer *w);
 
 /*
  * Writes data to path through a temp file in the same directory, fsync and rename (mode 0644):
  * readers see the old file or the new one, never a partial one. 0 or -errno (message in err).
  */
-int bundle_file__write_atomic(const char *path, const void *data, size_t len, char *err,
-			      size_t err_sz);
+int btfgen_bundle_file__write_atomic(const char *path, const void *data, size_t len, char *err,
+				     size_t err_sz);
 
 /* Distinct BTFs recorded so far (each stored once). */
-size_t bundle_writer__blob_cnt(const struct bundle_writer *w);
+size_t btfgen_bundle_writer__blob_cnt(const struct bundle_writer *w);
 
 /* Serializes index.json / matrix.json as the writer would (for tests); caller frees. */
-char *bundle_writer__index_json(struct bundle_writer *w, size_t *size);
-char *bundle_writer__matrix_json(struct bundle_writer *w, size_t *size);
+char *btfgen_bundle_writer__index_json(struct bundle_writer *w, size_t *size);
+char *btfgen_bundle_writer__matrix_json(struct bundle_writer *w, size_t *size);
 
 #endif

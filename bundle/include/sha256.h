@@ -16,13 +16,13 @@ struct sha256_ctx {
 	size_t buf_len;
 };
 
-void sha256_init(struct sha256_ctx *ctx);
-void sha256_update(struct sha256_ctx *ctx, const void *data, size_t len);
-void sha256_final(struct sha256_ctx *ctx, unsigned char out[SHA256_DIGEST_SIZE]);
+void btfgen_sha256_init(struct sha256_ctx *ctx);
+void btfgen_sha256_update(struct sha256_ctx *ctx, const void *data, size_t len);
+void btfgen_sha256_final(struct sha256_ctx *ctx, unsigned char out[SHA256_DIGEST_SIZE]);
 
 /* One-shot digest of data[0..len). */
-void sha256(const void *data, size_t len, unsigned char out[SHA256_DIGEST_SIZE]);
+void btfgen_sha256(const void *data, size_t len, unsigned char out[SHA256_DIGEST_SIZE]);
 /* Lower-case hex of a digest, NUL-terminated. */
-void sha256_hex(const unsigned char digest[SHA256_DIGEST_SIZE], char out[SHA256_HEX_SIZE]);
+void btfgen_sha256_hex(const unsigned char digest[SHA256_DIGEST_SIZE], char out[SHA256_HEX_SIZE]);
 
 #endif

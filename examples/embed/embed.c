@@ -135,7 +135,7 @@ static int print_lookup(int ret, const struct bundle_match *m, int other_kernel,
 						  : strerror(-ret));
 		return 4;
 	}
-	printf("%s match %s/%s/%s/%s, %llu bytes of BTF at %s\n", bundle_match_kind__str(m->kind),
+	printf("%s match %s/%s/%s/%s, %llu bytes of BTF at %s\n", btfgen_bundle_match_kind__str(m->kind),
 	       m->entry->distro, m->entry->version, m->entry->arch, m->entry->release,
 	       m->entry->btf_size, path);
 	*btf_path = path;
@@ -155,25 +155,25 @@ static int find_btf(struct args *a, struct bundle **b, char *path, size_t path_s
 	double t0;
 
 	/* 1. who are we: os-release + uname, unless given */
-	ret = bundle_host__detect(&a->q, a->os_release);
+	ret = btfgen_bundle_host__detect(&a->q, a->os_release);
 	if (ret) {
 		fprintf(stderr, "host detection: %s\n", strerror(-ret));
 		return 2;
 	}
 	/* 2. open the embedded bundle and find this kernel */
 	t0 = now_ms();
-	*b = bundle__open_mem(embed_bundle_start, embed_bundle_end - embed_bundle_start, err,
+	*b = btfgen_bundle__open_mem(embed_bundle_start, embed_bundle_end - embed_bundle_start, err,
 			      sizeof(err));
 	if (!*b) {
 		fprintf(stderr, "embedded bundle: %s\n", err);
 		return 2;
 	}
-	ret = bundle__find(*b, &a->q, &m);
+	ret = btfgen_bundle__find(*b, &a->q, &m);
 	if (!ret) {
 		/* 3. a path libbpf can open, without a temp file (decodes and checks the blob) */
-		ret = bundle__btf_path(*b, m.entry, path, path_sz);
+		ret = btfgen_bundle__btf_path(*b, m.entry, path, path_sz);
 		if (ret) {
-			fprintf(stderr, "embedded bundle: %s\n", bundle__error(*b));
+			fprintf(stderr, "embedded bundle: %s\n", btfgen_bundle__error(*b));
 			return 1;
 		}
 	}
@@ -224,6 +224,6 @@ int main(int argc, char **argv)
 	}
 	if (rc < 0)
 		rc = load_object(&a, &open_opts);
-	bundle__free(b); /* after libbpf is done with the memfd path */
+	btfgen_bundle__free(b); /* after libbpf is done with the memfd path */
 	return rc;
 }

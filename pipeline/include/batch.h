@@ -14,11 +14,16 @@ struct batch_options {
 	int jobs;            /* worker threads; <= 0: manifest's "jobs", else the online CPUs */
 	const char *output;  /* overrides the manifest's output when not NULL */
 	int verify;          /* -1: the manifest's "verify"; 0 off; 1 on */
-	FILE *progress;      /* progress stream, or NULL */
-	bool progress_tty;   /* progress is a terminal: a bar redrawn in place; else plain lines */
-	double progress_interval; /* plain lines: seconds between two (<= 0: 10) */
+	/*
+	 * Progress, called from the calling thread after each kernel in manifest order, and
+	 * once more with done == total at the end (also when there is no kernel); NULL: none.
+	 * Drawing it is the caller's business (cmd/progress.c).
+	 */
+	void (*progress)(void *ctx, size_t done, size_t total, size_t failed);
+	/* One failed kernel: its manifest name and reason, as read; NULL: not reported. */
+	void (*kernel_failed)(void *ctx, const char *kernel, const char *reason);
+	void *progress_ctx;  /* passed to both */
 	const char *kernel_cache; /* decoded-kernel cache folder (overrides the manifest's) */
-	FILE *log;           /* one line per failed kernel (stderr), or NULL */
 	unsigned shard_k;    /* with shard_n > 1: run only kernels i with i % shard_n == shard_k - 1 */
 	unsigned shard_n;
 };
@@ -29,7 +34,6 @@ struct batch_summary {
 	size_t unsatisfied;       /* unsatisfiable relocations, summed over kernels */
 	size_t failing_kernels;   /* ok kernels where some program fails or is refused */
 	unsigned long long output_size; /* bytes of the bundle (or tree tar); 0 for a tree dir */
-	unsigned long long input_bytes; /* compressed input read */
 	double seconds;
 	const char *output;       /* path written (valid while the options/manifest live) */
 };

@@ -5,9 +5,9 @@
  *
  * Both files are read into memory once, as an application that embeds them has them. Then,
  * RUNS times each, what an application does at start-up:
- *   bundle: bundle__open_mem, bundle__find, bundle__btf_data (hash checked), bundle__free;
- *   tar.gz: inflate from the start and walk the tar headers until DISTRO/VERSION/ARCH/
- *           RELEASE.btf, copy it out (how bcc's libbpf-tools find theirs; our own code).
+ *   bundle: btfgen_bundle__open_mem, btfgen_bundle__find, btfgen_bundle__btf_data (hash checked),
+ * btfgen_bundle__free; tar.gz: inflate from the start and walk the tar headers until
+ * DISTRO/VERSION/ARCH/ RELEASE.btf, copy it out (how bcc's libbpf-tools find theirs; our own code).
  * Prints one line per method: "<method> <us per call> <btf bytes>".
  */
 #include <errno.h>
@@ -149,13 +149,14 @@ int main(int argc, char **argv)
 
 	t0 = now_us();
 	for (i = 0; i < runs; i++) {
-		struct bundle *b = bundle__open_mem(bdata, bsz, err, sizeof(err));
+		struct bundle *b = btfgen_bundle__open_mem(bdata, bsz, err, sizeof(err));
 
-		if (!b || bundle__find(b, &q, &m) || !bundle__btf_data(b, m.entry, &got_b)) {
+		if (!b || btfgen_bundle__find(b, &q, &m) ||
+		    !btfgen_bundle__btf_data(b, m.entry, &got_b)) {
 			fprintf(stderr, "lookup-bench: bundle: %s\n", b ? "not found" : err);
 			return 1;
 		}
-		bundle__free(b);
+		btfgen_bundle__free(b);
 	}
 	t_b = (now_us() - t0) / runs;
 

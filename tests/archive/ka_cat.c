@@ -75,7 +75,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	if (print_sha) {
-		sha256_hex(digest, hex);
+		btfgen_sha256_hex(digest, hex);
 		printf("%s\n", hex);
 	}
 	if (argc - optind == 2) {

@@ -334,6 +334,27 @@ def make_case(name, data_dir, work):
     if name == "kern_tar_empty":
         bad = write(os.path.join(work, "none.btf.tar.xz"), tar_xz([]))
         return Case(bad, [obj], bad, 2, kern_words)
+    if name == "kern_tar_damaged_header":
+        # a good member, then a header whose checksum is wrong (libarchive: ARCHIVE_RETRY)
+        buf = io.BytesIO()
+        with tarfile.open(fileobj=buf, mode="w", format=tarfile.USTAR_FORMAT) as tar:
+            for n, d in (("5.10.0-30-amd64.btf", raw_kernel(data_dir)), ("next.btf", b"x")):
+                info = tarfile.TarInfo(n)
+                info.size = len(d)
+                tar.addfile(info, io.BytesIO(d))
+        data = bytearray(buf.getvalue())
+        second = 512 + (len(raw_kernel(data_dir)) + 511) // 512 * 512
+        data[second] ^= 0x20  # the name's first byte: the checksum no longer matches
+        bad = write(os.path.join(work, "damaged.btf.tar"), data)
+        return Case(bad, [obj], bad, 2, ["damaged", "corrupt"])
+    if name == "kern_fifo":
+        bad = os.path.join(work, "fifo.btf.tar.xz")
+        os.mkfifo(bad)
+        return Case(bad, [obj], bad, 2, ["regular file"])
+    if name == "obj_fifo":
+        bad = os.path.join(work, "fifo.bpf.o")
+        os.mkfifo(bad)
+        return Case(tar_path, [bad], bad, 2, ["regular file"])
     if name == "kern_xz_not_tar":
         bad = write(os.path.join(work, "plain.btf.tar.xz"), lzma.compress(b"plain text " * 100))
         return Case(bad, [obj], bad, 2, kern_words)
@@ -344,11 +365,141 @@ BAD_CASES = sorted(OBJ_CASES) + sorted(RELO_CASES) + [
     "obj_missing", "obj_directory", "obj_empty", "obj_text", "obj_host_elf", "obj_truncated",
     "kern_missing", "kern_directory", "kern_empty", "kern_text", "kern_raw_truncated",
     "kern_raw_bad_magic", "kern_raw_str_oob", "kern_tar_truncated", "kern_tar_corrupt",
-    "kern_tar_garbage_member", "kern_tar_empty", "kern_xz_not_tar",
+    "kern_tar_garbage_member", "kern_tar_empty", "kern_xz_not_tar", "kern_tar_damaged_header",
+    "kern_fifo", "obj_fifo",
 ]
 FUZZ_CASES = ["fuzz_ext", "fuzz_btf", "fuzz_kernel"]
 OTHER_CASES = FUZZ_CASES + ["out_dir_missing", "out_is_directory", "keep_existing_output", "happy_tar",
                "happy_raw", "happy_replace_output", "happy_no_ext"]
+
+
+# Bundles given to the runtime reader and the CLI (ls, info, lookup, extract), and a run whose
+# kernel the bundle cannot hold.
+BUNDLE_CASES = ["bundle_control_chars", "bundle_fifo", "bundle_json_amplification",
+                "bundle_bomb_undeclared", "bundle_not_a_bundle", "run_release_too_long"]
+
+EVIL_RELEASE = "6.1\x1b[2J\x1b]0;pwned\x07\nfake line"
+
+
+def plain_tar(members):
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w", format=tarfile.USTAR_FORMAT) as tar:
+        for name, data in members:
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    return buf.getvalue()
+
+
+def evil_bundle():
+    """A plain-tar bundle whose strings hold terminal escapes and newlines (twice the key)."""
+    import json
+    kern = {"distro": "debian", "version": "12", "arch": "x86_64", "release": EVIL_RELEASE,
+            "status": "failed", "reason": "bad\n\x1b[31mred", "unsatisfied": 0}
+    index = {"format": "btfgen-bundle", "format_version": 1,
+             "generator": {"name": "btfgen\x1b[5m", "version": "1"},
+             "objects": [{"name": "evil\x1b[31m.bpf.o", "arch": "x86_64", "sha256": "0" * 64,
+                          "relocations": 1}],
+             "kernels": [kern, kern]}
+    mk = {k: kern[k] for k in ("distro", "version", "arch", "release")}
+    mk["unsatisfied"] = []
+    matrix = {"kernels": [mk, mk]}
+    return plain_tar([("index.json", json.dumps(index).encode()),
+                      ("matrix.json", json.dumps(matrix).encode())])
+
+
+def zstd_bundle(index_len, declare):
+    """A zstd bundle whose index.json is index_len bytes of [0,0,...]: a few KB compressed."""
+    head = b'{"format":"btfgen-bundle","format_version":1,"objects":['
+    tail = b'0],"kernels":[]}'
+    body = head + b"0," * ((index_len - len(head) - len(tail)) // 2) + tail
+    tar = plain_tar([("index.json", body)])
+    cmd = ["zstd", "-q", "-3", "-c"] + ([f"--stream-size={len(tar)}"] if declare else [])
+    return subprocess.run(cmd, input=tar, stdout=subprocess.PIPE, check=True).stdout
+
+
+def check_one_line(c, rc, err, want_rc, words):
+    text = err.decode(errors="replace")
+    lines = [l for l in text.splitlines() if l.strip()]
+    c.check(rc == want_rc, f"exit {rc}, want {want_rc}; stderr: {text[:300]!r}")
+    c.check(len(lines) == 1, f"{len(lines)} stderr lines, want 1: {text[:500]!r}")
+    c.check(any(w in text for w in words), f"stderr names none of {words}: {text[:300]!r}")
+    c.check(not any(ch in err for ch in b"\x1b\x07"), "a terminal escape reached stderr")
+
+
+def run_bundle_case(c, name, binary, data_dir, work, out_dir):
+    if name == "bundle_control_chars":
+        b = write(os.path.join(work, "evil.bundle"), evil_bundle())
+        for cmd in (["ls", b], ["info", b], ["lookup", b, "--distro", "debian", "--version",
+                    "12", "--arch", "x86_64", "--release", EVIL_RELEASE],
+                    ["extract", b, os.path.join(out_dir, "tree")]):
+            rc, out, err = run_cmd([binary] + cmd, timeout=30)
+            both = out + err
+            c.check(rc >= 0, f"{cmd[0]}: crashed ({rc})")
+            c.check(b"\x1b" not in both and b"\x07" not in both,
+                    f"{cmd[0]}: a terminal escape reached the output: {both[:300]!r}")
+            c.check(b"fake line" not in both or b"\\nfake line" in both,
+                    f"{cmd[0]}: a newline from the bundle split a line: {both[:300]!r}")
+            if cmd[0] == "ls":
+                c.check(rc == 0 and len(out.splitlines()) == 3 and b"\\x1b[2J" in out,
+                        f"ls: exit {rc}, want 0, 3 lines with the escapes spelled out: {out!r}")
+            if cmd[0] == "extract":
+                c.check(rc == 3 and b"File exists" in err, f"extract: exit {rc}: {err!r}")
+        c.check(not os.listdir(out_dir), f"output directory holds {os.listdir(out_dir)}")
+    elif name == "bundle_fifo":
+        f = os.path.join(work, "fifo.bundle")
+        os.mkfifo(f)
+        rc, _, err = run_cmd([binary, "ls", f], timeout=30)
+        check_one_line(c, rc, err, 3, ["not a regular file"])
+    elif name == "bundle_json_amplification":
+        b = write(os.path.join(work, "amp.bundle"), zstd_bundle(48 << 20, True))
+        c.check(os.path.getsize(b) < 1 << 20, "the case is not small")
+        rc, _, err = run_cmd([binary, "ls", b], timeout=30)
+        check_one_line(c, rc, err, 3, ["limit max_json_values"])
+    elif name == "bundle_bomb_undeclared":
+        b = write(os.path.join(work, "bomb.bundle"), zstd_bundle(128 << 20, False))
+        c.check(os.path.getsize(b) < 1 << 20, "the case is not small")
+        rc, _, err = run_cmd([binary, "info", b], timeout=30)
+        check_one_line(c, rc, err, 3, ["limit max_size"])
+    elif name == "bundle_not_a_bundle":
+        b = write(os.path.join(work, "x.bundle"), plain_tar([("evil\x1b[2J\nname", b"x")]))
+        rc, _, err = run_cmd([binary, "lookup", b, "--release", "x"], timeout=30)
+        check_one_line(c, rc, err, 3, ["not a bundle"])
+    elif name == "run_release_too_long":
+        run_long_release(c, binary, data_dir, work, out_dir)
+    else:
+        c.fail("unknown case")
+
+
+def run_long_release(c, binary, data_dir, work, out_dir):
+    """A kernel whose release cannot be a tar member name fails alone; the rest lands."""
+    import json
+    data_dir = os.path.abspath(data_dir)
+    arch = os.path.join(work, "archive", "debian", "bullseye", "x86_64")
+    os.makedirs(arch)
+    good = os.path.join(data_dir, KERNEL_TAR)
+    long_rel = "5.10.0-30-amd64" + "-x" * 60
+    shutil.copy(good, arch)
+    shutil.copy(good, os.path.join(arch, long_rel + ".btf.tar.xz"))
+    out = os.path.join(out_dir, "out.bundle")
+    m = write(os.path.join(work, "m.json"), json.dumps({
+        "version": 1, "archive": os.path.join(work, "archive"),
+        "objects": {"x86_64": [os.path.join(data_dir, OBJECTS[0])]},
+        "output": out}).encode())
+    rc, _, err = run_cmd([binary, "run", "--no-progress", m], timeout=300)
+    text = err.decode(errors="replace")
+    c.check(rc == 1, f"exit {rc}, want 1: {text[:500]!r}")
+    c.check(os.listdir(out_dir) == ["out.bundle"], f"output directory holds {os.listdir(out_dir)}")
+    if not os.path.exists(out):
+        return
+    idx = subprocess.run(f"zstd -dcq '{out}' | tar -xO index.json", shell=True,
+                         stdout=subprocess.PIPE).stdout
+    kerns = {k["release"]: k for k in json.loads(idx)["kernels"]}
+    c.check(kerns.get("5.10.0-30-amd64", {}).get("status") == "ok", "the good kernel is not ok")
+    bad = kerns.get(long_rel, {})
+    c.check(bad.get("status") == "failed" and "too long" in bad.get("reason", ""),
+            f"the long release is not a failed entry with its reason: {bad}")
+    c.check("too long" in text, f"stderr does not say why: {text[:300]!r}")
 
 
 class Checker:
@@ -365,13 +516,23 @@ class Checker:
         return cond
 
 
-def run(binary, inp, out, objs):
-    cmd = [binary, "min_core_btf", inp, out] + objs
+# Every command a case runs, for the README's table (--table): argv, exit code, stderr.
+RUNS = []
+
+
+def run_cmd(cmd, timeout=120):
     try:
-        p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=120)
+        p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=timeout)
+        rc, out, err = p.returncode, p.stdout, p.stderr
     except subprocess.TimeoutExpired:
-        return -1000, "", f"timed out after 120 s: {cmd}"
-    return p.returncode, p.stdout.decode(errors="replace"), p.stderr.decode(errors="replace")
+        rc, out, err = -1000, b"", f"timed out after {timeout} s: {cmd}".encode()
+    RUNS.append((cmd, rc, out, err))
+    return rc, out, err
+
+
+def run(binary, inp, out, objs):
+    rc, out, err = run_cmd([binary, "min_core_btf", inp, out] + objs)
+    return rc, out.decode(errors="replace"), err.decode(errors="replace")
 
 
 def check_error(c, rc, err, want_rc, bad, words, out_dir, keep=None, left_ok=()):
@@ -514,9 +675,99 @@ def fuzz_runs(name, data_dir, work, rnd):
             yield bad, [obj], what
 
 
-def run_case(name, binary, data_dir):
+# What each case gives the tool, for the README's bad-input table (--table).
+GIVEN = {
+    "ext_bad_magic": "object: .BTF.ext magic wrong",
+    "ext_beyond_eof": "object: .BTF.ext section runs past the end of the file",
+    "ext_core_relo_len_oob": ".BTF.ext: CO-RE records length past the section",
+    "ext_core_relo_off_oob": ".BTF.ext: CO-RE records offset past the section",
+    "ext_core_relo_off_wrap": ".BTF.ext: CO-RE records offset that wraps around",
+    "ext_hdr_len_huge": ".BTF.ext: header length 0x7ffffff0",
+    "ext_hdr_len_small": ".BTF.ext: header length 8",
+    "ext_num_info_overflow": ".BTF.ext: record count 0x10000001",
+    "ext_num_info_zero": ".BTF.ext: record count 0",
+    "ext_rec_size_huge": ".BTF.ext: CO-RE record size 2^31",
+    "ext_rec_size_small": ".BTF.ext: CO-RE record size 8",
+    "ext_rec_size_unaligned": ".BTF.ext: CO-RE record size 18",
+    "ext_sec_name_oob": ".BTF.ext: section name offset past the strings",
+    "ext_truncated_header": "object: .BTF.ext cut inside its header",
+    "ext_truncated_relo": "object: .BTF.ext cut inside the CO-RE records",
+    "obj_btf_bad_magic": "object: .BTF magic wrong",
+    "obj_btf_truncated": "object: .BTF cut short",
+    "obj_no_btf": "object without .BTF",
+    "relo_access_str_oob": "CO-RE record: access string offset past the strings",
+    "relo_type_id_oob": "CO-RE record: type id 0xffffff",
+    "relo_access_empty_index": "CO-RE record: access string \"0::1\"",
+    "relo_access_garbage": "CO-RE record: access string \"0:x:1\"",
+    "relo_access_huge": "CO-RE record: access index 2147483647",
+    "relo_access_int_overflow": "CO-RE record: access index 99999999999",
+    "relo_access_negative": "CO-RE record: access string \"0:-1\"",
+    "relo_kind_huge": "CO-RE record: kind 0xffffffff",
+    "relo_kind_unknown": "CO-RE record: kind 13",
+    "relo_type_id_void": "CO-RE record: type id 0 (void)",
+    "obj_missing": "object that does not exist",
+    "obj_directory": "object that is a directory",
+    "obj_empty": "empty object file",
+    "obj_text": "object that is a text file",
+    "obj_host_elf": "object that is a host ELF (/bin/true)",
+    "obj_truncated": "object cut at 60%",
+    "obj_fifo": "object that is a FIFO",
+    "kern_missing": "kernel BTF that does not exist",
+    "kern_directory": "kernel BTF that is a directory",
+    "kern_empty": "empty kernel BTF file",
+    "kern_text": "kernel BTF that is a text file",
+    "kern_raw_truncated": "raw kernel BTF cut in half",
+    "kern_raw_bad_magic": "raw kernel BTF with a wrong magic",
+    "kern_raw_str_oob": "raw kernel BTF, string section past the end",
+    "kern_tar_truncated": "BTFHub .tar.xz cut in half",
+    "kern_tar_corrupt": "BTFHub .tar.xz with 64 bytes flipped",
+    "kern_tar_garbage_member": ".tar.xz whose .btf member is not BTF",
+    "kern_tar_empty": ".tar.xz without members",
+    "kern_xz_not_tar": ".xz that holds no tar",
+    "kern_tar_damaged_header": "tar whose second header checksum is wrong",
+    "kern_fifo": "kernel BTF that is a FIFO",
+    "out_dir_missing": "OUTPUT in a folder that does not exist",
+    "out_is_directory": "OUTPUT that is a directory",
+    "keep_existing_output": "a bad object, OUTPUT already there",
+    "happy_tar": "good BTFHub .tar.xz and object",
+    "happy_raw": "good raw kernel BTF",
+    "happy_replace_output": "good inputs, OUTPUT already there",
+    "happy_no_ext": "object without .BTF.ext",
+    "bundle_control_chars": "bundle whose release holds ESC sequences, BEL and a newline "
+                            "(ls, info, lookup, extract)",
+    "bundle_fifo": "bundle that is a FIFO (ls)",
+    "bundle_json_amplification": "4.7 KB zstd bundle, index.json 48 MiB of [0,0,...] (ls)",
+    "bundle_bomb_undeclared": "12 KB zstd bundle, 128 MiB without a declared size (info)",
+    "bundle_not_a_bundle": "tar whose first member's name holds escapes (lookup)",
+    "run_release_too_long": "run: a kernel whose release (135 chars) cannot be a tar name",
+}
+# What stays on disk when it is not just the listing of the output folder.
+LEFT = {
+    "keep_existing_output": "OUTPUT as it was",
+    "out_is_directory": "the directory, unchanged",
+    "happy_replace_output": "OUTPUT replaced (temp file + rename)",
+    "run_release_too_long": "the bundle: the good kernel ok, this one `failed` with the reason",
+}
+
+
+def table_row(name, c, out_dir, work, data_dir):
+    """GIVEN | what the user sees | exit code | left on disk, from the case's first command."""
+    _, rc, out, err = RUNS[0] if RUNS else (None, None, b"", b"")
+    text = err.decode(errors="replace").strip() or out.decode(errors="replace").strip()
+    seen = text.splitlines()[-1 if not err.strip() else 0] if text else ""
+    for path, short in ((work, "<tmp>"), (os.path.abspath(data_dir), "test-data")):
+        seen = seen.replace(path, short)
+    left = sorted(os.listdir(out_dir)) if os.path.isdir(out_dir) else []
+    left = LEFT.get(name) or (", ".join(left) if left else "nothing")
+    cell = lambda t: t.replace("|", "\\|")
+    seen = f"`{cell(seen)}`" if seen else "(nothing)"
+    return f"| {cell(GIVEN.get(name, name))} | {seen} | {rc} | {cell(left)} |"
+
+
+def run_case(name, binary, data_dir, rows=None):
     c = Checker(name)
     work = tempfile.mkdtemp(prefix="btfgen-badinput.")
+    RUNS.clear()
     try:
         out_dir = os.path.join(work, "out")
         os.mkdir(out_dir)
@@ -532,6 +783,8 @@ def run_case(name, binary, data_dir):
                 check_reported(c, rc, err, case.bad, out, out_dir)
             else:
                 check_error(c, rc, err, case.rc, case.bad, case.words, out_dir)
+        elif name in BUNDLE_CASES:
+            run_bundle_case(c, name, binary, data_dir, work, out_dir)
         elif name in FUZZ_CASES:
             import random
             seed = int(os.environ.get("BADINPUT_SEED", "1"))
@@ -579,6 +832,8 @@ def run_case(name, binary, data_dir):
             check_output(c, rc, err, out, out_dir)
         else:
             c.fail("unknown case")
+        if rows is not None:
+            rows.append(table_row(name, c, out_dir, work, data_dir))
     finally:
         shutil.rmtree(work, ignore_errors=True)
     print(f"{'ok  ' if not c.failures else 'FAIL'} {name}")
@@ -590,14 +845,60 @@ def main():
     ap.add_argument("--bin")
     ap.add_argument("--data")
     ap.add_argument("--list", action="store_true")
+    ap.add_argument("--table", metavar="README",
+                    help="run every case but the random ones and write their table into "
+                         "README between the badinput-table markers")
+    ap.add_argument("--check", action="store_true",
+                    help="with --table: fail if README's table differs, change nothing")
     ap.add_argument("cases", nargs="*")
     args = ap.parse_args()
+    if args.table:
+        return table(args)
     if args.list:
-        print(";".join(BAD_CASES + OTHER_CASES))
+        print(";".join(BAD_CASES + OTHER_CASES + BUNDLE_CASES))
         return 0
-    cases = args.cases or BAD_CASES + OTHER_CASES
+    cases = args.cases or BAD_CASES + OTHER_CASES + BUNDLE_CASES
     failures = sum(run_case(n, args.bin, args.data) for n in cases)
     return 1 if failures else 0
+
+
+TABLE_BEGIN = "<!-- badinput-table: generated by tests/badinput/badinput.py --table; do not edit -->"
+TABLE_END = "<!-- badinput-table end -->"
+
+
+def table(args):
+    rows = []
+    names = [n for n in BAD_CASES + OTHER_CASES + BUNDLE_CASES if n not in FUZZ_CASES]
+    failures = sum(run_case(n, args.bin, args.data, rows) for n in names)
+    if failures:
+        print(f"badinput --table: {failures} failure(s): the table would lie", file=sys.stderr)
+        return 1
+    body = "\n".join([TABLE_BEGIN,
+                      "| We were given | The user sees (first line) | Exit | Left on disk |",
+                      "|---|---|---|---|"] + rows + [TABLE_END])
+    with open(args.table) as f:
+        readme = f.read()
+    if TABLE_BEGIN not in readme or TABLE_END not in readme:
+        print(f"{args.table}: no badinput-table markers", file=sys.stderr)
+        return 1
+    a = readme.index(TABLE_BEGIN)
+    b = readme.index(TABLE_END) + len(TABLE_END)
+    new = readme[:a] + body + readme[b:]
+    if args.check:
+        if new != readme:
+            import difflib
+            sys.stdout.writelines(difflib.unified_diff(
+                readme[a:b].splitlines(True), body.splitlines(True), "README (now)",
+                "README (from the tests)"))
+            print(f"\n{args.table}: the bad-input table is out of date: run "
+                  "scripts/badinput-table.sh", file=sys.stderr)
+            return 1
+        print(f"{args.table}: the bad-input table matches the tests ({len(rows)} rows)")
+        return 0
+    with open(args.table, "w") as f:
+        f.write(new)
+    print(f"{args.table}: bad-input table written ({len(rows)} rows)")
+    return 0
 
 
 if __name__ == "__main__":

@@ -62,7 +62,7 @@ int main(int argc, char **argv)
 				 : !strcmp(argv[i + 1], "tree-tar") ? BUNDLE_LAYOUT_TREE_TAR
 								    : BUNDLE_LAYOUT_BUNDLE;
 	}
-	w = bundle_writer__new(argv[1], layout, comp, &gen, err, sizeof(err));
+	w = btfgen_bundle_writer__new(argv[1], layout, comp, &gen, err, sizeof(err));
 	if (!w) {
 		fprintf(stderr, "%s\n", err);
 		return 3;
@@ -88,7 +88,7 @@ int main(int argc, char **argv)
 		/* a new kernel or the end: flush the previous one */
 		if (have_k) {
 			k.unsatisfied = us;
-			ret = bundle_writer__add_kernel(w, &k);
+			ret = btfgen_bundle_writer__add_kernel(w, &k);
 			if (ret) {
 				fprintf(stderr, "add_kernel %s/%s/%s/%s: %s\n", k.distro, k.version,
 					k.arch, k.release, strerror(-ret));
@@ -104,7 +104,7 @@ int main(int argc, char **argv)
 			o.name = strtok(a + 4, ":");
 			o.arch = strtok(NULL, ":");
 			o.sha256_hex = "00";
-			bundle_writer__add_object(w, &o);
+			btfgen_bundle_writer__add_object(w, &o);
 			continue;
 		}
 		memset(&k, 0, sizeof(k));
@@ -127,8 +127,8 @@ int main(int argc, char **argv)
 			if (nbufs < 1024)
 				bufs[nbufs++] = (void *)k.btf;
 			k.status = "ok";
-			sha256(k.btf, k.btf_size, d);
-			sha256_hex(d, hex[i % 1024]);
+			btfgen_sha256(k.btf, k.btf_size, d);
+			btfgen_sha256_hex(d, hex[i % 1024]);
 			k.input_sha256_hex = hex[i % 1024];
 			k.input_size = k.btf_size * 3;
 			k.full_btf_size = k.btf_size * 100;
@@ -139,10 +139,10 @@ int main(int argc, char **argv)
 		}
 		have_k = 1;
 	}
-	ret = bundle_writer__commit(w, err, sizeof(err));
+	ret = btfgen_bundle_writer__commit(w, err, sizeof(err));
 	if (ret)
 		fprintf(stderr, "%s\n", err);
-	bundle_writer__free(w);
+	btfgen_bundle_writer__free(w);
 	while (nbufs)
 		free(bufs[--nbufs]);
 	return ret ? 3 : 0;

@@ -34,7 +34,7 @@ static int same(const struct bjson *j, const struct bjson_node *n, json_t *v)
 	case BJSON_ARRAY:
 		if (!json_is_array(v) || json_array_size(v) != n->count)
 			return 0;
-		for (c = bjson__at(j, n, 0); c;
+		for (c = btfgen_bjson__at(j, n, 0); c;
 		     c = c->next == BJSON_NONE ? NULL : &j->nodes[c->next])
 			if (!same(j, c, json_array_get(v, i++)))
 				return 0;
@@ -43,7 +43,7 @@ static int same(const struct bjson *j, const struct bjson_node *n, json_t *v)
 		if (!json_is_object(v) || json_object_size(v) != n->count)
 			return 0;
 		it = json_object_iter(v);
-		for (c = bjson__at(j, n, 0); c;
+		for (c = btfgen_bjson__at(j, n, 0); c;
 		     c = c->next == BJSON_NONE ? NULL : &j->nodes[c->next]) {
 			if (!it || strcmp(c->key, json_object_iter_key(it)) ||
 			    !same(j, c, json_object_iter_value(it)))
@@ -61,14 +61,14 @@ static void valid(const char *text)
 	json_t *v = json_loads(text, JSON_DECODE_ANY, NULL);
 	struct bjson j;
 
-	if (bjson__parse(&j, copy, strlen(copy), err, sizeof(err))) {
+	if (btfgen_bjson__parse(&j, copy, strlen(copy), err, sizeof(err))) {
 		fprintf(stderr, "FAIL rejected valid %s: %s\n", text, err);
 		failures++;
 	} else if (!v || !same(&j, &j.nodes[0], v)) {
 		fprintf(stderr, "FAIL differs from jansson: %s\n", text);
 		failures++;
 	}
-	bjson__free(&j);
+	btfgen_bjson__free(&j);
 	json_decref(v);
 	free(copy);
 }
@@ -78,10 +78,10 @@ static void invalid(const char *text)
 	char *copy = strdup(text), err[128] = "";
 	struct bjson j;
 
-	if (!bjson__parse(&j, copy, strlen(copy), err, sizeof(err))) {
+	if (!btfgen_bjson__parse(&j, copy, strlen(copy), err, sizeof(err))) {
 		fprintf(stderr, "FAIL accepted invalid %s\n", text);
 		failures++;
-		bjson__free(&j);
+		btfgen_bjson__free(&j);
 	} else if (!*err) {
 		fprintf(stderr, "FAIL no message for %s\n", text);
 		failures++;
@@ -162,10 +162,10 @@ int main(void)
 		struct bjson j;
 
 		memcpy(c, deep, 200);
-		if (!bjson__parse(&j, c, 200, err, sizeof(err))) {
+		if (!btfgen_bjson__parse(&j, c, 200, err, sizeof(err))) {
 			fprintf(stderr, "FAIL accepted nesting 100\n");
 			failures++;
-			bjson__free(&j);
+			btfgen_bjson__free(&j);
 		}
 		free(c);
 	}

@@ -47,8 +47,8 @@ static struct bundle *make_bundle(const char *path)
 	char err[256];
 	size_t i;
 
-	w = bundle_writer__new(path, BUNDLE_LAYOUT_BUNDLE, BUNDLE_COMPRESS_ZSTD, NULL, err,
-			       sizeof(err));
+	w = btfgen_bundle_writer__new(path, BUNDLE_LAYOUT_BUNDLE, BUNDLE_COMPRESS_ZSTD, NULL, err,
+				      sizeof(err));
 	for (i = 0; w && i < NKERN; i++) {
 		struct bundle_kernel k = {kerns[i].d, kerns[i].v, kerns[i].a, kerns[i].r};
 
@@ -61,11 +61,11 @@ static struct bundle *make_bundle(const char *path)
 			k.status = "failed";
 			k.reason = "BTF archive is empty";
 		}
-		CHECK(!bundle_writer__add_kernel(w, &k), "add %zu", i);
+		CHECK(!btfgen_bundle_writer__add_kernel(w, &k), "add %zu", i);
 	}
-	CHECK(w && !bundle_writer__commit(w, err, sizeof(err)), "commit: %s", err);
-	bundle_writer__free(w);
-	return bundle__open_file(path, err, sizeof(err));
+	CHECK(w && !btfgen_bundle_writer__commit(w, err, sizeof(err)), "commit: %s", err);
+	btfgen_bundle_writer__free(w);
+	return btfgen_bundle__open_file(path, err, sizeof(err));
 }
 
 static struct bundle_query query(const char *d, const char *v, const char *a, const char *r)
@@ -87,16 +87,16 @@ static void expect(struct bundle *b, const char *d, const char *v, const char *a
 	struct bundle_match m;
 	const unsigned char *data;
 	size_t sz;
-	int ret = bundle__find(b, &q, &m);
+	int ret = btfgen_bundle__find(b, &q, &m);
 
 	CHECK(ret == want_ret, "%s/%s/%s/%s: ret %d want %d", d, v, a, r, ret, want_ret);
 	if (ret || want_ret)
 		return;
-	data = bundle__btf_data(b, m.entry, &sz);
+	data = btfgen_bundle__btf_data(b, m.entry, &sz);
 	CHECK(data && data[0] == want_blob, "%s/%s/%s/%s: got blob '%c' want '%c'", d, v, a, r,
 	      data ? data[0] : '?', want_blob);
 	CHECK(m.kind == want_kind, "%s/%s/%s/%s: kind %s want %s", d, v, a, r,
-	      bundle_match_kind__str(m.kind), bundle_match_kind__str(want_kind));
+	      btfgen_bundle_match_kind__str(m.kind), btfgen_bundle_match_kind__str(want_kind));
 }
 
 static void write_file(const char *path, const char *text)
@@ -129,7 +129,7 @@ static void test_os_release(const char *dir)
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		memset(&q, 0, sizeof(q));
 		write_file(path, cases[i].text);
-		CHECK(!bundle_host__read_os_release(&q, path), "read");
+		CHECK(!btfgen_bundle_host__read_os_release(&q, path), "read");
 		CHECK(!strcmp(q.distro, cases[i].id) && !strcmp(q.version, cases[i].ver),
 		      "case %zu: got '%s' '%s'", i, q.distro, q.version);
 	}
@@ -140,16 +140,17 @@ static void test_os_release(const char *dir)
 	snprintf(path2, sizeof(path2), "%s/os-release2", dir);
 	write_file(path2, "ID=centos\nVERSION_ID=\"7\"\n");
 	setenv("BTFGEN_OS_RELEASE", path, 1);
-	CHECK(!bundle_host__detect(&q, path2), "detect");
+	CHECK(!btfgen_bundle_host__detect(&q, path2), "detect");
 	CHECK(!strcmp(q.distro, "debian") && !strcmp(q.version, "bookworm"), "env: %s %s", q.distro,
 	      q.version);
 	CHECK(*q.release && *q.arch, "uname not filled");
 	unsetenv("BTFGEN_OS_RELEASE");
 	memset(&q, 0, sizeof(q));
-	CHECK(!bundle_host__detect(&q, path2), "detect");
+	CHECK(!btfgen_bundle_host__detect(&q, path2), "detect");
 	CHECK(!strcmp(q.distro, "centos") && !strcmp(q.version, "7"), "path: %s", q.distro);
 	memset(&q, 0, sizeof(q));
-	CHECK(bundle_host__read_os_release(&q, "/nonexistent/os-release") == -ENOENT, "missing");
+	CHECK(btfgen_bundle_host__read_os_release(&q, "/nonexistent/os-release") == -ENOENT,
+	      "missing");
 	printf("ok   os-release parsing and host detection\n");
 }
 
@@ -199,7 +200,7 @@ int main(void)
 	expect(b, "debian", "11", "x86_64", "5.10.0-30-arm64", -ENOENT, 0, 0);
 	/* rhel and ol share the release with different BTFs: ambiguous, with both candidates */
 	q = query("rocky", "8.4", "x86_64", "4.18.0-305.el8.x86_64");
-	CHECK(bundle__find(b, &q, &m) == -ENOTUNIQ && m.cand_cnt == 2 && !m.entry &&
+	CHECK(btfgen_bundle__find(b, &q, &m) == -ENOTUNIQ && m.cand_cnt == 2 && !m.entry &&
 		  m.kind == BUNDLE_MATCH_RELEASE_ONLY,
 	      "ambiguous: cand_cnt %zu", m.cand_cnt);
 	CHECK(m.cand_cnt == 2 && !strcmp(m.cands[0]->distro, "rhel") &&
@@ -208,10 +209,11 @@ int main(void)
 	/* absent, failed, invalid */
 	expect(b, "debian", "11", "x86_64", "9.9.9-nope", -ENOENT, 0, 0);
 	q = query("fedora", "34", "x86_64", "5.11.12-300.fc34.x86_64");
-	CHECK(bundle__find(b, &q, &m) == -ENODATA && m.entry && !strcmp(m.entry->status, "failed"),
+	CHECK(btfgen_bundle__find(b, &q, &m) == -ENODATA && m.entry &&
+		  !strcmp(m.entry->status, "failed"),
 	      "failed kernel");
 	expect(b, "debian", "11", "x86_64", "", -EINVAL, 0, 0);
-	bundle__free(b);
+	btfgen_bundle__free(b);
 	printf("ok   lookup: exact, aliases, release-only, ambiguity, absence\n");
 
 	test_os_release(dir);

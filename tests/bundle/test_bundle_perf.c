@@ -85,8 +85,8 @@ static char *make_bundle(size_t *size)
 		u[j] = (struct bundle_unsatisfied){obj[j], prog[j], (unsigned)j, kinds[j % 4],
 						   types[j % 5], acc[j], "no matching member"};
 	}
-	w = bundle_writer__new(path, BUNDLE_LAYOUT_BUNDLE, BUNDLE_COMPRESS_ZSTD, NULL, err,
-			       sizeof(err));
+	w = btfgen_bundle_writer__new(path, BUNDLE_LAYOUT_BUNDLE, BUNDLE_COMPRESS_ZSTD, NULL, err,
+				      sizeof(err));
 	for (i = 0; w && i < NKERN; i++) {
 		struct bundle_kernel k = {};
 
@@ -105,10 +105,10 @@ static char *make_bundle(size_t *size)
 		k.full_btf_size = 5 << 20;
 		k.unsatisfied = u;
 		k.unsatisfied_cnt = NUNSAT - i % 5;
-		if (bundle_writer__add_kernel(w, &k))
+		if (btfgen_bundle_writer__add_kernel(w, &k))
 			goto out;
 	}
-	if (!w || bundle_writer__commit(w, err, sizeof(err))) {
+	if (!w || btfgen_bundle_writer__commit(w, err, sizeof(err))) {
 		fprintf(stderr, "writer: %s\n", err);
 		goto out;
 	}
@@ -125,7 +125,7 @@ static char *make_bundle(size_t *size)
 	}
 	fclose(f);
 out:
-	bundle_writer__free(w);
+	btfgen_bundle_writer__free(w);
 	remove(path);
 	free(btf);
 	return data;
@@ -157,10 +157,11 @@ int main(void)
 			size_t sz;
 
 			t0 = now_ms();
-			b = bundle__open_mem(data, size, err, sizeof(err));
-			if (!b || bundle__find(b, &q, &m) || !(d = bundle__btf_data(b, m.entry, &sz))) {
+			b = btfgen_bundle__open_mem(data, size, err, sizeof(err));
+			if (!b || btfgen_bundle__find(b, &q, &m) ||
+			    !(d = btfgen_bundle__btf_data(b, m.entry, &sz))) {
 				fprintf(stderr, "FAIL: kernel %zu: %s\n", i,
-					b ? bundle__error(b) : err);
+					b ? btfgen_bundle__error(b) : err);
 				return 1;
 			}
 			times[n++] = now_ms() - t0;
@@ -168,21 +169,21 @@ int main(void)
 				fprintf(stderr, "FAIL: kernel %zu: wrong BTF\n", i);
 				return 1;
 			}
-			bundle__free(b);
+			btfgen_bundle__free(b);
 		}
 	}
 	for (i = 0; i < n; i++)
 		sum += times[i];
 	qsort(times, n, sizeof(times[0]), cmp_double);
-	b = bundle__open_mem(data, size, err, sizeof(err));
+	b = btfgen_bundle__open_mem(data, size, err, sizeof(err));
 	t0 = now_ms();
-	if (!b || bundle__load_matrix(b, err, sizeof(err)) || !bundle__index_json(b, &il) ||
-	    !bundle__matrix_json(b, &ml)) {
+	if (!b || btfgen_bundle__load_matrix(b, err, sizeof(err)) ||
+	    !btfgen_bundle__index_json(b, &il) || !btfgen_bundle__matrix_json(b, &ml)) {
 		fprintf(stderr, "FAIL: matrix: %s\n", err);
 		return 1;
 	}
 	tm = now_ms() - t0;
-	bundle__free(b);
+	btfgen_bundle__free(b);
 	printf("bundle: %d kernels, %d x %d bytes of BTF, index.json %zu bytes, matrix.json %zu "
 	       "bytes, %zu bytes compressed\n",
 	       NKERN, NKERN, BLOB_SZ, il, ml, size);

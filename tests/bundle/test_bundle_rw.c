@@ -73,10 +73,10 @@ static int write_bundle(const char *path, enum bundle_layout layout, enum bundle
 	size_t i;
 	int ret;
 
-	w = bundle_writer__new(path, layout, comp, &gen, err, sizeof(err));
+	w = btfgen_bundle_writer__new(path, layout, comp, &gen, err, sizeof(err));
 	if (!w)
 		return -errno;
-	ret = bundle_writer__add_object(w, &o);
+	ret = btfgen_bundle_writer__add_object(w, &o);
 	for (i = 0; i < NKERN && !ret; i++) {
 		struct bundle_kernel k = {
 		    .distro = kerns[i].d,
@@ -100,13 +100,13 @@ static int write_bundle(const char *path, enum bundle_layout layout, enum bundle
 			k.unsatisfied = &u;
 			k.unsatisfied_cnt = 1;
 		}
-		ret = bundle_writer__add_kernel(w, &k);
+		ret = btfgen_bundle_writer__add_kernel(w, &k);
 	}
 	if (!ret)
-		ret = bundle_writer__commit(w, err, sizeof(err));
+		ret = btfgen_bundle_writer__commit(w, err, sizeof(err));
 	if (ret)
 		fprintf(stderr, "write %s: %s\n", path, err);
-	bundle_writer__free(w);
+	btfgen_bundle_writer__free(w);
 	return ret;
 }
 
@@ -188,37 +188,41 @@ static void test_roundtrip(void)
 	for (c = 0; c < 3; c++) {
 		snprintf(path, sizeof(path), "%s/rt-%d", tmpdir, c);
 		CHECK(!write_bundle(path, BUNDLE_LAYOUT_BUNDLE, c), "write");
-		b = bundle__open_file(path, err, sizeof(err));
+		b = btfgen_bundle__open_file(path, err, sizeof(err));
 		CHECK(b, "open: %s", err);
 		if (!b)
 			continue;
-		CHECK(bundle__blob_cnt(b) == 4, "dedup: %zu blobs, want 4", bundle__blob_cnt(b));
-		CHECK(bundle__entry_cnt(b) == NKERN, "entries %zu", bundle__entry_cnt(b));
-		CHECK(bundle__object_cnt(b) == 1 && bundle__object(b, 0)->relocations == 17 &&
-			  !strcmp(bundle__object(b, 0)->name, "opensnoop.bpf.o"),
+		CHECK(btfgen_bundle__blob_cnt(b) == 4, "dedup: %zu blobs, want 4",
+		      btfgen_bundle__blob_cnt(b));
+		CHECK(btfgen_bundle__entry_cnt(b) == NKERN, "entries %zu",
+		      btfgen_bundle__entry_cnt(b));
+		CHECK(btfgen_bundle__object_cnt(b) == 1 &&
+			  btfgen_bundle__object(b, 0)->relocations == 17 &&
+			  !strcmp(btfgen_bundle__object(b, 0)->name, "opensnoop.bpf.o"),
 		      "objects");
-		CHECK(!bundle__verify(b, err, sizeof(err)), "verify: %s", err);
-		CHECK(!strcmp(bundle__generator(b, "libbpf"), "1.1.2"), "generator");
+		CHECK(!btfgen_bundle__verify(b, err, sizeof(err)), "verify: %s", err);
+		CHECK(!strcmp(btfgen_bundle__generator(b, "libbpf"), "1.1.2"), "generator");
 		for (i = 0; i < NKERN; i++) {
-			const struct bundle_entry *e = bundle__entry(b, i);
+			const struct bundle_entry *e = btfgen_bundle__entry(b, i);
 
 			CHECK(!strcmp(e->distro, kerns[i].d) && !strcmp(e->version, kerns[i].v) &&
 				  !strcmp(e->arch, kerns[i].a) && !strcmp(e->release, kerns[i].r),
 			      "entry %zu keys", i);
 			CHECK(e->input_size == 1000 + i && e->full_btf_size == 5000000 + i,
 			      "entry %zu sizes", i);
-			d = bundle__btf_data(b, e, &sz);
+			d = btfgen_bundle__btf_data(b, e, &sz);
 			if (kerns[i].blob < 0) {
 				CHECK(!d && errno == ENODATA && !strcmp(e->status, "failed") &&
 					  !strcmp(e->reason, "no .BTF section"),
 				      "failed entry %zu", i);
-				CHECK(bundle__btf_path(b, e, bpath, sizeof(bpath)) == -ENODATA,
+				CHECK(btfgen_bundle__btf_path(b, e, bpath, sizeof(bpath)) ==
+					  -ENODATA,
 				      "path");
 				continue;
 			}
 			CHECK(d && sz == sizeof(blobs[0]) && !memcmp(d, blobs[kerns[i].blob], sz),
 			      "entry %zu BTF differs", i);
-			CHECK(!bundle__btf_path(b, e, bpath, sizeof(bpath)), "btf_path");
+			CHECK(!btfgen_bundle__btf_path(b, e, bpath, sizeof(bpath)), "btf_path");
 			{
 				size_t n;
 				char *m = slurp(bpath, &n);
@@ -227,11 +231,11 @@ static void test_roundtrip(void)
 				free(m);
 			}
 		}
-		CHECK(!strcmp(bundle__entry(b, 2)->blob, bundle__entry(b, 3)->blob),
+		CHECK(!strcmp(btfgen_bundle__entry(b, 2)->blob, btfgen_bundle__entry(b, 3)->blob),
 		      "equal BTFs share a blob");
 		/* named after the first kernel that has it; checked against btf_sha256 */
 		for (i = 0; i < NKERN; i++) {
-			const struct bundle_entry *e = bundle__entry(b, i);
+			const struct bundle_entry *e = btfgen_bundle__entry(b, i);
 			char want[256], hex[65];
 			unsigned char dg[32];
 			size_t f = i;
@@ -247,29 +251,30 @@ static void test_roundtrip(void)
 				 kerns[f].v, kerns[f].a, kerns[f].r);
 			CHECK(!strcmp(e->blob, want), "entry %zu blob %s, want %s", i, e->blob,
 			      want);
-			sha256(blobs[kerns[i].blob], sizeof(blobs[0]), dg);
-			sha256_hex(dg, hex);
+			btfgen_sha256(blobs[kerns[i].blob], sizeof(blobs[0]), dg);
+			btfgen_sha256_hex(dg, hex);
 			CHECK(!strcmp(e->btf_sha256_hex, hex), "entry %zu btf_sha256", i);
 		}
 		{
 			size_t n;
-			const char *idx = bundle__index_json(b, &n);
-			const char *mx = bundle__matrix_json(b, &sz);
+			const char *idx = btfgen_bundle__index_json(b, &n);
+			const char *mx = btfgen_bundle__matrix_json(b, &sz);
 
 			CHECK(idx && memmem(idx, n, "\"unsatisfied\":1", 15) &&
 				  !memmem(idx, n, "field_byte_offset", 17),
 			      "index.json must carry the count, not the list");
 			CHECK(mx && memmem(mx, sz, "field_byte_offset", 17), "matrix.json");
 		}
-		CHECK(strcmp(bundle__entry(b, 0)->blob, bundle__entry(b, 1)->blob),
+		CHECK(strcmp(btfgen_bundle__entry(b, 0)->blob, btfgen_bundle__entry(b, 1)->blob),
 		      "distinct blobs");
-		CHECK(bundle__entry(b, 1)->unsatisfied_cnt == 1 &&
-			  !bundle__unsatisfied(b, bundle__entry(b, 1), 0, &u) &&
+		CHECK(btfgen_bundle__entry(b, 1)->unsatisfied_cnt == 1 &&
+			  !btfgen_bundle__unsatisfied(b, btfgen_bundle__entry(b, 1), 0, &u) &&
 			  u.relocation == 3 && !strcmp(u.kind, "field_byte_offset") &&
 			  !strcmp(u.access, "0:12"),
 		      "unsatisfied");
-		CHECK(bundle__unsatisfied(b, bundle__entry(b, 0), 0, &u) == -ERANGE, "unsat range");
-		bundle__free(b);
+		CHECK(btfgen_bundle__unsatisfied(b, btfgen_bundle__entry(b, 0), 0, &u) == -ERANGE,
+		      "unsat range");
+		btfgen_bundle__free(b);
 	}
 	printf("ok   round trip, dedup, memfd path\n");
 }
@@ -306,16 +311,16 @@ static void test_tree_dir(void)
 	}
 	/* the tree's index.json is the bundle's */
 	snprintf(bpath, sizeof(bpath), "%s/rt-0", tmpdir);
-	b = bundle__open_file(bpath, err, sizeof(err));
+	b = btfgen_bundle__open_file(bpath, err, sizeof(err));
 	CHECK(b, "%s", err);
 	if (b) {
-		idx = bundle__index_json(b, &n);
+		idx = btfgen_bundle__index_json(b, &n);
 		snprintf(path, sizeof(path), "%s/index.json", tree);
 		CHECK(file_eq(path, idx, n), "tree index.json differs from the bundle's");
-		idx = bundle__matrix_json(b, &n);
+		idx = btfgen_bundle__matrix_json(b, &n);
 		snprintf(path, sizeof(path), "%s/matrix.json", tree);
 		CHECK(idx && file_eq(path, idx, n), "tree matrix.json differs from the bundle's");
-		bundle__free(b);
+		btfgen_bundle__free(b);
 	}
 	/* replacing an earlier tree works; a stale file in it disappears */
 	snprintf(path, sizeof(path), "%s/stale", tree);
@@ -405,34 +410,35 @@ static void test_failures(void)
 
 	/* an uncommitted writer leaves nothing */
 	snprintf(path, sizeof(path), "%s/uncommitted", tmpdir);
-	w = bundle_writer__new(path, BUNDLE_LAYOUT_BUNDLE, BUNDLE_COMPRESS_ZSTD, NULL, err,
-			       sizeof(err));
+	w = btfgen_bundle_writer__new(path, BUNDLE_LAYOUT_BUNDLE, BUNDLE_COMPRESS_ZSTD, NULL, err,
+				      sizeof(err));
 	CHECK(w, "new");
 	k.btf = blobs[0];
 	k.btf_size = 10;
-	CHECK(!bundle_writer__add_kernel(w, &k), "add");
-	CHECK(bundle_writer__add_kernel(w, &k) == -EEXIST, "duplicate key accepted");
+	CHECK(!btfgen_bundle_writer__add_kernel(w, &k), "add");
+	CHECK(btfgen_bundle_writer__add_kernel(w, &k) == -EEXIST, "duplicate key accepted");
 	k.release = "../../etc/passwd";
-	CHECK(bundle_writer__add_kernel(w, &k) == -EINVAL, "path in key accepted");
+	CHECK(btfgen_bundle_writer__add_kernel(w, &k) == -EINVAL, "path in key accepted");
 	/* the blob member name must fit a ustar header: refused when added, not at commit */
 	k.release = "6.1.0-47-amd64-with-a-release-string-far-longer-than-any-distribution-uses-"
 		    "for-its-kernels-today-or-tomorrow";
-	CHECK(bundle_writer__add_kernel(w, &k) == -ENAMETOOLONG, "unstorable blob name accepted");
+	CHECK(btfgen_bundle_writer__add_kernel(w, &k) == -ENAMETOOLONG,
+	      "unstorable blob name accepted");
 	k.release = "x";
 	k.status = "ok";
 	k.btf = NULL;
-	CHECK(bundle_writer__add_kernel(w, &k) == -EINVAL, "ok without btf accepted");
+	CHECK(btfgen_bundle_writer__add_kernel(w, &k) == -EINVAL, "ok without btf accepted");
 	k.status = "failed";
 	k.reason = NULL;
-	CHECK(bundle_writer__add_kernel(w, &k) == -EINVAL, "failed without reason accepted");
+	CHECK(btfgen_bundle_writer__add_kernel(w, &k) == -EINVAL, "failed without reason accepted");
 	k.status = "weird";
 	k.reason = "x";
-	CHECK(bundle_writer__add_kernel(w, &k) == -EINVAL, "unknown status accepted");
-	bundle_writer__free(w);
+	CHECK(btfgen_bundle_writer__add_kernel(w, &k) == -EINVAL, "unknown status accepted");
+	btfgen_bundle_writer__free(w);
 	CHECK(access(path, F_OK) && errno == ENOENT, "uncommitted writer wrote a file");
 	CHECK(count_temp_files(tmpdir) == 0, "temp files left behind");
-	bundle_writer__free(NULL);
-	bundle__free(NULL);
+	btfgen_bundle_writer__free(NULL);
+	btfgen_bundle__free(NULL);
 	printf("ok   writer failures leave nothing behind\n");
 }
 
@@ -453,13 +459,13 @@ static int patch(char *buf, size_t n, const char *from, const char *to)
 static void expect_open_fails(const char *what, const void *data, size_t n, int want_errno)
 {
 	char err[256] = "";
-	struct bundle *b = bundle__open_mem(data, n, err, sizeof(err));
+	struct bundle *b = btfgen_bundle__open_mem(data, n, err, sizeof(err));
 
 	CHECK(!b && (!want_errno || errno == want_errno) && *err, "%s: opened (or wrong errno %d)",
 	      what, errno);
 	if (!b)
 		printf("     %s -> \"%s\"\n", what, err);
-	bundle__free(b);
+	btfgen_bundle__free(b);
 }
 
 /* A hand-made plain-tar bundle: index.json, the given members, matrix.json (if given). */
@@ -477,30 +483,31 @@ static struct bundle *open_crafted(const char *index, size_t index_len, const st
 	size_t i;
 	int ret;
 
-	ret = tar__append(&t, "index.json", index, index_len);
+	ret = btfgen_tar__append(&t, "index.json", index, index_len);
 	for (i = 0; i < n && !ret; i++)
-		ret = tar__append(&t, m[i].name, m[i].data, m[i].size);
-	ret = ret ? ret : tar__finish(&t, 0);
+		ret = btfgen_tar__append(&t, m[i].name, m[i].data, m[i].size);
+	ret = ret ? ret : btfgen_tar__finish(&t, 0);
 	if (!ret)
-		b = bundle__open_mem(t.data, t.len, err, err_sz);
-	bbuf__free(&t);
+		b = btfgen_bundle__open_mem(t.data, t.len, err, err_sz);
+	btfgen_bbuf__free(&t);
 	return b;
 }
 
-/* Expects bundle__btf_data to refuse entry i with errno want; prints the message. */
+/* Expects btfgen_bundle__btf_data to refuse entry i with errno want; prints the message. */
 static void expect_no_btf(struct bundle *b, size_t i, int want, const char *what)
 {
 	size_t sz;
-	const void *d = bundle__btf_data(b, bundle__entry(b, i), &sz);
+	const void *d = btfgen_bundle__btf_data(b, btfgen_bundle__entry(b, i), &sz);
 
-	CHECK(!d && errno == want && *bundle__error(b), "%s: served (or errno %d)", what, errno);
+	CHECK(!d && errno == want && *btfgen_bundle__error(b), "%s: served (or errno %d)", what,
+	      errno);
 	if (!d)
-		printf("     %s -> \"%s\"\n", what, bundle__error(b));
+		printf("     %s -> \"%s\"\n", what, btfgen_bundle__error(b));
 }
 
 /*
  * Lazy strictness: open reads index.json only, so damage further on must fail the call that
- * reaches it (and bundle__verify), never serve wrong bytes.
+ * reaches it (and btfgen_bundle__verify), never serve wrong bytes.
  */
 static void test_strict_lazy(const char *index, size_t index_len, const char *matrix,
 			     size_t matrix_len)
@@ -524,8 +531,8 @@ static void test_strict_lazy(const char *index, size_t index_len, const char *ma
 	m[4] = (struct craft){"matrix.json", matrix, matrix_len};
 
 	b = open_crafted(index, index_len, m, 5, err, sizeof(err));
-	CHECK(b && !bundle__verify(b, err, sizeof(err)), "crafted bundle: %s", err);
-	bundle__free(b);
+	CHECK(b && !btfgen_bundle__verify(b, err, sizeof(err)), "crafted bundle: %s", err);
+	btfgen_bundle__free(b);
 
 	/* a blob the index names is not stored */
 	m[5] = m[0];
@@ -533,9 +540,10 @@ static void test_strict_lazy(const char *index, size_t index_len, const char *ma
 	CHECK(b, "lazy: open should succeed: %s", err);
 	if (b) {
 		expect_no_btf(b, 0, ENOENT, "missing blob");
-		CHECK(bundle__btf_data(b, bundle__entry(b, 4), &sz), "present blob refused");
-		CHECK(bundle__verify(b, err, sizeof(err)), "verify passed a missing blob");
-		bundle__free(b);
+		CHECK(btfgen_bundle__btf_data(b, btfgen_bundle__entry(b, 4), &sz),
+		      "present blob refused");
+		CHECK(btfgen_bundle__verify(b, err, sizeof(err)), "verify passed a missing blob");
+		btfgen_bundle__free(b);
 	}
 	/* a member the index does not name, before the blob asked for */
 	m[5] = (struct craft){"blobs/debian/12/x86_64/stray.btf", blobs[0], 10};
@@ -545,64 +553,70 @@ static void test_strict_lazy(const char *index, size_t index_len, const char *ma
 		b = open_crafted(index, index_len, x, 6, err, sizeof(err));
 		CHECK(b, "lazy: open should succeed: %s", err);
 		if (b) {
-			CHECK(bundle__btf_data(b, bundle__entry(b, 0), &sz), "blob before refused");
+			CHECK(btfgen_bundle__btf_data(b, btfgen_bundle__entry(b, 0), &sz),
+			      "blob before refused");
 			expect_no_btf(b, 4, EBADMSG, "unexpected member");
-			CHECK(bundle__verify(b, err, sizeof(err)), "verify passed a stray member");
-			bundle__free(b);
+			CHECK(btfgen_bundle__verify(b, err, sizeof(err)),
+			      "verify passed a stray member");
+			btfgen_bundle__free(b);
 		}
 		/* a blob stored twice */
 		x[1] = m[0];
 		b = open_crafted(index, index_len, x, 6, err, sizeof(err));
-		CHECK(b && bundle__verify(b, err, sizeof(err)) == -EBADMSG,
+		CHECK(b && btfgen_bundle__verify(b, err, sizeof(err)) == -EBADMSG,
 		      "verify passed a blob stored twice");
 		if (b)
 			printf("     blob stored twice -> \"%s\"\n", err);
-		bundle__free(b);
+		btfgen_bundle__free(b);
 		/* a blob of another size than the index says */
 		x[1] = m[1];
 		x[1].size = 299;
 		b = open_crafted(index, index_len, x + 1, 5, err, sizeof(err));
 		if (b)
 			expect_no_btf(b, 1, EBADMSG, "blob size");
-		bundle__free(b);
+		btfgen_bundle__free(b);
 		/* bytes that do not hash to btf_sha256 (the name is right) */
 		x[1] = (struct craft){m[1].name, blobs[0], sizeof(blobs[0])};
 		b = open_crafted(index, index_len, x + 1, 5, err, sizeof(err));
 		if (b)
 			expect_no_btf(b, 1, EBADMSG, "blob SHA-256");
-		bundle__free(b);
+		btfgen_bundle__free(b);
 	}
 
 	/* matrix.json: missing, not JSON, not matching the index, followed by a member */
 	b = open_crafted(index, index_len, m, 4, err, sizeof(err));
 	CHECK(b, "no matrix: open should succeed: %s", err);
 	if (b) {
-		CHECK(bundle__btf_data(b, bundle__entry(b, 4), &sz), "no matrix: blob refused");
-		CHECK(bundle__unsatisfied(b, bundle__entry(b, 0), 0, &u) == -ERANGE, "range");
-		CHECK(bundle__unsatisfied(b, bundle__entry(b, 1), 0, &u) == -EBADMSG,
+		CHECK(btfgen_bundle__btf_data(b, btfgen_bundle__entry(b, 4), &sz),
+		      "no matrix: blob refused");
+		CHECK(btfgen_bundle__unsatisfied(b, btfgen_bundle__entry(b, 0), 0, &u) == -ERANGE,
+		      "range");
+		CHECK(btfgen_bundle__unsatisfied(b, btfgen_bundle__entry(b, 1), 0, &u) == -EBADMSG,
 		      "no matrix: unsatisfied served");
-		CHECK(bundle__load_matrix(b, err, sizeof(err)) == -EBADMSG, "no matrix: loaded");
+		CHECK(btfgen_bundle__load_matrix(b, err, sizeof(err)) == -EBADMSG,
+		      "no matrix: loaded");
 		printf("     no matrix.json -> \"%s\"\n", err);
-		CHECK(bundle__verify(b, err, sizeof(err)), "verify passed without matrix.json");
-		bundle__free(b);
+		CHECK(btfgen_bundle__verify(b, err, sizeof(err)),
+		      "verify passed without matrix.json");
+		btfgen_bundle__free(b);
 	}
 	mx = malloc(matrix_len);
 	memcpy(mx, matrix, matrix_len);
 	CHECK(patch(mx, matrix_len, "{\"kernels\"", "[\"kernels\""), "patch");
 	m[4].data = mx;
 	b = open_crafted(index, index_len, m, 5, err, sizeof(err));
-	CHECK(b && bundle__load_matrix(b, err, sizeof(err)) == -EBADMSG, "matrix not JSON");
+	CHECK(b && btfgen_bundle__load_matrix(b, err, sizeof(err)) == -EBADMSG, "matrix not JSON");
 	if (b)
 		printf("     matrix.json not JSON -> \"%s\"\n", err);
-	bundle__free(b);
+	btfgen_bundle__free(b);
 	memcpy(mx, matrix, matrix_len);
 	CHECK(patch(mx, matrix_len, "5.10.0-30-cloud-amd64", "5.10.0-31-cloud-amd64"), "patch");
 	b = open_crafted(index, index_len, m, 5, err, sizeof(err));
-	CHECK(b && bundle__unsatisfied(b, bundle__entry(b, 1), 0, &u) == -EBADMSG,
+	CHECK(b && btfgen_bundle__unsatisfied(b, btfgen_bundle__entry(b, 1), 0, &u) == -EBADMSG,
 	      "matrix of other kernels accepted");
 	if (b)
-		printf("     matrix.json of other kernels -> \"%s\"\n", bundle__error(b));
-	bundle__free(b);
+		printf("     matrix.json of other kernels -> \"%s\"\n", btfgen_bundle__error(b));
+	btfgen_bundle__free(b);
 	free(mx);
 	/* the right kernels, but no relocation listed where the index counts one */
 	{
@@ -619,19 +633,19 @@ static void test_strict_lazy(const char *index, size_t index_len, const char *ma
 		off += snprintf(mx + off, cap - off, "]}\n");
 		m[4] = (struct craft){"matrix.json", mx, off};
 		b = open_crafted(index, index_len, m, 5, err, sizeof(err));
-		CHECK(b && bundle__load_matrix(b, err, sizeof(err)) == -EBADMSG,
+		CHECK(b && btfgen_bundle__load_matrix(b, err, sizeof(err)) == -EBADMSG,
 		      "matrix with other counts accepted");
 		if (b)
 			printf("     matrix.json with other counts -> \"%s\"\n", err);
-		bundle__free(b);
+		btfgen_bundle__free(b);
 		free(mx);
 	}
 	m[4].data = matrix;
 	m[5] = m[0];
 	b = open_crafted(index, index_len, m, 6, err, sizeof(err));
-	CHECK(b && bundle__verify(b, err, sizeof(err)) == -EBADMSG,
+	CHECK(b && btfgen_bundle__verify(b, err, sizeof(err)) == -EBADMSG,
 	      "member after matrix.json accepted");
-	bundle__free(b);
+	btfgen_bundle__free(b);
 }
 
 /* Size of the first zstd frame (index.json's) of a bundle, from its block headers. */
@@ -656,21 +670,21 @@ static void test_frames(void)
 
 	snprintf(path, sizeof(path), "%s/rt-0", tmpdir);
 	raw = slurp(path, &n);
-	b = raw ? bundle__open_mem(raw, n, err, sizeof(err)) : NULL;
+	b = raw ? btfgen_bundle__open_mem(raw, n, err, sizeof(err)) : NULL;
 	CHECK(b, "open rt-0: %s", err);
 	if (!b) {
 		free(raw);
 		return;
 	}
-	t0 = bundle__index_json(b, &idx_len);
+	t0 = btfgen_bundle__index_json(b, &idx_len);
 	idx0 = malloc(idx_len);
 	memcpy(idx0, t0, idx_len);
-	t0 = bundle__matrix_json(b, &mx_len);
+	t0 = btfgen_bundle__matrix_json(b, &mx_len);
 	mx0 = malloc(mx_len + 1);
-	CHECK(t0, "matrix.json: %s", bundle__error(b));
+	CHECK(t0, "matrix.json: %s", btfgen_bundle__error(b));
 	if (t0)
 		memcpy(mx0, t0, mx_len);
-	bundle__free(b);
+	btfgen_bundle__free(b);
 	f1 = first_frame_size(raw, n);
 	f2 = f1 + first_frame_size(raw + f1, n - f1);
 	CHECK(f1 && f2 > f1 && f2 < n, "three frames: %zu %zu %zu", f1, f2, n);
@@ -681,7 +695,7 @@ static void test_frames(void)
 
 		memcpy(buf, raw, n);
 		buf[pos] ^= 0x10;
-		b = bundle__open_mem(buf, n, err, sizeof(err));
+		b = btfgen_bundle__open_mem(buf, n, err, sizeof(err));
 		if (!b) {
 			/* beyond the index frame: the frame sizes walked at open */
 			bad1 += pos < f1;
@@ -690,25 +704,25 @@ static void test_frames(void)
 			continue;
 		}
 
-		t = bundle__index_json(b, &len);
+		t = btfgen_bundle__index_json(b, &len);
 		CHECK(len == idx_len && !memcmp(t, idx0, len), "byte %zu: index.json changed", pos);
-		for (i = 0; i < bundle__entry_cnt(b); i++) {
-			const struct bundle_entry *e = bundle__entry(b, i);
-			const void *d = bundle__btf_data(b, e, &len);
+		for (i = 0; i < btfgen_bundle__entry_cnt(b); i++) {
+			const struct bundle_entry *e = btfgen_bundle__entry(b, i);
+			const void *d = btfgen_bundle__btf_data(b, e, &len);
 
 			CHECK(!d || (kerns[i].blob >= 0 && len == sizeof(blobs[0]) &&
 				     !memcmp(d, blobs[kerns[i].blob], len)),
 			      "byte %zu: wrong BTF served for entry %zu", pos, i);
 		}
-		if (bundle__verify(b, err, sizeof(err))) {
+		if (btfgen_bundle__verify(b, err, sizeof(err))) {
 			bad2 += pos >= f1 && pos < f2;
 			bad3 += pos >= f2;
 		} else {
-			t = bundle__matrix_json(b, &len);
+			t = btfgen_bundle__matrix_json(b, &len);
 			CHECK(t && len == mx_len && !memcmp(t, mx0, len),
 			      "byte %zu: verify passed, matrix.json changed", pos);
 		}
-		bundle__free(b);
+		btfgen_bundle__free(b);
 	}
 	/*
 	 * A few flips change nothing (the unused bit of a frame header descriptor, padding bits
@@ -773,16 +787,16 @@ static void test_strict(void)
 	}
 	expect_open_fails("entries disagree on a blob", buf, n, EBADMSG);
 
-	b = bundle__open_mem(raw, n, err, sizeof(err));
+	b = btfgen_bundle__open_mem(raw, n, err, sizeof(err));
 	CHECK(b, "open: %s", err);
 	if (b) {
 		size_t il, ml;
-		const char *idx = bundle__index_json(b, &il);
-		const char *mx = bundle__matrix_json(b, &ml);
+		const char *idx = btfgen_bundle__index_json(b, &il);
+		const char *mx = btfgen_bundle__matrix_json(b, &ml);
 
 		if (mx)
 			test_strict_lazy(idx, il, mx, ml);
-		bundle__free(b);
+		btfgen_bundle__free(b);
 	}
 
 	/* tar header damage */
@@ -841,29 +855,30 @@ static void test_mutations(void)
 				x = x * 1103515245 + 12345;
 				buf[(x >> 8) % n] ^= (char)(1 + (x >> 24) % 255);
 			}
-			b = bundle__open_mem(buf, (x & 1) ? n : (x >> 4) % n, err, sizeof(err));
+			b = btfgen_bundle__open_mem(buf, (x & 1) ? n : (x >> 4) % n, err,
+						    sizeof(err));
 			if (!b)
 				continue;
 			opened++;
-			for (size_t i = 0; i < bundle__entry_cnt(b); i++) {
-				const struct bundle_entry *e = bundle__entry(b, i);
+			for (size_t i = 0; i < btfgen_bundle__entry_cnt(b); i++) {
+				const struct bundle_entry *e = btfgen_bundle__entry(b, i);
 				unsigned char d[32];
 				char hex[65];
 				const void *data;
 				size_t sz;
 
-				data = bundle__btf_data(b, e, &sz);
+				data = btfgen_bundle__btf_data(b, e, &sz);
 				if (!data)
 					continue;
 				served++;
-				sha256(data, sz, d);
-				sha256_hex(d, hex);
+				btfgen_sha256(data, sz, d);
+				btfgen_sha256_hex(d, hex);
 				CHECK(!strcmp(e->btf_sha256_hex, hex) &&
 					  i < NKERN && kerns[i].blob >= 0 && sz == sizeof(blobs[0]) &&
 					  !memcmp(data, blobs[kerns[i].blob], sz),
 				      "served bytes that are not entry %zu's BTF", i);
 			}
-			bundle__free(b);
+			btfgen_bundle__free(b);
 		}
 		free(raw);
 		free(buf);

@@ -12,7 +12,7 @@ static void check(const char *what, const unsigned char d[32], const char *want)
 {
 	char hex[SHA256_HEX_SIZE];
 
-	sha256_hex(d, hex);
+	btfgen_sha256_hex(d, hex);
 	if (strcmp(hex, want)) {
 		fprintf(stderr, "FAIL %s: got %s want %s\n", what, hex, want);
 		failures++;
@@ -33,25 +33,26 @@ int main(void)
 	char *mil;
 	size_t i, step;
 
-	sha256("abc", 3, d);
+	btfgen_sha256("abc", 3, d);
 	check("abc", d, abc_want);
-	sha256(m448, strlen(m448), d);
+	btfgen_sha256(m448, strlen(m448), d);
 	check("448-bit message", d, m448_want);
-	sha256("", 0, d);
+	btfgen_sha256("", 0, d);
 	check("empty", d, empty_want);
 
 	mil = malloc(1000000);
 	if (!mil)
 		return 1;
 	memset(mil, 'a', 1000000);
-	sha256(mil, 1000000, d);
+	btfgen_sha256(mil, 1000000, d);
 	check("one million 'a' (one-shot)", d, mil_want);
 	/* incremental with awkward chunk sizes crossing block boundaries */
 	for (step = 1; step <= 131; step += 13) {
-		sha256_init(&ctx);
+		btfgen_sha256_init(&ctx);
 		for (i = 0; i < 1000000; i += step)
-			sha256_update(&ctx, mil + i, 1000000 - i < step ? 1000000 - i : step);
-		sha256_final(&ctx, d);
+			btfgen_sha256_update(&ctx, mil + i,
+					     1000000 - i < step ? 1000000 - i : step);
+		btfgen_sha256_final(&ctx, d);
 		check("one million 'a' (incremental)", d, mil_want);
 	}
 	free(mil);
@@ -60,10 +61,10 @@ int main(void)
 	for (i = 55; i <= 65; i++) {
 		unsigned char d2[32];
 
-		sha256(m448, i < sizeof(m448) - 1 ? i : sizeof(m448) - 1, d);
-		sha256_init(&ctx);
-		sha256_update(&ctx, m448, i < sizeof(m448) - 1 ? i : sizeof(m448) - 1);
-		sha256_final(&ctx, d2);
+		btfgen_sha256(m448, i < sizeof(m448) - 1 ? i : sizeof(m448) - 1, d);
+		btfgen_sha256_init(&ctx);
+		btfgen_sha256_update(&ctx, m448, i < sizeof(m448) - 1 ? i : sizeof(m448) - 1);
+		btfgen_sha256_final(&ctx, d2);
 		if (memcmp(d, d2, 32)) {
 			fprintf(stderr, "FAIL incremental mismatch at len %zu\n", i);
 			failures++;

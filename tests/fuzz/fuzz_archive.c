@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: BSD-2-Clause
-/* tests/archive: libFuzzer target for the kernel archive reader (tar + xz/gzip/zstd, raw BTF). */
+/* tests/fuzz: libFuzzer target for the kernel archive reader (tar + xz/gzip/zstd, raw BTF). */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: BSD-2-Clause
-/* tests/manifest: libFuzzer target for manifest__load(), in a scratch folder, tiny archive. */
+/* tests/fuzz: libFuzzer target for manifest__load(), in a scratch folder, tiny archive. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stdbool.h>
