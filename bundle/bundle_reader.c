@@ -532,6 +532,58 @@ static int read_programs(struct bundle *b, const struct bjson_node *o, struct bu
 	return 0;
 }
 
+/* kernels[i] of index.json (o) into b->entries[i]: its fields, checked. */
+static int parse_entry(struct bundle *b, const struct bjson_node *o, size_t i, char *err,
+		       size_t err_sz)
+{
+	struct rentry *re = &b->entries[i];
+	struct bundle_entry *e = &re->pub;
+
+	if (o->type != BJSON_OBJECT) {
+		btfgen_bundle_err(err, err_sz, "index.json: kernels[%zu] is not an object",
+				  i);
+		return -EBADMSG;
+	}
+	entry_fields(b, o, re);
+	e->index = i;
+	re->blob = (size_t)-1;
+	if (!*e->distro || !*e->version || !*e->arch || !*e->release) {
+		btfgen_bundle_err(
+		    err, err_sz,
+		    "index.json: kernels[%zu] lacks distro/version/arch/release", i);
+		return -EBADMSG;
+	}
+	if (!names_fit(b, e)) {
+		btfgen_bundle_err(
+		    err, err_sz,
+		    "index.json: kernels[%zu]: a name is longer than %llu bytes "
+		    "(limit max_name_len)",
+		    i, b->lim.max_name_len);
+		return -EFBIG;
+	}
+	if (strcmp(e->status, "ok")) {
+		if (strcmp(e->status, "failed") && strcmp(e->status, "skipped")) {
+			btfgen_bundle_err(err, err_sz,
+					  "index.json: kernels[%zu]: unknown status '%s'",
+					  i, BQ(e->status));
+			return -EBADMSG;
+		}
+		e->blob = e->btf_sha256_hex = "";
+		return 0;
+	}
+	if (strncmp(e->blob, "blobs/", 6) || !is_hex64(e->btf_sha256_hex) ||
+	    !e->btf_size) {
+		btfgen_bundle_err(
+		    err, err_sz,
+		    "index.json: kernel '%s/%s/%s/%s' is ok but lacks a blob, its "
+		    "btf_sha256 or its btf_size",
+		    BQ(e->distro), BQ(e->version), BQ(e->arch), BQ(e->release));
+		return -EBADMSG;
+	}
+	re->blob = 0; /* set by index_blobs */
+	return 0;
+}
+
 static int parse_index(struct bundle *b, char *err, size_t err_sz)
 {
 	const struct bjson_node *objs, *kerns, *v, *o;
@@ -593,51 +645,9 @@ static int parse_index(struct bundle *b, char *err, size_t err_sz)
 	}
 	o = btfgen_bjson__at(&b->js, kerns, 0);
 	for (i = 0; i < b->entry_cnt; i++, o = NEXT(&b->js, o)) {
-		struct rentry *re = &b->entries[i];
-		struct bundle_entry *e = &re->pub;
-
-		if (o->type != BJSON_OBJECT) {
-			btfgen_bundle_err(err, err_sz, "index.json: kernels[%zu] is not an object",
-					  i);
-			return -EBADMSG;
-		}
-		entry_fields(b, o, re);
-		e->index = i;
-		re->blob = (size_t)-1;
-		if (!*e->distro || !*e->version || !*e->arch || !*e->release) {
-			btfgen_bundle_err(
-			    err, err_sz,
-			    "index.json: kernels[%zu] lacks distro/version/arch/release", i);
-			return -EBADMSG;
-		}
-		if (!names_fit(b, e)) {
-			btfgen_bundle_err(
-			    err, err_sz,
-			    "index.json: kernels[%zu]: a name is longer than %llu bytes "
-			    "(limit max_name_len)",
-			    i, b->lim.max_name_len);
-			return -EFBIG;
-		}
-		if (strcmp(e->status, "ok")) {
-			if (strcmp(e->status, "failed") && strcmp(e->status, "skipped")) {
-				btfgen_bundle_err(err, err_sz,
-						  "index.json: kernels[%zu]: unknown status '%s'",
-						  i, BQ(e->status));
-				return -EBADMSG;
-			}
-			e->blob = e->btf_sha256_hex = "";
-			continue;
-		}
-		if (strncmp(e->blob, "blobs/", 6) || !is_hex64(e->btf_sha256_hex) ||
-		    !e->btf_size) {
-			btfgen_bundle_err(
-			    err, err_sz,
-			    "index.json: kernel '%s/%s/%s/%s' is ok but lacks a blob, its "
-			    "btf_sha256 or its btf_size",
-			    BQ(e->distro), BQ(e->version), BQ(e->arch), BQ(e->release));
-			return -EBADMSG;
-		}
-		re->blob = 0; /* set by index_blobs */
+		ret = parse_entry(b, o, i, err, err_sz);
+		if (ret)
+			return ret;
 	}
 	return index_blobs(b, err, err_sz);
 }
