@@ -525,29 +525,10 @@ static json_t *summary(const struct diff_ctx *d)
 
 static int parse_args(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "pretty", no_argument, NULL, 'p' },
-		{ "help", no_argument, NULL, 'h' },
-		{},
-	};
-	int c;
+	int rc = cmd_parse_std(argc, argv, usage);
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "jph", opts, NULL)) != -1) {
-		switch (c) {
-		case 'j':
-		case 'p':
-			cmd_json_mode(c);
-			break;
-		case 'h':
-			usage(stdout);
-			return EXIT_OK;
-		default:
-			usage(stderr);
-			return EXIT_USAGE;
-		}
-	}
+	if (rc >= 0)
+		return rc;
 	if (optind != argc - 2) {
 		cmd_err("diff", "give two bundles, OLD and NEW (see diff --help)");
 		return EXIT_USAGE;
@@ -555,59 +536,70 @@ static int parse_args(int argc, char **argv)
 	return -1;
 }
 
+/* d->out for the bundles at old and new; 0 or -1 (message printed). */
+static int diff_bundles(struct diff_ctx *d, const char *old, const char *new)
+{
+	char err[512];
+
+	d->old = cmd_open_bundle("diff", old, false);
+	d->new = d->old ? cmd_open_bundle("diff", new, false) : NULL;
+	if (!d->new)
+		return -1;
+	if (btfgen_bundle__load_matrix(d->old, err, sizeof(err)) ||
+	    btfgen_bundle__load_matrix(d->new, err, sizeof(err))) {
+		cmd_err("diff", "%s", err);
+		return -1;
+	}
+	d->mold = matrix_records(d->old);
+	d->mnew = matrix_records(d->new);
+	if (!d->mold || !d->mnew) {
+		cmd_err("diff", "cannot parse matrix.json (or out of memory)");
+		return -1;
+	}
+	d->out = json_pack("{s:s, s:s, s:{s:[], s:[], s:[]}, s:{s:[], s:[]}, s:[], s:[], s:[]}",
+			   "old", old, "new", new, "objects", "added", "removed", "changed",
+			   "kernels", "added", "removed", "status_changed", "btf_changed",
+			   "programs_changed");
+	if (!d->out || objects_diff(d) || kernels_diff(d)) {
+		cmd_err("diff", "%s", *btfgen_bundle__error(d->old) ? btfgen_bundle__error(d->old)
+			: *btfgen_bundle__error(d->new) ? btfgen_bundle__error(d->new) : "out of memory");
+		return -1;
+	}
+	json_object_set_new(d->out, "regressions", json_integer((json_int_t)d->regressions));
+	json_object_set_new(d->out, "regressed", json_boolean(d->regressions));
+	json_object_set_new(d->out, "summary", summary(d));
+	return 0;
+}
+
+static void print_diff_text(struct diff_ctx *d)
+{
+	json_t *s = json_object_get(d->out, "summary");
+
+	print_text(d);
+	printf("diff: kernels +%lld -%lld, %lld status changed, %lld BTFs changed, %lld "
+	       "programs changed; %s\n",
+	       json_integer_value(json_object_get(s, "kernels_added")),
+	       json_integer_value(json_object_get(s, "kernels_removed")),
+	       json_integer_value(json_object_get(s, "status_changed")),
+	       json_integer_value(json_object_get(s, "btf_changed")),
+	       json_integer_value(json_object_get(s, "programs_changed")),
+	       d->regressions ? "REGRESSED" : "no regression");
+}
+
 int cmd_diff(int argc, char **argv)
 {
 	struct diff_ctx d = {};
-	char err[512];
 	int rc = parse_args(argc, argv);
 
 	if (rc >= 0)
 		return rc;
 	rc = EXIT_FATAL;
-	d.old = btfgen_bundle__open_file(argv[optind], err, sizeof(err));
-	if (!d.old || (d.new = btfgen_bundle__open_file(argv[optind + 1], err, sizeof(err))) == NULL) {
-		cmd_err("diff", "%s", err);
+	if (diff_bundles(&d, argv[optind], argv[optind + 1]))
 		goto out;
-	}
-	if (btfgen_bundle__load_matrix(d.old, err, sizeof(err)) ||
-	    btfgen_bundle__load_matrix(d.new, err, sizeof(err))) {
-		cmd_err("diff", "%s", err);
+	if (cmd_json && cmd_print_json(d.out))
 		goto out;
-	}
-	d.mold = matrix_records(d.old);
-	d.mnew = matrix_records(d.new);
-	if (!d.mold || !d.mnew) {
-		cmd_err("diff", "cannot parse matrix.json (or out of memory)");
-		goto out;
-	}
-	d.out = json_pack("{s:s, s:s, s:{s:[], s:[], s:[]}, s:{s:[], s:[]}, s:[], s:[], s:[]}",
-			  "old", argv[optind], "new", argv[optind + 1], "objects", "added",
-			  "removed", "changed", "kernels", "added", "removed", "status_changed",
-			  "btf_changed", "programs_changed");
-	if (!d.out || objects_diff(&d) || kernels_diff(&d)) {
-		cmd_err("diff", "%s", *btfgen_bundle__error(d.old) ? btfgen_bundle__error(d.old)
-			: *btfgen_bundle__error(d.new) ? btfgen_bundle__error(d.new) : "out of memory");
-		goto out;
-	}
-	json_object_set_new(d.out, "regressions", json_integer((json_int_t)d.regressions));
-	json_object_set_new(d.out, "regressed", json_boolean(d.regressions));
-	json_object_set_new(d.out, "summary", summary(&d));
-	if (cmd_json) {
-		if (cmd_print_json(d.out))
-			goto out;
-	} else {
-		json_t *s = json_object_get(d.out, "summary");
-
-		print_text(&d);
-		printf("diff: kernels +%lld -%lld, %lld status changed, %lld BTFs changed, %lld "
-		       "programs changed; %s\n",
-		       json_integer_value(json_object_get(s, "kernels_added")),
-		       json_integer_value(json_object_get(s, "kernels_removed")),
-		       json_integer_value(json_object_get(s, "status_changed")),
-		       json_integer_value(json_object_get(s, "btf_changed")),
-		       json_integer_value(json_object_get(s, "programs_changed")),
-		       d.regressions ? "REGRESSED" : "no regression");
-	}
+	if (!cmd_json)
+		print_diff_text(&d);
 	rc = d.regressions ? EXIT_DIFF_REGRESSED : EXIT_OK;
 out:
 	json_decref(d.mold);

@@ -30,46 +30,63 @@ static void usage(FILE *f)
 	    "exit codes: 0 written, 2 usage, 3 unreadable or corrupt bundle, or write error.\n");
 }
 
-int cmd_extract(int argc, char **argv)
+/*
+ * Entry e of b as a writer record, added to w. The same conversion as pipeline/shard_merge.c's
+ * add_entry, with extract's messages; us: scratch for the unsatisfied list, grown here.
+ */
+static int extract_kernel(struct bundle_writer *w, struct bundle *b,
+			  const struct bundle_entry *e, struct bundle_unsatisfied **us)
 {
-	static const struct option opts[] = {
-	    {"json", no_argument, NULL, 'j'},
-	    {"pretty", no_argument, NULL, 'p'},
-	    {"help", no_argument, NULL, 'h'},
-	    {},
+	struct bundle_kernel k = {
+	    .distro = e->distro,
+	    .version = e->version,
+	    .arch = e->arch,
+	    .release = e->release,
+	    .status = e->status,
+	    .reason = e->reason,
+	    .input_sha256_hex = *e->input_sha256_hex ? e->input_sha256_hex : NULL,
+	    .input_size = e->input_size,
+	    .full_btf_size = e->full_btf_size,
 	};
-	struct bundle_unsatisfied *us = NULL;
-	struct bundle_writer *w = NULL;
-	struct bundle_generator gen;
-	struct bundle *b = NULL;
-	int c, ret, rc = EXIT_FATAL;
-	char err[512];
-	size_t i, j;
+	size_t j;
+	int ret;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "jph", opts, NULL)) != -1) {
-		switch (c) {
-		case 'j':
-		case 'p':
-			cmd_json_mode(c);
-			break;
-		case 'h':
-			usage(stdout);
-			return EXIT_OK;
-		default:
-			usage(stderr);
-			return EXIT_USAGE;
+	if (*e->blob) {
+		k.btf = btfgen_bundle__btf_data(b, e, &k.btf_size);
+		k.reason = NULL;
+		if (!k.btf) {
+			cmd_err("extract", "%s", btfgen_bundle__error(b));
+			return -1;
 		}
 	}
-	if (optind != argc - 2) {
-		cmd_err("extract", "give a BUNDLE and a DIR (see extract --help)");
-		return EXIT_USAGE;
+	free(*us);
+	*us = calloc(e->unsatisfied_cnt + 1, sizeof(**us));
+	if (!*us)
+		return -1;
+	for (j = 0; j < e->unsatisfied_cnt; j++) {
+		if (btfgen_bundle__unsatisfied(b, e, j, &(*us)[j])) {
+			cmd_err("extract", "%s", btfgen_bundle__error(b));
+			return -1;
+		}
 	}
-	b = btfgen_bundle__open_file(argv[optind], err, sizeof(err));
-	if (!b || btfgen_bundle__verify(b, err, sizeof(err))) {
-		cmd_err("extract", "%s", err);
-		goto out;
+	k.unsatisfied = *us;
+	k.unsatisfied_cnt = e->unsatisfied_cnt;
+	ret = btfgen_bundle_writer__add_kernel(w, &k);
+	if (ret) {
+		cmd_err("extract", "kernel '%s/%s/%s/%s': %s", Q(e->distro), Q(e->version),
+			Q(e->arch), Q(e->release), strerror(-ret));
+		return -1;
 	}
+	return 0;
+}
+
+/* A tree writer for dir with b's generator, so the tree's index.json equals the bundle's. */
+static struct bundle_writer *extract_writer_new(struct bundle *b, const char *dir)
+{
+	struct bundle_generator gen;
+	struct bundle_writer *w;
+	char err[512];
+
 	gen = (struct bundle_generator){
 	    .version = btfgen_bundle__generator(b, "version"),
 	    .libbpf = btfgen_bundle__generator(b, "libbpf"),
@@ -77,76 +94,66 @@ int cmd_extract(int argc, char **argv)
 	    .zstd = btfgen_bundle__generator(b, "zstd"),
 	    .jansson = btfgen_bundle__generator(b, "jansson"),
 	};
-	/* the tree's index.json is rebuilt by the same writer, so it equals the bundle's */
-	w = btfgen_bundle_writer__new(argv[optind + 1], BUNDLE_LAYOUT_TREE_DIR,
-				      BUNDLE_COMPRESS_NONE, &gen, err, sizeof(err));
-	if (!w) {
+	w = btfgen_bundle_writer__new(dir, BUNDLE_LAYOUT_TREE_DIR, BUNDLE_COMPRESS_NONE, &gen, err,
+			       sizeof(err));
+	if (!w)
 		cmd_err("extract", "%s", err);
-		goto out;
-	}
+	return w;
+}
+
+/* b written out as the tree dir; 0 or -1 (message printed). */
+static int extract_tree(struct bundle *b, const char *dir)
+{
+	struct bundle_unsatisfied *us = NULL;
+	struct bundle_writer *w;
+	char err[512];
+	int ret = -1;
+	size_t i;
+
+	w = extract_writer_new(b, dir);
+	if (!w)
+		return -1;
 	for (i = 0; i < btfgen_bundle__object_cnt(b); i++) {
 		if (btfgen_bundle_writer__add_object(w, btfgen_bundle__object(b, i))) {
 			cmd_err("extract", "out of memory");
 			goto out;
 		}
 	}
-	for (i = 0; i < btfgen_bundle__entry_cnt(b); i++) {
-		const struct bundle_entry *e = btfgen_bundle__entry(b, i);
-		struct bundle_kernel k = {
-		    .distro = e->distro,
-		    .version = e->version,
-		    .arch = e->arch,
-		    .release = e->release,
-		    .status = e->status,
-		    .reason = e->reason,
-		    .input_sha256_hex = *e->input_sha256_hex ? e->input_sha256_hex : NULL,
-		    .input_size = e->input_size,
-		    .full_btf_size = e->full_btf_size,
-		};
-
-		if (*e->blob) {
-			k.btf = btfgen_bundle__btf_data(b, e, &k.btf_size);
-			k.reason = NULL;
-			if (!k.btf) {
-				cmd_err("extract", "%s", btfgen_bundle__error(b));
-				goto out;
-			}
-		}
-		free(us);
-		us = calloc(e->unsatisfied_cnt + 1, sizeof(*us));
-		if (!us)
+	for (i = 0; i < btfgen_bundle__entry_cnt(b); i++)
+		if (extract_kernel(w, b, btfgen_bundle__entry(b, i), &us))
 			goto out;
-		for (j = 0; j < e->unsatisfied_cnt; j++) {
-			if (btfgen_bundle__unsatisfied(b, e, j, &us[j])) {
-				cmd_err("extract", "%s", btfgen_bundle__error(b));
-				goto out;
-			}
-		}
-		k.unsatisfied = us;
-		k.unsatisfied_cnt = e->unsatisfied_cnt;
-		ret = btfgen_bundle_writer__add_kernel(w, &k);
-		if (ret) {
-			cmd_err("extract", "kernel '%s/%s/%s/%s': %s", Q(e->distro), Q(e->version),
-				Q(e->arch), Q(e->release), strerror(-ret));
-			goto out;
-		}
-	}
 	if (btfgen_bundle_writer__commit(w, err, sizeof(err))) {
 		cmd_err("extract", "%s", err);
 		goto out;
 	}
-	rc = EXIT_OK;
-	if (cmd_json) {
-		json_t *jo = json_pack("{s:s, s:I}", "output", argv[optind + 1], "kernels",
-				       (json_int_t)btfgen_bundle__entry_cnt(b));
-
-		if (cmd_print_json(jo))
-			rc = EXIT_FATAL;
-		json_decref(jo);
-	}
+	ret = 0;
 out:
 	free(us);
 	btfgen_bundle_writer__free(w);
+	return ret;
+}
+
+int cmd_extract(int argc, char **argv)
+{
+	struct bundle *b;
+	int rc;
+
+	rc = cmd_parse_std(argc, argv, usage);
+	if (rc >= 0)
+		return rc;
+	if (optind != argc - 2) {
+		cmd_err("extract", "give a BUNDLE and a DIR (see extract --help)");
+		return EXIT_USAGE;
+	}
+	b = cmd_open_bundle("extract", argv[optind], true);
+	if (!b)
+		return EXIT_FATAL;
+	if (extract_tree(b, argv[optind + 1]))
+		rc = EXIT_FATAL;
+	else if (cmd_json)
+		rc = cmd_print_written(argv[optind + 1], btfgen_bundle__entry_cnt(b));
+	else
+		rc = EXIT_OK;
 	btfgen_bundle__free(b);
 	return rc;
 }

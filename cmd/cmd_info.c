@@ -324,7 +324,7 @@ static json_t *summary_json(struct bundle *b, int verified, const char *err)
 	return jo;
 }
 
-static int parse_args(int argc, char **argv, int *json, const char **kernel)
+static int parse_args(int argc, char **argv, const char **kernel)
 {
 	static const struct option opts[] = {
 	    {"json", no_argument, NULL, 'j'},
@@ -333,26 +333,17 @@ static int parse_args(int argc, char **argv, int *json, const char **kernel)
 	    {"help", no_argument, NULL, 'h'},
 	    {},
 	};
-	int c;
+	int c, rc;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "jpk:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'j':
-		case 'p':
-			cmd_json_mode(c);
-			*json = 1;
-			break;
-		case 'k':
+		if (c == 'k') {
 			*kernel = optarg;
-			break;
-		case 'h':
-			usage(stdout);
-			return EXIT_OK;
-		default:
-			usage(stderr);
-			return EXIT_USAGE;
+			continue;
 		}
+		rc = cmd_opt_common(c, usage);
+		if (rc >= 0)
+			return rc;
 	}
 	if (optind != argc - 1) {
 		usage(stderr);
@@ -361,66 +352,79 @@ static int parse_args(int argc, char **argv, int *json, const char **kernel)
 	return -1;
 }
 
-int cmd_info(int argc, char **argv)
+static void print_info_text(struct bundle *b, json_t *jo, int verified, const char *verr,
+			    const char *kernel, const size_t *totals, size_t failing)
 {
-	size_t total, failing = 0, totals[BUNDLE_VERDICT_NA] = {}, *arch_ok = NULL;
-	int json = 0, rc, verified, ret;
-	struct prog_stat *ps = NULL;
-	const char *kernel = NULL;
-	json_t *jo = NULL, *jobjs;
-	char err[512] = "", verr[512] = "";
-	struct bundle *b;
+	print_header(b, jo, verified, verr);
+	if (kernel)
+		printf("kernel:     %s (%s)\n", Q(json_string_value(json_object_get(jo, "kernel"))),
+		       json_string_value(json_object_get(jo, "status")));
+	print_objects(b, json_object_get(jo, "objects"), kernel != NULL);
+	printf("verdicts:   ");
+	for (int v = 0; v < BUNDLE_VERDICT_NA; v++)
+		printf("%s%zu %s", v ? ", " : "", totals[v], btfgen_bundle_verdict__str(v));
+	printf(" (program x kernel); some program fails or is refused on %zu kernel%s\n",
+	       failing, failing == 1 ? "" : "s");
+}
 
-	rc = parse_args(argc, argv, &json, &kernel);
-	if (rc >= 0)
-		return rc;
-	rc = EXIT_FATAL;
-	b = btfgen_bundle__open_file(argv[optind], err, sizeof(err));
-	if (!b) {
-		cmd_err("info", "%s", err);
-		return EXIT_FATAL;
-	}
-	verified = !btfgen_bundle__verify(b, verr, sizeof(verr));
-	total = btfgen_bundle__program_total(b);
+/* Counts every program's verdicts into jo ("objects", "verdicts", "failing_kernels"). */
+static int info_stats(struct bundle *b, const char *kernel, json_t *jo, size_t *totals,
+		      size_t *failing)
+{
+	size_t total = btfgen_bundle__program_total(b), *arch_ok;
+	struct prog_stat *ps;
+	char err[512] = "";
+	int ret, rc = EXIT_FATAL;
+
 	ps = calloc(total + 1, sizeof(*ps));
 	arch_ok = calloc(btfgen_bundle__object_cnt(b) + 1, sizeof(*arch_ok));
-	jo = summary_json(b, verified, verr);
-	if (!ps || !arch_ok || !jo)
+	if (!ps || !arch_ok)
 		goto out;
 	for (size_t n = 0; n < total; n++)
 		if (!(ps[n].bad = json_array()))
 			goto out;
-	ret = collect(b, kernel, ps, arch_ok, &failing, kernel ? jo : NULL, err, sizeof(err));
+	ret = collect(b, kernel, ps, arch_ok, failing, kernel ? jo : NULL, err, sizeof(err));
 	if (ret) {
 		cmd_err("info", "%s", err);
 		rc = ret == -ENOENT ? EXIT_LOOKUP_NOT_FOUND : EXIT_FATAL;
 		goto out;
 	}
-	jobjs = objects_json(b, ps, arch_ok, kernel != NULL, totals);
-	json_object_set_new(jo, "objects", jobjs);
+	json_object_set_new(jo, "objects", objects_json(b, ps, arch_ok, kernel != NULL, totals));
 	json_object_set_new(jo, "verdicts", counts_json(totals));
-	json_object_set_new(jo, "failing_kernels", json_integer((json_int_t)failing));
-	if (json) {
-		cmd_print_json(jo);
-	} else {
-		print_header(b, jo, verified, verr);
-		if (kernel)
-			printf("kernel:     %s (%s)\n",
-			       Q(json_string_value(json_object_get(jo, "kernel"))),
-			       json_string_value(json_object_get(jo, "status")));
-		print_objects(b, jobjs, kernel != NULL);
-		printf("verdicts:   ");
-		for (int v = 0; v < BUNDLE_VERDICT_NA; v++)
-			printf("%s%zu %s", v ? ", " : "", totals[v], btfgen_bundle_verdict__str(v));
-		printf(" (program x kernel); some program fails or is refused on %zu kernel%s\n",
-		       failing, failing == 1 ? "" : "s");
-	}
-	rc = verified ? EXIT_OK : EXIT_FATAL;
+	json_object_set_new(jo, "failing_kernels", json_integer((json_int_t)*failing));
+	rc = EXIT_OK;
 out:
 	for (size_t n = 0; ps && n < total; n++)
 		json_decref(ps[n].bad);
 	free(ps);
 	free(arch_ok);
+	return rc;
+}
+
+int cmd_info(int argc, char **argv)
+{
+	size_t failing = 0, totals[BUNDLE_VERDICT_NA] = {};
+	const char *kernel = NULL;
+	char verr[512] = "";
+	struct bundle *b;
+	int rc, verified;
+	json_t *jo;
+
+	rc = parse_args(argc, argv, &kernel);
+	if (rc >= 0)
+		return rc;
+	b = cmd_open_bundle("info", argv[optind], false);
+	if (!b)
+		return EXIT_FATAL;
+	verified = !btfgen_bundle__verify(b, verr, sizeof(verr));
+	jo = summary_json(b, verified, verr);
+	rc = jo ? info_stats(b, kernel, jo, totals, &failing) : EXIT_FATAL;
+	if (rc == EXIT_OK && cmd_json)
+		cmd_print_json(jo);
+	else if (rc == EXIT_OK)
+		print_info_text(b, jo, verified, verr, kernel, totals, failing);
+	if (rc == EXIT_OK && !verified)
+		rc = EXIT_FATAL;
 	json_decref(jo);
 	btfgen_bundle__free(b);
 	return rc;

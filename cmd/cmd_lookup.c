@@ -39,24 +39,6 @@ static void usage(FILE *f)
 	    "the bundle but its BTF failed or was skipped.\n");
 }
 
-static json_t *entry_json(const struct bundle_entry *e)
-{
-	json_t *o =
-	    json_pack("{s:s, s:s, s:s, s:s, s:s}", "distro", e->distro, "version", e->version,
-		      "arch", e->arch, "release", e->release, "status", e->status);
-
-	if (!o)
-		return NULL;
-	if (*e->blob) {
-		json_object_set_new(o, "blob", json_string(e->blob));
-		json_object_set_new(o, "btf_sha256", json_string(e->btf_sha256_hex));
-		json_object_set_new(o, "btf_size", json_integer((json_int_t)e->btf_size));
-	} else {
-		json_object_set_new(o, "reason", json_string(e->reason));
-	}
-	return o;
-}
-
 static void print_entry(FILE *f, const char *prefix, const struct bundle_entry *e)
 {
 	fprintf(f, "%s%s/%s/%s/%s", prefix, Q(e->distro), Q(e->version), Q(e->arch),
@@ -67,7 +49,15 @@ static void print_entry(FILE *f, const char *prefix, const struct bundle_entry *
 		fprintf(f, " [%s: %s]\n", Q(e->status), Q(e->reason));
 }
 
-int cmd_lookup(int argc, char **argv)
+struct lookup_opts {
+	const char *os_release; /* --os-release FILE, else the host's */
+	const char *out;        /* -o FILE, else NULL */
+	const char *path;       /* the BUNDLE */
+	struct bundle_query q;  /* the keys given; the rest filled from the host */
+};
+
+/* -1 to go on, else the exit code. */
+static int parse_lookup_opts(int argc, char **argv, struct lookup_opts *o)
 {
 	static const struct option opts[] = {
 	    {"os-release", required_argument, NULL, 'O'},
@@ -81,168 +71,207 @@ int cmd_lookup(int argc, char **argv)
 	    {"help", no_argument, NULL, 'h'},
 	    {},
 	};
-	const char *os_release = NULL, *out = NULL, *result;
-	struct bundle_query q = {};
-	struct bundle_match m;
-	struct bundle *b = NULL;
-	json_t *jo = NULL;
-	int c, ret, rc = EXIT_FATAL;
-	char err[512];
-	size_t i;
+	struct bundle_query *q = &o->q;
+	int c, rc;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "o:jph", opts, NULL)) != -1) {
 		switch (c) {
 		case 'O':
-			os_release = optarg;
+			o->os_release = optarg;
 			break;
 		case 'd':
-			snprintf(q.distro, sizeof(q.distro), "%s", optarg);
+			snprintf(q->distro, sizeof(q->distro), "%s", optarg);
 			break;
 		case 'v':
-			snprintf(q.version, sizeof(q.version), "%s", optarg);
+			snprintf(q->version, sizeof(q->version), "%s", optarg);
 			break;
 		case 'a':
-			snprintf(q.arch, sizeof(q.arch), "%s", optarg);
+			snprintf(q->arch, sizeof(q->arch), "%s", optarg);
 			break;
 		case 'r':
-			snprintf(q.release, sizeof(q.release), "%s", optarg);
+			snprintf(q->release, sizeof(q->release), "%s", optarg);
 			break;
 		case 'o':
-			out = optarg;
+			o->out = optarg;
 			break;
-		case 'j':
-		case 'p':
-			cmd_json_mode(c);
-			break;
-		case 'h':
-			usage(stdout);
-			return EXIT_OK;
 		default:
-			usage(stderr);
-			return EXIT_USAGE;
+			rc = cmd_opt_common(c, usage);
+			if (rc >= 0)
+				return rc;
 		}
 	}
 	if (optind != argc - 1) {
 		cmd_err("lookup", "give exactly one BUNDLE (see lookup --help)");
 		return EXIT_USAGE;
 	}
-	if (os_release) {
-		ret = btfgen_bundle_host__read_os_release(&q, os_release);
+	o->path = argv[optind];
+	return -1;
+}
+
+/* Fills the keys not given from the host (or from --os-release); -1 to go on, else exit code. */
+static int lookup_query_from_host(struct lookup_opts *o)
+{
+	int ret;
+
+	if (o->os_release) {
+		ret = btfgen_bundle_host__read_os_release(&o->q, o->os_release);
 		if (ret) {
-			cmd_err("lookup", "'%s': %s", os_release, strerror(-ret));
+			cmd_err("lookup", "'%s': %s", o->os_release, strerror(-ret));
 			return EXIT_USAGE;
 		}
-		ret = btfgen_bundle_host__uname(&q);
+		ret = btfgen_bundle_host__uname(&o->q);
 	} else {
-		ret = btfgen_bundle_host__detect(&q, NULL);
+		ret = btfgen_bundle_host__detect(&o->q, NULL);
 	}
 	if (ret) {
 		cmd_err("lookup", "reading the host's identity: %s", strerror(-ret));
 		return EXIT_FATAL;
 	}
+	return -1;
+}
 
-	b = btfgen_bundle__open_file(argv[optind], err, sizeof(err));
-	if (!b) {
+/* btfgen_bundle__find's answers: the "result" word and the exit code of each. */
+static const struct lookup_result {
+	int err;
+	const char *result;
+	int rc;
+} lookup_results[] = {
+    {0, "found", EXIT_OK},
+    {-ENODATA, "no-btf", EXIT_LOOKUP_NO_BTF},
+    {-ENOTUNIQ, "ambiguous", EXIT_LOOKUP_AMBIGUOUS},
+    {-ENOENT, "not-found", EXIT_LOOKUP_NOT_FOUND},
+};
+
+static const struct lookup_result *lookup_result_of(int err)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(lookup_results) / sizeof(lookup_results[0]); i++)
+		if (lookup_results[i].err == err)
+			return &lookup_results[i];
+	return NULL;
+}
+
+/* The found entry's BTF to out (temp file + rename); EXIT_OK or EXIT_FATAL. */
+static int lookup_write_btf(struct bundle *b, const struct bundle_entry *e, const char *out)
+{
+	const void *data;
+	char err[512];
+	size_t size;
+
+	data = btfgen_bundle__btf_data(b, e, &size);
+	if (!data) {
+		cmd_err("lookup", "%s", btfgen_bundle__error(b));
+		return EXIT_FATAL;
+	}
+	if (btfgen_bundle_file__write_atomic(out, data, size, err, sizeof(err))) {
 		cmd_err("lookup", "%s", err);
 		return EXIT_FATAL;
 	}
-	ret = btfgen_bundle__find(b, &q, &m);
-	switch (ret) {
-	case 0:
-		result = "found";
-		rc = EXIT_OK;
-		break;
-	case -ENODATA:
-		result = "no-btf";
-		rc = EXIT_LOOKUP_NO_BTF;
-		break;
-	case -ENOTUNIQ:
-		result = "ambiguous";
-		rc = EXIT_LOOKUP_AMBIGUOUS;
-		break;
-	case -ENOENT:
-		result = "not-found";
-		rc = EXIT_LOOKUP_NOT_FOUND;
-		break;
-	default:
-		cmd_err("lookup", "%s", strerror(-ret));
-		rc = EXIT_USAGE;
-		goto out;
-	}
-	if (rc == EXIT_OK && out) {
-		const void *data;
-		size_t size;
+	return EXIT_OK;
+}
 
-		data = btfgen_bundle__btf_data(b, m.entry, &size);
-		if (!data) {
-			cmd_err("lookup", "%s", btfgen_bundle__error(b));
-			rc = EXIT_FATAL;
-			goto out;
-		}
-		if (btfgen_bundle_file__write_atomic(out, data, size, err, sizeof(err))) {
-			cmd_err("lookup", "%s", err);
-			rc = EXIT_FATAL;
-			goto out;
-		}
-	}
+/* EXIT_OK or EXIT_FATAL; wrote: the output path when the BTF was written, else NULL. */
+static int print_lookup_json(const struct bundle_query *q, const struct lookup_result *r,
+			     const struct bundle_match *m, const char *wrote)
+{
+	json_t *jo, *cands = NULL;
+	size_t i;
+	int rc;
 
-	if (cmd_json) {
-		json_t *cands = json_array();
-
-		jo =
-		    json_pack("{s:s, s:{s:s, s:s, s:s, s:s}}", "result", result, "query", "distro",
-			      q.distro, "version", q.version, "arch", q.arch, "release", q.release);
-		if (!jo || !cands) {
-			json_decref(cands);
-			rc = EXIT_FATAL;
-			goto out;
-		}
-		if (m.entry) {
-			json_object_set_new(jo, "match",
-					    json_string(btfgen_bundle_match_kind__str(m.kind)));
-			json_object_set_new(jo, "entry", entry_json(m.entry));
-		}
-		if (ret == -ENOTUNIQ)
-			for (i = 0; i < m.cand_cnt && i < BUNDLE_MAX_CANDIDATES; i++)
-				json_array_append_new(cands, entry_json(m.cands[i]));
-		if (ret == -ENOTUNIQ)
-			json_object_set_new(jo, "candidates", cands);
-		else
-			json_decref(cands);
-		if (rc == EXIT_OK && out)
-			json_object_set_new(jo, "output", json_string(out));
-		if (cmd_print_json(jo))
-			rc = EXIT_FATAL;
-		goto out;
+	jo = json_pack("{s:s, s:{s:s, s:s, s:s, s:s}}", "result", r->result, "query", "distro",
+		       q->distro, "version", q->version, "arch", q->arch, "release", q->release);
+	if (r->err == -ENOTUNIQ)
+		cands = json_array();
+	if (!jo || (r->err == -ENOTUNIQ && !cands)) {
+		json_decref(cands);
+		json_decref(jo);
+		return EXIT_FATAL;
 	}
-	printf("query: distro=%s version=%s arch=%s release=%s\n", *q.distro ? Q(q.distro) : "?",
-	       *q.version ? Q(q.version) : "?", *q.arch ? Q(q.arch) : "?", Q(q.release));
+	if (m->entry) {
+		json_object_set_new(jo, "match", json_string(btfgen_bundle_match_kind__str(m->kind)));
+		json_object_set_new(jo, "entry", cmd_entry_json(m->entry));
+	}
+	for (i = 0; cands && i < m->cand_cnt && i < BUNDLE_MAX_CANDIDATES; i++)
+		json_array_append_new(cands, cmd_entry_json(m->cands[i]));
+	if (cands)
+		json_object_set_new(jo, "candidates", cands);
+	if (wrote)
+		json_object_set_new(jo, "output", json_string(wrote));
+	rc = cmd_print_json(jo) ? EXIT_FATAL : EXIT_OK;
+	json_decref(jo);
+	return rc;
+}
+
+static void print_lookup_text(const struct bundle_query *q, int ret,
+			      const struct bundle_match *m, const char *wrote)
+{
+	size_t i;
+
+	printf("query: distro=%s version=%s arch=%s release=%s\n", *q->distro ? Q(q->distro) : "?",
+	       *q->version ? Q(q->version) : "?", *q->arch ? Q(q->arch) : "?", Q(q->release));
 	switch (ret) {
 	case 0:
 	case -ENODATA:
 		printf("%s (%s match): ", ret ? "found, without BTF" : "found",
-		       btfgen_bundle_match_kind__str(m.kind));
-		print_entry(stdout, "", m.entry);
-		if (m.kind == BUNDLE_MATCH_RELEASE_ONLY)
+		       btfgen_bundle_match_kind__str(m->kind));
+		print_entry(stdout, "", m->entry);
+		if (m->kind == BUNDLE_MATCH_RELEASE_ONLY)
 			printf("note: distro/version did not match; taken on the release alone\n");
-		if (rc == EXIT_OK && out)
-			printf("wrote %s\n", Q(out));
+		if (wrote)
+			printf("wrote %s\n", Q(wrote));
 		break;
 	case -ENOTUNIQ:
 		printf("ambiguous (%s match): %zu kernels with different BTFs:\n",
-		       btfgen_bundle_match_kind__str(m.kind), m.cand_cnt);
-		for (i = 0; i < m.cand_cnt && i < BUNDLE_MAX_CANDIDATES; i++)
-			print_entry(stdout, "  ", m.cands[i]);
+		       btfgen_bundle_match_kind__str(m->kind), m->cand_cnt);
+		for (i = 0; i < m->cand_cnt && i < BUNDLE_MAX_CANDIDATES; i++)
+			print_entry(stdout, "  ", m->cands[i]);
 		printf("give --distro/--version/--arch to choose\n");
 		break;
 	default:
-		printf("not found: no kernel of the bundle has release %s%s%s\n", Q(q.release),
-		       *q.arch ? " on " : "", Q(q.arch));
+		printf("not found: no kernel of the bundle has release %s%s%s\n", Q(q->release),
+		       *q->arch ? " on " : "", Q(q->arch));
 		break;
 	}
+}
+
+int cmd_lookup(int argc, char **argv)
+{
+	const struct lookup_result *r;
+	struct lookup_opts o = {};
+	const char *wrote = NULL;
+	struct bundle_match m;
+	struct bundle *b;
+	int ret, rc;
+
+	rc = parse_lookup_opts(argc, argv, &o);
+	if (rc < 0)
+		rc = lookup_query_from_host(&o);
+	if (rc >= 0)
+		return rc;
+	b = cmd_open_bundle("lookup", o.path, false);
+	if (!b)
+		return EXIT_FATAL;
+	ret = btfgen_bundle__find(b, &o.q, &m);
+	r = lookup_result_of(ret);
+	if (!r) {
+		cmd_err("lookup", "%s", strerror(-ret));
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	rc = r->rc;
+	if (rc == EXIT_OK && o.out) {
+		rc = lookup_write_btf(b, m.entry, o.out);
+		if (rc)
+			goto out;
+		wrote = o.out;
+	}
+	if (cmd_json && print_lookup_json(&o.q, r, &m, wrote))
+		rc = EXIT_FATAL;
+	else if (!cmd_json)
+		print_lookup_text(&o.q, ret, &m, wrote);
 out:
-	json_decref(jo);
 	btfgen_bundle__free(b);
 	return rc;
 }

@@ -26,85 +26,69 @@ static void usage(FILE *f)
 	    "exit codes: 0 listed, 2 usage, 3 unreadable or corrupt bundle.\n");
 }
 
+/* Every kernel as a JSON array on stdout; EXIT_OK or EXIT_FATAL. */
+static int print_ls_json(struct bundle *b)
+{
+	json_t *arr = json_array();
+	int rc = EXIT_OK;
+	size_t i;
+
+	for (i = 0; arr && i < btfgen_bundle__entry_cnt(b); i++) {
+		const struct bundle_entry *e = btfgen_bundle__entry(b, i);
+		json_t *o = cmd_entry_json(e);
+
+		if (!o || json_array_append_new(arr, o)) {
+			rc = EXIT_FATAL;
+			break;
+		}
+		json_object_set_new(o, "unsatisfied", json_integer((json_int_t)e->unsatisfied_cnt));
+	}
+	if (rc == EXIT_OK && cmd_print_json(arr))
+		rc = EXIT_FATAL;
+	json_decref(arr);
+	return rc;
+}
+
+static void print_ls_text(struct bundle *b)
+{
+	size_t i;
+
+	printf("%-7s %-10s %-9s %-7s %-36s %-12s %9s\n", "STATUS", "DISTRO", "VERSION", "ARCH",
+	       "RELEASE", "BTF SHA-256", "SIZE");
+	for (i = 0; i < btfgen_bundle__entry_cnt(b); i++) {
+		const struct bundle_entry *e = btfgen_bundle__entry(b, i);
+
+		if (*e->blob)
+			printf("%-7s %-10s %-9s %-7s %-36s %.12s %9llu\n", Q(e->status),
+			       Q(e->distro), Q(e->version), Q(e->arch), Q(e->release),
+			       Q(e->btf_sha256_hex), e->btf_size);
+		else
+			printf("%-7s %-10s %-9s %-7s %-36s %-12s %9s  %s\n", Q(e->status),
+			       Q(e->distro), Q(e->version), Q(e->arch), Q(e->release), "-", "-",
+			       Q(e->reason));
+	}
+}
+
 int cmd_ls(int argc, char **argv)
 {
-	static const struct option opts[] = {
-	    {"json", no_argument, NULL, 'j'},
-	    {"pretty", no_argument, NULL, 'p'},
-	    {"help", no_argument, NULL, 'h'},
-	    {},
-	};
 	struct bundle *b;
-	int c, rc = EXIT_OK;
-	json_t *arr = NULL;
-	char err[512];
-	size_t i, n;
+	int rc;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "jph", opts, NULL)) != -1) {
-		switch (c) {
-		case 'j':
-		case 'p':
-			cmd_json_mode(c);
-			break;
-		case 'h':
-			usage(stdout);
-			return EXIT_OK;
-		default:
-			usage(stderr);
-			return EXIT_USAGE;
-		}
-	}
+	rc = cmd_parse_std(argc, argv, usage);
+	if (rc >= 0)
+		return rc;
 	if (optind != argc - 1) {
 		cmd_err("ls", "give exactly one BUNDLE (see ls --help)");
 		return EXIT_USAGE;
 	}
-	b = btfgen_bundle__open_file(argv[optind], err, sizeof(err));
-	if (!b) {
-		cmd_err("ls", "%s", err);
+	b = cmd_open_bundle("ls", argv[optind], false);
+	if (!b)
 		return EXIT_FATAL;
-	}
-	n = btfgen_bundle__entry_cnt(b);
+	rc = EXIT_OK;
 	if (cmd_json)
-		arr = json_array();
+		rc = print_ls_json(b);
 	else
-		printf("%-7s %-10s %-9s %-7s %-36s %-12s %9s\n", "STATUS", "DISTRO", "VERSION",
-		       "ARCH", "RELEASE", "BTF SHA-256", "SIZE");
-	for (i = 0; i < n; i++) {
-		const struct bundle_entry *e = btfgen_bundle__entry(b, i);
-
-		if (cmd_json) {
-			json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s}", "distro", e->distro,
-					      "version", e->version, "arch", e->arch, "release",
-					      e->release, "status", e->status);
-
-			if (!o || json_array_append_new(arr, o)) {
-				rc = EXIT_FATAL;
-				break;
-			}
-			if (*e->blob) {
-				json_object_set_new(o, "blob", json_string(e->blob));
-				json_object_set_new(o, "btf_sha256", json_string(e->btf_sha256_hex));
-				json_object_set_new(o, "btf_size",
-						    json_integer((json_int_t)e->btf_size));
-			} else {
-				json_object_set_new(o, "reason", json_string(e->reason));
-			}
-			json_object_set_new(o, "unsatisfied",
-					    json_integer((json_int_t)e->unsatisfied_cnt));
-		} else if (*e->blob) {
-			printf("%-7s %-10s %-9s %-7s %-36s %.12s %9llu\n", Q(e->status),
-			       Q(e->distro), Q(e->version), Q(e->arch), Q(e->release),
-			       Q(e->btf_sha256_hex), e->btf_size);
-		} else {
-			printf("%-7s %-10s %-9s %-7s %-36s %-12s %9s  %s\n", Q(e->status),
-			       Q(e->distro), Q(e->version), Q(e->arch), Q(e->release), "-", "-",
-			       Q(e->reason));
-		}
-	}
-	if (cmd_json && rc == EXIT_OK && cmd_print_json(arr))
-		rc = EXIT_FATAL;
-	json_decref(arr);
+		print_ls_text(b);
 	btfgen_bundle__free(b);
 	return rc;
 }

@@ -114,7 +114,29 @@ static json_t *relo_json(const struct core_object *obj, __u32 i, const struct co
 	return j;
 }
 
-int cmd_min_core_btf(int argc, char **argv)
+struct mcb_opts {
+	bool verify;        /* re-resolve the relocations against OUTPUT (--no-verify: no) */
+	const char *input;  /* INPUT */
+	const char *output; /* OUTPUT */
+	char **objs;        /* the OBJECT paths, nobj of them */
+	int nobj;
+};
+
+/* What tailoring made; mcb_free releases it. */
+struct mcb_run {
+	struct btf *btf;                     /* INPUT's BTF */
+	struct kernel_index *ki;
+	struct core_tailor *t;
+	struct core_object **objs;           /* opts.nobj of them */
+	struct core_relo_result **results;   /* one array per object, a result per relocation */
+	int nobj;
+	void *data;                          /* the tailored BTF */
+	__u32 size;
+	size_t n_relo, n_poison, n_probe, n_refused;
+};
+
+/* -1 to go on, else the exit code. */
+static int parse_mcb_opts(int argc, char **argv, struct mcb_opts *o)
 {
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
@@ -124,38 +146,21 @@ int cmd_min_core_btf(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{},
 	};
-	struct core_object **objs = NULL;
-	struct core_relo_result **results = NULL;
-	struct kernel_index *ki = NULL;
-	struct core_tailor *t = NULL;
-	bool verify = true;
-	size_t n_relo = 0, n_poison = 0, n_probe = 0, n_refused = 0;
-	const char *input, *output;
-	struct btf *btf = NULL;
-	json_t *report = NULL;
-	void *data = NULL;
-	__u32 size = 0;
-	char err[256];
-	int c, nobj, ret = EXIT_FATAL;
+	int c, rc;
 
+	o->verify = true;
 	while ((c = getopt_long(argc, argv, "+jpvh", opts, NULL)) != -1) {
 		switch (c) {
-		case 'j':
-		case 'p':
-			cmd_json_mode(c);
-			break;
 		case 'v':
 			core_set_log(trace);
 			break;
 		case 'V':
-			verify = false;
+			o->verify = false;
 			break;
-		case 'h':
-			help(stdout);
-			return EXIT_OK;
 		default:
-			help(stderr);
-			return EXIT_USAGE;
+			rc = cmd_opt_common(c, help);
+			if (rc >= 0)
+				return rc;
 		}
 	}
 	if (argc - optind < 3) {
@@ -163,108 +168,168 @@ int cmd_min_core_btf(int argc, char **argv)
 			"need INPUT, OUTPUT and at least one OBJECT (see min_core_btf --help)");
 		return EXIT_USAGE;
 	}
-	input = argv[optind];
-	output = argv[optind + 1];
-	nobj = argc - optind - 2;
+	o->input = argv[optind];
+	o->output = argv[optind + 1];
+	o->objs = argv + optind + 2;
+	o->nobj = argc - optind - 2;
+	return -1;
+}
 
-	btf = load_input(input, err, sizeof(err));
-	if (!btf) {
-		cmd_err("min_core_btf", "input '%s': %s", input, err);
-		ret = EXIT_USAGE;
-		goto out;
-	}
-	objs = calloc(nobj, sizeof(*objs));
-	results = calloc(nobj, sizeof(*results));
-	ki = kernel_index__new(btf);
-	t = ki ? core_tailor__new(ki) : NULL;
-	if (!objs || !results || !t) {
-		cmd_err("min_core_btf", "out of memory");
-		goto out;
-	}
-	for (int i = 0; i < nobj; i++) {
-		const char *path = argv[optind + 2 + i];
+/* Counts object i's outcomes; a warning line for each relocation libbpf refuses. */
+static void mcb_count(struct mcb_run *m, int i, const char *path)
+{
+	const struct core_relo_result *res = m->results[i];
+	struct core_relo_desc d;
 
-		objs[i] = core_object__open(path, err, sizeof(err));
-		if (!objs[i]) {
-			cmd_err("min_core_btf", "object '%s': %s", path, err);
-			ret = EXIT_USAGE;
-			goto out;
-		}
-		results[i] = calloc(core_object__relo_cnt(objs[i]) + 1, sizeof(**results));
-		if (!results[i] || core_tailor__add_object(t, objs[i], results[i])) {
-			cmd_err("min_core_btf", "object '%s': %s", path,
-				results[i] ? core_tailor__error(t) : "out of memory");
-			goto out;
-		}
-		for (__u32 r = 0; r < core_object__relo_cnt(objs[i]); r++) {
-			struct core_relo_desc d;
-
-			n_relo++;
-			if (results[i][r].status == CORE_RELO_NOT_FOUND)
-				*(results[i][r].poison ? &n_poison : &n_probe) += 1;
-			if (results[i][r].status != CORE_RELO_FAILED)
-				continue;
-			n_refused++;
-			core_object__relo_desc(objs[i], r, &d);
-			fprintf(stderr,
-				"btfgen-batch: warning: object '%s': prog '%s': relo #%u (%s %s %s): "
-				"libbpf refuses it: %s\n",
-				path, d.program, d.sec_relo_idx, d.kind_name,
-				d.type_name[0] ? d.type_name : "<anon>", d.access, results[i][r].reason);
-		}
-	}
-	if (core_tailor__emit(t, &data, &size)) {
-		cmd_err("min_core_btf", "emitting BTF: %s", core_tailor__error(t));
-		goto out;
-	}
-	if (verify && core_tailor__verify(t, data, size, err, sizeof(err))) {
-		cmd_err("min_core_btf", "tailored BTF does not verify, not written: %s", err);
-		goto out;
-	}
-	if (btfgen_bundle_file__write_atomic(output, data, size, err, sizeof(err))) {
-		cmd_err("min_core_btf", "%s", err);
-		goto out;
-	}
-	/* refused ones got a warning each above */
-	if (n_poison + n_probe)
+	for (__u32 r = 0; r < core_object__relo_cnt(m->objs[i]); r++) {
+		m->n_relo++;
+		if (res[r].status == CORE_RELO_NOT_FOUND)
+			*(res[r].poison ? &m->n_poison : &m->n_probe) += 1;
+		if (res[r].status != CORE_RELO_FAILED)
+			continue;
+		m->n_refused++;
+		core_object__relo_desc(m->objs[i], r, &d);
 		fprintf(stderr,
-			"btfgen-batch min_core_btf: %zu of %zu relocations unsatisfiable on '%s': "
-			"%zu poisoned (fail if reached), %zu existence probes answered 0, %zu "
-			"refused by libbpf%s\n",
-			n_poison + n_probe + n_refused, n_relo, input, n_poison, n_probe, n_refused,
-			cmd_json ? "" : "; -j lists them");
-	if (cmd_json) {
-		json_t *arr = json_array();
-
-		report = json_pack("{s:s, s:s, s:I, s:I, s:o}", "input", input, "output", output,
-				   "input_types", (json_int_t)btf__type_cnt(btf) - 1, "btf_size",
-				   (json_int_t)size, "objects", arr);
-		for (int i = 0; report && i < nobj; i++) {
-			json_t *relos = json_array();
-
-			for (__u32 r = 0; r < core_object__relo_cnt(objs[i]); r++)
-				json_array_append_new(relos, relo_json(objs[i], r, &results[i][r]));
-			json_array_append_new(arr, json_pack("{s:s, s:o}", "path",
-							     core_object__path(objs[i]),
-							     "relocations", relos));
-		}
-		if (cmd_print_json(report)) {
-			fprintf(stderr, "btfgen-batch: cannot print the JSON report\n");
-			goto out;
-		}
+			"btfgen-batch: warning: object '%s': prog '%s': relo #%u (%s %s %s): "
+			"libbpf refuses it: %s\n",
+			path, d.program, d.sec_relo_idx, d.kind_name,
+			d.type_name[0] ? d.type_name : "<anon>", d.access, res[r].reason);
 	}
-	ret = EXIT_OK;
-out:
+}
+
+/* Opens every object and adds it to the tailor; EXIT_OK, EXIT_USAGE or EXIT_FATAL. */
+static int mcb_add_objects(struct mcb_run *m, const struct mcb_opts *o)
+{
+	char err[256];
+
+	for (int i = 0; i < o->nobj; i++) {
+		const char *path = o->objs[i];
+
+		m->objs[i] = core_object__open(path, err, sizeof(err));
+		if (!m->objs[i]) {
+			cmd_err("min_core_btf", "object '%s': %s", path, err);
+			return EXIT_USAGE;
+		}
+		m->results[i] = calloc(core_object__relo_cnt(m->objs[i]) + 1, sizeof(**m->results));
+		if (!m->results[i] || core_tailor__add_object(m->t, m->objs[i], m->results[i])) {
+			cmd_err("min_core_btf", "object '%s': %s", path,
+				m->results[i] ? core_tailor__error(m->t) : "out of memory");
+			return EXIT_FATAL;
+		}
+		mcb_count(m, i, path);
+	}
+	return EXIT_OK;
+}
+
+/* bpftool's minimize_btf: INPUT reduced to what the objects use, verified; an exit code. */
+static int mcb_tailor(struct mcb_run *m, const struct mcb_opts *o)
+{
+	char err[256];
+	int rc;
+
+	m->btf = load_input(o->input, err, sizeof(err));
+	if (!m->btf) {
+		cmd_err("min_core_btf", "input '%s': %s", o->input, err);
+		return EXIT_USAGE;
+	}
+	m->nobj = o->nobj;
+	m->objs = calloc(o->nobj, sizeof(*m->objs));
+	m->results = calloc(o->nobj, sizeof(*m->results));
+	m->ki = kernel_index__new(m->btf);
+	m->t = m->ki ? core_tailor__new(m->ki) : NULL;
+	if (!m->objs || !m->results || !m->t) {
+		cmd_err("min_core_btf", "out of memory");
+		return EXIT_FATAL;
+	}
+	rc = mcb_add_objects(m, o);
+	if (rc)
+		return rc;
+	if (core_tailor__emit(m->t, &m->data, &m->size)) {
+		cmd_err("min_core_btf", "emitting BTF: %s", core_tailor__error(m->t));
+		return EXIT_FATAL;
+	}
+	if (o->verify && core_tailor__verify(m->t, m->data, m->size, err, sizeof(err))) {
+		cmd_err("min_core_btf", "tailored BTF does not verify, not written: %s", err);
+		return EXIT_FATAL;
+	}
+	return EXIT_OK;
+}
+
+static void mcb_free(struct mcb_run *m)
+{
+	free(m->data);
+	core_tailor__free(m->t);
+	kernel_index__free(m->ki);
+	for (int i = 0; m->objs && i < m->nobj; i++)
+		core_object__free(m->objs[i]);
+	for (int i = 0; m->results && i < m->nobj; i++)
+		free(m->results[i]);
+	free(m->objs);
+	free(m->results);
+	btf__free(m->btf);
+}
+
+/* One line on stderr when some relocations cannot be satisfied (refused ones got theirs). */
+static void print_mcb_summary(const struct mcb_run *m, const struct mcb_opts *o)
+{
+	if (!(m->n_poison + m->n_probe))
+		return;
+	fprintf(stderr,
+		"btfgen-batch min_core_btf: %zu of %zu relocations unsatisfiable on '%s': "
+		"%zu poisoned (fail if reached), %zu existence probes answered 0, %zu "
+		"refused by libbpf%s\n",
+		m->n_poison + m->n_probe + m->n_refused, m->n_relo, o->input, m->n_poison,
+		m->n_probe, m->n_refused, cmd_json ? "" : "; -j lists them");
+}
+
+/* The report of every relocation's outcome; EXIT_OK or EXIT_FATAL. */
+static int print_mcb_json(const struct mcb_run *m, const struct mcb_opts *o)
+{
+	json_t *report, *arr = json_array();
+	int rc = EXIT_OK;
+
+	report = json_pack("{s:s, s:s, s:I, s:I, s:o}", "input", o->input, "output", o->output,
+			   "input_types", (json_int_t)btf__type_cnt(m->btf) - 1, "btf_size",
+			   (json_int_t)m->size, "objects", arr);
+	for (int i = 0; report && i < m->nobj; i++) {
+		json_t *relos = json_array();
+
+		for (__u32 r = 0; r < core_object__relo_cnt(m->objs[i]); r++)
+			json_array_append_new(relos, relo_json(m->objs[i], r, &m->results[i][r]));
+		json_array_append_new(arr, json_pack("{s:s, s:o}", "path",
+						     core_object__path(m->objs[i]),
+						     "relocations", relos));
+	}
+	if (cmd_print_json(report)) {
+		fprintf(stderr, "btfgen-batch: cannot print the JSON report\n");
+		rc = EXIT_FATAL;
+	}
 	json_decref(report);
-	free(data);
-	core_tailor__free(t);
-	kernel_index__free(ki);
-	for (int i = 0; objs && i < nobj; i++) {
-		core_object__free(objs[i]);
-		free(results[i]);
+	return rc;
+}
+
+int cmd_min_core_btf(int argc, char **argv)
+{
+	struct mcb_opts o = {};
+	struct mcb_run m = {};
+	char err[256];
+	int rc;
+
+	rc = parse_mcb_opts(argc, argv, &o);
+	if (rc >= 0)
+		return rc;
+	rc = mcb_tailor(&m, &o);
+	if (rc)
+		goto out;
+	if (btfgen_bundle_file__write_atomic(o.output, m.data, m.size, err, sizeof(err))) {
+		cmd_err("min_core_btf", "%s", err);
+		rc = EXIT_FATAL;
+		goto out;
 	}
-	free(objs);
-	free(results);
-	btf__free(btf);
-	return ret;
+	print_mcb_summary(&m, &o);
+	if (cmd_json)
+		rc = print_mcb_json(&m, &o);
+out:
+	mcb_free(&m);
+	return rc;
 }

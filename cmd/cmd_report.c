@@ -208,7 +208,8 @@ static int write_report(const char *out, const char *data, char *err, size_t err
 	return ret;
 }
 
-int cmd_report(int argc, char **argv)
+/* -1 to go on (the BUNDLE is argv[optind]), else the exit code. */
+static int parse_report_opts(int argc, char **argv, const char **out)
 {
 	static const struct option opts[] = {
 	    {"output", required_argument, NULL, 'o'},
@@ -217,40 +218,51 @@ int cmd_report(int argc, char **argv)
 	    {"help", no_argument, NULL, 'h'},
 	    {},
 	};
+	int c, rc;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "o:jph", opts, NULL)) != -1) {
+		if (c == 'o') {
+			*out = optarg;
+			continue;
+		}
+		rc = cmd_opt_common(c, usage);
+		if (rc >= 0)
+			return rc;
+	}
+	if (optind != argc - 1 || !*out) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	return -1;
+}
+
+static int print_report_json(struct bundle *b, const char *out)
+{
+	json_t *j = json_pack("{s:s, s:I, s:I}", "output", out, "kernels",
+			      (json_int_t)btfgen_bundle__entry_cnt(b), "programs",
+			      (json_int_t)btfgen_bundle__program_total(b));
+	int rc = cmd_print_json(j) ? EXIT_FATAL : EXIT_OK;
+
+	json_decref(j);
+	return rc;
+}
+
+int cmd_report(int argc, char **argv)
+{
 	const char *out = NULL;
 	char err[512] = "", *data = NULL;
 	struct bundle *b;
 	json_t *d;
-	int c, json = 0, rc = EXIT_FATAL;
+	int rc;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:jph", opts, NULL)) != -1) {
-		switch (c) {
-		case 'j':
-		case 'p':
-			cmd_json_mode(c);
-			json = 1;
-			break;
-		case 'o':
-			out = optarg;
-			break;
-		case 'h':
-			usage(stdout);
-			return EXIT_OK;
-		default:
-			usage(stderr);
-			return EXIT_USAGE;
-		}
-	}
-	if (optind != argc - 1 || !out) {
-		usage(stderr);
-		return EXIT_USAGE;
-	}
-	b = btfgen_bundle__open_file(argv[optind], err, sizeof(err));
-	if (!b) {
-		cmd_err("report", "%s", err);
+	rc = parse_report_opts(argc, argv, &out);
+	if (rc >= 0)
+		return rc;
+	rc = EXIT_FATAL;
+	b = cmd_open_bundle("report", argv[optind], false);
+	if (!b)
 		return EXIT_FATAL;
-	}
 	d = report_data(b, argv[optind], err, sizeof(err));
 	data = d ? script_safe_json(d) : NULL;
 	if (!data)
@@ -260,15 +272,8 @@ int cmd_report(int argc, char **argv)
 		cmd_err("report", "%s", err);
 	else
 		rc = EXIT_OK;
-	if (rc == EXIT_OK && json) {
-		json_t *j = json_pack("{s:s, s:I, s:I}", "output", out, "kernels",
-				      (json_int_t)btfgen_bundle__entry_cnt(b), "programs",
-				      (json_int_t)btfgen_bundle__program_total(b));
-
-		if (cmd_print_json(j))
-			rc = EXIT_FATAL;
-		json_decref(j);
-	}
+	if (rc == EXIT_OK && cmd_json)
+		rc = print_report_json(b, out);
 	free(data);
 	json_decref(d);
 	btfgen_bundle__free(b);

@@ -54,9 +54,48 @@ static void human_size(unsigned long long n, char *buf, size_t sz)
 		snprintf(buf, sz, "%llu B", n);
 }
 
-int cmd_run(int argc, char **argv)
+enum { OPT_NO_PROGRESS = 256, OPT_VERIFY, OPT_NO_VERIFY, OPT_SHARD, OPT_KERNEL_CACHE };
+
+/* -J N and --shard K/N; -1 to go on, else EXIT_USAGE. */
+static int parse_run_number_opt(int c, struct batch_options *bo)
 {
-	enum { OPT_NO_PROGRESS = 256, OPT_VERIFY, OPT_NO_VERIFY, OPT_SHARD, OPT_KERNEL_CACHE };
+	char *end;
+	long v;
+
+	if (c == OPT_SHARD) {
+		if (sscanf(optarg, "%u/%u%c", &bo->shard_k, &bo->shard_n, &(char){ 0 }) != 2 ||
+		    bo->shard_n < 1 || bo->shard_k < 1 || bo->shard_k > bo->shard_n) {
+			cmd_err("run", "--shard wants K/N with 1 <= K <= N, not '%s'", optarg);
+			return EXIT_USAGE;
+		}
+		return -1;
+	}
+	v = strtol(optarg, &end, 10);
+	if (*end || v < 1 || v > 1024) {
+		cmd_err("run", "-J/--jobs wants a number from 1 to 1024, not '%s'", optarg);
+		return EXIT_USAGE;
+	}
+	bo->jobs = v;
+	return -1;
+}
+
+/* Exactly one MANIFEST; -1 to go on, else EXIT_USAGE. */
+static int check_run_operands(int argc, char **argv)
+{
+	if (argc - optind == 1)
+		return -1;
+	/* "-j 4" was the job count before -j meant JSON everywhere */
+	if (cmd_json && argc - optind == 2 && strspn(argv[optind], "0123456789") ==
+						   strlen(argv[optind]))
+		cmd_err("run", "-j is --json; the number of jobs is -J %s", argv[optind]);
+	else
+		cmd_err("run", "need exactly one MANIFEST (see run --help)");
+	return EXIT_USAGE;
+}
+
+/* -1 to go on (the MANIFEST is argv[optind]), else the exit code. */
+static int parse_run_opts(int argc, char **argv, struct batch_options *bo, bool *show_progress)
+{
 	static const struct option opts[] = {
 		{ "jobs", required_argument, NULL, 'J' },
 		{ "output", required_argument, NULL, 'o' },
@@ -70,70 +109,73 @@ int cmd_run(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{},
 	};
-	struct batch_options bo = { .verify = -1 };
-	struct progress pr;
-	bool json = false, show_progress = true;
-	struct batch_summary sum;
-	struct manifest *m;
-	char err[512], size[32];
-	int c, ret;
+	int c, rc = -1;
 
-	while ((c = getopt_long(argc, argv, "J:o:jph", opts, NULL)) != -1) {
+	while (rc < 0 && (c = getopt_long(argc, argv, "J:o:jph", opts, NULL)) != -1) {
 		switch (c) {
-		case 'J': {
-			char *end;
-			long v = strtol(optarg, &end, 10);
-
-			if (*end || v < 1 || v > 1024) {
-				cmd_err("run", "-J/--jobs wants a number from 1 to 1024, not '%s'",
-					optarg);
-				return EXIT_USAGE;
-			}
-			bo.jobs = v;
+		case 'J':
+		case OPT_SHARD:
+			rc = parse_run_number_opt(c, bo);
 			break;
-		}
 		case 'o':
-			bo.output = optarg;
-			break;
-		case 'j':
-		case 'p':
-			cmd_json_mode(c);
-			json = true;
+			bo->output = optarg;
 			break;
 		case OPT_NO_PROGRESS:
-			show_progress = false;
+			*show_progress = false;
 			break;
 		case OPT_VERIFY:
 		case OPT_NO_VERIFY:
-			bo.verify = c == OPT_VERIFY;
-			break;
-		case OPT_SHARD:
-			if (sscanf(optarg, "%u/%u%c", &bo.shard_k, &bo.shard_n, &(char){ 0 }) != 2 ||
-			    bo.shard_n < 1 || bo.shard_k < 1 || bo.shard_k > bo.shard_n) {
-				cmd_err("run", "--shard wants K/N with 1 <= K <= N, not '%s'", optarg);
-				return EXIT_USAGE;
-			}
+			bo->verify = c == OPT_VERIFY;
 			break;
 		case OPT_KERNEL_CACHE:
-			bo.kernel_cache = optarg;
+			bo->kernel_cache = optarg;
 			break;
-		case 'h':
-			help(stdout);
-			return EXIT_OK;
 		default:
-			help(stderr);
-			return EXIT_USAGE;
+			rc = cmd_opt_common(c, help);
 		}
 	}
-	if (argc - optind != 1) {
-		/* "-j 4" was the job count before -j meant JSON everywhere */
-		if (cmd_json && argc - optind == 2 && strspn(argv[optind], "0123456789") ==
-							   strlen(argv[optind]))
-			cmd_err("run", "-j is --json; the number of jobs is -J %s", argv[optind]);
-		else
-			cmd_err("run", "need exactly one MANIFEST (see run --help)");
-		return EXIT_USAGE;
-	}
+	return rc < 0 ? check_run_operands(argc, argv) : rc;
+}
+
+static void print_run_summary(const struct batch_summary *sum)
+{
+	char size[32];
+
+	human_size(sum->output_size, size, sizeof(size));
+	fprintf(stderr,
+		"btfgen-batch: %zu kernels: %zu ok, %zu failed; %zu distinct BTFs; "
+		"some program fails on %zu kernel%s; %s (%s); %.2f s\n",
+		sum->kernels, sum->ok, sum->failed, sum->distinct, sum->failing_kernels,
+		sum->failing_kernels == 1 ? "" : "s", sum->output, size, sum->seconds);
+}
+
+static void print_run_json(const struct batch_summary *sum)
+{
+	json_t *j = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:s, s:I, s:f}", "kernels",
+			      (json_int_t)sum->kernels, "ok", (json_int_t)sum->ok, "failed",
+			      (json_int_t)sum->failed, "distinct_btfs", (json_int_t)sum->distinct,
+			      "unsatisfied_relocations", (json_int_t)sum->unsatisfied,
+			      "failing_kernels", (json_int_t)sum->failing_kernels, "output",
+			      sum->output, "output_size", (json_int_t)sum->output_size, "seconds",
+			      sum->seconds);
+
+	cmd_print_json(j);
+	json_decref(j);
+}
+
+int cmd_run(int argc, char **argv)
+{
+	struct batch_options bo = { .verify = -1 };
+	struct progress pr;
+	bool show_progress = true;
+	struct batch_summary sum;
+	struct manifest *m;
+	char err[512];
+	int ret;
+
+	ret = parse_run_opts(argc, argv, &bo, &show_progress);
+	if (ret >= 0)
+		return ret;
 	m = manifest__load(argv[optind], err, sizeof(err));
 	if (!m) {
 		cmd_err(NULL, "%s", err);
@@ -155,25 +197,9 @@ int cmd_run(int argc, char **argv)
 		manifest__free(m);
 		return ret == -EINVAL ? EXIT_USAGE : EXIT_FATAL;
 	}
-	human_size(sum.output_size, size, sizeof(size));
-	fprintf(stderr,
-		"btfgen-batch: %zu kernels: %zu ok, %zu failed; %zu distinct BTFs; "
-		"some program fails on %zu kernel%s; %s (%s); %.2f s\n",
-		sum.kernels, sum.ok, sum.failed, sum.distinct, sum.failing_kernels,
-		sum.failing_kernels == 1 ? "" : "s", sum.output, size, sum.seconds);
-	if (json) {
-		json_t *j = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:s, s:I, s:f}", "kernels",
-				      (json_int_t)sum.kernels, "ok", (json_int_t)sum.ok, "failed",
-				      (json_int_t)sum.failed, "distinct_btfs",
-				      (json_int_t)sum.distinct, "unsatisfied_relocations",
-				      (json_int_t)sum.unsatisfied, "failing_kernels",
-				      (json_int_t)sum.failing_kernels, "output", sum.output,
-				      "output_size", (json_int_t)sum.output_size, "seconds",
-				      sum.seconds);
-
-		cmd_print_json(j);
-		json_decref(j);
-	}
+	print_run_summary(&sum);
+	if (cmd_json)
+		print_run_json(&sum);
 	manifest__free(m);
 	return sum.failed ? EXIT_PARTIAL : EXIT_OK;
 }

@@ -28,30 +28,13 @@ static void help(FILE *f)
 
 int cmd_strip(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "pretty", no_argument, NULL, 'p' },
-		{ "help", no_argument, NULL, 'h' },
-		{},
-	};
 	size_t kernels = 0;
 	char err[512];
-	int c;
+	int rc;
 
-	while ((c = getopt_long(argc, argv, "jph", opts, NULL)) != -1) {
-		switch (c) {
-		case 'j':
-		case 'p':
-			cmd_json_mode(c);
-			break;
-		case 'h':
-			help(stdout);
-			return EXIT_OK;
-		default:
-			help(stderr);
-			return EXIT_USAGE;
-		}
-	}
+	rc = cmd_parse_std(argc, argv, help);
+	if (rc >= 0)
+		return rc;
 	if (argc - optind != 2) {
 		cmd_err("strip", "need BUNDLE and OUT (see strip --help)");
 		return EXIT_USAGE;
@@ -61,14 +44,7 @@ int cmd_strip(int argc, char **argv)
 		return EXIT_FATAL;
 	}
 	fprintf(stderr, "btfgen-batch strip: %zu kernels into %s\n", kernels, argv[optind + 1]);
-	if (cmd_json) {
-		json_t *j = json_pack("{s:s, s:I}", "output", argv[optind + 1], "kernels",
-				      (json_int_t)kernels);
-		int r = cmd_print_json(j);
-
-		json_decref(j);
-		if (r)
-			return EXIT_FATAL;
-	}
+	if (cmd_json)
+		return cmd_print_written(argv[optind + 1], kernels);
 	return EXIT_OK;
 }

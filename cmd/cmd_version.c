@@ -7,11 +7,9 @@
 #include "batch.h"
 #include "commands.h"
 
-int cmd_version(int argc, char **argv)
+/* -1 to go on, else the exit code. */
+static int parse_version_args(int argc, char **argv)
 {
-	struct bundle_generator g;
-	const char *la;
-
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "-j") || !strcmp(argv[i], "--json")) {
 			cmd_json_mode('j');
@@ -30,20 +28,35 @@ int cmd_version(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
+	return -1;
+}
+
+static int print_version_json(const struct bundle_generator *g, const char *la)
+{
+	json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:s}", "btfgen-batch", g->version, "libbpf",
+			      g->libbpf, "libarchive", la, "zstd", g->zstd, "jansson", g->jansson);
+	int r = cmd_print_json(j);
+
+	json_decref(j);
+	return r ? EXIT_FATAL : EXIT_OK;
+}
+
+int cmd_version(int argc, char **argv)
+{
+	struct bundle_generator g;
+	const char *la;
+	int rc;
+
+	rc = parse_version_args(argc, argv);
+	if (rc >= 0)
+		return rc;
 	batch__generator(&g);
 	/* libarchive's version string names itself ("libarchive 3.6.2"); the others do not */
 	la = g.libarchive;
 	if (!strncmp(la, "libarchive ", 11))
 		la += 11;
-	if (cmd_json) {
-		json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:s}", "btfgen-batch", g.version,
-				      "libbpf", g.libbpf, "libarchive", la, "zstd", g.zstd,
-				      "jansson", g.jansson);
-		int r = cmd_print_json(j);
-
-		json_decref(j);
-		return r ? EXIT_FATAL : EXIT_OK;
-	}
+	if (cmd_json)
+		return print_version_json(&g, la);
 	printf("btfgen-batch %s\nlibbpf %s\nlibarchive %s\nzstd %s\njansson %s\n", g.version,
 	       g.libbpf, la, g.zstd, g.jansson);
 	return EXIT_OK;

@@ -4,6 +4,7 @@
 #define BTFGEN_COMMANDS_H
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <jansson.h>
 
 #include "btfgen_util.h"
@@ -14,6 +15,9 @@
  */
 #define CMD_QUOTE_MAX 320
 #define Q(s) btfgen_quote((s), 0, (char[CMD_QUOTE_MAX]){0}, CMD_QUOTE_MAX)
+
+struct bundle;
+struct bundle_entry;
 
 /* Exit codes shared by every subcommand (documented in README.md). */
 enum {
@@ -41,6 +45,30 @@ void cmd_json_mode(int opt);
 int cmd_print_json(json_t *j);
 /* "btfgen-batch CMD: message" on stderr; in JSON mode also {"error": message} on stdout. */
 void cmd_err(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/*
+ * The getopt branches every command shares, for the switch's default: 'j'/'p' set the output
+ * mode and return -1 (go on); 'h' prints usage on stdout and returns EXIT_OK; anything else
+ * prints it on stderr and returns EXIT_USAGE.
+ */
+int cmd_opt_common(int c, void (*usage)(FILE *f));
+/*
+ * The whole getopt loop of a command whose only options are -j/-p/-h: -1 to go on (operands
+ * from argv[optind]), else the exit code to return.
+ */
+int cmd_parse_std(int argc, char **argv, void (*usage)(FILE *f));
+/*
+ * Opens the bundle at path (and checks all of it with btfgen_bundle__verify when verify is set);
+ * on failure prints the cause with cmd_err(cmd, ...) and returns NULL (exit EXIT_FATAL).
+ * The caller owns the bundle (btfgen_bundle__free).
+ */
+struct bundle *cmd_open_bundle(const char *cmd, const char *path, bool verify);
+/*
+ * A kernel entry as ls -j and lookup -j print it: keys, status, then blob, btf_sha256 and
+ * btf_size (ok) or reason. New reference (caller decrefs), NULL when out of memory.
+ */
+json_t *cmd_entry_json(const struct bundle_entry *e);
+/* {"output": out, "kernels": kernels} on stdout (strip, extract); EXIT_OK or EXIT_FATAL. */
+int cmd_print_written(const char *out, size_t kernels);
 
 /* Exit code of diff when the new bundle regressed (see cmd_diff.c). */
 enum { EXIT_DIFF_REGRESSED = 1 };

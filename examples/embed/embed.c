@@ -54,7 +54,16 @@ static double now_ms(void)
 	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
-int main(int argc, char **argv)
+struct args {
+	struct bundle_query q;  /* the kernel given; the rest comes from the host */
+	const char *os_release; /* --os-release FILE */
+	const char *btf_file;   /* --btf FILE: instead of the bundle */
+	const char *obj_file;   /* --object FILE: instead of the embedded object */
+	int load;               /* 0 with --no-load */
+};
+
+/* -1 to go on, else the exit code. */
+static int parse_args(int argc, char **argv, struct args *a)
 {
 	static const struct option opts[] = {
 	    {"distro", required_argument, NULL, 'd'},
@@ -68,41 +77,33 @@ int main(int argc, char **argv)
 	    {"help", no_argument, NULL, 'h'},
 	    {},
 	};
-	LIBBPF_OPTS(bpf_object_open_opts, open_opts);
-	const char *os_release = NULL, *btf_file = NULL, *obj_file = NULL;
-	struct bpf_object *obj = NULL;
-	struct bundle_query q = {};
-	struct bundle *b = NULL;
-	struct bundle_match m;
-	char err[256], path[64];
-	int c, ret, rc = 1, load = 1, other_kernel;
-	double t0;
+	int c;
 
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
-			snprintf(q.distro, sizeof(q.distro), "%s", optarg);
+			snprintf(a->q.distro, sizeof(a->q.distro), "%s", optarg);
 			break;
 		case 'v':
-			snprintf(q.version, sizeof(q.version), "%s", optarg);
+			snprintf(a->q.version, sizeof(a->q.version), "%s", optarg);
 			break;
 		case 'a':
-			snprintf(q.arch, sizeof(q.arch), "%s", optarg);
+			snprintf(a->q.arch, sizeof(a->q.arch), "%s", optarg);
 			break;
 		case 'r':
-			snprintf(q.release, sizeof(q.release), "%s", optarg);
+			snprintf(a->q.release, sizeof(a->q.release), "%s", optarg);
 			break;
 		case 'O':
-			os_release = optarg;
+			a->os_release = optarg;
 			break;
 		case 'b':
-			btf_file = optarg;
+			a->btf_file = optarg;
 			break;
 		case 'o':
-			obj_file = optarg;
+			a->obj_file = optarg;
 			break;
 		case 'n':
-			load = 0;
+			a->load = 0;
 			break;
 		case 'h':
 			usage(stdout);
@@ -112,77 +113,117 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	libbpf_set_print(print_relos);
+	return -1;
+}
 
-	if (btf_file) {
-		open_opts.btf_custom_path = btf_file;
-		printf("btf: %s (given)\n", btf_file);
-	} else {
-		/* 1. who are we: os-release + uname, unless given */
-		other_kernel = *q.release != '\0';
-		ret = btfgen_bundle_host__detect(&q, os_release);
+/*
+ * The rest of the "lookup:" line; sets *btf_path to path when found, leaves it NULL when
+ * libbpf should use the running kernel's own BTF. -1 to go on, else the exit code.
+ */
+static int print_lookup(int ret, const struct bundle_match *m, int other_kernel,
+			const char *path, const char **btf_path)
+{
+	if (ret == -ENOENT && !other_kernel && !access("/sys/kernel/btf/vmlinux", R_OK)) {
+		/* the running kernel has BTF: libbpf uses it without a custom path */
+		printf("not in the bundle; using /sys/kernel/btf/vmlinux\n");
+		return -1;
+	}
+	if (ret) {
+		printf("%s\n", ret == -ENOENT	  ? "not found"
+			       : ret == -ENOTUNIQ ? "ambiguous"
+			       : ret == -ENODATA  ? "kernel failed when the bundle was made"
+						  : strerror(-ret));
+		return 4;
+	}
+	printf("%s match %s/%s/%s/%s, %llu bytes of BTF at %s\n", btfgen_bundle_match_kind__str(m->kind),
+	       m->entry->distro, m->entry->version, m->entry->arch, m->entry->release,
+	       m->entry->btf_size, path);
+	*btf_path = path;
+	return -1;
+}
+
+/*
+ * Steps 1 to 3: this kernel's BTF from the embedded bundle (*b, freed by the caller after
+ * libbpf is done with the memfd path). -1 to go on, else the exit code.
+ */
+static int find_btf(struct args *a, struct bundle **b, char *path, size_t path_sz,
+		    const char **btf_path)
+{
+	int ret, other_kernel = *a->q.release != '\0';
+	struct bundle_match m;
+	char err[256];
+	double t0;
+
+	/* 1. who are we: os-release + uname, unless given */
+	ret = btfgen_bundle_host__detect(&a->q, a->os_release);
+	if (ret) {
+		fprintf(stderr, "host detection: %s\n", strerror(-ret));
+		return 2;
+	}
+	/* 2. open the embedded bundle and find this kernel */
+	t0 = now_ms();
+	*b = btfgen_bundle__open_mem(embed_bundle_start, embed_bundle_end - embed_bundle_start, err,
+			      sizeof(err));
+	if (!*b) {
+		fprintf(stderr, "embedded bundle: %s\n", err);
+		return 2;
+	}
+	ret = btfgen_bundle__find(*b, &a->q, &m);
+	if (!ret) {
+		/* 3. a path libbpf can open, without a temp file (decodes and checks the blob) */
+		ret = btfgen_bundle__btf_path(*b, m.entry, path, path_sz);
 		if (ret) {
-			fprintf(stderr, "host detection: %s\n", strerror(-ret));
-			return 2;
-		}
-		/* 2. open the embedded bundle and find this kernel */
-		t0 = now_ms();
-		b = btfgen_bundle__open_mem(
-		    embed_bundle_start, embed_bundle_end - embed_bundle_start, err, sizeof(err));
-		if (!b) {
-			fprintf(stderr, "embedded bundle: %s\n", err);
-			return 2;
-		}
-		ret = btfgen_bundle__find(b, &q, &m);
-		if (!ret) {
-			/* 3. a path libbpf can open, without a temp file (decodes and checks the blob) */
-			ret = btfgen_bundle__btf_path(b, m.entry, path, sizeof(path));
-			if (ret) {
-				fprintf(stderr, "embedded bundle: %s\n", btfgen_bundle__error(b));
-				goto out;
-			}
-		}
-		printf("lookup: %s/%s/%s/%s in %.3f ms: ", q.distro, q.version, q.arch, q.release,
-		       now_ms() - t0);
-		if (ret == -ENOENT && !other_kernel && !access("/sys/kernel/btf/vmlinux", R_OK)) {
-			/* the running kernel has BTF: libbpf uses it without a custom path */
-			printf("not in the bundle; using /sys/kernel/btf/vmlinux\n");
-		} else if (ret) {
-			printf("%s\n", ret == -ENOENT	  ? "not found"
-				       : ret == -ENOTUNIQ ? "ambiguous"
-				       : ret == -ENODATA  ? "kernel failed when the bundle was made"
-							  : strerror(-ret));
-			rc = 4;
-			goto out;
-		} else {
-			printf("%s match %s/%s/%s/%s, %llu bytes of BTF at %s\n",
-			       btfgen_bundle_match_kind__str(m.kind), m.entry->distro,
-			       m.entry->version, m.entry->arch, m.entry->release, m.entry->btf_size,
-			       path);
-			open_opts.btf_custom_path = path;
+			fprintf(stderr, "embedded bundle: %s\n", btfgen_bundle__error(*b));
+			return 1;
 		}
 	}
+	printf("lookup: %s/%s/%s/%s in %.3f ms: ", a->q.distro, a->q.version, a->q.arch,
+	       a->q.release, now_ms() - t0);
+	return print_lookup(ret, &m, other_kernel, path, btf_path);
+}
 
-	/* 4. the usual libbpf open/load; debug output shows every CO-RE relocation */
-	libbpf_set_print(print_relos);
-	if (obj_file)
-		obj = bpf_object__open_file(obj_file, &open_opts);
+/* 4. the usual libbpf open/load; debug output shows every CO-RE relocation. */
+static int load_object(const struct args *a, struct bpf_object_open_opts *open_opts)
+{
+	struct bpf_object *obj;
+	int ret;
+
+	if (a->obj_file)
+		obj = bpf_object__open_file(a->obj_file, open_opts);
 	else
 		obj = bpf_object__open_mem(embed_object_start,
-					   embed_object_end - embed_object_start, &open_opts);
+					   embed_object_end - embed_object_start, open_opts);
 	if (!obj) {
 		fprintf(stderr, "bpf_object__open_mem: %s\n", strerror(errno));
-		goto out;
+		return 1;
 	}
-	if (!load) {
-		rc = 0;
-		goto out;
-	}
-	ret = bpf_object__load(obj);
-	printf("load: %s\n", ret ? strerror(-ret) : "ok");
-	rc = ret ? 1 : 0;
-out:
+	ret = a->load ? bpf_object__load(obj) : 0;
+	if (a->load)
+		printf("load: %s\n", ret ? strerror(-ret) : "ok");
 	bpf_object__close(obj);
+	return ret ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, open_opts);
+	struct args a = { .load = 1 };
+	struct bundle *b = NULL;
+	char path[64];
+	int rc;
+
+	rc = parse_args(argc, argv, &a);
+	if (rc >= 0)
+		return rc;
+	libbpf_set_print(print_relos);
+	if (a.btf_file) {
+		open_opts.btf_custom_path = a.btf_file;
+		printf("btf: %s (given)\n", a.btf_file);
+	} else {
+		rc = find_btf(&a, &b, path, sizeof(path), &open_opts.btf_custom_path);
+	}
+	if (rc < 0)
+		rc = load_object(&a, &open_opts);
 	btfgen_bundle__free(b); /* after libbpf is done with the memfd path */
 	return rc;
 }
