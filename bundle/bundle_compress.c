@@ -38,8 +38,8 @@
 #define BUNDLE_ZSTD_TABLE_LOG 22
 #define BUNDLE_XZ_PRESET 6
 
-static const unsigned char zstd_magic[4] = {0x28, 0xb5, 0x2f, 0xfd};
-static const unsigned char xz_magic[6] = {0xfd, '7', 'z', 'X', 'Z', 0x00};
+static const unsigned char zstd_magic[4] = { 0x28, 0xb5, 0x2f, 0xfd };
+static const unsigned char xz_magic[6] = { 0xfd, '7', 'z', 'X', 'Z', 0x00 };
 
 static int compress_zstd(const void *in, size_t in_len, int level, unsigned char **out,
 			 size_t *out_len, char *err, size_t err_sz)
@@ -54,8 +54,7 @@ static int compress_zstd(const void *in, size_t in_len, int level, unsigned char
 	buf = malloc(bound ? bound : 1);
 	if (!buf)
 		goto out;
-	if (ZSTD_isError(
-		ZSTD_CCtx_setParameter(cctx, ZSTD_c_compressionLevel, level)) ||
+	if (ZSTD_isError(ZSTD_CCtx_setParameter(cctx, ZSTD_c_compressionLevel, level)) ||
 	    ZSTD_isError(ZSTD_CCtx_setParameter(cctx, ZSTD_c_windowLog, BUNDLE_ZSTD_WINDOW_LOG)) ||
 	    ZSTD_isError(ZSTD_CCtx_setParameter(cctx, ZSTD_c_chainLog, BUNDLE_ZSTD_TABLE_LOG)) ||
 	    ZSTD_isError(ZSTD_CCtx_setParameter(cctx, ZSTD_c_hashLog, BUNDLE_ZSTD_TABLE_LOG)) ||
@@ -202,8 +201,8 @@ static int zstd_stream_params(ZSTD_CCtx *cc, unsigned long long total, int windo
 	int wlog = window_log ? window_log : BUNDLE_ZSTD_WINDOW_LOG;
 	int tlog = window_log ? window_log - 1 : BUNDLE_ZSTD_TABLE_LOG;
 
-	return ZSTD_isError(ZSTD_CCtx_setParameter(cc, ZSTD_c_compressionLevel,
-						   BUNDLE_ZSTD_LEVEL)) ||
+	return ZSTD_isError(
+		       ZSTD_CCtx_setParameter(cc, ZSTD_c_compressionLevel, BUNDLE_ZSTD_LEVEL)) ||
 	       ZSTD_isError(ZSTD_CCtx_setParameter(cc, ZSTD_c_windowLog, wlog)) ||
 	       ZSTD_isError(ZSTD_CCtx_setParameter(cc, ZSTD_c_chainLog, tlog)) ||
 	       ZSTD_isError(ZSTD_CCtx_setParameter(cc, ZSTD_c_hashLog, tlog)) ||
@@ -213,8 +212,8 @@ static int zstd_stream_params(ZSTD_CCtx *cc, unsigned long long total, int windo
 }
 
 /* One step of either encoder: all of in consumed (or, with end, the stream finished). */
-static int stream_step(enum bundle_compression comp, ZSTD_CCtx *cc, lzma_stream *ls,
-		       const void *in, size_t len, int end, struct bbuf *out)
+static int stream_step(enum bundle_compression comp, ZSTD_CCtx *cc, lzma_stream *ls, const void *in,
+		       size_t len, int end, struct bbuf *out)
 {
 	ZSTD_inBuffer ib = { in, len, 0 };
 	size_t left;
@@ -231,7 +230,8 @@ static int stream_step(enum bundle_compression comp, ZSTD_CCtx *cc, lzma_stream 
 		if (comp == BUNDLE_COMPRESS_ZSTD) {
 			ZSTD_outBuffer ob = { out->data + out->len, out->cap - out->len, 0 };
 
-			left = ZSTD_compressStream2(cc, &ob, &ib, end ? ZSTD_e_end : ZSTD_e_continue);
+			left = ZSTD_compressStream2(cc, &ob, &ib,
+						    end ? ZSTD_e_end : ZSTD_e_continue);
 			out->len += ob.pos;
 			if (ZSTD_isError(left))
 				return -EIO;
@@ -284,9 +284,9 @@ int btfgen_bundle_compress_segs(enum bundle_compression comp, const struct bundl
 		goto out;
 	}
 	while ((got = seg_read(segs, n, &si, &off, buf, &p)) > 0) {
-		ret = comp == BUNDLE_COMPRESS_NONE
-			      ? btfgen_bbuf__append(out, p, (size_t)got)
-			      : stream_step(comp, cc, &ls, p, (size_t)got, 0, out);
+		ret = comp == BUNDLE_COMPRESS_NONE ?
+			      btfgen_bbuf__append(out, p, (size_t)got) :
+			      stream_step(comp, cc, &ls, p, (size_t)got, 0, out);
 		if (ret)
 			goto fail;
 	}
@@ -348,8 +348,9 @@ static int decompress_zstd(const void *in, size_t in_len, unsigned long long max
 	    ZSTD_findFrameCompressedSize(in, in_len) == in_len) {
 		if (sz > max) {
 			btfgen_bundle_err(
-			    err, err_sz,
-			    "zstd: content size %llu exceeds %llu bytes (limit max_size)", sz, max);
+				err, err_sz,
+				"zstd: content size %llu exceeds %llu bytes (limit max_size)", sz,
+				max);
 			return -EFBIG;
 		}
 		b.data = malloc(sz ? sz : 1);
@@ -375,7 +376,7 @@ static int decompress_zstd(const void *in, size_t in_len, unsigned long long max
 	if (!ds)
 		return -ENOMEM;
 	{
-		ZSTD_inBuffer ib = {in, in_len, 0};
+		ZSTD_inBuffer ib = { in, in_len, 0 };
 
 		for (;;) {
 			ZSTD_outBuffer ob;
@@ -383,7 +384,7 @@ static int decompress_zstd(const void *in, size_t in_len, unsigned long long max
 			ret = out_room(&b, max, "zstd", err, err_sz);
 			if (ret)
 				goto fail;
-			ob = (ZSTD_outBuffer){b.data + b.len, b.cap - b.len, 0};
+			ob = (ZSTD_outBuffer){ b.data + b.len, b.cap - b.len, 0 };
 			n = ZSTD_decompressStream(ds, &ob, &ib);
 			b.len += ob.pos;
 			if (ZSTD_isError(n)) {
@@ -418,8 +419,8 @@ fail:
 	return ret;
 }
 
-static int decompress_xz(const void *in, size_t in_len, unsigned long long max,
-			 unsigned char **out, size_t *out_len, char *err, size_t err_sz)
+static int decompress_xz(const void *in, size_t in_len, unsigned long long max, unsigned char **out,
+			 size_t *out_len, char *err, size_t err_sz)
 {
 	lzma_stream s = LZMA_STREAM_INIT;
 	struct bbuf b = {};

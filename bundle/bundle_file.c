@@ -12,7 +12,8 @@
 #include "bundle_priv.h"
 
 /* Splits out_path into its directory (for temp files: same file system, so rename works). */
-void btfgen_bundle_path_split(const char *path, char *dir, size_t dir_sz, char *base, size_t base_sz)
+void btfgen_bundle_path_split(const char *path, char *dir, size_t dir_sz, char *base,
+			      size_t base_sz)
 {
 	const char *slash = strrchr(path, '/');
 
@@ -59,7 +60,7 @@ int btfgen_bundle_write_all(int fd, const void *data, size_t len)
 }
 
 int btfgen_bundle_file__write_atomic(const char *path, const void *data, size_t len, char *err,
-			      size_t err_sz)
+				     size_t err_sz)
 {
 	char dir[4096], base[1024], tmp[4096 + 1100];
 	int fd, ret;

@@ -330,9 +330,9 @@ static int parse_value(struct parser *ps, unsigned *idx, int depth)
 	case BJSON_NUMBER:
 		return parse_number(ps, &ps->j->nodes[*idx]);
 	default: {
-		const char *lit = type == BJSON_TRUE	? "true"
-				  : type == BJSON_FALSE ? "false"
-							: "null";
+		const char *lit = type == BJSON_TRUE  ? "true" :
+				  type == BJSON_FALSE ? "false" :
+							"null";
 		size_t l = strlen(lit);
 
 		if ((size_t)(ps->end - ps->p) < l || memcmp(ps->p, lit, l))
@@ -365,7 +365,7 @@ int btfgen_bjson__parse(struct bjson *j, char *text, size_t len, char *err, size
 int btfgen_bjson__parse_named(struct bjson *j, const char *name, char *text, size_t len,
 			      unsigned long long max_nodes, char *err, size_t err_sz)
 {
-	struct parser ps = {j, text, text + len, err, err_sz, text, name};
+	struct parser ps = { j, text, text + len, err, err_sz, text, name };
 	unsigned root;
 	int ret;
 
@@ -435,6 +435,7 @@ unsigned long long btfgen_bjson__uint(const struct bjson *j, const struct bjson_
 {
 	const struct bjson_node *v = btfgen_bjson__get(j, n, key);
 
-	return v && v->type == BJSON_NUMBER && v->is_int && v->num > 0 ? (unsigned long long)v->num
-								       : 0;
+	return v && v->type == BJSON_NUMBER && v->is_int && v->num > 0 ?
+		       (unsigned long long)v->num :
+		       0;
 }

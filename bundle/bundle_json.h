@@ -24,12 +24,12 @@ enum bjson_type {
 
 struct bjson_node {
 	enum bjson_type type;
-	unsigned next;	 /* next sibling, BJSON_NONE at the end */
-	unsigned child;	 /* first child of an array/object */
-	unsigned count;	 /* children of an array/object */
+	unsigned next; /* next sibling, BJSON_NONE at the end */
+	unsigned child; /* first child of an array/object */
+	unsigned count; /* children of an array/object */
 	const char *key; /* member name (NUL-terminated) inside an object, else NULL */
 	const char *str; /* string value (NUL-terminated, unescaped) */
-	long long num;	 /* integer value of a number (fraction/exponent rejected) */
+	long long num; /* integer value of a number (fraction/exponent rejected) */
 	int is_int;
 };
 

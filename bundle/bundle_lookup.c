@@ -39,11 +39,11 @@ static void canon_distro(const char *in, char *out)
 	static const struct {
 		const char *alias, *id;
 	} ids[] = {
-	    {"amazon", "amzn"},
-	    {"redhat", "rhel"},
-	    {"oracle", "ol"},
-	    {"suse", "sles"},
-	    {"opensuse", "opensuse-leap"},
+		{ "amazon", "amzn" },
+		{ "redhat", "rhel" },
+		{ "oracle", "ol" },
+		{ "suse", "sles" },
+		{ "opensuse", "opensuse-leap" },
 	};
 	size_t i;
 
@@ -56,13 +56,13 @@ static void canon_distro(const char *in, char *out)
 static const struct {
 	const char *num, *name;
 } debian_names[] = {
-    {"9", "stretch"},	{"10", "buster"}, {"11", "bullseye"},
-    {"12", "bookworm"}, {"13", "trixie"}, {"14", "forky"},
+	{ "9", "stretch" },   { "10", "buster" }, { "11", "bullseye" },
+	{ "12", "bookworm" }, { "13", "trixie" }, { "14", "forky" },
 };
 
 static int rhel_like(const char *distro)
 {
-	static const char *const ids[] = {"rhel", "ol", "centos", "rocky", "almalinux", "alma"};
+	static const char *const ids[] = { "rhel", "ol", "centos", "rocky", "almalinux", "alma" };
 	size_t i;
 
 	for (i = 0; i < sizeof(ids) / sizeof(ids[0]); i++)
@@ -176,9 +176,9 @@ int btfgen_bundle__find(const struct bundle *b, const struct bundle_query *q,
 		}
 		if (!first)
 			continue;
-		m->kind = pass == PASS_EXACT   ? BUNDLE_MATCH_EXACT
-			  : pass == PASS_ALIAS ? BUNDLE_MATCH_ALIAS
-					       : BUNDLE_MATCH_RELEASE_ONLY;
+		m->kind = pass == PASS_EXACT ? BUNDLE_MATCH_EXACT :
+			  pass == PASS_ALIAS ? BUNDLE_MATCH_ALIAS :
+					       BUNDLE_MATCH_RELEASE_ONLY;
 		if (!same)
 			return -ENOTUNIQ;
 		m->entry = first;

@@ -38,11 +38,11 @@ struct tar_member {
 	char name[256 + 2];
 	char type;
 	size_t data, size; /* offset of the data in buf, its size */
-	size_t next;	   /* offset of the next header */
+	size_t next; /* offset of the next header */
 };
 
-int btfgen_tar__parse_header(const unsigned char *h, size_t off, size_t room,
-			     struct tar_member *m, char *err, size_t err_sz);
+int btfgen_tar__parse_header(const unsigned char *h, size_t off, size_t room, struct tar_member *m,
+			     char *err, size_t err_sz);
 
 /* Compresses in[0..in_len) into *out (allocated). 0 or -errno. */
 int btfgen_bundle_compress(enum bundle_compression comp, const void *in, size_t in_len,
@@ -68,7 +68,8 @@ struct bundle_seg {
  * one smaller) or xz stream, streamed in bounded memory, and appends it to out. 0 or -errno.
  */
 int btfgen_bundle_compress_segs(enum bundle_compression comp, const struct bundle_seg *segs,
-				size_t n, int window_log, struct bbuf *out, char *err, size_t err_sz);
+				size_t n, int window_log, struct bbuf *out, char *err,
+				size_t err_sz);
 /*
  * Detects zstd/xz/plain tar by magic and decompresses into *out (allocated), at most max bytes
  * (checked before the buffer grows past max + 1: -EFBIG naming the limit). 0 or -errno.
@@ -81,7 +82,7 @@ int btfgen_bundle_decompress(const void *in, size_t in_len, unsigned long long m
  * btfgen_bundle__errstr(). Untrusted strings go through BQ() first.
  */
 void btfgen_bundle_err(char *err, size_t err_sz, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+	__attribute__((format(printf, 3, 4)));
 
 /* An escaped copy of an untrusted string for one message (a buffer alive for the statement). */
 #define BQ(s) BTFGEN_BUNDLE_QUOTED(s)

@@ -25,19 +25,19 @@
 
 struct rblob {
 	const char *name; /* member name, from index.json */
-	const char *hex;  /* expected SHA-256 (index.json "btf_sha256") */
-	size_t size;	  /* expected size (index.json "btf_size") */
+	const char *hex; /* expected SHA-256 (index.json "btf_sha256") */
+	size_t size; /* expected size (index.json "btf_size") */
 	const unsigned char *data; /* NULL until its member has been decoded */
-	int verified;		   /* 1 ok, -1 mismatch, 0 not checked yet */
-	int memfd;		   /* -1 until btfgen_bundle__btf_path */
-	size_t entry;		   /* while index_blobs collects: the entry naming it */
+	int verified; /* 1 ok, -1 mismatch, 0 not checked yet */
+	int memfd; /* -1 until btfgen_bundle__btf_path */
+	size_t entry; /* while index_blobs collects: the entry naming it */
 };
 
 struct rentry {
-	struct bundle_entry pub;	/* first: handed out as a pointer */
-	size_t blob;			/* index into blobs, (size_t)-1 unless ok */
+	struct bundle_entry pub; /* first: handed out as a pointer */
+	size_t blob; /* index into blobs, (size_t)-1 unless ok */
 	const struct bjson_node *unsat; /* the entry's list in matrix.json, once loaded */
-	const struct bjson_node *last;	/* last record handed out (sequential access) */
+	const struct bjson_node *last; /* last record handed out (sequential access) */
 	size_t last_i;
 };
 
@@ -57,7 +57,7 @@ struct bundle {
 	size_t matrix_off, matrix_len; /* matrix.json's data, once its header was seen */
 	int has_matrix;
 	int matrix_ret; /* 0 not loaded, 1 loaded, -errno failed */
-	char msg[256];	/* last error (btfgen_bundle__error) */
+	char msg[256]; /* last error (btfgen_bundle__error) */
 	struct btfgen_bundle_opts lim; /* the caller's limits, defaults filled in */
 
 	const char *index; /* index.json as stored, inside buf */
@@ -94,8 +94,8 @@ static int zstd_plan(struct bundle *b, const unsigned char *in, size_t in_len, c
 
 		if (sz == ZSTD_CONTENTSIZE_ERROR || ZSTD_isError(c)) {
 			btfgen_bundle_err(err, err_sz, "corrupt zstd stream: %s",
-					  ZSTD_isError(c) ? ZSTD_getErrorName(c)
-							  : "bad frame header");
+					  ZSTD_isError(c) ? ZSTD_getErrorName(c) :
+							    "bad frame header");
 			return -EBADMSG;
 		}
 		if (sz == ZSTD_CONTENTSIZE_UNKNOWN)
@@ -103,8 +103,8 @@ static int zstd_plan(struct bundle *b, const unsigned char *in, size_t in_len, c
 		/* declared sizes are the input's word: summed without wrapping around */
 		if (sz > max - total) {
 			btfgen_bundle_err(
-			    err, err_sz,
-			    "zstd: frames declare more than %llu bytes (limit max_size)", max);
+				err, err_sz,
+				"zstd: frames declare more than %llu bytes (limit max_size)", max);
 			return -EFBIG;
 		}
 		total += sz;
@@ -116,7 +116,7 @@ static int zstd_plan(struct bundle *b, const unsigned char *in, size_t in_len, c
 
 static int stream_open(struct bundle *b, const void *data, size_t size, char *err, size_t err_sz)
 {
-	static const unsigned char zstd_magic[4] = {0x28, 0xb5, 0x2f, 0xfd};
+	static const unsigned char zstd_magic[4] = { 0x28, 0xb5, 0x2f, 0xfd };
 	int ret = 0;
 
 	if (size >= 4 && !memcmp(data, zstd_magic, 4))
@@ -163,9 +163,9 @@ static void stream_close(struct bundle *b)
 static int stream_step(struct bundle *b, char *err, size_t err_sz)
 {
 	size_t end = b->in_len - b->in_pos < STREAM_STEP ? b->in_len : b->in_pos + STREAM_STEP;
-	ZSTD_inBuffer ib = {b->in, end, b->in_pos};
+	ZSTD_inBuffer ib = { b->in, end, b->in_pos };
 	/* stable output: always the same buffer, zstd advances pos */
-	ZSTD_outBuffer ob = {b->buf, b->cap, b->len};
+	ZSTD_outBuffer ob = { b->buf, b->cap, b->len };
 	size_t r;
 
 	if (!b->ds) {
@@ -219,14 +219,14 @@ static int stream_fill(struct bundle *b, size_t upto, int checked, char *err, si
  * Reads the tar header at off (decoding as needed). 1 with *m filled, 0 at the end of the
  * archive (zero block or end of stream), -EBADMSG on damage.
  */
-static int tar_header(struct bundle *b, size_t off, struct tar_member *m, char *err,
-		      size_t err_sz)
+static int tar_header(struct bundle *b, size_t off, struct tar_member *m, char *err, size_t err_sz)
 {
 	int ret = stream_fill(b, off + TAR_BLOCK, 0, err, err_sz);
 
 	if (ret <= 0)
 		return ret;
-	return btfgen_tar__parse_header(b->buf + off, off, b->cap - off - TAR_BLOCK, m, err, err_sz);
+	return btfgen_tar__parse_header(b->buf + off, off, b->cap - off - TAR_BLOCK, m, err,
+					err_sz);
 }
 
 static int blob_name_cmp(const void *a, const void *b)
@@ -236,7 +236,7 @@ static int blob_name_cmp(const void *a, const void *b)
 
 static struct rblob *find_blob(struct bundle *b, const char *name)
 {
-	struct rblob key = {.name = name};
+	struct rblob key = { .name = name };
 
 	if (!b->blob_cnt)
 		return NULL;
@@ -337,8 +337,8 @@ static void entry_fields(struct bundle *b, const struct bjson_node *o, struct re
 	e->input_sha256_hex = e->btf_sha256_hex = "";
 	for (c = btfgen_bjson__at(&b->js, o, 0); c; c = NEXT(&b->js, c)) {
 		const char *k = c->key;
-		unsigned long long n =
-		    c->type == BJSON_NUMBER && c->is_int && c->num > 0 ? c->num : 0;
+		unsigned long long n = c->type == BJSON_NUMBER && c->is_int && c->num > 0 ? c->num :
+											    0;
 
 		if (c->type == BJSON_STRING) {
 			if (!strcmp(k, "distro"))
@@ -400,10 +400,10 @@ static int index_blobs(struct bundle *b, char *err, size_t err_sz)
 		if (last && !strcmp(last->name, rb->name)) {
 			if (strcmp(last->hex, rb->hex) || last->size != rb->size) {
 				btfgen_bundle_err(
-				    err, err_sz,
-				    "index.json: entries disagree on blob '%s' (SHA-256 "
-				    "or size)",
-				    BQ(rb->name));
+					err, err_sz,
+					"index.json: entries disagree on blob '%s' (SHA-256 "
+					"or size)",
+					BQ(rb->name));
 				return -EBADMSG;
 			}
 		} else {
@@ -417,7 +417,7 @@ static int index_blobs(struct bundle *b, char *err, size_t err_sz)
 
 static int names_fit(const struct bundle *b, const struct bundle_entry *e)
 {
-	const char *f[] = {e->distro, e->version, e->arch, e->release, e->blob};
+	const char *f[] = { e->distro, e->version, e->arch, e->release, e->blob };
 	size_t i;
 
 	for (i = 0; i < sizeof(f) / sizeof(f[0]); i++)
@@ -555,11 +555,11 @@ static int parse_index(struct bundle *b, char *err, size_t err_sz)
 		return -EBADMSG;
 	}
 	if (objs->count > b->lim.max_objects || kerns->count > b->lim.max_kernels) {
-		btfgen_bundle_err(err, err_sz,
-				  "index.json: %u objects, %u kernels: more than %llu / %llu (limit "
-				  "max_objects / max_kernels)",
-				  objs->count, kerns->count, b->lim.max_objects,
-				  b->lim.max_kernels);
+		btfgen_bundle_err(
+			err, err_sz,
+			"index.json: %u objects, %u kernels: more than %llu / %llu (limit "
+			"max_objects / max_kernels)",
+			objs->count, kerns->count, b->lim.max_objects, b->lim.max_kernels);
 		return -EFBIG;
 	}
 	b->obj_cnt = objs->count;

@@ -46,7 +46,7 @@ const char *btfgen_bundle__quote(const char *s, char *buf, size_t sz)
 		s = "(null)";
 	for (; *s; s++) {
 		unsigned char c = (unsigned char)*s;
-		char e[5] = {'\\', 0, 0, 0, 0};
+		char e[5] = { '\\', 0, 0, 0, 0 };
 		size_t n = 2;
 
 		if (c == '\n' || c == '\t' || c == '\r' || c == '\\') {
@@ -158,17 +158,17 @@ int btfgen_tar__header(struct bbuf *out, const char *path, size_t size)
 	err = tar_split_name(path, (char *)h, (char *)h + 345);
 	if (err)
 		return err;
-	tar_octal((char *)h + 100, 8, 0644);  /* mode */
-	tar_octal((char *)h + 108, 8, 0);     /* uid */
-	tar_octal((char *)h + 116, 8, 0);     /* gid */
+	tar_octal((char *)h + 100, 8, 0644); /* mode */
+	tar_octal((char *)h + 108, 8, 0); /* uid */
+	tar_octal((char *)h + 116, 8, 0); /* gid */
 	tar_octal((char *)h + 124, 12, size); /* size */
-	tar_octal((char *)h + 136, 12, 0);    /* mtime: 0, so bytes never depend on the clock */
-	h[156] = '0';			      /* regular file */
-	memcpy(h + 257, "ustar", 6);	      /* POSIX magic "ustar\0" + version "00" */
+	tar_octal((char *)h + 136, 12, 0); /* mtime: 0, so bytes never depend on the clock */
+	h[156] = '0'; /* regular file */
+	memcpy(h + 257, "ustar", 6); /* POSIX magic "ustar\0" + version "00" */
 	memcpy(h + 263, "00", 2);
 	memcpy(h + 265, "root", 4); /* uname */
 	memcpy(h + 297, "root", 4); /* gname */
-	memset(h + 148, ' ', 8);    /* checksum counted as spaces */
+	memset(h + 148, ' ', 8); /* checksum counted as spaces */
 	for (i = 0; i < TAR_BLOCK; i++)
 		sum += h[i];
 	snprintf((char *)h + 148, 8, "%06o", sum); /* six digits, NUL, space */
@@ -261,8 +261,8 @@ static int is_zero_block(const unsigned char *h)
  * 1 with *m filled (data and next as offsets from the archive start), 0 for the zero block
  * that ends an archive, -EBADMSG on damage or on a member type we refuse.
  */
-int btfgen_tar__parse_header(const unsigned char *h, size_t off, size_t room,
-			     struct tar_member *m, char *err, size_t err_sz)
+int btfgen_tar__parse_header(const unsigned char *h, size_t off, size_t room, struct tar_member *m,
+			     char *err, size_t err_sz)
 {
 	long long size;
 	size_t nlen, plen;
@@ -288,7 +288,7 @@ int btfgen_tar__parse_header(const unsigned char *h, size_t off, size_t room,
 		snprintf(m->name, sizeof(m->name), "%.*s", (int)nlen, h);
 	if (m->type != '0' && m->type != '\0' && m->type != '5') {
 		/* pax/GNU long names would rename the next member: refuse, never guess */
-		char t[2] = {m->type, 0};
+		char t[2] = { m->type, 0 };
 
 		btfgen_bundle_err(err, err_sz, "unsupported tar member type '%s' ('%s')", BQ(t),
 				  BQ(m->name));

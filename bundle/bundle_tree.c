@@ -151,4 +151,3 @@ fail:
 	rm_tree(tmp);
 	return ret;
 }
-

@@ -7,8 +7,9 @@
 
 const char *btfgen_bundle_verdict__str(enum bundle_verdict v)
 {
-	static const char *const names[] = {"loads", "probes",	"guarded",
-					    "fails", "refused", "n/a"};
+	static const char *const names[] = {
+		"loads", "probes", "guarded", "fails", "refused", "n/a"
+	};
 
 	return (unsigned)v < BUNDLE_VERDICT_CNT ? names[v] : "?";
 }
@@ -70,8 +71,8 @@ static long program_of(const struct bundle_object *o, const char *name)
 	return -1;
 }
 
-int btfgen_bundle__verdicts(struct bundle *b, const struct bundle_entry *e, enum bundle_verdict *out,
-		     long *why)
+int btfgen_bundle__verdicts(struct bundle *b, const struct bundle_entry *e,
+			    enum bundle_verdict *out, long *why)
 {
 	size_t total = btfgen_bundle__program_total(b);
 	int ok = !strcmp(e->status, "ok");
@@ -80,8 +81,8 @@ int btfgen_bundle__verdicts(struct bundle *b, const struct bundle_entry *e, enum
 		const struct bundle_object *o = btfgen_bundle__object(b, i);
 
 		for (size_t j = 0; j < o->program_cnt; j++, n++) {
-			out[n] = ok && !strcmp(o->arch, e->arch) ? BUNDLE_VERDICT_LOADS
-								 : BUNDLE_VERDICT_NA;
+			out[n] = ok && !strcmp(o->arch, e->arch) ? BUNDLE_VERDICT_LOADS :
+								   BUNDLE_VERDICT_NA;
 			if (why)
 				why[n] = -1;
 		}
@@ -102,9 +103,9 @@ int btfgen_bundle__verdicts(struct bundle *b, const struct bundle_entry *e, enum
 		base = btfgen_bundle__program_base(b, oi);
 		/* a refused object: every program, decided by the first refused record */
 		for (size_t j = 0; j < btfgen_bundle__object(b, oi)->program_cnt; j++) {
-			pj = v == BUNDLE_VERDICT_REFUSED
-				 ? (long)j
-				 : program_of(btfgen_bundle__object(b, oi), u.program);
+			pj = v == BUNDLE_VERDICT_REFUSED ?
+				     (long)j :
+				     program_of(btfgen_bundle__object(b, oi), u.program);
 			if (pj < 0 || base + pj >= total)
 				break;
 			if (v > out[base + pj]) {

@@ -32,7 +32,7 @@ struct wblob {
 
 struct wkernel {
 	struct bundle_kernel k; /* strings and unsatisfied owned by the writer */
-	size_t blob;		/* index into blobs, (size_t)-1 unless ok */
+	size_t blob; /* index into blobs, (size_t)-1 unless ok */
 };
 
 struct bundle_writer {
@@ -46,14 +46,14 @@ struct bundle_writer {
 	size_t kern_cnt, kern_cap;
 	struct wblob *blobs;
 	size_t blob_cnt, blob_cap;
-	struct bbuf itext;   /* the kernels' index.json entries, comma-separated */
-	int mfd;	     /* the spill: matrix.json entries, comma-separated; -1 until used */
-	size_t mlen;	     /* bytes in the spill */
+	struct bbuf itext; /* the kernels' index.json entries, comma-separated */
+	int mfd; /* the spill: matrix.json entries, comma-separated; -1 until used */
+	size_t mlen; /* bytes in the spill */
 	size_t n_ok, n_failed, n_skipped, n_unsat, n_failing;
 	int committed;
 };
 
-static const char *gen_keys[5] = {"version", "libbpf", "libarchive", "zstd", "jansson"};
+static const char *gen_keys[5] = { "version", "libbpf", "libarchive", "zstd", "jansson" };
 
 static int dup_str(char **dst, const char *src)
 {
@@ -81,9 +81,9 @@ static int grow(void **arr, size_t *cap, size_t cnt, size_t elem)
 }
 
 struct bundle_writer *btfgen_bundle_writer__new(const char *out_path, enum bundle_layout layout,
-					 enum bundle_compression comp,
-					 const struct bundle_generator *gen, char *err,
-					 size_t err_sz)
+						enum bundle_compression comp,
+						const struct bundle_generator *gen, char *err,
+						size_t err_sz)
 {
 	const char *g[5] = {};
 	struct bundle_writer *w;
@@ -191,8 +191,8 @@ static void kernel_free(struct bundle_kernel *k)
  * compress like the baseline's tree (random 64-hex names cost ~1.6 KB on 39 blobs), and the
  * reader checks the blob against the entry's btf_sha256, not its name.
  */
-static int find_or_add_blob(struct bundle_writer *w, const struct bundle_kernel *k,
-			    const void *btf, size_t size, size_t *idx)
+static int find_or_add_blob(struct bundle_writer *w, const struct bundle_kernel *k, const void *btf,
+			    size_t size, size_t *idx)
 {
 	unsigned char d[SHA256_DIGEST_SIZE];
 	char hex[SHA256_HEX_SIZE];
@@ -249,7 +249,6 @@ static int spill_open(struct bundle_writer *w)
 	w->mfd = fd;
 	return 0;
 }
-
 
 /* Serialize o compactly (consuming it) and append it to buf or fd, after a comma unless first. */
 static int append_json(json_t *o, int first, struct bbuf *buf, int fd, size_t *fd_len)
@@ -425,7 +424,8 @@ static json_t *build_index_head(struct bundle_writer *w)
 
 			err |= json_object_set_new(o, "programs", pa);
 			for (size_t j = 0; pa && j < w->objs[i].program_cnt; j++)
-				err |= json_array_append_new(pa, json_string(w->objs[i].programs[j]));
+				err |= json_array_append_new(pa,
+							     json_string(w->objs[i].programs[j]));
 		}
 	}
 	err |= set_int(sum, "kernels", w->kern_cnt);
@@ -579,7 +579,6 @@ char *btfgen_bundle_writer__matrix_json(struct bundle_writer *w, size_t *size)
 	return t;
 }
 
-
 /*
  * Blobs are stored sorted by their bytes: similar BTFs (same kernel series, same flavour) end
  * up next to each other, which zstd rewards (51 x86_64 kernels: 7375 bytes at level 22 vs
@@ -634,7 +633,7 @@ static int build_tar(struct bundle_writer *w, struct bbuf part[2], const char *i
 			snprintf(name, sizeof(name), "%s/%s/%s/%s.btf", k->k.distro, k->k.version,
 				 k->k.arch, k->k.release);
 			err = btfgen_tar__append(&part[1], name, w->blobs[k->blob].data,
-					  w->blobs[k->blob].size);
+						 w->blobs[k->blob].size);
 		}
 	}
 	return err;
@@ -678,13 +677,16 @@ static int commit_tree_dir(struct bundle_writer *w, const char *index, size_t in
 		if (k->blob == (size_t)-1)
 			continue;
 		files[n++] = (struct tree_file){
-			.distro = k->k.distro, .version = k->k.version, .arch = k->k.arch,
-			.release = k->k.release, .data = w->blobs[k->blob].data,
+			.distro = k->k.distro,
+			.version = k->k.version,
+			.arch = k->k.arch,
+			.release = k->k.release,
+			.data = w->blobs[k->blob].data,
 			.size = w->blobs[k->blob].size,
 		};
 	}
-	ret = btfgen_bundle_tree__write(w->out_path, index, index_len, matrix, matrix_len, files,
-					n, err, err_sz);
+	ret = btfgen_bundle_tree__write(w->out_path, index, index_len, matrix, matrix_len, files, n,
+					err, err_sz);
 	free(files);
 	return ret;
 }
@@ -709,8 +711,9 @@ int btfgen_bundle_writer__commit(struct bundle_writer *w, char *err, size_t err_
 	}
 	if (w->layout == BUNDLE_LAYOUT_TREE_DIR) {
 		matrix = matrix_text(w, &matrix_len);
-		ret = matrix ? commit_tree_dir(w, index, index_len, matrix, matrix_len, err, err_sz)
-			     : -ENOMEM;
+		ret = matrix ? commit_tree_dir(w, index, index_len, matrix, matrix_len, err,
+					       err_sz) :
+			       -ENOMEM;
 		goto out;
 	}
 	ret = build_tar(w, part, index, index_len);
@@ -719,8 +722,8 @@ int btfgen_bundle_writer__commit(struct bundle_writer *w, char *err, size_t err_
 	if (w->layout == BUNDLE_LAYOUT_RUNTIME)
 		ret = ret ? ret : btfgen_tar__finish(&part[1], part[0].len);
 	else
-		ret = ret ? ret : matrix_member(w, part[0].len + part[1].len, &mhead, &mtail,
-						seg + 2);
+		ret = ret ? ret :
+			    matrix_member(w, part[0].len + part[1].len, &mhead, &mtail, seg + 2);
 	if (ret) {
 		btfgen_bundle_err(err, err_sz, "bundle writer: building tar: %s", strerror(-ret));
 		goto out;

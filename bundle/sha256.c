@@ -11,14 +11,16 @@
 
 /* First 32 bits of the fractional parts of the cube roots of the first 64 primes. */
 static const uint32_t K[64] = {
-    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
-    0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
-    0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
-    0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
-    0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
-    0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-    0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-    0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
+	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4,
+	0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe,
+	0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f,
+	0x4a7484aa, 0x5cb0a9dc, 0x76f988da, 0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7,
+	0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc,
+	0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b,
+	0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070, 0x19a4c116,
+	0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+	0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7,
+	0xc67178f2,
 };
 
 static inline uint32_t rotr(uint32_t x, unsigned n)
@@ -74,8 +76,8 @@ static void sha256_block(uint32_t st[8], const unsigned char *p)
 void btfgen_sha256_init(struct sha256_ctx *ctx)
 {
 	static const uint32_t H0[8] = {
-	    0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
-	    0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
+		0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+		0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
 	};
 
 	memcpy(ctx->state, H0, sizeof(H0));
@@ -92,8 +94,8 @@ void btfgen_sha256_init(struct sha256_ctx *ctx)
  * Extensions" paper (2013) describes the message schedule used below:
  * W[i] = msg2(msg1(W[i-4], W[i-3]) + (W[i-1]:W[i-2] >> 32 bits), W[i-1]).
  */
-__attribute__((target("sha,sse4.1,ssse3")))
-static void sha256_blocks_shani(uint32_t st[8], const unsigned char *p, size_t n)
+__attribute__((target("sha,sse4.1,ssse3"))) static void
+sha256_blocks_shani(uint32_t st[8], const unsigned char *p, size_t n)
 {
 	const __m128i bswap = _mm_set_epi64x(0x0c0d0e0f08090a0bULL, 0x0405060700010203ULL);
 	__m128i tmp = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)&st[0]), 0xB1);
@@ -111,7 +113,8 @@ static void sha256_blocks_shani(uint32_t st[8], const unsigned char *p, size_t n
 			} else {
 				__m128i t = _mm_sha256msg1_epu32(w[i & 3], w[(i + 1) & 3]);
 
-				t = _mm_add_epi32(t, _mm_alignr_epi8(w[(i + 3) & 3], w[(i + 2) & 3], 4));
+				t = _mm_add_epi32(t, _mm_alignr_epi8(w[(i + 3) & 3], w[(i + 2) & 3],
+								     4));
 				w[i & 3] = _mm_sha256msg2_epu32(t, w[(i + 3) & 3]);
 			}
 			msg = _mm_add_epi32(w[i & 3], _mm_loadu_si128((const __m128i *)&K[4 * i]));
@@ -121,10 +124,10 @@ static void sha256_blocks_shani(uint32_t st[8], const unsigned char *p, size_t n
 		s0 = _mm_add_epi32(s0, abef);
 		s1 = _mm_add_epi32(s1, cdgh);
 	}
-	tmp = _mm_shuffle_epi32(s0, 0x1B);	   /* FEBA */
-	s1 = _mm_shuffle_epi32(s1, 0xB1);	   /* DCHG */
-	s0 = _mm_blend_epi16(tmp, s1, 0xF0);   /* DCBA */
-	s1 = _mm_alignr_epi8(s1, tmp, 8);	   /* HGFE */
+	tmp = _mm_shuffle_epi32(s0, 0x1B); /* FEBA */
+	s1 = _mm_shuffle_epi32(s1, 0xB1); /* DCHG */
+	s0 = _mm_blend_epi16(tmp, s1, 0xF0); /* DCBA */
+	s1 = _mm_alignr_epi8(s1, tmp, 8); /* HGFE */
 	_mm_storeu_si128((__m128i *)&st[0], s0);
 	_mm_storeu_si128((__m128i *)&st[4], s1);
 }

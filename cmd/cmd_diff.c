@@ -45,9 +45,9 @@ static void usage(FILE *f)
 /* An unsatisfiable relocation of one kernel, with its object's and program's names. */
 struct relo {
 	struct bundle_unsatisfied u;
-	const char *verdict;  /* the record's "verdict", "" in bundles without verdicts */
+	const char *verdict; /* the record's "verdict", "" in bundles without verdicts */
 	const char *function; /* the subprogram holding it, "" if in the program itself */
-	bool obj_refused;     /* some record of its object on this kernel is "refused" */
+	bool obj_refused; /* some record of its object on this kernel is "refused" */
 };
 
 struct kernel_relos {
@@ -58,7 +58,7 @@ struct kernel_relos {
 struct diff_ctx {
 	struct bundle *old, *new;
 	json_t *mold, *mnew; /* kernel key -> its matrix.json "unsatisfied" records */
-	json_t *out;	     /* the result, built for -j and text alike */
+	json_t *out; /* the result, built for -j and text alike */
 	size_t regressions;
 };
 
@@ -140,7 +140,8 @@ static json_t *matrix_records(struct bundle *b)
 		json_decref(map);
 		return NULL;
 	}
-	json_array_foreach(json_object_get(root, "kernels"), i, k) {
+	json_array_foreach(json_object_get(root, "kernels"), i, k)
+	{
 		snprintf(key, sizeof(key), "%s/%s/%s/%s", str_key(k, "distro"),
 			 str_key(k, "version"), str_key(k, "arch"), str_key(k, "release"));
 		json_object_set(map, key, json_object_get(k, "unsatisfied"));
@@ -234,9 +235,9 @@ static bool failing(const char *state)
 static json_t *relo_json(const struct relo *r)
 {
 	const struct bundle_unsatisfied *u = &r->u;
-	json_t *j = json_pack("{s:I, s:s, s:s, s:s, s:s}", "relocation",
-			      (json_int_t)u->relocation, "kind", u->kind, "type", u->type, "access",
-			      u->access, "reason", u->reason);
+	json_t *j = json_pack("{s:I, s:s, s:s, s:s, s:s}", "relocation", (json_int_t)u->relocation,
+			      "kind", u->kind, "type", u->type, "access", u->access, "reason",
+			      u->reason);
 
 	if (j && *r->function)
 		json_object_set_new(j, "function", json_string(r->function));
@@ -335,7 +336,8 @@ static int programs_diff(struct diff_ctx *d, const char *key, const struct bundl
 		else if (!(c = strcmp(ko.r[i].u.object, kn.r[j].u.object)))
 			c = strcmp(ko.r[i].u.program, kn.r[j].u.program);
 		/* a program only one bundle's object has is no change of state */
-		if (c && !object_in_both(d->old, d->new, c < 0 ? ko.r[i].u.object : kn.r[j].u.object))
+		if (c &&
+		    !object_in_both(d->old, d->new, c < 0 ? ko.r[i].u.object : kn.r[j].u.object))
 			c < 0 ? (i += lo) : (j += ln);
 		else if (program_diff(d, key, ko.r + i, c <= 0 ? lo : 0, kn.r + j, c >= 0 ? ln : 0))
 			goto out;
@@ -359,9 +361,9 @@ static int kernel_diff(struct diff_ctx *d, const struct bundle_entry *eo,
 	kernel_key(eo, key, sizeof(key));
 	if (strcmp(eo->status, en->status)) {
 		bool regressed = ok_o && !ok_n;
-		json_t *s = json_pack("{s:s, s:s, s:s, s:s, s:b}", "kernel", key, "old",
-				      eo->status, "new", en->status, "reason", en->reason,
-				      "regression", regressed);
+		json_t *s = json_pack("{s:s, s:s, s:s, s:s, s:b}", "kernel", key, "old", eo->status,
+				      "new", en->status, "reason", en->reason, "regression",
+				      regressed);
 
 		if (!s || json_array_append_new(json_object_get(d->out, "status_changed"), s))
 			return -1;
@@ -387,7 +389,8 @@ static int list_add(struct diff_ctx *d, const char *list, const struct bundle_en
 static int kernels_diff(struct diff_ctx *d)
 {
 	const struct bundle_entry **vo = sorted_entries(d->old), **vn = sorted_entries(d->new);
-	size_t no = btfgen_bundle__entry_cnt(d->old), nn = btfgen_bundle__entry_cnt(d->new), i = 0, j = 0;
+	size_t no = btfgen_bundle__entry_cnt(d->old), nn = btfgen_bundle__entry_cnt(d->new), i = 0,
+	       j = 0;
 	int ret = -1;
 
 	if (!vo || !vn)
@@ -395,9 +398,9 @@ static int kernels_diff(struct diff_ctx *d)
 	while (i < no || j < nn) {
 		int c = i == no ? 1 : j == nn ? -1 : cmp_entry(&vo[i], &vn[j]);
 
-		if (c < 0 ? list_add(d, "removed", vo[i++])
-		    : c > 0 ? list_add(d, "added", vn[j++])
-			    : kernel_diff(d, vo[i++], vn[j++]))
+		if (c < 0 ? list_add(d, "removed", vo[i++]) :
+		    c > 0 ? list_add(d, "added", vn[j++]) :
+			    kernel_diff(d, vo[i++], vn[j++]))
 			goto out;
 	}
 	ret = 0;
@@ -418,10 +421,12 @@ static int objects_diff(struct diff_ctx *d)
 		for (size_t j = 0; j < btfgen_bundle__object_cnt(d->new) && !n; j++)
 			if (!strcmp(btfgen_bundle__object(d->new, j)->name, o->name))
 				n = btfgen_bundle__object(d->new, j);
-		if (!n ? json_array_append_new(json_object_get(jo, "removed"), json_string(o->name))
-		    : strcmp(n->sha256_hex, o->sha256_hex)
-			? json_array_append_new(json_object_get(jo, "changed"), json_string(o->name))
-			: 0)
+		if (!n ? json_array_append_new(json_object_get(jo, "removed"),
+					       json_string(o->name)) :
+		    strcmp(n->sha256_hex, o->sha256_hex) ?
+			 json_array_append_new(json_object_get(jo, "changed"),
+					       json_string(o->name)) :
+			 0)
 			return -1;
 	}
 	for (size_t j = 0; j < btfgen_bundle__object_cnt(d->new); j++) {
@@ -439,7 +444,8 @@ static void print_list(json_t *arr, const char *what)
 	size_t i;
 	json_t *v;
 
-	json_array_foreach(arr, i, v) {
+	json_array_foreach(arr, i, v)
+	{
 		printf("%s ", what);
 		put_escaped(json_string_value(v));
 		putchar('\n');
@@ -457,7 +463,8 @@ static void print_text(const struct diff_ctx *d)
 	print_list(json_object_get(o, "changed"), "object changed:");
 	print_list(json_object_get(k, "added"), "kernel added:");
 	print_list(json_object_get(k, "removed"), "kernel removed:");
-	json_array_foreach(json_object_get(d->out, "status_changed"), i, v) {
+	json_array_foreach(json_object_get(d->out, "status_changed"), i, v)
+	{
 		printf("%s", json_is_true(json_object_get(v, "regression")) ? "REGRESSION " : "");
 		printf("kernel status: ");
 		put_escaped(json_string_value(json_object_get(v, "kernel")));
@@ -471,7 +478,8 @@ static void print_text(const struct diff_ctx *d)
 		putchar('\n');
 	}
 	print_list(json_object_get(d->out, "btf_changed"), "BTF changed:");
-	json_array_foreach(json_object_get(d->out, "programs_changed"), i, v) {
+	json_array_foreach(json_object_get(d->out, "programs_changed"), i, v)
+	{
 		printf("%s", json_is_true(json_object_get(v, "regression")) ? "REGRESSION " : "");
 		printf("program ");
 		put_escaped(json_string_value(json_object_get(v, "object")));
@@ -481,13 +489,16 @@ static void print_text(const struct diff_ctx *d)
 		put_escaped(json_string_value(json_object_get(v, "kernel")));
 		printf(": %s -> %s\n", json_string_value(json_object_get(v, "old")),
 		       json_string_value(json_object_get(v, "new")));
-		json_array_foreach(json_object_get(v, "relocations_added"), j, r) {
+		json_array_foreach(json_object_get(v, "relocations_added"), j, r)
+		{
 			if (j == 5) {
 				printf("  + %zu more (-j lists them)\n",
-				       json_array_size(json_object_get(v, "relocations_added")) - j);
+				       json_array_size(json_object_get(v, "relocations_added")) -
+					       j);
 				break;
 			}
-			printf("  + #%lld %s ", json_integer_value(json_object_get(r, "relocation")),
+			printf("  + #%lld %s ",
+			       json_integer_value(json_object_get(r, "relocation")),
 			       json_string_value(json_object_get(r, "kind")));
 			put_escaped(json_string_value(json_object_get(r, "type")));
 			putchar(' ');
@@ -506,21 +517,17 @@ static json_t *summary(const struct diff_ctx *d)
 {
 	json_t *o = json_object_get(d->out, "objects"), *k = json_object_get(d->out, "kernels");
 
-	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "objects_added",
-			 (json_int_t)json_array_size(json_object_get(o, "added")),
-			 "objects_removed",
-			 (json_int_t)json_array_size(json_object_get(o, "removed")),
-			 "objects_changed",
-			 (json_int_t)json_array_size(json_object_get(o, "changed")),
-			 "kernels_added", (json_int_t)json_array_size(json_object_get(k, "added")),
-			 "kernels_removed",
-			 (json_int_t)json_array_size(json_object_get(k, "removed")),
-			 "status_changed",
-			 (json_int_t)json_array_size(json_object_get(d->out, "status_changed")),
-			 "btf_changed",
-			 (json_int_t)json_array_size(json_object_get(d->out, "btf_changed")),
-			 "programs_changed",
-			 (json_int_t)json_array_size(json_object_get(d->out, "programs_changed")));
+	return json_pack(
+		"{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "objects_added",
+		(json_int_t)json_array_size(json_object_get(o, "added")), "objects_removed",
+		(json_int_t)json_array_size(json_object_get(o, "removed")), "objects_changed",
+		(json_int_t)json_array_size(json_object_get(o, "changed")), "kernels_added",
+		(json_int_t)json_array_size(json_object_get(k, "added")), "kernels_removed",
+		(json_int_t)json_array_size(json_object_get(k, "removed")), "status_changed",
+		(json_int_t)json_array_size(json_object_get(d->out, "status_changed")),
+		"btf_changed", (json_int_t)json_array_size(json_object_get(d->out, "btf_changed")),
+		"programs_changed",
+		(json_int_t)json_array_size(json_object_get(d->out, "programs_changed")));
 }
 
 static int parse_args(int argc, char **argv)
@@ -561,8 +568,10 @@ static int diff_bundles(struct diff_ctx *d, const char *old, const char *new)
 			   "kernels", "added", "removed", "status_changed", "btf_changed",
 			   "programs_changed");
 	if (!d->out || objects_diff(d) || kernels_diff(d)) {
-		cmd_err("diff", "%s", *btfgen_bundle__error(d->old) ? btfgen_bundle__error(d->old)
-			: *btfgen_bundle__error(d->new) ? btfgen_bundle__error(d->new) : "out of memory");
+		cmd_err("diff", "%s",
+			*btfgen_bundle__error(d->old) ? btfgen_bundle__error(d->old) :
+			*btfgen_bundle__error(d->new) ? btfgen_bundle__error(d->new) :
+							"out of memory");
 		return -1;
 	}
 	json_object_set_new(d->out, "regressions", json_integer((json_int_t)d->regressions));

@@ -13,40 +13,39 @@
 
 static void usage(FILE *f)
 {
-	fprintf(
-	    f,
-	    "usage: btfgen-batch extract [-j|-p] BUNDLE DIR\n"
-	    "\n"
-	    "Writes every ok kernel of BUNDLE as DIR/<distro>/<version>/<arch>/<release>.btf (raw\n"
-	    "BTF, the layout Tracee, bcc's libbpf-tools and Inspektor Gadget read) plus\n"
-	    "DIR/index.json and DIR/matrix.json. The tree is built next to DIR and renamed into\n"
-	    "place; an existing DIR is replaced only if it is empty or an earlier btfgen tree,\n"
-	    "and only on success. The whole bundle is checked first (btfgen_bundle__verify).\n"
-	    "\n"
-	    "  -j, --json   print {\"output\": DIR, \"kernels\": N in index.json} (errors as JSON)\n"
-	    "  -p, --pretty the same, indented\n"
-	    "  -h, --help   this text\n"
-	    "\n"
-	    "exit codes: 0 written, 2 usage, 3 unreadable or corrupt bundle, or write error.\n");
+	fprintf(f,
+		"usage: btfgen-batch extract [-j|-p] BUNDLE DIR\n"
+		"\n"
+		"Writes every ok kernel of BUNDLE as DIR/<distro>/<version>/<arch>/<release>.btf (raw\n"
+		"BTF, the layout Tracee, bcc's libbpf-tools and Inspektor Gadget read) plus\n"
+		"DIR/index.json and DIR/matrix.json. The tree is built next to DIR and renamed into\n"
+		"place; an existing DIR is replaced only if it is empty or an earlier btfgen tree,\n"
+		"and only on success. The whole bundle is checked first (btfgen_bundle__verify).\n"
+		"\n"
+		"  -j, --json   print {\"output\": DIR, \"kernels\": N in index.json} (errors as JSON)\n"
+		"  -p, --pretty the same, indented\n"
+		"  -h, --help   this text\n"
+		"\n"
+		"exit codes: 0 written, 2 usage, 3 unreadable or corrupt bundle, or write error.\n");
 }
 
 /*
  * Entry e of b as a writer record, added to w. The same conversion as pipeline/shard_merge.c's
  * add_entry, with extract's messages; us: scratch for the unsatisfied list, grown here.
  */
-static int extract_kernel(struct bundle_writer *w, struct bundle *b,
-			  const struct bundle_entry *e, struct bundle_unsatisfied **us)
+static int extract_kernel(struct bundle_writer *w, struct bundle *b, const struct bundle_entry *e,
+			  struct bundle_unsatisfied **us)
 {
 	struct bundle_kernel k = {
-	    .distro = e->distro,
-	    .version = e->version,
-	    .arch = e->arch,
-	    .release = e->release,
-	    .status = e->status,
-	    .reason = e->reason,
-	    .input_sha256_hex = *e->input_sha256_hex ? e->input_sha256_hex : NULL,
-	    .input_size = e->input_size,
-	    .full_btf_size = e->full_btf_size,
+		.distro = e->distro,
+		.version = e->version,
+		.arch = e->arch,
+		.release = e->release,
+		.status = e->status,
+		.reason = e->reason,
+		.input_sha256_hex = *e->input_sha256_hex ? e->input_sha256_hex : NULL,
+		.input_size = e->input_size,
+		.full_btf_size = e->full_btf_size,
 	};
 	size_t j;
 	int ret;
@@ -88,14 +87,14 @@ static struct bundle_writer *extract_writer_new(struct bundle *b, const char *di
 	char err[512];
 
 	gen = (struct bundle_generator){
-	    .version = btfgen_bundle__generator(b, "version"),
-	    .libbpf = btfgen_bundle__generator(b, "libbpf"),
-	    .libarchive = btfgen_bundle__generator(b, "libarchive"),
-	    .zstd = btfgen_bundle__generator(b, "zstd"),
-	    .jansson = btfgen_bundle__generator(b, "jansson"),
+		.version = btfgen_bundle__generator(b, "version"),
+		.libbpf = btfgen_bundle__generator(b, "libbpf"),
+		.libarchive = btfgen_bundle__generator(b, "libarchive"),
+		.zstd = btfgen_bundle__generator(b, "zstd"),
+		.jansson = btfgen_bundle__generator(b, "jansson"),
 	};
 	w = btfgen_bundle_writer__new(dir, BUNDLE_LAYOUT_TREE_DIR, BUNDLE_COMPRESS_NONE, &gen, err,
-			       sizeof(err));
+				      sizeof(err));
 	if (!w)
 		cmd_err("extract", "%s", err);
 	return w;

@@ -13,27 +13,26 @@
 
 static void usage(FILE *f)
 {
-	fprintf(
-	    f,
-	    "usage: btfgen-batch info [-j|-p] [--kernel K] BUNDLE\n"
-	    "\n"
-	    "Shows what BUNDLE was made by and for: generator and library versions, the objects\n"
-	    "(arch, relocation count, SHA-256), kernel counts by status, distinct blobs and "
-	    "sizes,\n"
-	    "an integrity check of everything (every blob against its SHA-256, matrix.json\n"
-	    "against index.json, every stream checksum), and the verdicts (docs/verdicts.md):\n"
-	    "for each object and program, on how many kernels of the object's arch it loads,\n"
-	    "probes (existence checks answered 0), is guarded (failing relocations in dead\n"
-	    "code), fails (the verifier rejects it) or is refused (libbpf refuses the object),\n"
-	    "and the kernels where it fails or is refused, with the relocation.\n"
-	    "\n"
-	    "  -k, --kernel K  one kernel: 'distro/version/arch/release', or a release when it\n"
-	    "                  names one kernel; every program's verdict there\n"
-	    "  -j, --json      the same as JSON\n"
-	    "  -p, --pretty    the same, indented\n"
-	    "  -h, --help      this text\n"
-	    "\n"
-	    "exit codes: 0 shown, 2 usage, 3 unreadable or corrupt bundle, 4 no such kernel.\n");
+	fprintf(f,
+		"usage: btfgen-batch info [-j|-p] [--kernel K] BUNDLE\n"
+		"\n"
+		"Shows what BUNDLE was made by and for: generator and library versions, the objects\n"
+		"(arch, relocation count, SHA-256), kernel counts by status, distinct blobs and "
+		"sizes,\n"
+		"an integrity check of everything (every blob against its SHA-256, matrix.json\n"
+		"against index.json, every stream checksum), and the verdicts (docs/verdicts.md):\n"
+		"for each object and program, on how many kernels of the object's arch it loads,\n"
+		"probes (existence checks answered 0), is guarded (failing relocations in dead\n"
+		"code), fails (the verifier rejects it) or is refused (libbpf refuses the object),\n"
+		"and the kernels where it fails or is refused, with the relocation.\n"
+		"\n"
+		"  -k, --kernel K  one kernel: 'distro/version/arch/release', or a release when it\n"
+		"                  names one kernel; every program's verdict there\n"
+		"  -j, --json      the same as JSON\n"
+		"  -p, --pretty    the same, indented\n"
+		"  -h, --help      this text\n"
+		"\n"
+		"exit codes: 0 shown, 2 usage, 3 unreadable or corrupt bundle, 4 no such kernel.\n");
 }
 
 static const char *base_name(const char *path)
@@ -119,8 +118,8 @@ static int collect(struct bundle *b, const char *only, struct prog_stat *ps, siz
 	ret = only && matched != 1 ? -ENOENT : 0;
 	if (ret)
 		snprintf(err, err_sz, "kernel '%s': %s", only,
-			 matched ? "names several kernels: give distro/version/arch/release"
-				 : "not in the bundle");
+			 matched ? "names several kernels: give distro/version/arch/release" :
+				   "not in the bundle");
 out:
 	free(v);
 	free(why);
@@ -132,7 +131,8 @@ static json_t *counts_json(const size_t *cnt)
 	json_t *j = json_object();
 
 	for (int v = 0; j && v < BUNDLE_VERDICT_NA; v++)
-		json_object_set_new(j, btfgen_bundle_verdict__str(v), json_integer((json_int_t)cnt[v]));
+		json_object_set_new(j, btfgen_bundle_verdict__str(v),
+				    json_integer((json_int_t)cnt[v]));
 	return j;
 }
 
@@ -221,7 +221,7 @@ static void print_objects(struct bundle *b, json_t *jobjs, int one_kernel)
 	for (size_t k = 0; k < json_array_size(jobjs); k++) {
 		json_t *oj = json_array_get(jobjs, k), *jp = json_object_get(oj, "programs");
 		const struct bundle_object *o =
-		    btfgen_bundle__object(b, json_integer_value(json_object_get(oj, "index")));
+			btfgen_bundle__object(b, json_integer_value(json_object_get(oj, "index")));
 
 		printf("  %s (%s, %u relocations, sha256 %.12s)%s", Q(base_name(o->name)),
 		       Q(o->arch), o->relocations, Q(o->sha256_hex), one_kernel ? "" : ": ");
@@ -243,8 +243,8 @@ static void print_objects(struct bundle *b, json_t *jobjs, int one_kernel)
 				continue;
 			}
 			for (int v = 0; v < BUNDLE_VERDICT_NA; v++) {
-				json_int_t n =
-				    json_integer_value(json_object_get(c, btfgen_bundle_verdict__str(v)));
+				json_int_t n = json_integer_value(
+					json_object_get(c, btfgen_bundle_verdict__str(v)));
 
 				if (n)
 					printf("%s%s %lld", first ? "" : ", ",
@@ -277,25 +277,27 @@ static void print_header(struct bundle *b, json_t *jo, int verified, const char 
 	/* libarchive's version string is "libarchive 3.6.2" */
 	printf("generator:  %s %s (libbpf %s, %s, zstd %s, jansson %s)\n",
 	       Q(btfgen_bundle__generator(b, "name")), Q(btfgen_bundle__generator(b, "version")),
-	       Q(btfgen_bundle__generator(b, "libbpf")), Q(btfgen_bundle__generator(b, "libarchive")),
-	       Q(btfgen_bundle__generator(b, "zstd")), Q(btfgen_bundle__generator(b, "jansson")));
+	       Q(btfgen_bundle__generator(b, "libbpf")),
+	       Q(btfgen_bundle__generator(b, "libarchive")), Q(btfgen_bundle__generator(b, "zstd")),
+	       Q(btfgen_bundle__generator(b, "jansson")));
 	printf("integrity:  %s\n", verified ? "ok (every blob matches its SHA-256; matrix.json "
-					      "and the stream checksums are intact)"
-					    : err);
+					      "and the stream checksums are intact)" :
+					      err);
 	printf("kernels:    %lld (ok %lld, failed %lld, skipped %lld)\n",
 	       (long long)json_integer_value(json_object_get(jk, "total")),
 	       (long long)json_integer_value(json_object_get(jk, "ok")),
 	       (long long)json_integer_value(json_object_get(jk, "failed")),
 	       (long long)json_integer_value(json_object_get(jk, "skipped")));
 	printf("blobs:      %zu distinct; tailored BTF %lld bytes in all entries, full BTF %lld\n",
-	       btfgen_bundle__blob_cnt(b), (long long)json_integer_value(json_object_get(jo, "btf_bytes")),
+	       btfgen_bundle__blob_cnt(b),
+	       (long long)json_integer_value(json_object_get(jo, "btf_bytes")),
 	       (long long)json_integer_value(json_object_get(jo, "full_btf_bytes")));
 	printf("objects:    %zu\n", btfgen_bundle__object_cnt(b));
 }
 
 static json_t *summary_json(struct bundle *b, int verified, const char *err)
 {
-	const char *gens[] = {"name", "version", "libbpf", "libarchive", "zstd", "jansson"};
+	const char *gens[] = { "name", "version", "libbpf", "libarchive", "zstd", "jansson" };
 	size_t cnt[3] = {}, unsat = 0, sum_btf = 0, sum_full = 0;
 	json_t *jo = json_object(), *jgen = json_object();
 
@@ -308,15 +310,17 @@ static json_t *summary_json(struct bundle *b, int verified, const char *err)
 		sum_full += e->full_btf_size;
 	}
 	for (size_t i = 0; jgen && i < sizeof(gens) / sizeof(gens[0]); i++)
-		json_object_set_new(jgen, gens[i], json_string(btfgen_bundle__generator(b, gens[i])));
+		json_object_set_new(jgen, gens[i],
+				    json_string(btfgen_bundle__generator(b, gens[i])));
 	json_object_set_new(jo, "format", json_string(BUNDLE_FORMAT));
 	json_object_set_new(jo, "format_version", json_integer(BUNDLE_FORMAT_VERSION));
 	json_object_set_new(jo, "generator", jgen);
 	json_object_set_new(jo, "integrity", json_string(verified ? "ok" : err));
 	json_object_set_new(jo, "kernels",
 			    json_pack("{s:I, s:I, s:I, s:I}", "total",
-				      (json_int_t)btfgen_bundle__entry_cnt(b), "ok", (json_int_t)cnt[0],
-				      "failed", (json_int_t)cnt[1], "skipped", (json_int_t)cnt[2]));
+				      (json_int_t)btfgen_bundle__entry_cnt(b), "ok",
+				      (json_int_t)cnt[0], "failed", (json_int_t)cnt[1], "skipped",
+				      (json_int_t)cnt[2]));
 	json_object_set_new(jo, "blobs", json_integer((json_int_t)btfgen_bundle__blob_cnt(b)));
 	json_object_set_new(jo, "btf_bytes", json_integer((json_int_t)sum_btf));
 	json_object_set_new(jo, "full_btf_bytes", json_integer((json_int_t)sum_full));
@@ -327,11 +331,11 @@ static json_t *summary_json(struct bundle *b, int verified, const char *err)
 static int parse_args(int argc, char **argv, const char **kernel)
 {
 	static const struct option opts[] = {
-	    {"json", no_argument, NULL, 'j'},
-	    {"pretty", no_argument, NULL, 'p'},
-	    {"kernel", required_argument, NULL, 'k'},
-	    {"help", no_argument, NULL, 'h'},
-	    {},
+		{ "json", no_argument, NULL, 'j' },
+		{ "pretty", no_argument, NULL, 'p' },
+		{ "kernel", required_argument, NULL, 'k' },
+		{ "help", no_argument, NULL, 'h' },
+		{},
 	};
 	int c, rc;
 
@@ -363,8 +367,8 @@ static void print_info_text(struct bundle *b, json_t *jo, int verified, const ch
 	printf("verdicts:   ");
 	for (int v = 0; v < BUNDLE_VERDICT_NA; v++)
 		printf("%s%zu %s", v ? ", " : "", totals[v], btfgen_bundle_verdict__str(v));
-	printf(" (program x kernel); some program fails or is refused on %zu kernel%s\n",
-	       failing, failing == 1 ? "" : "s");
+	printf(" (program x kernel); some program fails or is refused on %zu kernel%s\n", failing,
+	       failing == 1 ? "" : "s");
 }
 
 /* Counts every program's verdicts into jo ("objects", "verdicts", "failing_kernels"). */

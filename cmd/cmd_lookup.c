@@ -12,37 +12,35 @@
 
 static void usage(FILE *f)
 {
-	fprintf(
-	    f,
-	    "usage: btfgen-batch lookup BUNDLE [--os-release FILE] [--distro ID] [--version V]\n"
-	    "                           [--arch A] [--release R] [-o OUT.btf] [-j|-p]\n"
-	    "\n"
-	    "Finds the BTF of a kernel in BUNDLE. Keys not given come from the host: ID and\n"
-	    "VERSION_ID from os-release (--os-release FILE, else $BTFGEN_OS_RELEASE, else\n"
-	    "/etc/os-release, then /usr/lib/os-release), release and arch from uname(2).\n"
-	    "Matching: exact keys, then normalized keys (aarch64=arm64, amd64=x86_64, Debian\n"
-	    "11=bullseye..., RHEL/OL/CentOS/Rocky/Alma major version, Amazon 2018.03=2018), then\n"
-	    "the release (+arch) alone if that is unique. Prints what matched and how.\n"
-	    "\n"
-	    "  --os-release FILE  read ID/VERSION_ID from FILE (a host's, in a container)\n"
-	    "  --distro ID        os-release ID or BTFHub distro (debian, ubuntu, centos, ...)\n"
-	    "  --version V        os-release VERSION_ID or BTFHub version (11, bullseye, 8, ...)\n"
-	    "  --arch A           x86_64, arm64 (or aarch64, amd64)\n"
-	    "  --release R        uname -r of the kernel\n"
-	    "  -o, --output FILE  write the BTF there (temp file + rename); only when found\n"
-	    "  -j, --json         print the result as JSON (errors as {\"error\": ...})\n"
-	    "  -p, --pretty       the same, indented\n"
-	    "  -h, --help         this text\n"
-	    "\n"
-	    "exit codes: 0 found, 2 usage, 3 unreadable bundle or write error, 4 not found,\n"
-	    "5 ambiguous (several kernels with different BTFs match), 6 the kernel is in\n"
-	    "the bundle but its BTF failed or was skipped.\n");
+	fprintf(f,
+		"usage: btfgen-batch lookup BUNDLE [--os-release FILE] [--distro ID] [--version V]\n"
+		"                           [--arch A] [--release R] [-o OUT.btf] [-j|-p]\n"
+		"\n"
+		"Finds the BTF of a kernel in BUNDLE. Keys not given come from the host: ID and\n"
+		"VERSION_ID from os-release (--os-release FILE, else $BTFGEN_OS_RELEASE, else\n"
+		"/etc/os-release, then /usr/lib/os-release), release and arch from uname(2).\n"
+		"Matching: exact keys, then normalized keys (aarch64=arm64, amd64=x86_64, Debian\n"
+		"11=bullseye..., RHEL/OL/CentOS/Rocky/Alma major version, Amazon 2018.03=2018), then\n"
+		"the release (+arch) alone if that is unique. Prints what matched and how.\n"
+		"\n"
+		"  --os-release FILE  read ID/VERSION_ID from FILE (a host's, in a container)\n"
+		"  --distro ID        os-release ID or BTFHub distro (debian, ubuntu, centos, ...)\n"
+		"  --version V        os-release VERSION_ID or BTFHub version (11, bullseye, 8, ...)\n"
+		"  --arch A           x86_64, arm64 (or aarch64, amd64)\n"
+		"  --release R        uname -r of the kernel\n"
+		"  -o, --output FILE  write the BTF there (temp file + rename); only when found\n"
+		"  -j, --json         print the result as JSON (errors as {\"error\": ...})\n"
+		"  -p, --pretty       the same, indented\n"
+		"  -h, --help         this text\n"
+		"\n"
+		"exit codes: 0 found, 2 usage, 3 unreadable bundle or write error, 4 not found,\n"
+		"5 ambiguous (several kernels with different BTFs match), 6 the kernel is in\n"
+		"the bundle but its BTF failed or was skipped.\n");
 }
 
 static void print_entry(FILE *f, const char *prefix, const struct bundle_entry *e)
 {
-	fprintf(f, "%s%s/%s/%s/%s", prefix, Q(e->distro), Q(e->version), Q(e->arch),
-		Q(e->release));
+	fprintf(f, "%s%s/%s/%s/%s", prefix, Q(e->distro), Q(e->version), Q(e->arch), Q(e->release));
 	if (*e->blob)
 		fprintf(f, " -> %s (%llu bytes)\n", Q(e->blob), e->btf_size);
 	else
@@ -51,25 +49,25 @@ static void print_entry(FILE *f, const char *prefix, const struct bundle_entry *
 
 struct lookup_opts {
 	const char *os_release; /* --os-release FILE, else the host's */
-	const char *out;        /* -o FILE, else NULL */
-	const char *path;       /* the BUNDLE */
-	struct bundle_query q;  /* the keys given; the rest filled from the host */
+	const char *out; /* -o FILE, else NULL */
+	const char *path; /* the BUNDLE */
+	struct bundle_query q; /* the keys given; the rest filled from the host */
 };
 
 /* -1 to go on, else the exit code. */
 static int parse_lookup_opts(int argc, char **argv, struct lookup_opts *o)
 {
 	static const struct option opts[] = {
-	    {"os-release", required_argument, NULL, 'O'},
-	    {"distro", required_argument, NULL, 'd'},
-	    {"version", required_argument, NULL, 'v'},
-	    {"arch", required_argument, NULL, 'a'},
-	    {"release", required_argument, NULL, 'r'},
-	    {"output", required_argument, NULL, 'o'},
-	    {"json", no_argument, NULL, 'j'},
-	    {"pretty", no_argument, NULL, 'p'},
-	    {"help", no_argument, NULL, 'h'},
-	    {},
+		{ "os-release", required_argument, NULL, 'O' },
+		{ "distro", required_argument, NULL, 'd' },
+		{ "version", required_argument, NULL, 'v' },
+		{ "arch", required_argument, NULL, 'a' },
+		{ "release", required_argument, NULL, 'r' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "pretty", no_argument, NULL, 'p' },
+		{ "help", no_argument, NULL, 'h' },
+		{},
 	};
 	struct bundle_query *q = &o->q;
 	int c, rc;
@@ -137,10 +135,10 @@ static const struct lookup_result {
 	const char *result;
 	int rc;
 } lookup_results[] = {
-    {0, "found", EXIT_OK},
-    {-ENODATA, "no-btf", EXIT_LOOKUP_NO_BTF},
-    {-ENOTUNIQ, "ambiguous", EXIT_LOOKUP_AMBIGUOUS},
-    {-ENOENT, "not-found", EXIT_LOOKUP_NOT_FOUND},
+	{ 0, "found", EXIT_OK },
+	{ -ENODATA, "no-btf", EXIT_LOOKUP_NO_BTF },
+	{ -ENOTUNIQ, "ambiguous", EXIT_LOOKUP_AMBIGUOUS },
+	{ -ENOENT, "not-found", EXIT_LOOKUP_NOT_FOUND },
 };
 
 static const struct lookup_result *lookup_result_of(int err)
@@ -190,7 +188,8 @@ static int print_lookup_json(const struct bundle_query *q, const struct lookup_r
 		return EXIT_FATAL;
 	}
 	if (m->entry) {
-		json_object_set_new(jo, "match", json_string(btfgen_bundle_match_kind__str(m->kind)));
+		json_object_set_new(jo, "match",
+				    json_string(btfgen_bundle_match_kind__str(m->kind)));
 		json_object_set_new(jo, "entry", cmd_entry_json(m->entry));
 	}
 	for (i = 0; cands && i < m->cand_cnt && i < BUNDLE_MAX_CANDIDATES; i++)
@@ -204,8 +203,8 @@ static int print_lookup_json(const struct bundle_query *q, const struct lookup_r
 	return rc;
 }
 
-static void print_lookup_text(const struct bundle_query *q, int ret,
-			      const struct bundle_match *m, const char *wrote)
+static void print_lookup_text(const struct bundle_query *q, int ret, const struct bundle_match *m,
+			      const char *wrote)
 {
 	size_t i;
 

@@ -10,20 +10,19 @@
 
 static void usage(FILE *f)
 {
-	fprintf(
-	    f,
-	    "usage: btfgen-batch ls [-j|-p] BUNDLE\n"
-	    "\n"
-	    "Lists every kernel of BUNDLE in index order, one line each: status (ok, failed,\n"
-	    "skipped), distro, version, arch, release, the first 12 hex digits of its BTF's\n"
-	    "SHA-256 (kernels sharing a BTF share it) and tailored BTF size; failed and skipped\n"
-	    "kernels show their reason instead. Reads index.json only.\n"
-	    "\n"
-	    "  -j, --json   a JSON array, one object per kernel (errors as {\"error\": ...})\n"
-	    "  -p, --pretty the same, indented\n"
-	    "  -h, --help   this text\n"
-	    "\n"
-	    "exit codes: 0 listed, 2 usage, 3 unreadable or corrupt bundle.\n");
+	fprintf(f,
+		"usage: btfgen-batch ls [-j|-p] BUNDLE\n"
+		"\n"
+		"Lists every kernel of BUNDLE in index order, one line each: status (ok, failed,\n"
+		"skipped), distro, version, arch, release, the first 12 hex digits of its BTF's\n"
+		"SHA-256 (kernels sharing a BTF share it) and tailored BTF size; failed and skipped\n"
+		"kernels show their reason instead. Reads index.json only.\n"
+		"\n"
+		"  -j, --json   a JSON array, one object per kernel (errors as {\"error\": ...})\n"
+		"  -p, --pretty the same, indented\n"
+		"  -h, --help   this text\n"
+		"\n"
+		"exit codes: 0 listed, 2 usage, 3 unreadable or corrupt bundle.\n");
 }
 
 /* Every kernel as a JSON array on stdout; EXIT_OK or EXIT_FATAL. */

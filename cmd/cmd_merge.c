@@ -45,8 +45,7 @@ static int parse_compression(const char *name, enum bundle_compression *comp)
 }
 
 /* -1 to go on (the SHARDs from argv[optind]), else the exit code. */
-static int parse_merge_opts(int argc, char **argv, const char **out,
-			    enum bundle_compression *comp)
+static int parse_merge_opts(int argc, char **argv, const char **out, enum bundle_compression *comp)
 {
 	static const struct option opts[] = {
 		{ "output", required_argument, NULL, 'o' },

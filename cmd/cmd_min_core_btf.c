@@ -97,10 +97,10 @@ static json_t *relo_json(const struct core_object *obj, __u32 i, const struct co
 	json_t *j;
 
 	core_object__relo_desc(obj, i, &d);
-	j = json_pack("{s:I, s:s, s:s, s:I, s:s, s:s, s:s, s:s}", "index", (json_int_t)i,
-		      "program", d.program, "section", d.section, "insn_off",
-		      (json_int_t)d.insn_off, "kind", d.kind_name, "type", d.type_name, "access",
-		      d.access, "status", status_name(r->status));
+	j = json_pack("{s:I, s:s, s:s, s:I, s:s, s:s, s:s, s:s}", "index", (json_int_t)i, "program",
+		      d.program, "section", d.section, "insn_off", (json_int_t)d.insn_off, "kind",
+		      d.kind_name, "type", d.type_name, "access", d.access, "status",
+		      status_name(r->status));
 	if (!j)
 		return NULL;
 	if (r->status == CORE_RELO_RESOLVED || r->status == CORE_RELO_NOT_FOUND ||
@@ -115,22 +115,22 @@ static json_t *relo_json(const struct core_object *obj, __u32 i, const struct co
 }
 
 struct mcb_opts {
-	bool verify;        /* re-resolve the relocations against OUTPUT (--no-verify: no) */
-	const char *input;  /* INPUT */
+	bool verify; /* re-resolve the relocations against OUTPUT (--no-verify: no) */
+	const char *input; /* INPUT */
 	const char *output; /* OUTPUT */
-	char **objs;        /* the OBJECT paths, nobj of them */
+	char **objs; /* the OBJECT paths, nobj of them */
 	int nobj;
 };
 
 /* What tailoring made; mcb_free releases it. */
 struct mcb_run {
-	struct btf *btf;                     /* INPUT's BTF */
+	struct btf *btf; /* INPUT's BTF */
 	struct kernel_index *ki;
 	struct core_tailor *t;
-	struct core_object **objs;           /* opts.nobj of them */
-	struct core_relo_result **results;   /* one array per object, a result per relocation */
+	struct core_object **objs; /* opts.nobj of them */
+	struct core_relo_result **results; /* one array per object, a result per relocation */
 	int nobj;
-	void *data;                          /* the tailored BTF */
+	void *data; /* the tailored BTF */
 	__u32 size;
 	size_t n_relo, n_poison, n_probe, n_refused;
 };
@@ -139,12 +139,9 @@ struct mcb_run {
 static int parse_mcb_opts(int argc, char **argv, struct mcb_opts *o)
 {
 	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "pretty", no_argument, NULL, 'p' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "no-verify", no_argument, NULL, 'V' },
-		{ "help", no_argument, NULL, 'h' },
-		{},
+		{ "json", no_argument, NULL, 'j' },    { "pretty", no_argument, NULL, 'p' },
+		{ "verbose", no_argument, NULL, 'v' }, { "no-verify", no_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },    {},
 	};
 	int c, rc;
 
@@ -296,9 +293,9 @@ static int print_mcb_json(const struct mcb_run *m, const struct mcb_opts *o)
 
 		for (__u32 r = 0; r < core_object__relo_cnt(m->objs[i]); r++)
 			json_array_append_new(relos, relo_json(m->objs[i], r, &m->results[i][r]));
-		json_array_append_new(arr, json_pack("{s:s, s:o}", "path",
-						     core_object__path(m->objs[i]),
-						     "relocations", relos));
+		json_array_append_new(arr,
+				      json_pack("{s:s, s:o}", "path", core_object__path(m->objs[i]),
+						"relocations", relos));
 	}
 	if (cmd_print_json(report)) {
 		fprintf(stderr, "btfgen-batch: cannot print the JSON report\n");

@@ -73,10 +73,10 @@ int cmd_opt_common(int c, void (*usage)(FILE *f))
 int cmd_parse_std(int argc, char **argv, void (*usage)(FILE *f))
 {
 	static const struct option opts[] = {
-	    {"json", no_argument, NULL, 'j'},
-	    {"pretty", no_argument, NULL, 'p'},
-	    {"help", no_argument, NULL, 'h'},
-	    {},
+		{ "json", no_argument, NULL, 'j' },
+		{ "pretty", no_argument, NULL, 'p' },
+		{ "help", no_argument, NULL, 'h' },
+		{},
 	};
 	int c, rc;
 
@@ -106,9 +106,9 @@ struct bundle *cmd_open_bundle(const char *cmd, const char *path, bool verify)
 
 json_t *cmd_entry_json(const struct bundle_entry *e)
 {
-	json_t *o =
-	    json_pack("{s:s, s:s, s:s, s:s, s:s}", "distro", e->distro, "version", e->version,
-		      "arch", e->arch, "release", e->release, "status", e->status);
+	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s}", "distro", e->distro, "version",
+			      e->version, "arch", e->arch, "release", e->release, "status",
+			      e->status);
 
 	if (!o)
 		return NULL;

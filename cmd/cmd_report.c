@@ -25,21 +25,21 @@ extern const unsigned long report_template_len;
 
 static void usage(FILE *f)
 {
-	fprintf(
-	    f, "usage: btfgen-batch report [-j|-p] BUNDLE -o REPORT.html\n"
-	       "\n"
-	       "Writes one self-contained HTML page (no network, no external files) of BUNDLE's\n"
-	       "verdicts (docs/verdicts.md): a kernels x programs grid colored by verdict\n"
-	       "(loads, probes, guarded, fails, refused), kernels grouped by distro/version/arch,\n"
-	       "filterable by kernel, program and verdict, the relocation that decided a cell on\n"
-	       "hover or click, and a summary at the top.\n"
-	       "\n"
-	       "  -o, --output F  the page to write (through a temp file and a rename)\n"
-	       "  -j, --json      print what was written (page, kernels, programs) as JSON\n"
-	       "  -p, --pretty    the same, indented\n"
-	       "  -h, --help      this text\n"
-	       "\n"
-	       "exit codes: 0 written, 2 usage, 3 unreadable bundle or cannot write.\n");
+	fprintf(f,
+		"usage: btfgen-batch report [-j|-p] BUNDLE -o REPORT.html\n"
+		"\n"
+		"Writes one self-contained HTML page (no network, no external files) of BUNDLE's\n"
+		"verdicts (docs/verdicts.md): a kernels x programs grid colored by verdict\n"
+		"(loads, probes, guarded, fails, refused), kernels grouped by distro/version/arch,\n"
+		"filterable by kernel, program and verdict, the relocation that decided a cell on\n"
+		"hover or click, and a summary at the top.\n"
+		"\n"
+		"  -o, --output F  the page to write (through a temp file and a rename)\n"
+		"  -j, --json      print what was written (page, kernels, programs) as JSON\n"
+		"  -p, --pretty    the same, indented\n"
+		"  -h, --help      this text\n"
+		"\n"
+		"exit codes: 0 written, 2 usage, 3 unreadable bundle or cannot write.\n");
 }
 
 static const char verdict_codes[] = "LPGFR-";
@@ -212,11 +212,11 @@ static int write_report(const char *out, const char *data, char *err, size_t err
 static int parse_report_opts(int argc, char **argv, const char **out)
 {
 	static const struct option opts[] = {
-	    {"output", required_argument, NULL, 'o'},
-	    {"json", no_argument, NULL, 'j'},
-	    {"pretty", no_argument, NULL, 'p'},
-	    {"help", no_argument, NULL, 'h'},
-	    {},
+		{ "output", required_argument, NULL, 'o' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "pretty", no_argument, NULL, 'p' },
+		{ "help", no_argument, NULL, 'h' },
+		{},
 	};
 	int c, rc;
 
@@ -266,8 +266,7 @@ int cmd_report(int argc, char **argv)
 	d = report_data(b, argv[optind], err, sizeof(err));
 	data = d ? script_safe_json(d) : NULL;
 	if (!data)
-		cmd_err("report", "%s: %s", argv[optind],
-			err[0] ? err : "out of memory");
+		cmd_err("report", "%s: %s", argv[optind], err[0] ? err : "out of memory");
 	else if (write_report(out, data, err, sizeof(err)))
 		cmd_err("report", "%s", err);
 	else

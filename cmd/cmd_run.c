@@ -85,8 +85,8 @@ static int check_run_operands(int argc, char **argv)
 	if (argc - optind == 1)
 		return -1;
 	/* "-j 4" was the job count before -j meant JSON everywhere */
-	if (cmd_json && argc - optind == 2 && strspn(argv[optind], "0123456789") ==
-						   strlen(argv[optind]))
+	if (cmd_json && argc - optind == 2 &&
+	    strspn(argv[optind], "0123456789") == strlen(argv[optind]))
 		cmd_err("run", "-j is --json; the number of jobs is -J %s", argv[optind]);
 	else
 		cmd_err("run", "need exactly one MANIFEST (see run --help)");

@@ -14,24 +14,24 @@
  * buffer that lives until the end of the enclosing block.
  */
 #define CMD_QUOTE_MAX 320
-#define Q(s) btfgen_quote((s), 0, (char[CMD_QUOTE_MAX]){0}, CMD_QUOTE_MAX)
+#define Q(s) btfgen_quote((s), 0, (char[CMD_QUOTE_MAX]){ 0 }, CMD_QUOTE_MAX)
 
 struct bundle;
 struct bundle_entry;
 
 /* Exit codes shared by every subcommand (documented in README.md). */
 enum {
-	EXIT_OK = 0,           /* everything asked for was done */
-	EXIT_PARTIAL = 1,      /* some kernels failed; the output holds the rest */
-	EXIT_USAGE = 2,        /* bad arguments or manifest; nothing written */
-	EXIT_FATAL = 3,        /* setup or output failure; nothing written */
+	EXIT_OK = 0, /* everything asked for was done */
+	EXIT_PARTIAL = 1, /* some kernels failed; the output holds the rest */
+	EXIT_USAGE = 2, /* bad arguments or manifest; nothing written */
+	EXIT_FATAL = 3, /* setup or output failure; nothing written */
 };
 
 /* lookup's own answers (0 = found and written); see cmd_lookup.c's help. */
 enum {
-	EXIT_LOOKUP_NOT_FOUND = 4,  /* no kernel of the bundle matches */
-	EXIT_LOOKUP_AMBIGUOUS = 5,  /* several kernels with different BTFs match */
-	EXIT_LOOKUP_NO_BTF = 6,     /* the kernel is in the bundle but failed or was skipped */
+	EXIT_LOOKUP_NOT_FOUND = 4, /* no kernel of the bundle matches */
+	EXIT_LOOKUP_AMBIGUOUS = 5, /* several kernels with different BTFs match */
+	EXIT_LOOKUP_NO_BTF = 6, /* the kernel is in the bundle but failed or was skipped */
 };
 
 /*

@@ -14,27 +14,33 @@ static const struct {
 	const char *summary;
 } commands[] = {
 	{ "run", cmd_run, "tailor every kernel of a manifest into one bundle (the default)" },
-	{ "min_core_btf", cmd_min_core_btf, "tailor one kernel BTF to objects, as bpftool gen min_core_btf" },
+	{ "min_core_btf", cmd_min_core_btf,
+	  "tailor one kernel BTF to objects, as bpftool gen min_core_btf" },
 	{ "lookup", cmd_lookup, "find the BTF of a kernel (the host by default) in a bundle" },
 	{ "ls", cmd_ls, "list the kernels of a bundle" },
 	{ "info", cmd_info, "objects, counts and program verdicts of a bundle" },
-	{ "extract", cmd_extract, "write a bundle out as a <distro>/<version>/<arch>/<release>.btf tree" },
+	{ "extract", cmd_extract,
+	  "write a bundle out as a <distro>/<version>/<arch>/<release>.btf tree" },
 	{ "merge", cmd_merge, "join the bundles of a sharded run (run --shard K/N) into one" },
-	{ "strip", cmd_strip, "the embeddable form of a bundle: lookup data only, no provenance or matrix" },
+	{ "strip", cmd_strip,
+	  "the embeddable form of a bundle: lookup data only, no provenance or matrix" },
 	{ "diff", cmd_diff, "what changed between two bundles; exit 1 if a program newly fails" },
-	{ "report", cmd_report, "write a self-contained HTML page of which program loads on which kernel" },
+	{ "report", cmd_report,
+	  "write a self-contained HTML page of which program loads on which kernel" },
 	{ "version", cmd_version, "versions of btfgen-batch and the libraries it uses" },
 };
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: btfgen-batch MANIFEST.json\n"
-		   "       btfgen-batch COMMAND [ARGS...]   (COMMAND --help for details)\n\ncommands:\n");
+	fprintf(f,
+		"usage: btfgen-batch MANIFEST.json\n"
+		"       btfgen-batch COMMAND [ARGS...]   (COMMAND --help for details)\n\ncommands:\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(f, "  %-13s %s\n", commands[i].name, commands[i].summary);
-	fprintf(f, "\nexit codes: 0 ok, 1 some kernels failed (output holds the rest), 2 usage or\n"
-		   "manifest error (nothing written), 3 fatal (nothing written); lookup has its own.\n"
-		   "-j/--json and -p/--pretty mean JSON output in every command; -J N is run's jobs.\n");
+	fprintf(f,
+		"\nexit codes: 0 ok, 1 some kernels failed (output holds the rest), 2 usage or\n"
+		"manifest error (nothing written), 3 fatal (nothing written); lookup has its own.\n"
+		"-j/--json and -p/--pretty mean JSON output in every command; -J N is run's jobs.\n");
 }
 
 /*

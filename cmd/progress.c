@@ -58,9 +58,9 @@ void progress_draw(void *ctx, size_t done, size_t total, size_t failed)
 	else
 		snprintf(eta, sizeof(eta), "?");
 	if (p->tty) {
-		fprintf(p->f, "\r[%.*s%*s] %zu/%zu kernels, %zu failed, %s, eta %s\033[K",
-			fill, "##############################", width - fill, "", done, total,
-			failed, e, eta);
+		fprintf(p->f, "\r[%.*s%*s] %zu/%zu kernels, %zu failed, %s, eta %s\033[K", fill,
+			"##############################", width - fill, "", done, total, failed, e,
+			eta);
 	} else {
 		fprintf(p->f,
 			"btfgen-batch: progress: %zu/%zu kernels, %zu failed, elapsed %s, eta %s\n",

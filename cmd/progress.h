@@ -14,7 +14,7 @@
  */
 struct progress {
 	FILE *f;
-	bool tty;        /* f is a terminal: the bar; else plain lines */
+	bool tty; /* f is a terminal: the bar; else plain lines */
 	double interval; /* plain lines: seconds between two (<= 0: 10) */
 	double t0, last; /* start, and when the last plain line was printed */
 };

@@ -128,8 +128,8 @@ int core_btf_check_refs(const struct btf *btf, char *err, size_t err_sz)
 			return -EINVAL;
 		}
 		if (bad_name) {
-			snprintf(err, err_sz, "malformed BTF: type [%u] has a name offset out of range",
-				 id);
+			snprintf(err, err_sz,
+				 "malformed BTF: type [%u] has a name offset out of range", id);
 			return -EINVAL;
 		}
 	}
@@ -162,8 +162,10 @@ static int core_btf_check_mod_cycles(const struct btf *btf, char *err, size_t er
 		     cur = btf__type_by_id(btf, cur)->type)
 			state[cur] = 1;
 		if (is_mod_or_typedef(btf, cur) && state[cur] == 1) {
-			snprintf(err, err_sz, "malformed BTF: type [%u] is on a cycle of "
-				 "modifiers and typedefs", cur);
+			snprintf(err, err_sz,
+				 "malformed BTF: type [%u] is on a cycle of "
+				 "modifiers and typedefs",
+				 cur);
 			free(state);
 			return -ELOOP;
 		}
@@ -245,7 +247,8 @@ int core_btf_check_header(const void *data, size_t size, char *err, size_t err_s
 		snprintf(err, err_sz, "truncated BTF: sections end at %llu, data is %zu bytes",
 			 (unsigned long long)h.hdr_len +
 				 (h.str_off + h.str_len > h.type_off + h.type_len ?
-					  (__u64)h.str_off + h.str_len : (__u64)h.type_off + h.type_len),
+					  (__u64)h.str_off + h.str_len :
+					  (__u64)h.type_off + h.type_len),
 			 size);
 		return -EINVAL;
 	}
@@ -277,7 +280,8 @@ struct btf *core_btf_from_mem(const void *data, size_t size, char *err, size_t e
 			return NULL;
 		}
 	}
-	ret = btf_size > UINT32_MAX ? -E2BIG : core_btf_check_header(btf_data, btf_size, err, err_sz);
+	ret = btf_size > UINT32_MAX ? -E2BIG :
+				      core_btf_check_header(btf_data, btf_size, err, err_sz);
 	if (ret) {
 		if (ret == -E2BIG)
 			snprintf(err, err_sz, "BTF of %zu bytes is too large", btf_size);

@@ -33,8 +33,7 @@ static inline bool relo_is_field_based(__u32 kind)
 
 static inline bool relo_is_type_based(__u32 kind)
 {
-	return (kind >= RELO_TYPE_ID_LOCAL && kind <= RELO_TYPE_SIZE) ||
-	       kind == RELO_TYPE_MATCHES;
+	return (kind >= RELO_TYPE_ID_LOCAL && kind <= RELO_TYPE_SIZE) || kind == RELO_TYPE_MATCHES;
 }
 
 static inline bool relo_is_enumval_based(__u32 kind)
@@ -66,7 +65,7 @@ struct spec_accessor {
 
 struct spec_visit {
 	__u32 type_id; /* the composite, modifiers and typedefs skipped */
-	__u32 idx;     /* member index, < vlen of type_id */
+	__u32 idx; /* member index, < vlen of type_id */
 };
 
 /* A parsed access path on one BTF (local or candidate), as libbpf's bpf_core_spec. */
@@ -82,15 +81,15 @@ struct core_spec {
 	struct spec_visit *visit; /* SPEC_MAX_VISITS entries, target walks only (not owned) */
 	int visit_len;
 	bool visit_overflow; /* more visits than SPEC_MAX_VISITS: cannot be tailored */
-	__u32 fail_type_id;  /* the composite whose member loop hit the 64-entry limit */
-	__u32 fail_idx;      /* and the member it was at */
-	bool blocked;        /* a member had the local name and an incompatible type */
+	__u32 fail_type_id; /* the composite whose member loop hit the 64-entry limit */
+	__u32 fail_idx; /* and the member it was at */
+	bool blocked; /* a member had the local name and an incompatible type */
 };
 
 struct core_relo {
 	struct core_relo_desc desc;
-	__u32 type_id;     /* local root type */
-	int spec_err;      /* parsing the local spec failed: libbpf refuses the object */
+	__u32 type_id; /* local root type */
+	int spec_err; /* parsing the local spec failed: libbpf refuses the object */
 	char spec_why[80];
 	bool anon_root;
 	struct core_spec local; /* valid when !spec_err */
@@ -132,7 +131,7 @@ static inline __u32 bit_offset_of(__u32 idx, __s64 sz)
 
 /* relo_spec.c */
 int relo_spec_parse(const struct btf *btf, __u32 type_id, const char *access, __u32 kind,
-	       struct core_spec *spec, char *why, size_t why_sz);
+		    struct core_spec *spec, char *why, size_t why_sz);
 
 /* relo_value.c: the value one spec gives (libbpf's bpf_core_calc_*_relo); spec NULL: nothing
  * matched. 0, or -errno with the reason in why. */
@@ -162,12 +161,13 @@ struct relo_observer {
  * uses, with one candidate per local type where one gives the same outcomes. 'trace' sends
  * the decisions to the core_set_log() callback. */
 int relo_resolve_object(const struct kernel_index *ki, const struct core_object *obj,
-		   struct core_relo_result *results, const struct relo_observer *obs, bool trace);
+			struct core_relo_result *results, const struct relo_observer *obs,
+			bool trace);
 
 /* kernel_index.c: candidates for a local type (same essential name, core-compatible kind) in
  * ascending id order. Writes up to cap ids and returns how many there are in all. */
-__u32 kernel_index_cands(const struct kernel_index *ki, const char *name, __u16 kind,
-			  __u32 *ids, __u32 cap);
+__u32 kernel_index_cands(const struct kernel_index *ki, const char *name, __u16 kind, __u32 *ids,
+			 __u32 cap);
 
 /* object_code.c: read the code sections, function symbols and call relocations of an object. */
 struct object_code;
@@ -184,7 +184,8 @@ void object_code_free(struct object_code *c);
 struct bpf_insn;
 /* verdict.c */
 int verdict_reach_insns(const struct bpf_insn *insns, __u32 cnt, const __s32 *relo_at,
-			const struct core_relo_result *res, unsigned kver, __u8 *reached, bool *wild);
+			const struct core_relo_result *res, unsigned kver, __u8 *reached,
+			bool *wild);
 
 /* Logging to the callback set with core_set_log(). */
 void core_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -42,7 +42,6 @@ size_t kernel_index_essential_len(const char *name)
 	return len;
 }
 
-
 /*
  * Candidates are types with the local type's essential name and a
  * core-compatible kind (ENUM and ENUM64 are one class). Every named type
@@ -53,9 +52,9 @@ size_t kernel_index_essential_len(const char *name)
 struct kernel_index {
 	const struct btf *btf;
 	__u32 nr_buckets; /* power of two */
-	__u32 *heads;     /* bucket -> first type id, 0 = empty */
-	__u32 *next;      /* type id -> next id in chain */
-	__u32 *hash;      /* type id -> hash of its essential name */
+	__u32 *heads; /* bucket -> first type id, 0 = empty */
+	__u32 *next; /* type id -> next id in chain */
+	__u32 *hash; /* type id -> hash of its essential name */
 };
 
 /* Kinds a local relocation root can have: clang roots CO-RE relocations on types only. */
@@ -127,8 +126,8 @@ static bool kinds_core_compat(__u16 a, __u16 b)
 	return a == b || (a_enum && b_enum);
 }
 
-__u32 kernel_index_cands(const struct kernel_index *ki, const char *name, __u16 kind,
-			  __u32 *ids, __u32 cap)
+__u32 kernel_index_cands(const struct kernel_index *ki, const char *name, __u16 kind, __u32 *ids,
+			 __u32 cap)
 {
 	size_t len;
 	__u32 h = kernel_index_hash(name, &len), cnt = 0;

@@ -282,7 +282,7 @@ const char *core_object__prog_name(const struct core_object *obj, __u32 i)
 
 const char *core_object__func_name(const struct core_object *obj, int func)
 {
-	return obj->code && func >= 0 && (__u32)func < obj->code->func_cnt
-		   ? obj->code->funcs[func].name
-		   : "";
+	return obj->code && func >= 0 && (__u32)func < obj->code->func_cnt ?
+		       obj->code->funcs[func].name :
+		       "";
 }

@@ -18,8 +18,8 @@ struct code_sec {
 	size_t shndx;
 	struct vinsn *insns;
 	__u32 cnt;
-	bool text;	/* ".text": subprograms only */
-	__s32 *relo;	/* per instruction: CO-RE relocation index, or -1 */
+	bool text; /* ".text": subprograms only */
+	__s32 *relo; /* per instruction: CO-RE relocation index, or -1 */
 	__u32 *callrel; /* per instruction: target insn in .text + 1 from an ELF relocation, or 0 */
 };
 

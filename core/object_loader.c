@@ -116,8 +116,9 @@ static int ext_core_range(const struct ext_reader *r, size_t *pos, size_t *end, 
 	if (!len)
 		return 0;
 	if (off % 4 || (__u64)hdr_len + off + len > r->size || len < 4) {
-		snprintf(err, err_sz, ".BTF.ext: CO-RE records at %u+%u lie outside the %zu-byte section",
-			 off, len, r->size);
+		snprintf(err, err_sz,
+			 ".BTF.ext: CO-RE records at %u+%u lie outside the %zu-byte section", off,
+			 len, r->size);
 		return -EINVAL;
 	}
 	*pos = hdr_len + off;
@@ -149,8 +150,8 @@ static int parse_core_record(struct core_object *obj, const struct ext_reader *r
 	rl->desc.kind = rd32(r, pos + 12);
 	access = btf__str_by_offset(obj->btf, rd32(r, pos + 8));
 	if (rl->type_id >= type_cnt) {
-		snprintf(err, err_sz, ".BTF.ext: relo #%u: type id %u out of range (%u types)",
-			 idx, rl->type_id, type_cnt - 1);
+		snprintf(err, err_sz, ".BTF.ext: relo #%u: type id %u out of range (%u types)", idx,
+			 rl->type_id, type_cnt - 1);
 		return -EINVAL;
 	}
 	if (!access) {
@@ -217,13 +218,14 @@ static int parse_core_relos(struct core_object *obj, const struct ext_reader *r,
 			return -EINVAL;
 		}
 		if ((__u64)num * rec_size > end - pos) {
-			snprintf(err, err_sz, ".BTF.ext: CO-RE block of %u records overruns the section",
-				 num);
+			snprintf(err, err_sz,
+				 ".BTF.ext: CO-RE block of %u records overruns the section", num);
 			return -EINVAL;
 		}
 		blk.sec_name = btf__name_by_offset(obj->btf, sec_off);
 		if (!blk.sec_name || !blk.sec_name[0]) {
-			snprintf(err, err_sz, ".BTF.ext: CO-RE block section name offset %u out of range",
+			snprintf(err, err_sz,
+				 ".BTF.ext: CO-RE block section name offset %u out of range",
 				 sec_off);
 			return -EINVAL;
 		}
@@ -250,8 +252,8 @@ struct object_sections {
 };
 
 /* Find .BTF, .BTF.ext and the symbol table; every section must lie within the file. */
-static int object_find_sections(Elf *elf, size_t shstrndx, size_t size,
-				struct object_sections *s, char *err, size_t err_sz)
+static int object_find_sections(Elf *elf, size_t shstrndx, size_t size, struct object_sections *s,
+				char *err, size_t err_sz)
 {
 	Elf_Scn *scn = NULL;
 
@@ -265,8 +267,10 @@ static int object_find_sections(Elf *elf, size_t shstrndx, size_t size,
 			return -EINVAL;
 		}
 		if (sh.sh_type != SHT_NOBITS && sh.sh_offset + sh.sh_size > size) {
-			snprintf(err, err_sz, "truncated ELF: section #%zu ends at %llu, file has %zu bytes",
-				 elf_ndxscn(scn), (unsigned long long)(sh.sh_offset + sh.sh_size), size);
+			snprintf(err, err_sz,
+				 "truncated ELF: section #%zu ends at %llu, file has %zu bytes",
+				 elf_ndxscn(scn), (unsigned long long)(sh.sh_offset + sh.sh_size),
+				 size);
 			return -EINVAL;
 		}
 		if (sh.sh_type == SHT_SYMTAB)
@@ -352,8 +356,10 @@ struct core_object *core_object__open(const char *path, char *err, size_t err_sz
 		goto out;
 	}
 	if (eh.e_shoff + (__u64)eh.e_shnum * eh.e_shentsize > size) {
-		snprintf(err, err_sz, "truncated ELF: section headers end at %llu, file has %zu bytes",
-			 (unsigned long long)(eh.e_shoff + (__u64)eh.e_shnum * eh.e_shentsize), size);
+		snprintf(err, err_sz,
+			 "truncated ELF: section headers end at %llu, file has %zu bytes",
+			 (unsigned long long)(eh.e_shoff + (__u64)eh.e_shnum * eh.e_shentsize),
+			 size);
 		goto out;
 	}
 	if (eh.e_machine != EM_BPF || eh.e_ident[EI_CLASS] != ELFCLASS64) {

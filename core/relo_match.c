@@ -45,7 +45,8 @@ static int fields_are_compat(const struct btf *lbtf, __u32 lid, const struct btf
 		case BTF_KIND_ENUM:
 		case BTF_KIND_ENUM64: {
 			const char *ln = type_name(lbtf, lt), *tn = type_name(tbtf, tt);
-			size_t ll = kernel_index_essential_len(ln), tl = kernel_index_essential_len(tn);
+			size_t ll = kernel_index_essential_len(ln),
+			       tl = kernel_index_essential_len(tn);
 
 			return !ll || !tl || (ll == tl && !strncmp(ln, tn, ll));
 		}
@@ -365,8 +366,7 @@ static int spec_match(const struct core_spec *local, const struct btf *tbtf, __u
 		if (local->kind == RELO_TYPE_MATCHES)
 			return types_match(local->btf, local->root_type_id, tbtf, tid, false,
 					   TYPE_MAX_DEPTH);
-		return types_are_compat(local->btf, local->root_type_id, tbtf, tid,
-					TYPE_MAX_DEPTH);
+		return types_are_compat(local->btf, local->root_type_id, tbtf, tid, TYPE_MAX_DEPTH);
 	}
 	if (relo_is_enumval_based(local->kind)) {
 		const struct btf_type *tt = core_skip_mods_typedefs(tbtf, tid, &tid);
@@ -377,7 +377,8 @@ static int spec_match(const struct core_spec *local, const struct btf *tbtf, __u
 		for (int i = 0; i < btf_vlen(tt); i++) {
 			const char *tname = btf__name_by_offset(tbtf, enum_name_off(tt, i));
 
-			if (kernel_index_essential_len(tname) != llen || strncmp(lacc->name, tname, llen))
+			if (kernel_index_essential_len(tname) != llen ||
+			    strncmp(lacc->name, tname, llen))
 				continue;
 			tacc->type_id = tid;
 			tacc->idx = i;
@@ -551,9 +552,10 @@ static int resolve_one(const struct kernel_index *ki, const struct core_relo *rl
 	for (__u32 i = 0; i < cands->len; i++) {
 		err = spec_match(&rl->local, tbtf, cands->ids[i], cand_spec, visits);
 		if (obs && cand_spec->visit_overflow && err != 0) {
-			observer_error(obs, "relocation at insn offset %u: candidate [%u]: more "
-					 "than %d members decide the walk", rl->desc.insn_off,
-					 cands->ids[i], SPEC_MAX_VISITS);
+			observer_error(obs,
+				       "relocation at insn offset %u: candidate [%u]: more "
+				       "than %d members decide the walk",
+				       rl->desc.insn_off, cands->ids[i], SPEC_MAX_VISITS);
 			return -E2BIG;
 		}
 		if (err < 0) {
@@ -564,15 +566,16 @@ static int resolve_one(const struct kernel_index *ki, const struct core_relo *rl
 			 */
 			if (obs)
 				obs->walked(obs->ctx, cand_spec, RELO_WALK_FAILED);
-			snprintf(why, sizeof(why), "error matching candidate [%u]: %s", cands->ids[i],
-				 strerror(-err));
+			snprintf(why, sizeof(why), "error matching candidate [%u]: %s",
+				 cands->ids[i], strerror(-err));
 			fail(res, err, "", why);
 			return 0;
 		}
 		if (trace)
-			core_log("%s: relo #%u: %s candidate [%u] (bit offset %u)", rl->desc.program,
-				 rl->desc.sec_relo_idx, err ? "matching" : "non-matching",
-				 cands->ids[i], err ? cand_spec->bit_offset : 0);
+			core_log("%s: relo #%u: %s candidate [%u] (bit offset %u)",
+				 rl->desc.program, rl->desc.sec_relo_idx,
+				 err ? "matching" : "non-matching", cands->ids[i],
+				 err ? cand_spec->bit_offset : 0);
 		if (!err) {
 			if (obs && cand_spec->blocked)
 				obs->walked(obs->ctx, cand_spec, RELO_WALK_BLOCKED);
@@ -589,8 +592,9 @@ static int resolve_one(const struct kernel_index *ki, const struct core_relo *rl
 			first = v;
 			*targ_spec = *cand_spec;
 		} else if (cand_spec->bit_offset != targ_spec->bit_offset) {
-			snprintf(why, sizeof(why), "field offset ambiguity: [%u] %u != [%u] %u bits",
-				 cands->ids[i], cand_spec->bit_offset, targ_spec->root_type_id,
+			snprintf(why, sizeof(why),
+				 "field offset ambiguity: [%u] %u != [%u] %u bits", cands->ids[i],
+				 cand_spec->bit_offset, targ_spec->root_type_id,
 				 targ_spec->bit_offset);
 			fail(res, -EINVAL, "", why);
 			return 0;
@@ -641,8 +645,8 @@ static void free_cache(struct cand_list *cache, __u32 ntypes)
  * (optional) restricts local type L to that one kernel candidate. Reports to obs when set.
  */
 static int resolve_pass(const struct kernel_index *ki, const struct core_object *obj,
-			struct core_relo_result *results, const struct relo_observer *obs, bool trace,
-			const __u32 *single, struct core_spec *scratch)
+			struct core_relo_result *results, const struct relo_observer *obs,
+			bool trace, const __u32 *single, struct core_spec *scratch)
 {
 	__u32 ntypes = btf__type_cnt(obj->btf);
 	struct cand_list *cache = calloc(ntypes, sizeof(*cache));
@@ -675,8 +679,8 @@ static int resolve_pass(const struct kernel_index *ki, const struct core_object 
 static bool same_result(const struct core_relo_result *a, const struct core_relo_result *b,
 			__u32 kind)
 {
-	return core_relo_result_same(a, b, kind) && (a->status != CORE_RELO_FAILED ||
-						      a->err == b->err);
+	return core_relo_result_same(a, b, kind) &&
+	       (a->status != CORE_RELO_FAILED || a->err == b->err);
 }
 
 /*
@@ -762,7 +766,8 @@ static int choose_single(const struct kernel_index *ki, const struct core_object
 }
 
 int relo_resolve_object(const struct kernel_index *ki, const struct core_object *obj,
-		   struct core_relo_result *results, const struct relo_observer *obs, bool trace)
+			struct core_relo_result *results, const struct relo_observer *obs,
+			bool trace)
 {
 	struct core_relo_result *marked = NULL;
 	struct core_spec *scratch = NULL;
@@ -790,8 +795,10 @@ int relo_resolve_object(const struct kernel_index *ki, const struct core_object 
 	for (__u32 i = 0; !err && i < obj->relo_cnt; i++)
 		if (!same_result(&results[i], &marked[i], obj->relos[i].desc.kind)) {
 			/* choose_single() checked this: a bug if reached */
-			observer_error(obs, "internal error: relocation #%u resolves differently "
-					 "with one candidate", i);
+			observer_error(obs,
+				       "internal error: relocation #%u resolves differently "
+				       "with one candidate",
+				       i);
 			err = -EPROTO;
 		}
 out:
@@ -802,13 +809,13 @@ out:
 }
 
 int core_object__resolve(const struct kernel_index *ki, const struct core_object *obj,
-		 struct core_relo_result *results)
+			 struct core_relo_result *results)
 {
 	return relo_resolve_object(ki, obj, results, NULL, true);
 }
 
 bool core_relo_result_same(const struct core_relo_result *a, const struct core_relo_result *b,
-			    __u32 kind)
+			   __u32 kind)
 {
 	if (a->status != b->status || a->poison != b->poison)
 		return false;

@@ -11,8 +11,8 @@
 const char *relo_kind_name(__u32 kind)
 {
 	static const char *const names[RELO_KIND_CNT] = {
-		"byte_off", "byte_sz", "field_exists", "signed", "lshift_u64", "rshift_u64",
-		"local_type_id", "target_type_id", "type_exists", "type_size",
+		"byte_off",	  "byte_sz",	   "field_exists",   "signed",	    "lshift_u64",
+		"rshift_u64",	  "local_type_id", "target_type_id", "type_exists", "type_size",
 		"enumval_exists", "enumval_value", "type_matches",
 	};
 
@@ -151,9 +151,9 @@ int relo_spec_parse(const struct btf *btf, __u32 type_id, const char *access, __
 			snprintf(why, why_sz, "enumerator access does not name an enumerator");
 			return -EINVAL;
 		}
-		spec->spec[0].name = btf__name_by_offset(btf, btf_is_enum(t) ?
-			btf_enum(t)[spec->raw_spec[0]].name_off :
-			btf_enum64(t)[spec->raw_spec[0]].name_off);
+		spec->spec[0].name = btf__name_by_offset(
+			btf, btf_is_enum(t) ? btf_enum(t)[spec->raw_spec[0]].name_off :
+					      btf_enum64(t)[spec->raw_spec[0]].name_off);
 		return 0;
 	}
 
@@ -182,8 +182,8 @@ int relo_spec_parse(const struct btf *btf, __u32 type_id, const char *access, __
 		} else if (btf_is_array(t)) {
 			err = spec_add_index(btf, t, &id, idx, spec, why, why_sz);
 		} else {
-			snprintf(why, why_sz, "access #%d reaches [%u], neither struct nor array", i,
-				 id);
+			snprintf(why, why_sz, "access #%d reaches [%u], neither struct nor array",
+				 i, id);
 			err = -EINVAL;
 		}
 		if (err)

@@ -6,8 +6,8 @@
 
 #include "core_internal.h"
 
-static int calc_field(__u32 kind, const struct core_spec *spec, struct relo_value *out,
-		      char *why, size_t why_sz)
+static int calc_field(__u32 kind, const struct core_spec *spec, struct relo_value *out, char *why,
+		      size_t why_sz)
 {
 	const struct spec_accessor *acc;
 	const struct btf_type *t, *mt;

@@ -27,12 +27,12 @@ struct rec {
 	__u32 *words;
 	const char **names; /* per member/enumerator name, for kinds that have them */
 	__u32 nwords;
-	__u8 sign_want;     /* 0: nobody reads past the header; else 1 + the source's bit */
+	__u8 sign_want; /* 0: nobody reads past the header; else 1 + the source's bit */
 };
 
 struct emit {
 	struct rec *recs; /* index = new id; recs[0] unused (void) */
-	__u32 cnt;        /* including void */
+	__u32 cnt; /* including void */
 };
 
 static __u16 rec_kind(const struct rec *r)
@@ -369,15 +369,17 @@ static int check_sign_words(struct core_tailor *t, const struct emit *e,
 			memcpy(&word, st->data, sizeof(word));
 		else
 			known = false;
-		if (known && ((BTF_INT_ENCODING(word) & BTF_INT_SIGNED) != 0) == (r->sign_want == 2))
+		if (known &&
+		    ((BTF_INT_ENCODING(word) & BTF_INT_SIGNED) != 0) == (r->sign_want == 2))
 			continue;
 		if (id + 1 == e->cnt && !r->nwords && r->sign_want == 1) {
 			*pad = true;
 			continue;
 		}
-		tailor_set_error(t, "emitted type [%u] (kind %u): the word libbpf 1.1 reads after "
-				 "it for FIELD_SIGNED cannot be written as in the source", id,
-				 rec_kind(r));
+		tailor_set_error(t,
+				 "emitted type [%u] (kind %u): the word libbpf 1.1 reads after "
+				 "it for FIELD_SIGNED cannot be written as in the source",
+				 id, rec_kind(r));
 		return -ERANGE;
 	}
 	return 0;
@@ -439,7 +441,8 @@ static int serialize(struct core_tailor *t, struct emit *e, bool swap, void **da
 	memcpy(out, &hdr, 24);
 	for (__u32 id = 1; id < e->cnt; id++) {
 		struct rec *r = &e->recs[id];
-		struct btf_type bt = { .name_off = (__u32)(uintptr_t)r->name, .info = r->info,
+		struct btf_type bt = { .name_off = (__u32)(uintptr_t)r->name,
+				       .info = r->info,
 				       .size = r->size_type };
 
 		memcpy(out + off, &bt, sizeof(bt));
@@ -488,9 +491,17 @@ static enum btf_endianness host_endianness(void)
 static bool is_long_name(const char *name)
 {
 	static const char *const names[] = {
-		"long", "long int", "int long", "unsigned long", "long unsigned",
-		"unsigned long int", "unsigned int long", "long unsigned int", "long int unsigned",
-		"int unsigned long", "int long unsigned",
+		"long",
+		"long int",
+		"int long",
+		"unsigned long",
+		"long unsigned",
+		"unsigned long int",
+		"unsigned int long",
+		"long unsigned int",
+		"long int unsigned",
+		"int unsigned long",
+		"int long unsigned",
 	};
 
 	for (size_t i = 0; name && i < sizeof(names) / sizeof(names[0]); i++)

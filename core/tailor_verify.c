@@ -46,13 +46,14 @@ int core_tailor__verify(struct core_tailor *t, const void *data, __u32 size, cha
 					break;
 				continue;
 			}
-			snprintf(err, err_sz,
-				 "object '%s': relo #%u (%s %s %s): full BTF: status %d value %llu%s; "
-				 "tailored: status %d value %llu%s",
-				 obj->path, r, obj->relos[r].desc.kind_name,
-				 obj->relos[r].desc.type_name, obj->relos[r].desc.access, a->status,
-				 (unsigned long long)a->value, a->poison ? " poison" : "", b->status,
-				 (unsigned long long)b->value, b->poison ? " poison" : "");
+			snprintf(
+				err, err_sz,
+				"object '%s': relo #%u (%s %s %s): full BTF: status %d value %llu%s; "
+				"tailored: status %d value %llu%s",
+				obj->path, r, obj->relos[r].desc.kind_name,
+				obj->relos[r].desc.type_name, obj->relos[r].desc.access, a->status,
+				(unsigned long long)a->value, a->poison ? " poison" : "", b->status,
+				(unsigned long long)b->value, b->poison ? " poison" : "");
 			ret = -EPROTO;
 		}
 	}

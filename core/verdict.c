@@ -16,9 +16,9 @@
 #include "object_code.h"
 
 #define FUNC_MAX_INSNS (1u << 16) /* bigger functions: every instruction counts as reached */
-#define WORK_BUDGET (1u << 26)	  /* analysis steps per object and kernel, then give up */
+#define WORK_BUDGET (1u << 26) /* analysis steps per object and kernel, then give up */
 #define NREGS 11
-#define FUNC_MAX (1u << 12)	 /* more functions: no analysis (programs x functions bytes) */
+#define FUNC_MAX (1u << 12) /* more functions: no analysis (programs x functions bytes) */
 
 /* ---- reachability ---- */
 
@@ -29,8 +29,8 @@ struct regs {
 
 struct func_result {
 	bool done, wild; /* wild: gave up, every instruction reached, every function included */
-	__u8 *reached;	 /* per instruction of the function */
-	__u32 *calls;	 /* callee function index << 1 | reached */
+	__u8 *reached; /* per instruction of the function */
+	__u32 *calls; /* callee function index << 1 | reached */
 	__u32 call_cnt;
 };
 
@@ -39,7 +39,7 @@ struct analysis {
 	const struct object_code *c;
 	const struct core_relo_result *res;
 	unsigned kver;
-	bool blind;    /* the object's code could not be read, or is too big to analyse */
+	bool blind; /* the object's code could not be read, or is too big to analyse */
 	bool unplaced; /* a relocation points into no code section: it counts for every program */
 	__u64 budget;
 	struct func_result *fr;
@@ -257,8 +257,7 @@ static int add_call(struct func_result *fr, __u32 callee, bool reached)
 }
 
 /* The function a bpf-to-bpf call at pc of f's section calls, or -1 if we cannot tell. */
-static int callee_of(const struct object_code *c, const struct code_func *f, __u32 pc,
-		     __s32 imm)
+static int callee_of(const struct object_code *c, const struct code_func *f, __u32 pc, __s32 imm)
 {
 	const struct code_sec *s = &c->secs[f->sec];
 
@@ -396,7 +395,7 @@ static int analyse_func(struct analysis *a, __u32 fi)
 {
 	const struct code_func *f = &a->c->funcs[fi];
 	struct func_result *fr = &a->fr[fi];
-	struct regs entry = {0};
+	struct regs entry = { 0 };
 	__u32 wn = 0;
 	bool wild = false;
 	int err = 0;
@@ -437,14 +436,14 @@ out:
 
 const char *core_verdict_str(enum core_verdict v)
 {
-	static const char *const names[] = {"loads", "probes", "guarded", "fails", "refused"};
+	static const char *const names[] = { "loads", "probes", "guarded", "fails", "refused" };
 
 	return v <= CORE_VERDICT_REFUSED ? names[v] : "?";
 }
 
 const char *core_relo_verdict_str(enum core_relo_verdict v)
 {
-	static const char *const names[] = {"probe", "guarded", "fails", "refused", "unused"};
+	static const char *const names[] = { "probe", "guarded", "fails", "refused", "unused" };
 
 	return v <= CORE_RV_UNUSED ? names[v] : "?";
 }
@@ -505,7 +504,7 @@ static int add_rec(struct core_verdicts *v, __u32 relo, int prog, int func, __u3
 	if (!n)
 		return -ENOMEM;
 	v->recs = n;
-	n[v->rec_cnt++] = (struct core_verdict_rec){relo, prog, func, insn, rv};
+	n[v->rec_cnt++] = (struct core_verdict_rec){ relo, prog, func, insn, rv };
 	return 0;
 }
 
@@ -540,18 +539,18 @@ static int relo_records(struct analysis *a, __u32 r, const __u8 *incl_all, const
 
 	if (a->blind) /* no code to analyse: every poisoned instruction may be reached */
 		return add_rec(v, r, -1, -1, insn,
-			       x->status == CORE_RELO_FAILED ? CORE_RV_REFUSED
-			       : x->poison		     ? CORE_RV_FAILS
-							     : CORE_RV_PROBE);
+			       x->status == CORE_RELO_FAILED ? CORE_RV_REFUSED :
+			       x->poison		     ? CORE_RV_FAILS :
+							       CORE_RV_PROBE);
 	for (sec = 0; sec < c->sec_cnt; sec++)
 		if (!strcmp(c->secs[sec].name, d->section))
 			break;
 	if (sec == c->sec_cnt) { /* no such code section: do not guess either */
 		a->unplaced = true;
 		return add_rec(v, r, -1, -1, insn,
-			       x->status == CORE_RELO_FAILED ? CORE_RV_REFUSED
-			       : x->poison		     ? CORE_RV_FAILS
-							     : CORE_RV_PROBE);
+			       x->status == CORE_RELO_FAILED ? CORE_RV_REFUSED :
+			       x->poison		     ? CORE_RV_FAILS :
+							       CORE_RV_PROBE);
 	}
 	fi = func_of(c, sec, insn);
 	if (x->status == CORE_RELO_FAILED)
@@ -567,8 +566,8 @@ static int relo_records(struct analysis *a, __u32 r, const __u8 *incl_all, const
 		if (x->poison) {
 			const struct code_func *f = &c->funcs[fi];
 
-			rv = !incl[fi] || a->fr[fi].reached[insn - f->off] ? CORE_RV_FAILS
-									   : CORE_RV_GUARDED;
+			rv = !incl[fi] || a->fr[fi].reached[insn - f->off] ? CORE_RV_FAILS :
+									     CORE_RV_GUARDED;
 		}
 		err = add_rec(v, r, p, fi, insn, rv);
 		if (err)
@@ -605,9 +604,9 @@ static void set_prog_verdicts(const struct object_code *c, bool blind, struct co
 int core_verdicts__compute(const struct core_object *obj, const struct core_relo_result *res,
 			   unsigned kver, struct core_verdicts *v)
 {
-	static const struct object_code none = {.text_sec = -1};
+	static const struct object_code none = { .text_sec = -1 };
 	const struct object_code *c = obj->code ? obj->code : &none;
-	struct analysis a = {.obj = obj, .c = c, .res = res, .kver = kver, .budget = WORK_BUDGET};
+	struct analysis a = { .obj = obj, .c = c, .res = res, .kver = kver, .budget = WORK_BUDGET };
 	__u32 maxlen = 1, *stack = NULL;
 	__u8 *incl = NULL;
 	bool *wild = NULL;
@@ -632,8 +631,8 @@ int core_verdicts__compute(const struct core_object *obj, const struct core_relo
 	if (!v->progs || !a.fr || !a.st || !a.seen || !a.work || !incl || !wild || !stack)
 		goto out;
 	for (__u32 p = 0; p < c->prog_cnt; p++) {
-		err =
-		    include_funcs(&a, c->progs[p], incl + (size_t)p * c->func_cnt, stack, &wild[p]);
+		err = include_funcs(&a, c->progs[p], incl + (size_t)p * c->func_cnt, stack,
+				    &wild[p]);
 		if (err)
 			goto out;
 	}
@@ -674,12 +673,13 @@ int verdict_reach_insns(const struct bpf_insn *insns, __u32 cnt, const __s32 *re
 			const struct core_relo_result *res, unsigned kver, __u8 *reached,
 			bool *wild)
 {
-	struct code_sec sec = {.name = "unit", .cnt = cnt};
-	struct code_func fn = {.name = "unit", .len = cnt, .prog = true};
+	struct code_sec sec = { .name = "unit", .cnt = cnt };
+	struct code_func fn = { .name = "unit", .len = cnt, .prog = true };
 	struct object_code c = {
-	    .secs = &sec, .sec_cnt = 1, .funcs = &fn, .func_cnt = 1, .text_sec = -1};
-	struct analysis a = {.c = &c, .res = res, .kver = kver, .budget = WORK_BUDGET};
-	struct func_result fr = {0};
+		.secs = &sec, .sec_cnt = 1, .funcs = &fn, .func_cnt = 1, .text_sec = -1
+	};
+	struct analysis a = { .c = &c, .res = res, .kver = kver, .budget = WORK_BUDGET };
+	struct func_result fr = { 0 };
 	int err = -ENOMEM;
 
 	sec.insns = calloc(cnt + 1, sizeof(*sec.insns));

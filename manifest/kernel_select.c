@@ -17,7 +17,10 @@
 
 /* Kernel inputs in a BTFHub archive, by file name suffix. */
 static const char *const input_suffixes[] = {
-	".btf.tar.xz", ".btf.tar.gz", ".btf.tar.zst", ".btf",
+	".btf.tar.xz",
+	".btf.tar.gz",
+	".btf.tar.zst",
+	".btf",
 };
 
 static int cmp_kernel(const void *pa, const void *pb)
@@ -37,8 +40,9 @@ static int cmp_kernel(const void *pa, const void *pb)
 /* The walk's order: by kernel, then by file, so even a release stored twice sorts stably. */
 static int cmp_kernel_input(const void *a, const void *b)
 {
-	return cmp_kernel(a, b) ?: strcmp(((const struct manifest_kernel *)a)->input,
-					  ((const struct manifest_kernel *)b)->input);
+	return cmp_kernel(a, b) ?:
+				  strcmp(((const struct manifest_kernel *)a)->input,
+					 ((const struct manifest_kernel *)b)->input);
 }
 
 /* Sorted entries of a directory, without "." and ".." nor hidden names (.git). */
@@ -103,8 +107,8 @@ static size_t release_len(const char *name)
 	return 0;
 }
 
-static int add_kernel(struct load_ctx *c, const char *parts[3], const char *file,
-		      size_t rel_len, const char *input)
+static int add_kernel(struct load_ctx *c, const char *parts[3], const char *file, size_t rel_len,
+		      const char *input)
 {
 	struct manifest_kernel *k;
 
@@ -251,7 +255,8 @@ static int select_kernels(struct load_ctx *c, json_t *root, bool *sel)
 	if (!json_is_object(ks))
 		return manifest_fail(c, EINVAL, "kernels",
 				     "must be an object with \"include\"/\"exclude\" or \"list\"");
-	json_object_foreach(ks, key, v) {
+	json_object_foreach(ks, key, v)
+	{
 		if (strcmp(key, "include") && strcmp(key, "exclude") && strcmp(key, "list")) {
 			snprintf(kbuf, sizeof(kbuf), "kernels.%s", key);
 			return manifest_fail(c, EINVAL, kbuf, "unknown key");
@@ -291,8 +296,7 @@ static int select_kernels(struct load_ctx *c, json_t *root, bool *sel)
 		if (err)
 			return err;
 		if (!four_parts(name))
-			return manifest_fail(c, EINVAL, kbuf,
-					     "'%s' must have four parts: %s", name,
+			return manifest_fail(c, EINVAL, kbuf, "'%s' must have four parts: %s", name,
 					     "distro/version/arch/release");
 		/* Linear: lists are short, and a release may be stored under two names. */
 		for (k = 0; k < c->all_cnt; k++)

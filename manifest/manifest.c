@@ -339,8 +339,8 @@ static const char *arch_alias(const char *arch)
 {
 	if (!strcasecmp(arch, "aarch64") || !strcasecmp(arch, "arm64"))
 		return "arm64";
-	if (!strcasecmp(arch, "amd64") || !strcasecmp(arch, "x86-64") ||
-	    !strcasecmp(arch, "x64") || !strcasecmp(arch, "x86_64"))
+	if (!strcasecmp(arch, "amd64") || !strcasecmp(arch, "x86-64") || !strcasecmp(arch, "x64") ||
+	    !strcasecmp(arch, "x86_64"))
 		return "x86_64";
 	return arch;
 }
@@ -363,7 +363,8 @@ static int load_objects(struct load_ctx *c, json_t *root)
 	if (!m->arches)
 		return manifest_oom(c);
 
-	json_object_foreach(objs, arch, arr) {
+	json_object_foreach(objs, arch, arr)
+	{
 		struct manifest_arch *a = &m->arches[m->arch_cnt];
 		size_t cap = 0;
 
@@ -408,9 +409,8 @@ static int load_objects(struct load_ctx *c, json_t *root)
 }
 
 static const char *const known_keys[] = {
-	"version", "archive", "objects", "output", "kernels",
-	"jobs",    "format",  "compression", "verify", "cache",
-	"kernel_cache",
+	"version", "archive",	  "objects", "output", "kernels",      "jobs",
+	"format",  "compression", "verify",  "cache",  "kernel_cache",
 };
 
 static int load_root(struct load_ctx *c, json_t *root)
@@ -432,7 +432,8 @@ static int load_root(struct load_ctx *c, json_t *root)
 		return manifest_fail(c, EINVAL, "version",
 				     "unsupported version %lld (this build reads %d)",
 				     (long long)json_integer_value(v), MANIFEST_VERSION);
-	json_object_foreach(root, key, v) {
+	json_object_foreach(root, key, v)
+	{
 		for (i = 0; i < sizeof(known_keys) / sizeof(known_keys[0]); i++)
 			if (strcmp(key, known_keys[i]) == 0)
 				break;

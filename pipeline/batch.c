@@ -48,10 +48,10 @@ struct batch_ctx {
 	struct arch_objects *arches;
 	size_t arch_cnt;
 	bool verify;
-	const char *cache;  /* result cache folder, or NULL */
+	const char *cache; /* result cache folder, or NULL */
 	const char *kcache; /* kernel cache folder, or NULL */
 	struct input_memo *memo; /* inputs' SHA-256 by file identity (with a cache), or NULL */
-	size_t *sel;       /* indices of the kernels this run (shard) takes, in manifest order */
+	size_t *sel; /* indices of the kernels this run (shard) takes, in manifest order */
 	size_t sel_cnt;
 };
 
@@ -145,8 +145,9 @@ static int collect_unsatisfied(struct kernel_result *r, const struct core_object
 				 "libbpf refuses to load the object: %s", x->reason);
 		else
 			snprintf(r->unsat_reason[r->unsat_cnt], sizeof(*r->unsat_reason), "%s; %s",
-				 x->reason, x->poison ? "the instruction is poisoned"
-						      : "the relocation evaluates to 0");
+				 x->reason,
+				 x->poison ? "the instruction is poisoned" :
+					     "the relocation evaluates to 0");
 		r->unsat_cnt++;
 	}
 	core_verdicts__free(&v);
@@ -276,8 +277,8 @@ static void tailor_kernel(const struct batch_ctx *ctx, const struct arch_objects
 		res = calloc(core_object__relo_cnt(a->objs[i]) + 1, sizeof(*res));
 		if (!res || core_tailor__add_object(t, a->objs[i], res) ||
 		    collect_unsatisfied(r, a->objs[i], a->names[i], res, release)) {
-			r->reason = fmt_reason("tailoring", res ? core_tailor__error(t) :
-							      "out of memory");
+			r->reason = fmt_reason("tailoring",
+					       res ? core_tailor__error(t) : "out of memory");
 			goto out;
 		}
 	}
@@ -504,11 +505,11 @@ struct batch_run {
 	struct bundle_writer *w;
 	struct wpool *pool;
 	const char *memo_dir; /* where the input memo lives (a cache folder), or NULL */
-	double wall0;         /* wall clock at the start: the memo's "seen" time */
+	double wall0; /* wall clock at the start: the memo's "seen" time */
 	int jobs;
 	enum bundle_layout layout;
 	enum bundle_compression comp;
-	bool have_key;        /* key: the run stamp's, hashing the inputs as this run read them */
+	bool have_key; /* key: the run stamp's, hashing the inputs as this run read them */
 	struct sha256_ctx key;
 };
 
@@ -664,8 +665,8 @@ static bool batch_unchanged(const struct batch_ctx *ctx, struct batch_run *run,
 
 	run->have_key = key_begin(ctx, run, opts, &run->key);
 	if (!batch_run_key(ctx, run, opts, key) ||
-	    !run_stamp__check(ctx->cache, key, run->out, &st) ||
-	    st.kernels != ctx->sel_cnt || st.ok != st.kernels)
+	    !run_stamp__check(ctx->cache, key, run->out, &st) || st.kernels != ctx->sel_cnt ||
+	    st.ok != st.kernels)
 		return false;
 	sum->kernels = st.kernels;
 	sum->ok = st.ok;
@@ -685,19 +686,24 @@ static bool batch_unchanged(const struct batch_ctx *ctx, struct batch_run *run,
  * a failed entry with the reason, like any other failure, and the run goes on.
  */
 static int batch_add_unholdable(struct batch_run *run, const struct manifest_kernel *k,
-				struct kernel_result *r, const struct bundle_kernel *ok, int why_err)
+				struct kernel_result *r, const struct bundle_kernel *ok,
+				int why_err)
 {
 	struct bundle_kernel bk = {
-		.distro = k->distro, .version = k->version, .arch = k->arch,
-		.release = k->release, .status = "failed",
-		.input_sha256_hex = ok->input_sha256_hex, .input_size = ok->input_size,
+		.distro = k->distro,
+		.version = k->version,
+		.arch = k->arch,
+		.release = k->release,
+		.status = "failed",
+		.input_sha256_hex = ok->input_sha256_hex,
+		.input_size = ok->input_size,
 		.full_btf_size = ok->full_btf_size,
 	};
 	char why[160];
 
 	snprintf(why, sizeof(why), "the bundle cannot hold it: %s",
-		 why_err == -ENAMETOOLONG ? "release name too long for a tar member name"
-					  : strerror(-why_err));
+		 why_err == -ENAMETOOLONG ? "release name too long for a tar member name" :
+					    strerror(-why_err));
 	r->reason = strdup(why);
 	if (!r->reason)
 		return -ENOMEM;
@@ -706,12 +712,13 @@ static int batch_add_unholdable(struct batch_run *run, const struct manifest_ker
 }
 
 /* Hands one kernel's result to the writer and the memo; counts it. Does not free r. */
-static int batch_add(struct batch_ctx *ctx, struct batch_run *run,
-		     const struct manifest_kernel *k, struct kernel_result *r,
-		     struct batch_summary *sum, char *err, size_t err_sz)
+static int batch_add(struct batch_ctx *ctx, struct batch_run *run, const struct manifest_kernel *k,
+		     struct kernel_result *r, struct batch_summary *sum, char *err, size_t err_sz)
 {
 	struct bundle_kernel bk = {
-		.distro = k->distro, .version = k->version, .arch = k->arch,
+		.distro = k->distro,
+		.version = k->version,
+		.arch = k->arch,
 		.release = k->release,
 	};
 	int ret;
@@ -748,8 +755,8 @@ static int batch_add(struct batch_ctx *ctx, struct batch_run *run,
 
 /* Takes the workers' results in manifest order (the drain loop), reporting progress. */
 static int batch_collect(struct batch_ctx *ctx, struct batch_run *run,
-			 const struct batch_options *opts, struct batch_summary *sum,
-			 char *err, size_t err_sz)
+			 const struct batch_options *opts, struct batch_summary *sum, char *err,
+			 size_t err_sz)
 {
 	for (size_t idx = 0; idx < ctx->sel_cnt; idx++) {
 		const struct manifest_kernel *k = &ctx->m->kernels[ctx->sel[idx]];
@@ -795,8 +802,11 @@ static int batch_finish(struct batch_ctx *ctx, struct batch_run *run, struct bat
 	 */
 	if (!sum->failed && run->have_key) {
 		struct run_stamp rs = {
-			.kernels = sum->kernels, .ok = sum->ok, .distinct = sum->distinct,
-			.unsatisfied = sum->unsatisfied, .failing_kernels = sum->failing_kernels,
+			.kernels = sum->kernels,
+			.ok = sum->ok,
+			.distinct = sum->distinct,
+			.unsatisfied = sum->unsatisfied,
+			.failing_kernels = sum->failing_kernels,
 		};
 		unsigned char digest[SHA256_DIGEST_SIZE];
 		char key[SHA256_HEX_SIZE];

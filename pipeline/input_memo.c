@@ -42,8 +42,8 @@ static bool parse_line(char *line, struct memo_entry *e)
 	int n = 0;
 
 	if (sscanf(line, "%64[0-9a-f] %llu %llu %llu %llu %llu %n", e->sha, &e->dev, &e->ino,
-		   &e->size, &e->mtime, &e->ctime, &n) != 6 || !n || strlen(e->sha) != 64 ||
-	    line[n] != '/')
+		   &e->size, &e->mtime, &e->ctime, &n) != 6 ||
+	    !n || strlen(e->sha) != 64 || line[n] != '/')
 		return false;
 	e->path = strdup(line + n);
 	return e->path != NULL;
@@ -107,7 +107,8 @@ int input_memo__add(struct input_memo *m, const char *path, const struct stat *s
 {
 	/* a file changed just before or during the run may change again unseen: not kept */
 	if (!m || strlen(sha_hex) != 64 || path[0] != '/' || strchr(path, '\n') ||
-	    (double)st->st_mtim.tv_sec >= run_start - 2 || (double)st->st_ctim.tv_sec >= run_start - 2)
+	    (double)st->st_mtim.tv_sec >= run_start - 2 ||
+	    (double)st->st_ctim.tv_sec >= run_start - 2)
 		return 0;
 	if (!m->out && !(m->out = open_memstream(&m->out_buf, &m->out_len)))
 		return -ENOMEM;

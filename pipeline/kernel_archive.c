@@ -289,10 +289,10 @@ static int check_member(struct archive *a, struct archive_entry *entry,
 	}
 	if (type != AE_IFREG) {
 		btfgen_err_set(err, err_sz, "member '%s' is a %s, not a regular file", qname,
-			       type == AE_IFLNK  ? "symlink"
-			       : type == AE_IFDIR ? "directory"
-			       : type == AE_IFCHR || type == AE_IFBLK ? "device"
-			       : "special file");
+			       type == AE_IFLNK			    ? "symlink" :
+			       type == AE_IFDIR			    ? "directory" :
+			       type == AE_IFCHR || type == AE_IFBLK ? "device" :
+								      "special file");
 		return -EINVAL;
 	}
 	if (!archive_entry_size_is_set(entry)) {
@@ -384,8 +384,8 @@ out:
 	return ret;
 }
 
-static int decode(const void *buf, size_t len, const struct kernel_archive_limits *lim,
-		  bool *raw, void **data, size_t *size, char *err, size_t err_sz)
+static int decode(const void *buf, size_t len, const struct kernel_archive_limits *lim, bool *raw,
+		  void **data, size_t *size, char *err, size_t err_sz)
 {
 	char lbuf[32];
 

@@ -90,11 +90,15 @@ int result_cache__get(const char *dir, const char *key, struct result_cache_entr
 		json_t *u = json_array_get(arr, i);
 
 		e->unsat[i] = (struct bundle_unsatisfied){
-			.object = str_of(u, "object"), .program = str_of(u, "program"),
+			.object = str_of(u, "object"),
+			.program = str_of(u, "program"),
 			.relocation = json_integer_value(json_object_get(u, "relocation")),
-			.kind = str_of(u, "kind"), .type = str_of(u, "type"),
-			.access = str_of(u, "access"), .reason = str_of(u, "reason"),
-			.verdict = str_of(u, "verdict"), .function = str_of(u, "function"),
+			.kind = str_of(u, "kind"),
+			.type = str_of(u, "type"),
+			.access = str_of(u, "access"),
+			.reason = str_of(u, "reason"),
+			.verdict = str_of(u, "verdict"),
+			.function = str_of(u, "function"),
 			.insn = json_integer_value(json_object_get(u, "insn")),
 		};
 	}
@@ -124,15 +128,15 @@ int result_cache__put(const char *dir, const char *key, const void *btf, __u32 b
 	if (!jpath || !bpath || !arr)
 		goto out;
 	for (size_t i = 0; i < unsat_cnt; i++)
-		json_array_append_new(arr, json_pack("{s:s, s:s, s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:I}",
-						     "object", unsat[i].object, "program",
-						     unsat[i].program, "relocation",
-						     (json_int_t)unsat[i].relocation, "kind",
-						     unsat[i].kind, "type", unsat[i].type, "access",
-						     unsat[i].access, "reason", unsat[i].reason,
-						     "verdict", unsat[i].verdict ? unsat[i].verdict : "",
-						     "function", unsat[i].function ? unsat[i].function : "",
-						     "insn", (json_int_t)unsat[i].insn));
+		json_array_append_new(
+			arr, json_pack("{s:s, s:s, s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:I}",
+				       "object", unsat[i].object, "program", unsat[i].program,
+				       "relocation", (json_int_t)unsat[i].relocation, "kind",
+				       unsat[i].kind, "type", unsat[i].type, "access",
+				       unsat[i].access, "reason", unsat[i].reason, "verdict",
+				       unsat[i].verdict ? unsat[i].verdict : "", "function",
+				       unsat[i].function ? unsat[i].function : "", "insn",
+				       (json_int_t)unsat[i].insn));
 	btfgen_sha256(btf, btf_size, d);
 	btfgen_sha256_hex(d, hex);
 	meta = json_pack("{s:I, s:s, s:I, s:O}", "btf_size", (json_int_t)btf_size, "btf_sha256",

@@ -51,8 +51,7 @@ static bool get_count(json_t *j, const char *key, size_t *v)
 	return true;
 }
 
-bool run_stamp__check(const char *dir, const char *key_hex, const char *out,
-		      struct run_stamp *s)
+bool run_stamp__check(const char *dir, const char *key_hex, const char *out, struct run_stamp *s)
 {
 	char *path = stamp_path(dir, key_hex), sha[SHA256_HEX_SIZE];
 	unsigned long long size;
@@ -80,8 +79,7 @@ bool run_stamp__check(const char *dir, const char *key_hex, const char *out,
 	return ok;
 }
 
-int run_stamp__put(const char *dir, const char *key_hex, const char *out,
-		   struct run_stamp *s)
+int run_stamp__put(const char *dir, const char *key_hex, const char *out, struct run_stamp *s)
 {
 	char *path, *text = NULL, err[256];
 	json_t *j;
@@ -91,15 +89,16 @@ int run_stamp__put(const char *dir, const char *key_hex, const char *out,
 	if (ret)
 		return ret;
 	j = json_pack("{s:s, s:I, s:I, s:I, s:I, s:I, s:I}", "output_sha256", s->output_sha,
-		      "output_size", (json_int_t)s->output_size, "kernels",
-		      (json_int_t)s->kernels, "ok", (json_int_t)s->ok, "distinct",
-		      (json_int_t)s->distinct, "unsatisfied", (json_int_t)s->unsatisfied,
-		      "failing_kernels", (json_int_t)s->failing_kernels);
+		      "output_size", (json_int_t)s->output_size, "kernels", (json_int_t)s->kernels,
+		      "ok", (json_int_t)s->ok, "distinct", (json_int_t)s->distinct, "unsatisfied",
+		      (json_int_t)s->unsatisfied, "failing_kernels",
+		      (json_int_t)s->failing_kernels);
 	path = stamp_path(dir, key_hex);
 	if (j)
 		text = json_dumps(j, JSON_SORT_KEYS);
-	ret = path && text ? btfgen_bundle_file__write_atomic(path, text, strlen(text), err, sizeof(err))
-			   : -ENOMEM;
+	ret = path && text ?
+		      btfgen_bundle_file__write_atomic(path, text, strlen(text), err, sizeof(err)) :
+		      -ENOMEM;
 	free(text);
 	free(path);
 	json_decref(j);

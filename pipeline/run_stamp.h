@@ -22,10 +22,8 @@ struct run_stamp {
 };
 
 /* true if the stamp of key_hex exists and 'out' is still the file it describes. */
-bool run_stamp__check(const char *dir, const char *key_hex, const char *out,
-		      struct run_stamp *s);
+bool run_stamp__check(const char *dir, const char *key_hex, const char *out, struct run_stamp *s);
 /* Stamp 'out' (hashed here) with s's counts; best effort, 0 or -errno. */
-int run_stamp__put(const char *dir, const char *key_hex, const char *out,
-		   struct run_stamp *s);
+int run_stamp__put(const char *dir, const char *key_hex, const char *out, struct run_stamp *s);
 
 #endif

@@ -30,7 +30,8 @@ static int entry_cmp(const void *pa, const void *pb)
 /* Shards of one run agree on the generator and on every object. */
 static int same_run(const struct bundle *a, const struct bundle *b)
 {
-	static const char *const fields[] = { "version", "libbpf", "libarchive", "zstd", "jansson" };
+	static const char *const fields[] = { "version", "libbpf", "libarchive", "zstd",
+					      "jansson" };
 
 	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
 		if (strcmp(btfgen_bundle__generator(a, fields[i]),
@@ -49,17 +50,23 @@ static int same_run(const struct bundle *a, const struct bundle *b)
 	return 1;
 }
 
-static int add_entry(struct bundle_writer *w, const struct merged_entry *me, bool lists,
-		     char *err, size_t err_sz)
+static int add_entry(struct bundle_writer *w, const struct merged_entry *me, bool lists, char *err,
+		     size_t err_sz)
 {
 	const struct bundle_entry *e = me->e;
 	struct bundle_unsatisfied *u = calloc(e->unsatisfied_cnt + 1, sizeof(*u));
 	struct bundle_kernel k = {
-		.distro = e->distro, .version = e->version, .arch = e->arch, .release = e->release,
-		.status = e->status, .reason = e->reason[0] ? e->reason : NULL,
+		.distro = e->distro,
+		.version = e->version,
+		.arch = e->arch,
+		.release = e->release,
+		.status = e->status,
+		.reason = e->reason[0] ? e->reason : NULL,
 		.input_sha256_hex = e->input_sha256_hex[0] ? e->input_sha256_hex : NULL,
-		.input_size = e->input_size, .full_btf_size = e->full_btf_size,
-		.unsatisfied = u, .unsatisfied_cnt = e->unsatisfied_cnt,
+		.input_size = e->input_size,
+		.full_btf_size = e->full_btf_size,
+		.unsatisfied = u,
+		.unsatisfied_cnt = e->unsatisfied_cnt,
 	};
 	int ret = 0;
 
@@ -121,22 +128,23 @@ int batch__merge(char *const *shards, size_t shard_cnt, const char *out,
 		goto out;
 	for (size_t i = 0; i < shard_cnt; i++)
 		for (size_t j = 0; j < btfgen_bundle__entry_cnt(b[i]); j++)
-			all[n++] = (struct merged_entry){b[i], btfgen_bundle__entry(b[i], j)};
+			all[n++] = (struct merged_entry){ b[i], btfgen_bundle__entry(b[i], j) };
 	qsort(all, n, sizeof(*all), entry_cmp);
 	for (size_t i = 1; i < n; i++) {
 		if (!entry_cmp(&all[i - 1], &all[i])) {
 			ret = -EINVAL;
-			snprintf(err, err_sz, "kernel %s/%s/%s/%s is in two shards", all[i].e->distro,
-				 all[i].e->version, all[i].e->arch, all[i].e->release);
+			snprintf(err, err_sz, "kernel %s/%s/%s/%s is in two shards",
+				 all[i].e->distro, all[i].e->version, all[i].e->arch,
+				 all[i].e->release);
 			goto out;
 		}
 	}
 	gen = (struct bundle_generator){
-	    .version = btfgen_bundle__generator(b[0], "version"),
-	    .libbpf = btfgen_bundle__generator(b[0], "libbpf"),
-	    .libarchive = btfgen_bundle__generator(b[0], "libarchive"),
-	    .zstd = btfgen_bundle__generator(b[0], "zstd"),
-	    .jansson = btfgen_bundle__generator(b[0], "jansson"),
+		.version = btfgen_bundle__generator(b[0], "version"),
+		.libbpf = btfgen_bundle__generator(b[0], "libbpf"),
+		.libarchive = btfgen_bundle__generator(b[0], "libarchive"),
+		.zstd = btfgen_bundle__generator(b[0], "zstd"),
+		.jansson = btfgen_bundle__generator(b[0], "jansson"),
 	};
 	w = btfgen_bundle_writer__new(out, BUNDLE_LAYOUT_BUNDLE, comp, &gen, err, err_sz);
 	if (!w) {
@@ -180,7 +188,7 @@ int batch__strip(const char *in, const char *out, size_t *kernels, char *err, si
 	}
 	/* runtime form: the writer drops what lookup does not need (bundle_writer.h) */
 	w = btfgen_bundle_writer__new(out, BUNDLE_LAYOUT_RUNTIME, BUNDLE_COMPRESS_ZSTD, NULL, err,
-			       err_sz);
+				      err_sz);
 	if (!w) {
 		ret = -errno;
 		goto out;

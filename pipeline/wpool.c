@@ -12,7 +12,7 @@ struct wpool {
 	pthread_cond_t cond;
 	size_t n, window;
 	size_t next_claim; /* next item a worker takes */
-	size_t consumed;   /* items handed to the consumer */
+	size_t consumed; /* items handed to the consumer */
 	bool stop;
 	void **results;
 	bool *done;

@@ -33,7 +33,7 @@ struct bundle_unsatisfied {
 	/* docs/verdicts.md: "probe", "guarded", "fails", "refused" or "unused" ("" if absent) */
 	const char *verdict;
 	const char *function; /* the subprogram holding it, "" (or NULL) when in 'program' itself */
-	unsigned insn;	      /* instruction index in its section */
+	unsigned insn; /* instruction index in its section */
 };
 
 /* A kernel as given to the writer (index.json "kernels" entry). */
@@ -57,7 +57,8 @@ struct bundle_entry {
 	unsigned long long btf_size, input_size, full_btf_size;
 	size_t unsatisfied_cnt; /* index.json "unsatisfied" (the list is in matrix.json) */
 	size_t index; /* position in index.json "kernels" */
-	const char *btf_sha256_hex; /* SHA-256 of the BTF, checked before it is served; "" unless ok */
+	const char
+		*btf_sha256_hex; /* SHA-256 of the BTF, checked before it is served; "" unless ok */
 };
 
 /*
@@ -82,7 +83,8 @@ struct bundle;
  * matrix.json and every frame by their checksums when the matrix is loaded (btfgen_bundle__verify
  * does everything).
  */
-BTFGEN_API struct bundle *btfgen_bundle__open_mem(const void *data, size_t size, char *err, size_t err_sz);
+BTFGEN_API struct bundle *btfgen_bundle__open_mem(const void *data, size_t size, char *err,
+						  size_t err_sz);
 BTFGEN_API struct bundle *btfgen_bundle__open_file(const char *path, char *err, size_t err_sz);
 
 /*
@@ -110,9 +112,9 @@ struct btfgen_bundle_opts {
 	unsigned long long max_size;
 	/* JSON values per document: proportional bound (bytes per value), hard cap */
 	unsigned long long json_bytes_per_value; /* default 8 */
-	unsigned long long max_json_values;	 /* default 2^21 (2097152) */
-	unsigned long long max_kernels;		 /* index.json "kernels"; default 262144 */
-	unsigned long long max_objects;		 /* index.json "objects"; default 65536 */
+	unsigned long long max_json_values; /* default 2^21 (2097152) */
+	unsigned long long max_kernels; /* index.json "kernels"; default 262144 */
+	unsigned long long max_objects; /* index.json "objects"; default 65536 */
 	/* bytes of a kernel key field (distro, version, arch, release) and a blob name; 255 */
 	unsigned long long max_name_len;
 };
@@ -128,11 +130,11 @@ struct btfgen_bundle_opts {
 /* As btfgen_bundle__open_mem / btfgen_bundle__open_file, with limits (opts may be NULL: the
  * defaults). */
 BTFGEN_API struct bundle *btfgen_bundle__open_mem_opts(const void *data, size_t size,
-					    const struct btfgen_bundle_opts *opts, char *err,
-					    size_t err_sz);
+						       const struct btfgen_bundle_opts *opts,
+						       char *err, size_t err_sz);
 BTFGEN_API struct bundle *btfgen_bundle__open_file_opts(const char *path,
-					     const struct btfgen_bundle_opts *opts, char *err,
-					     size_t err_sz);
+							const struct btfgen_bundle_opts *opts,
+							char *err, size_t err_sz);
 
 /*
  * The error channel. Every call of this API that fails sets errno (or returns -errno) and
@@ -151,8 +153,8 @@ BTFGEN_API const char *btfgen_bundle__errstr(void);
 BTFGEN_API const char *btfgen_bundle__quote(const char *s, char *buf, size_t sz);
 /* btfgen_bundle__quote into a buffer that lives until the end of the enclosing block. */
 #define BTFGEN_BUNDLE_QUOTE_MAX 320
-#define BTFGEN_BUNDLE_QUOTED(s)                                                              \
-	btfgen_bundle__quote((s), (char[BTFGEN_BUNDLE_QUOTE_MAX]){0}, BTFGEN_BUNDLE_QUOTE_MAX)
+#define BTFGEN_BUNDLE_QUOTED(s) \
+	btfgen_bundle__quote((s), (char[BTFGEN_BUNDLE_QUOTE_MAX]){ 0 }, BTFGEN_BUNDLE_QUOTE_MAX)
 /* NULL is a no-op. Closes the memfds handed out by btfgen_bundle__btf_path. */
 BTFGEN_API void btfgen_bundle__free(struct bundle *b);
 /*
@@ -173,8 +175,8 @@ BTFGEN_API const struct bundle_object *btfgen_bundle__object(const struct bundle
  * cannot be loaded (message in btfgen_bundle__error). Loads matrix.json on first use (not const
  * inside: see the threading note above). Strings owned by b.
  */
-BTFGEN_API int btfgen_bundle__unsatisfied(const struct bundle *b, const struct bundle_entry *e, size_t i,
-			       struct bundle_unsatisfied *u);
+BTFGEN_API int btfgen_bundle__unsatisfied(const struct bundle *b, const struct bundle_entry *e,
+					  size_t i, struct bundle_unsatisfied *u);
 /* Loads matrix.json now (see btfgen_bundle__unsatisfied); 0 or -errno (message in err). */
 BTFGEN_API int btfgen_bundle__load_matrix(struct bundle *b, char *err, size_t err_sz);
 /* matrix.json as stored (not NUL-terminated), loading it; NULL on error (btfgen_bundle__error). */
@@ -192,26 +194,27 @@ BTFGEN_API const char *btfgen_bundle__generator(const struct bundle *b, const ch
  * EBADMSG on a mismatch or a corrupt stream, ENOENT if the blob is missing, ENODATA if the
  * entry is not "ok" (message in btfgen_bundle__error).
  */
-BTFGEN_API const void *btfgen_bundle__btf_data(struct bundle *b, const struct bundle_entry *e, size_t *size);
+BTFGEN_API const void *btfgen_bundle__btf_data(struct bundle *b, const struct bundle_entry *e,
+					       size_t *size);
 /*
  * Writes "/proc/self/fd/N" to buf, N a memfd holding the entry's BTF, for libbpf's
  * bpf_object_open_opts.btf_custom_path (no temp file). The memfd stays open until
  * btfgen_bundle__free. 0 or -errno (-ENAMETOOLONG if buf is too small).
  */
 BTFGEN_API int btfgen_bundle__btf_path(struct bundle *b, const struct bundle_entry *e, char *buf,
-			    size_t buf_sz);
+				       size_t buf_sz);
 
 /* What to look for. Empty strings are "unknown". */
 struct bundle_query {
-	char distro[64];   /* os-release ID, e.g. "debian" */
-	char version[64];  /* os-release VERSION_ID, e.g. "11" */
-	char arch[65];	   /* uname -m or BTFHub arch, e.g. "aarch64" */
+	char distro[64]; /* os-release ID, e.g. "debian" */
+	char version[64]; /* os-release VERSION_ID, e.g. "11" */
+	char arch[65]; /* uname -m or BTFHub arch, e.g. "aarch64" */
 	char release[256]; /* uname -r */
 };
 
 enum bundle_match_kind {
-	BUNDLE_MATCH_EXACT,	   /* distro, version, arch and release as given */
-	BUNDLE_MATCH_ALIAS,	   /* after normalization (arch names, Debian codenames, ...) */
+	BUNDLE_MATCH_EXACT, /* distro, version, arch and release as given */
+	BUNDLE_MATCH_ALIAS, /* after normalization (arch names, Debian codenames, ...) */
 	BUNDLE_MATCH_RELEASE_ONLY, /* distro/version missed; the release (+arch) alone matched */
 };
 
@@ -235,7 +238,7 @@ struct bundle_match {
  * -EINVAL (q has no release).
  */
 BTFGEN_API int btfgen_bundle__find(const struct bundle *b, const struct bundle_query *q,
-			struct bundle_match *m);
+				   struct bundle_match *m);
 BTFGEN_API const char *btfgen_bundle_match_kind__str(enum bundle_match_kind kind);
 
 /*

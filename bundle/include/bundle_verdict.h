@@ -38,7 +38,7 @@ size_t btfgen_bundle__program_base(const struct bundle *b, size_t obj);
  * (the first of the program's most severe ones), or -1. Loads matrix.json: 0 or -errno
  * (message in btfgen_bundle__error).
  */
-int btfgen_bundle__verdicts(struct bundle *b, const struct bundle_entry *e, enum bundle_verdict *out,
-		     long *why);
+int btfgen_bundle__verdicts(struct bundle *b, const struct bundle_entry *e,
+			    enum bundle_verdict *out, long *why);
 
 #endif

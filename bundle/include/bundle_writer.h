@@ -19,12 +19,12 @@
  */
 enum bundle_compression {
 	BUNDLE_COMPRESS_ZSTD, /* default: zstd 19 (blobs: 22), single-threaded, checksums */
-	BUNDLE_COMPRESS_XZ,   /* xz preset 6, CRC64 check */
+	BUNDLE_COMPRESS_XZ, /* xz preset 6, CRC64 check */
 	BUNDLE_COMPRESS_NONE, /* plain tar */
 };
 
 enum bundle_layout {
-	BUNDLE_LAYOUT_BUNDLE,	/* index.json + blobs/<d>/<v>/<a>/<r>.btf + matrix.json */
+	BUNDLE_LAYOUT_BUNDLE, /* index.json + blobs/<d>/<v>/<a>/<r>.btf + matrix.json */
 	BUNDLE_LAYOUT_TREE_DIR, /* directory of <distro>/<version>/<arch>/<release>.btf */
 	BUNDLE_LAYOUT_TREE_TAR, /* the same tree as a tar, compressed per comp */
 	/*

@@ -11,7 +11,7 @@
 
 struct sha256_ctx {
 	uint32_t state[8];
-	uint64_t total;	       /* bytes hashed so far */
+	uint64_t total; /* bytes hashed so far */
 	unsigned char buf[64]; /* partial block */
 	size_t buf_len;
 };

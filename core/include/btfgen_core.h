@@ -39,14 +39,14 @@ __u32 core_object__relo_cnt(const struct core_object *obj);
 
 /* One CO-RE relocation, as written in the object. Strings live as long as obj. */
 struct core_relo_desc {
-	const char *section;   /* ELF section of the code, e.g. "kprobe/do_exit" */
-	const char *program;   /* function symbol holding insn_off, or section if none */
-	__u32 insn_off;        /* byte offset in section */
-	__u32 sec_relo_idx;    /* index within its section: libbpf's log calls it "relo #N" */
-	__u32 kind;            /* enum bpf_core_relo_kind */
+	const char *section; /* ELF section of the code, e.g. "kprobe/do_exit" */
+	const char *program; /* function symbol holding insn_off, or section if none */
+	__u32 insn_off; /* byte offset in section */
+	__u32 sec_relo_idx; /* index within its section: libbpf's log calls it "relo #N" */
+	__u32 kind; /* enum bpf_core_relo_kind */
 	const char *kind_name; /* libbpf's short name: "byte_off", "type_exists", ... */
 	const char *type_name; /* local root type name, "" when anonymous */
-	const char *access;    /* access string, e.g. "0:2:1" */
+	const char *access; /* access string, e.g. "0:2:1" */
 };
 void core_object__relo_desc(const struct core_object *obj, __u32 idx, struct core_relo_desc *desc);
 
@@ -72,32 +72,32 @@ const struct btf *kernel_index__btf(const struct kernel_index *ki);
 /* ---- Relocation outcomes ---------------------------------------------- */
 
 enum core_relo_status {
-	CORE_RELO_RESOLVED,  /* a candidate matched: the relocation is satisfied */
+	CORE_RELO_RESOLVED, /* a candidate matched: the relocation is satisfied */
 	CORE_RELO_NOT_FOUND, /* no candidate: *_exists give 0, value kinds are poisoned */
-	CORE_RELO_LOCAL,     /* type_id_local: needs nothing from the kernel */
-	CORE_RELO_FAILED,    /* libbpf refuses to load: ambiguity, bad spec, anonymous root... */
+	CORE_RELO_LOCAL, /* type_id_local: needs nothing from the kernel */
+	CORE_RELO_FAILED, /* libbpf refuses to load: ambiguity, bad spec, anonymous root... */
 };
 
 /* What libbpf would patch for one relocation on one kernel BTF. */
 struct core_relo_result {
 	enum core_relo_status status;
-	bool poison;     /* the instruction is poisoned (libbpf's "invalid insn") */
-	__u64 value;     /* new value; for type_id_target an id of *that* BTF */
+	bool poison; /* the instruction is poisoned (libbpf's "invalid insn") */
+	__u64 value; /* new value; for type_id_target an id of *that* BTF */
 	__u32 target_id; /* root id of the first matching candidate, 0 if none */
-	int err;         /* -errno when FAILED */
-	char reason[112];/* why NOT_FOUND or FAILED, one line */
+	int err; /* -errno when FAILED */
+	char reason[112]; /* why NOT_FOUND or FAILED, one line */
 };
 
 /* Resolve every relocation of obj against ki exactly as libbpf 1.x does
  * (candidate cache per object, pruned in file order). 'results' has
  * core_object__relo_cnt(obj) entries. Returns 0 or -ENOMEM. */
 int core_object__resolve(const struct kernel_index *ki, const struct core_object *obj,
-		 struct core_relo_result *results);
+			 struct core_relo_result *results);
 
 /* Same outcome as libbpf sees it: status, poison and value (target type ids
  * aside, which differ between a full and a tailored BTF by design). */
 bool core_relo_result_same(const struct core_relo_result *a, const struct core_relo_result *b,
-			    __u32 kind);
+			   __u32 kind);
 
 /* ---- Tailoring ---------------------------------------------------------- */
 
@@ -152,20 +152,20 @@ int core_tailor__verify(struct core_tailor *t, const void *data, __u32 size, cha
 
 /* What loading a program on a kernel gives, by increasing severity. */
 enum core_verdict {
-	CORE_VERDICT_LOADS,   /* every relocation it reaches resolves */
-	CORE_VERDICT_PROBES,  /* some relocations evaluate to 0, none is poisoned */
+	CORE_VERDICT_LOADS, /* every relocation it reaches resolves */
+	CORE_VERDICT_PROBES, /* some relocations evaluate to 0, none is poisoned */
 	CORE_VERDICT_GUARDED, /* poisoned relocations, all in dead code */
-	CORE_VERDICT_FAILS,   /* a poisoned relocation is reachable: the verifier rejects it */
+	CORE_VERDICT_FAILS, /* a poisoned relocation is reachable: the verifier rejects it */
 	CORE_VERDICT_REFUSED, /* libbpf refuses the whole object */
 };
 
 /* What one unresolved relocation does to one program. */
 enum core_relo_verdict {
-	CORE_RV_PROBE,	 /* evaluates to 0, not poisoned */
+	CORE_RV_PROBE, /* evaluates to 0, not poisoned */
 	CORE_RV_GUARDED, /* poisoned, dead code in this program */
-	CORE_RV_FAILS,	 /* poisoned, reachable */
+	CORE_RV_FAILS, /* poisoned, reachable */
 	CORE_RV_REFUSED, /* libbpf refuses the object */
-	CORE_RV_UNUSED,	 /* in a function no program includes */
+	CORE_RV_UNUSED, /* in a function no program includes */
 };
 
 const char *core_verdict_str(enum core_verdict v);
@@ -178,10 +178,10 @@ const char *core_object__prog_name(const struct core_object *obj, __u32 i);
 const char *core_object__func_name(const struct core_object *obj, int func);
 
 struct core_verdict_rec {
-	__u32 relo;    /* relocation index in obj */
-	int prog;      /* program index, -1 when no program includes the relocation */
-	int func;      /* function holding the instruction, -1 if none */
-	__u32 insn;    /* instruction index in its section */
+	__u32 relo; /* relocation index in obj */
+	int prog; /* program index, -1 when no program includes the relocation */
+	int func; /* function holding the instruction, -1 if none */
+	__u32 insn; /* instruction index in its section */
 	enum core_relo_verdict verdict;
 };
 

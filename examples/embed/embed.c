@@ -34,16 +34,15 @@ __attribute__((format(printf, 2, 0))) static int print_relos(enum libbpf_print_l
 
 static void usage(FILE *f)
 {
-	fprintf(
-	    f,
-	    "usage: btfgen-embed-example [--distro ID] [--version V] [--arch A] [--release R]\n"
-	    "                            [--os-release FILE] [--btf FILE] [--object FILE]\n"
-	    "                            [--no-load]\n"
-	    "Looks up the host (or the kernel given) in the embedded bundle and loads the\n"
-	    "embedded BPF object with that BTF. --btf FILE uses FILE instead of the bundle (to\n"
-	    "compare with a kernel's full BTF); --object FILE loads FILE instead of the embedded\n"
-	    "object (one the bundle was also made for). Exit: 0 loaded, 1 load failed\n"
-	    "(relocations are printed anyway), 2 usage, 4 no BTF for this kernel.\n");
+	fprintf(f,
+		"usage: btfgen-embed-example [--distro ID] [--version V] [--arch A] [--release R]\n"
+		"                            [--os-release FILE] [--btf FILE] [--object FILE]\n"
+		"                            [--no-load]\n"
+		"Looks up the host (or the kernel given) in the embedded bundle and loads the\n"
+		"embedded BPF object with that BTF. --btf FILE uses FILE instead of the bundle (to\n"
+		"compare with a kernel's full BTF); --object FILE loads FILE instead of the embedded\n"
+		"object (one the bundle was also made for). Exit: 0 loaded, 1 load failed\n"
+		"(relocations are printed anyway), 2 usage, 4 no BTF for this kernel.\n");
 }
 
 static double now_ms(void)
@@ -55,27 +54,27 @@ static double now_ms(void)
 }
 
 struct args {
-	struct bundle_query q;  /* the kernel given; the rest comes from the host */
+	struct bundle_query q; /* the kernel given; the rest comes from the host */
 	const char *os_release; /* --os-release FILE */
-	const char *btf_file;   /* --btf FILE: instead of the bundle */
-	const char *obj_file;   /* --object FILE: instead of the embedded object */
-	int load;               /* 0 with --no-load */
+	const char *btf_file; /* --btf FILE: instead of the bundle */
+	const char *obj_file; /* --object FILE: instead of the embedded object */
+	int load; /* 0 with --no-load */
 };
 
 /* -1 to go on, else the exit code. */
 static int parse_args(int argc, char **argv, struct args *a)
 {
 	static const struct option opts[] = {
-	    {"distro", required_argument, NULL, 'd'},
-	    {"version", required_argument, NULL, 'v'},
-	    {"arch", required_argument, NULL, 'a'},
-	    {"release", required_argument, NULL, 'r'},
-	    {"os-release", required_argument, NULL, 'O'},
-	    {"btf", required_argument, NULL, 'b'},
-	    {"object", required_argument, NULL, 'o'},
-	    {"no-load", no_argument, NULL, 'n'},
-	    {"help", no_argument, NULL, 'h'},
-	    {},
+		{ "distro", required_argument, NULL, 'd' },
+		{ "version", required_argument, NULL, 'v' },
+		{ "arch", required_argument, NULL, 'a' },
+		{ "release", required_argument, NULL, 'r' },
+		{ "os-release", required_argument, NULL, 'O' },
+		{ "btf", required_argument, NULL, 'b' },
+		{ "object", required_argument, NULL, 'o' },
+		{ "no-load", no_argument, NULL, 'n' },
+		{ "help", no_argument, NULL, 'h' },
+		{},
 	};
 	int c;
 
@@ -120,8 +119,8 @@ static int parse_args(int argc, char **argv, struct args *a)
  * The rest of the "lookup:" line; sets *btf_path to path when found, leaves it NULL when
  * libbpf should use the running kernel's own BTF. -1 to go on, else the exit code.
  */
-static int print_lookup(int ret, const struct bundle_match *m, int other_kernel,
-			const char *path, const char **btf_path)
+static int print_lookup(int ret, const struct bundle_match *m, int other_kernel, const char *path,
+			const char **btf_path)
 {
 	if (ret == -ENOENT && !other_kernel && !access("/sys/kernel/btf/vmlinux", R_OK)) {
 		/* the running kernel has BTF: libbpf uses it without a custom path */
@@ -129,15 +128,15 @@ static int print_lookup(int ret, const struct bundle_match *m, int other_kernel,
 		return -1;
 	}
 	if (ret) {
-		printf("%s\n", ret == -ENOENT	  ? "not found"
-			       : ret == -ENOTUNIQ ? "ambiguous"
-			       : ret == -ENODATA  ? "kernel failed when the bundle was made"
-						  : strerror(-ret));
+		printf("%s\n", ret == -ENOENT	? "not found" :
+			       ret == -ENOTUNIQ ? "ambiguous" :
+			       ret == -ENODATA	? "kernel failed when the bundle was made" :
+						  strerror(-ret));
 		return 4;
 	}
-	printf("%s match %s/%s/%s/%s, %llu bytes of BTF at %s\n", btfgen_bundle_match_kind__str(m->kind),
-	       m->entry->distro, m->entry->version, m->entry->arch, m->entry->release,
-	       m->entry->btf_size, path);
+	printf("%s match %s/%s/%s/%s, %llu bytes of BTF at %s\n",
+	       btfgen_bundle_match_kind__str(m->kind), m->entry->distro, m->entry->version,
+	       m->entry->arch, m->entry->release, m->entry->btf_size, path);
 	*btf_path = path;
 	return -1;
 }
@@ -163,7 +162,7 @@ static int find_btf(struct args *a, struct bundle **b, char *path, size_t path_s
 	/* 2. open the embedded bundle and find this kernel */
 	t0 = now_ms();
 	*b = btfgen_bundle__open_mem(embed_bundle_start, embed_bundle_end - embed_bundle_start, err,
-			      sizeof(err));
+				     sizeof(err));
 	if (!*b) {
 		fprintf(stderr, "embedded bundle: %s\n", err);
 		return 2;

@@ -49,13 +49,13 @@ enum manifest_compression {
 
 struct manifest_arch {
 	char *arch;
-	char **objects;    /* absolute paths, sorted (strcmp), deduplicated */
+	char **objects; /* absolute paths, sorted (strcmp), deduplicated */
 	size_t object_cnt; /* >= 1 */
 };
 
 struct manifest_kernel {
 	char *distro, *version, *arch, *release;
-	char *name;  /* "distro/version/arch/release", for messages and index keys */
+	char *name; /* "distro/version/arch/release", for messages and index keys */
 	char *input; /* absolute path of the archive file */
 };
 
@@ -66,20 +66,20 @@ struct manifest_kernel {
  * object's name is the one the user wrote).
  */
 struct manifest {
-	char *path;    /* the manifest file, absolute: dir + its own name (a symlink stays one) */
-	char *dir;     /* its folder, absolute, symlinks resolved; the base of relative paths */
+	char *path; /* the manifest file, absolute: dir + its own name (a symlink stays one) */
+	char *dir; /* its folder, absolute, symlinks resolved; the base of relative paths */
 	char *archive; /* absolute */
-	char *output;  /* absolute; not checked for existence */
-	char *cache;   /* result cache: absolute, or NULL when not given */
+	char *output; /* absolute; not checked for existence */
+	char *cache; /* result cache: absolute, or NULL when not given */
 	char *kernel_cache; /* decoded-kernel cache: absolute, or NULL when not given */
-	int jobs;      /* 0: not given */
+	int jobs; /* 0: not given */
 	enum manifest_format format;
 	enum manifest_compression compression;
 	bool verify;
 	struct manifest_arch *arches; /* sorted by arch (strcmp) */
 	size_t arch_cnt;
 	struct manifest_kernel *kernels; /* sorted by distro, version, arch, release (strcmp) */
-	size_t kernel_cnt;               /* >= 1 */
+	size_t kernel_cnt; /* >= 1 */
 };
 
 /*

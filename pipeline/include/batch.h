@@ -11,9 +11,9 @@
 #include "manifest.h"
 
 struct batch_options {
-	int jobs;            /* worker threads; <= 0: manifest's "jobs", else the online CPUs */
-	const char *output;  /* overrides the manifest's output when not NULL */
-	int verify;          /* -1: the manifest's "verify"; 0 off; 1 on */
+	int jobs; /* worker threads; <= 0: manifest's "jobs", else the online CPUs */
+	const char *output; /* overrides the manifest's output when not NULL */
+	int verify; /* -1: the manifest's "verify"; 0 off; 1 on */
 	/*
 	 * Progress, called from the calling thread after each kernel in manifest order, and
 	 * once more with done == total at the end (also when there is no kernel); NULL: none.
@@ -22,20 +22,20 @@ struct batch_options {
 	void (*progress)(void *ctx, size_t done, size_t total, size_t failed);
 	/* One failed kernel: its manifest name and reason, as read; NULL: not reported. */
 	void (*kernel_failed)(void *ctx, const char *kernel, const char *reason);
-	void *progress_ctx;  /* passed to both */
+	void *progress_ctx; /* passed to both */
 	const char *kernel_cache; /* decoded-kernel cache folder (overrides the manifest's) */
-	unsigned shard_k;    /* with shard_n > 1: run only kernels i with i % shard_n == shard_k - 1 */
+	unsigned shard_k; /* with shard_n > 1: run only kernels i with i % shard_n == shard_k - 1 */
 	unsigned shard_n;
 };
 
 struct batch_summary {
 	size_t kernels, ok, failed;
-	size_t distinct;          /* distinct tailored BTFs stored */
-	size_t unsatisfied;       /* unsatisfiable relocations, summed over kernels */
-	size_t failing_kernels;   /* ok kernels where some program fails or is refused */
+	size_t distinct; /* distinct tailored BTFs stored */
+	size_t unsatisfied; /* unsatisfiable relocations, summed over kernels */
+	size_t failing_kernels; /* ok kernels where some program fails or is refused */
 	unsigned long long output_size; /* bytes of the bundle (or tree tar); 0 for a tree dir */
 	double seconds;
-	const char *output;       /* path written (valid while the options/manifest live) */
+	const char *output; /* path written (valid while the options/manifest live) */
 };
 
 /*

@@ -131,7 +131,8 @@ int main(int argc, char **argv)
 	int runs, i;
 
 	if (argc != 8) {
-		fprintf(stderr, "usage: lookup-bench RUNS BUNDLE TREE.tar.gz DISTRO VERSION ARCH RELEASE\n");
+		fprintf(stderr,
+			"usage: lookup-bench RUNS BUNDLE TREE.tar.gz DISTRO VERSION ARCH RELEASE\n");
 		return 2;
 	}
 	runs = atoi(argv[1]);

@@ -39,7 +39,7 @@ int main(int argc, char **argv)
 {
 	enum bundle_compression comp = BUNDLE_COMPRESS_ZSTD;
 	enum bundle_layout layout = BUNDLE_LAYOUT_BUNDLE;
-	struct bundle_generator gen = {"test", "1.1.2", "3.6.2", "1.5.4", "2.14"};
+	struct bundle_generator gen = { "test", "1.1.2", "3.6.2", "1.5.4", "2.14" };
 	struct bundle_unsatisfied us[64];
 	struct bundle_kernel k = {};
 	struct bundle_writer *w;
@@ -54,13 +54,13 @@ int main(int argc, char **argv)
 	}
 	for (; i + 1 < argc && argv[i][0] == '-'; i += 2) {
 		if (!strcmp(argv[i], "-c"))
-			comp = !strcmp(argv[i + 1], "xz")     ? BUNDLE_COMPRESS_XZ
-			       : !strcmp(argv[i + 1], "none") ? BUNDLE_COMPRESS_NONE
-							      : BUNDLE_COMPRESS_ZSTD;
+			comp = !strcmp(argv[i + 1], "xz")   ? BUNDLE_COMPRESS_XZ :
+			       !strcmp(argv[i + 1], "none") ? BUNDLE_COMPRESS_NONE :
+							      BUNDLE_COMPRESS_ZSTD;
 		else if (!strcmp(argv[i], "-l"))
-			layout = !strcmp(argv[i + 1], "tree-dir")   ? BUNDLE_LAYOUT_TREE_DIR
-				 : !strcmp(argv[i + 1], "tree-tar") ? BUNDLE_LAYOUT_TREE_TAR
-								    : BUNDLE_LAYOUT_BUNDLE;
+			layout = !strcmp(argv[i + 1], "tree-dir") ? BUNDLE_LAYOUT_TREE_DIR :
+				 !strcmp(argv[i + 1], "tree-tar") ? BUNDLE_LAYOUT_TREE_TAR :
+								    BUNDLE_LAYOUT_BUNDLE;
 	}
 	w = btfgen_bundle_writer__new(argv[1], layout, comp, &gen, err, sizeof(err));
 	if (!w) {
@@ -99,7 +99,7 @@ int main(int argc, char **argv)
 		if (!a)
 			break;
 		if (!strncmp(a, "obj:", 4)) {
-			struct bundle_object o = {.relocations = 10};
+			struct bundle_object o = { .relocations = 10 };
 
 			o.name = strtok(a + 4, ":");
 			o.arch = strtok(NULL, ":");

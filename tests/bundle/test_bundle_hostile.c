@@ -26,14 +26,14 @@
 
 static int failures;
 
-#define CHECK(cond, ...)                                                                           \
-	do {                                                                                       \
-		if (!(cond)) {                                                                     \
-			fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);                        \
-			fprintf(stderr, __VA_ARGS__);                                              \
-			fputc('\n', stderr);                                                       \
-			failures++;                                                                \
-		}                                                                                  \
+#define CHECK(cond, ...)                                                     \
+	do {                                                                 \
+		if (!(cond)) {                                               \
+			fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__); \
+			fprintf(stderr, __VA_ARGS__);                        \
+			fputc('\n', stderr);                                 \
+			failures++;                                          \
+		}                                                            \
 	} while (0)
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -74,12 +74,12 @@ struct zw {
 
 static void zw_feed(struct zw *z, const void *d, size_t n, ZSTD_EndDirective end)
 {
-	ZSTD_inBuffer ib = {d, n, 0};
+	ZSTD_inBuffer ib = { d, n, 0 };
 	unsigned char buf[1 << 16];
 	size_t r;
 
 	do {
-		ZSTD_outBuffer ob = {buf, sizeof(buf), 0};
+		ZSTD_outBuffer ob = { buf, sizeof(buf), 0 };
 
 		r = ZSTD_compressStream2(z->c, &ob, &ib, end);
 		if (ZSTD_isError(r))
@@ -119,9 +119,9 @@ static unsigned char *zbundle(const char *head, const char *fill, unsigned long 
 {
 	unsigned long long isz = strlen(head) + strlen(fill) * reps + strlen(tail);
 	unsigned long long pad = (512 - isz % 512) % 512, total = 512 + isz + pad + 1024;
-	unsigned char h[512], zero[2048] = {0}, chunk[1 << 16];
+	unsigned char h[512], zero[2048] = { 0 }, chunk[1 << 16];
 	size_t flen = strlen(fill), per = sizeof(chunk) / flen, i;
-	struct zw z = {ZSTD_createCCtx()};
+	struct zw z = { ZSTD_createCCtx() };
 
 	ZSTD_CCtx_setParameter(z.c, ZSTD_c_compressionLevel, 3);
 	ZSTD_CCtx_setParameter(z.c, ZSTD_c_checksumFlag, 1);
@@ -166,7 +166,7 @@ struct outcome {
 static struct outcome open_in_child(const void *data, size_t len,
 				    const struct btfgen_bundle_opts *opts)
 {
-	struct outcome o = {0};
+	struct outcome o = { 0 };
 	struct timespec t0, t1;
 	struct rusage ru;
 	int pfd[2], st;
@@ -213,13 +213,13 @@ static double bound_mb(size_t in_len)
 	       (1 << 20);
 }
 
-static void expect_limit(const char *what, const unsigned char *data, size_t len,
-			 const char *limit, const struct btfgen_bundle_opts *opts)
+static void expect_limit(const char *what, const unsigned char *data, size_t len, const char *limit,
+			 const struct btfgen_bundle_opts *opts)
 {
 	struct outcome o = open_in_child(data, len, opts);
 
-	printf("%-38s %6zu bytes: %.3f s (cpu %.3f s), peak RSS %ld MB (bound %.0f MB): %s\n",
-	       what, len, o.seconds, o.cpu, o.maxrss_kb / 1024, bound_mb(len), o.msg);
+	printf("%-38s %6zu bytes: %.3f s (cpu %.3f s), peak RSS %ld MB (bound %.0f MB): %s\n", what,
+	       len, o.seconds, o.cpu, o.maxrss_kb / 1024, bound_mb(len), o.msg);
 	CHECK(!o.opened && o.err == EFBIG, "%s: opened %d errno %d (%s), want EFBIG", what,
 	      o.opened, o.err, o.msg);
 	CHECK(strstr(o.msg, limit), "%s: the message does not name %s: %s", what, limit, o.msg);
@@ -260,12 +260,12 @@ static void test_amplification(void)
 static void test_wrap(void)
 {
 	unsigned char d[2 * 16];
-	unsigned long long sz[2] = {1000, 0ULL - 500};
+	unsigned long long sz[2] = { 1000, 0ULL - 500 };
 	size_t n = 0;
 	int i, k;
 
 	for (i = 0; i < 2; i++) {
-		static const unsigned char magic[4] = {0x28, 0xb5, 0x2f, 0xfd};
+		static const unsigned char magic[4] = { 0x28, 0xb5, 0x2f, 0xfd };
 
 		memcpy(d + n, magic, 4);
 		n += 4;
@@ -281,12 +281,13 @@ static void test_wrap(void)
 
 static void test_opts(void)
 {
-	struct btfgen_bundle_opts small = {.sz = sizeof(small), .max_json_values = 10};
-	struct btfgen_bundle_opts old = {.sz = offsetof(struct btfgen_bundle_opts, max_size) +
-					       sizeof(old.max_size),
-					 .max_size = 1 << 20, .max_json_values = 1};
-	struct btfgen_bundle_opts tiny = {.sz = sizeof(tiny), .max_size = 600};
-	struct btfgen_bundle_opts names = {.sz = sizeof(names), .max_name_len = 3};
+	struct btfgen_bundle_opts small = { .sz = sizeof(small), .max_json_values = 10 };
+	struct btfgen_bundle_opts old = { .sz = offsetof(struct btfgen_bundle_opts, max_size) +
+						sizeof(old.max_size),
+					  .max_size = 1 << 20,
+					  .max_json_values = 1 };
+	struct btfgen_bundle_opts tiny = { .sz = sizeof(tiny), .max_size = 600 };
+	struct btfgen_bundle_opts names = { .sz = sizeof(names), .max_name_len = 3 };
 	const char *kern = "{\"distro\":\"debian\",\"version\":\"12\",\"arch\":\"x86_64\","
 			   "\"release\":\"6.1.0\",\"status\":\"failed\",\"reason\":\"x\"}";
 	char head[512], msg[512];
@@ -312,7 +313,7 @@ static void test_opts(void)
 /* Names with control characters reach messages escaped, on one line. */
 static void test_control_chars(void)
 {
-	unsigned char tar[512 * 4] = {0};
+	unsigned char tar[512 * 4] = { 0 };
 	char msg[512];
 	struct bundle *b;
 	unsigned char *d;
@@ -325,7 +326,7 @@ static void test_control_chars(void)
 	      btfgen_bundle__errstr(), msg);
 	btfgen_bundle__free(b);
 	d = zbundle(HEAD "],\"kernels\":[{\"distro\":\"d\",\"version\":\"v\",\"arch\":\"a\","
-		    "\"release\":\"r\",\"status\":\"\\u001b]0;pwned\\u0007\\n\"}",
+			 "\"release\":\"r\",\"status\":\"\\u001b]0;pwned\\u0007\\n\"}",
 		    " ", 0, "]}", 1, &len);
 	b = btfgen_bundle__open_mem(d, len, msg, sizeof(msg));
 	CHECK(!b && !has_ctrl(msg) && strstr(msg, "\\x1b]0;pwned\\x07\\n"), "status: %s", msg);

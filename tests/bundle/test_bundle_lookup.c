@@ -12,31 +12,31 @@
 
 static int failures;
 
-#define CHECK(cond, ...)                                                                           \
-	do {                                                                                       \
-		if (!(cond)) {                                                                     \
-			fprintf(stderr, "FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond);            \
-			fprintf(stderr, __VA_ARGS__);                                              \
-			fputc('\n', stderr);                                                       \
-			failures++;                                                                \
-		}                                                                                  \
+#define CHECK(cond, ...)                                                                \
+	do {                                                                            \
+		if (!(cond)) {                                                          \
+			fprintf(stderr, "FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond); \
+			fprintf(stderr, __VA_ARGS__);                                   \
+			fputc('\n', stderr);                                            \
+			failures++;                                                     \
+		}                                                                       \
 	} while (0)
 
 static const struct {
 	const char *d, *v, *a, *r;
 	char blob; /* content tag; 0: failed */
 } kerns[] = {
-    {"debian", "bullseye", "x86_64", "5.10.0-30-amd64", 'A'},
-    {"debian", "bullseye", "arm64", "5.10.0-30-arm64", 'B'},
-    {"debian", "12", "x86_64", "6.1.0-47-amd64", 'C'},
-    {"rhel", "8", "x86_64", "4.18.0-305.el8.x86_64", 'D'},
-    {"centos", "8", "x86_64", "4.18.0-240.el8.x86_64", 'E'},
-    {"ol", "8", "x86_64", "4.18.0-305.el8.x86_64", 'F'},
-    {"amzn", "2018", "x86_64", "4.14.238-125.422.amzn1.x86_64", 'G'},
-    {"ubuntu", "20.04", "x86_64", "5.4.0-42-generic", 'H'},
-    {"ubuntu", "18.04", "x86_64", "5.4.0-42-generic", 'H'},
-    {"ubuntu", "20.04", "arm64", "5.4.0-42-generic", 'I'},
-    {"fedora", "34", "x86_64", "5.11.12-300.fc34.x86_64", 0},
+	{ "debian", "bullseye", "x86_64", "5.10.0-30-amd64", 'A' },
+	{ "debian", "bullseye", "arm64", "5.10.0-30-arm64", 'B' },
+	{ "debian", "12", "x86_64", "6.1.0-47-amd64", 'C' },
+	{ "rhel", "8", "x86_64", "4.18.0-305.el8.x86_64", 'D' },
+	{ "centos", "8", "x86_64", "4.18.0-240.el8.x86_64", 'E' },
+	{ "ol", "8", "x86_64", "4.18.0-305.el8.x86_64", 'F' },
+	{ "amzn", "2018", "x86_64", "4.14.238-125.422.amzn1.x86_64", 'G' },
+	{ "ubuntu", "20.04", "x86_64", "5.4.0-42-generic", 'H' },
+	{ "ubuntu", "18.04", "x86_64", "5.4.0-42-generic", 'H' },
+	{ "ubuntu", "20.04", "arm64", "5.4.0-42-generic", 'I' },
+	{ "fedora", "34", "x86_64", "5.11.12-300.fc34.x86_64", 0 },
 };
 #define NKERN (sizeof(kerns) / sizeof(kerns[0]))
 
@@ -50,7 +50,7 @@ static struct bundle *make_bundle(const char *path)
 	w = btfgen_bundle_writer__new(path, BUNDLE_LAYOUT_BUNDLE, BUNDLE_COMPRESS_ZSTD, NULL, err,
 				      sizeof(err));
 	for (i = 0; w && i < NKERN; i++) {
-		struct bundle_kernel k = {kerns[i].d, kerns[i].v, kerns[i].a, kerns[i].r};
+		struct bundle_kernel k = { kerns[i].d, kerns[i].v, kerns[i].a, kerns[i].r };
 
 		memset(btf, kerns[i].blob, sizeof(btf));
 		if (kerns[i].blob) {
@@ -114,12 +114,12 @@ static void test_os_release(const char *dir)
 	static const struct {
 		const char *text, *id, *ver;
 	} cases[] = {
-	    {"NAME=\"Debian GNU/Linux\"\nVERSION_ID=\"11\"\nID=debian\nPRETTY_NAME=\"x\"\n",
-	     "debian", "11"},
-	    {"ID=\"rhel\"\nID_LIKE=\"fedora\"\nVERSION_ID='8.4'\n", "rhel", "8.4"},
-	    {"ID=ol\nVERSION_ID=8.4 # comment\n", "ol", "8.4"},
-	    {"  ID=\"amzn\"\n\nVERSION_ID=\"2018.03\"\n", "amzn", "2018.03"},
-	    {"ID=\"ub\\\"untu\"\n", "ub\"untu", ""},
+		{ "NAME=\"Debian GNU/Linux\"\nVERSION_ID=\"11\"\nID=debian\nPRETTY_NAME=\"x\"\n",
+		  "debian", "11" },
+		{ "ID=\"rhel\"\nID_LIKE=\"fedora\"\nVERSION_ID='8.4'\n", "rhel", "8.4" },
+		{ "ID=ol\nVERSION_ID=8.4 # comment\n", "ol", "8.4" },
+		{ "  ID=\"amzn\"\n\nVERSION_ID=\"2018.03\"\n", "amzn", "2018.03" },
+		{ "ID=\"ub\\\"untu\"\n", "ub\"untu", "" },
 	};
 	struct bundle_query q;
 	char path[256], path2[256];
@@ -201,16 +201,16 @@ int main(void)
 	/* rhel and ol share the release with different BTFs: ambiguous, with both candidates */
 	q = query("rocky", "8.4", "x86_64", "4.18.0-305.el8.x86_64");
 	CHECK(btfgen_bundle__find(b, &q, &m) == -ENOTUNIQ && m.cand_cnt == 2 && !m.entry &&
-		  m.kind == BUNDLE_MATCH_RELEASE_ONLY,
+		      m.kind == BUNDLE_MATCH_RELEASE_ONLY,
 	      "ambiguous: cand_cnt %zu", m.cand_cnt);
 	CHECK(m.cand_cnt == 2 && !strcmp(m.cands[0]->distro, "rhel") &&
-		  !strcmp(m.cands[1]->distro, "ol"),
+		      !strcmp(m.cands[1]->distro, "ol"),
 	      "candidates");
 	/* absent, failed, invalid */
 	expect(b, "debian", "11", "x86_64", "9.9.9-nope", -ENOENT, 0, 0);
 	q = query("fedora", "34", "x86_64", "5.11.12-300.fc34.x86_64");
 	CHECK(btfgen_bundle__find(b, &q, &m) == -ENODATA && m.entry &&
-		  !strcmp(m.entry->status, "failed"),
+		      !strcmp(m.entry->status, "failed"),
 	      "failed kernel");
 	expect(b, "debian", "11", "x86_64", "", -EINVAL, 0, 0);
 	btfgen_bundle__free(b);

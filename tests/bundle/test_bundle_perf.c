@@ -18,7 +18,7 @@
 #include "bundle_writer.h"
 
 #define NKERN 230
-#define NUNSAT 42    /* 4992 unsatisfied relocations over 118 Debian kernels */
+#define NUNSAT 42 /* 4992 unsatisfied relocations over 118 Debian kernels */
 #define BLOB_SZ 4500 /* all 61 libbpf-tools objects tailor a Debian 12 kernel to 4.3 KB */
 #define RUNS 5
 
@@ -37,8 +37,8 @@ static int cmp_double(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static const char *const distros[] = {"ubuntu", "centos", "debian", "fedora",
-				      "amzn",	"ol",	  "rhel",   "sles"};
+static const char *const distros[] = { "ubuntu", "centos", "debian", "fedora",
+				       "amzn",	 "ol",	   "rhel",   "sles" };
 
 static void kernel_keys(size_t i, char *ver, size_t ver_sz, char *rel, size_t rel_sz)
 {
@@ -60,10 +60,10 @@ static void make_btf(unsigned char *btf, size_t i)
 
 static char *make_bundle(size_t *size)
 {
-	static const char *const kinds[] = {"field_byte_offset", "field_exists", "type_exists",
-					    "enumval_exists"};
-	static const char *const types[] = {"struct request", "struct task_struct",
-					    "struct bio", "enum blk_opf", "struct sock"};
+	static const char *const kinds[] = { "field_byte_offset", "field_exists", "type_exists",
+					     "enumval_exists" };
+	static const char *const types[] = { "struct request", "struct task_struct", "struct bio",
+					     "enum blk_opf", "struct sock" };
 	char path[] = "/tmp/btfgen-perf-XXXXXX", err[256], rel[64], ver[16], obj[NUNSAT][32],
 	     prog[NUNSAT][48], acc[NUNSAT][16];
 	struct bundle_unsatisfied u[NUNSAT];
@@ -82,8 +82,10 @@ static char *make_bundle(size_t *size)
 		snprintf(obj[j], sizeof(obj[j]), "tool%zu.bpf.o", j % 17);
 		snprintf(prog[j], sizeof(prog[j]), "tracepoint__block__rq_issue_%zu", j % 5);
 		snprintf(acc[j], sizeof(acc[j]), "0:%zu", j % 13);
-		u[j] = (struct bundle_unsatisfied){obj[j], prog[j], (unsigned)j, kinds[j % 4],
-						   types[j % 5], acc[j], "no matching member"};
+		u[j] = (struct bundle_unsatisfied){
+			obj[j],	      prog[j], (unsigned)j,	    kinds[j % 4],
+			types[j % 5], acc[j],  "no matching member"
+		};
 	}
 	w = btfgen_bundle_writer__new(path, BUNDLE_LAYOUT_BUNDLE, BUNDLE_COMPRESS_ZSTD, NULL, err,
 				      sizeof(err));
@@ -100,7 +102,7 @@ static char *make_bundle(size_t *size)
 		k.btf = btf;
 		k.btf_size = BLOB_SZ;
 		k.input_sha256_hex =
-		    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+			"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 		k.input_size = 1 << 20;
 		k.full_btf_size = 5 << 20;
 		k.unsatisfied = u;

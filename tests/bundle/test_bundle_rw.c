@@ -17,14 +17,14 @@
 
 static int failures;
 
-#define CHECK(cond, ...)                                                                           \
-	do {                                                                                       \
-		if (!(cond)) {                                                                     \
-			fprintf(stderr, "FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond);            \
-			fprintf(stderr, __VA_ARGS__);                                              \
-			fputc('\n', stderr);                                                       \
-			failures++;                                                                \
-		}                                                                                  \
+#define CHECK(cond, ...)                                                                \
+	do {                                                                            \
+		if (!(cond)) {                                                          \
+			fprintf(stderr, "FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond); \
+			fprintf(stderr, __VA_ARGS__);                                   \
+			fputc('\n', stderr);                                            \
+			failures++;                                                     \
+		}                                                                       \
 	} while (0)
 
 static char tmpdir[] = "/tmp/btfgen-bundle-rw-XXXXXX";
@@ -48,26 +48,26 @@ static const struct {
 	const char *d, *v, *a, *r;
 	int blob; /* -1: failed */
 } kerns[] = {
-    {"debian", "bullseye", "x86_64", "5.10.0-30-amd64", 0},
-    {"debian", "bullseye", "x86_64", "5.10.0-30-cloud-amd64", 1},
-    {"debian", "12", "x86_64", "6.1.0-47-amd64", 2},
-    {"debian", "12", "x86_64", "6.1.0-50-amd64", 2}, /* same BTF as the previous */
-    {"debian", "12", "arm64", "6.1.0-47-arm64", 3},
-    {"debian", "12", "arm64", "6.1.0-99-arm64", -1},
+	{ "debian", "bullseye", "x86_64", "5.10.0-30-amd64", 0 },
+	{ "debian", "bullseye", "x86_64", "5.10.0-30-cloud-amd64", 1 },
+	{ "debian", "12", "x86_64", "6.1.0-47-amd64", 2 },
+	{ "debian", "12", "x86_64", "6.1.0-50-amd64", 2 }, /* same BTF as the previous */
+	{ "debian", "12", "arm64", "6.1.0-47-arm64", 3 },
+	{ "debian", "12", "arm64", "6.1.0-99-arm64", -1 },
 };
 #define NKERN (sizeof(kerns) / sizeof(kerns[0]))
 
 static int write_bundle(const char *path, enum bundle_layout layout, enum bundle_compression comp)
 {
-	struct bundle_generator gen = {"0.1.0", "1.1.2", "3.6.2", "1.5.4", "2.14"};
-	struct bundle_unsatisfied u = {"opensnoop.bpf.o",
-				       "tracepoint__syscalls__sys_enter_open",
-				       3,
-				       "field_byte_offset",
-				       "struct task_struct",
-				       "0:12",
-				       "field not found"};
-	struct bundle_object o = {"opensnoop.bpf.o", "x86_64", "ab", 17};
+	struct bundle_generator gen = { "0.1.0", "1.1.2", "3.6.2", "1.5.4", "2.14" };
+	struct bundle_unsatisfied u = { "opensnoop.bpf.o",
+					"tracepoint__syscalls__sys_enter_open",
+					3,
+					"field_byte_offset",
+					"struct task_struct",
+					"0:12",
+					"field not found" };
+	struct bundle_object o = { "opensnoop.bpf.o", "x86_64", "ab", 17 };
 	struct bundle_writer *w;
 	char err[256];
 	size_t i;
@@ -79,13 +79,13 @@ static int write_bundle(const char *path, enum bundle_layout layout, enum bundle
 	ret = btfgen_bundle_writer__add_object(w, &o);
 	for (i = 0; i < NKERN && !ret; i++) {
 		struct bundle_kernel k = {
-		    .distro = kerns[i].d,
-		    .version = kerns[i].v,
-		    .arch = kerns[i].a,
-		    .release = kerns[i].r,
-		    .input_sha256_hex = "00ff",
-		    .input_size = 1000 + i,
-		    .full_btf_size = 5000000 + i,
+			.distro = kerns[i].d,
+			.version = kerns[i].v,
+			.arch = kerns[i].a,
+			.release = kerns[i].r,
+			.input_sha256_hex = "00ff",
+			.input_size = 1000 + i,
+			.full_btf_size = 5000000 + i,
 		};
 
 		if (kerns[i].blob >= 0) {
@@ -148,7 +148,7 @@ static int count_temp_files(const char *dir)
 
 static void test_determinism(void)
 {
-	static const char *comps[] = {"zstd", "xz", "none"};
+	static const char *comps[] = { "zstd", "xz", "none" };
 	char a[256], b[256];
 	int c, l;
 
@@ -159,12 +159,12 @@ static void test_determinism(void)
 
 			snprintf(a, sizeof(a), "%s/det-a-%d-%s", tmpdir, l, comps[c]);
 			snprintf(b, sizeof(b), "%s/det-b-%d-%s", tmpdir, l, comps[c]);
-			CHECK(
-			    !write_bundle(a, l ? BUNDLE_LAYOUT_TREE_TAR : BUNDLE_LAYOUT_BUNDLE, c),
-			    "%s", a);
-			CHECK(
-			    !write_bundle(b, l ? BUNDLE_LAYOUT_TREE_TAR : BUNDLE_LAYOUT_BUNDLE, c),
-			    "%s", b);
+			CHECK(!write_bundle(a, l ? BUNDLE_LAYOUT_TREE_TAR : BUNDLE_LAYOUT_BUNDLE,
+					    c),
+			      "%s", a);
+			CHECK(!write_bundle(b, l ? BUNDLE_LAYOUT_TREE_TAR : BUNDLE_LAYOUT_BUNDLE,
+					    c),
+			      "%s", b);
 			da = slurp(a, &na);
 			db = slurp(b, &nb);
 			CHECK(da && db && na == nb && !memcmp(da, db, na),
@@ -197,8 +197,8 @@ static void test_roundtrip(void)
 		CHECK(btfgen_bundle__entry_cnt(b) == NKERN, "entries %zu",
 		      btfgen_bundle__entry_cnt(b));
 		CHECK(btfgen_bundle__object_cnt(b) == 1 &&
-			  btfgen_bundle__object(b, 0)->relocations == 17 &&
-			  !strcmp(btfgen_bundle__object(b, 0)->name, "opensnoop.bpf.o"),
+			      btfgen_bundle__object(b, 0)->relocations == 17 &&
+			      !strcmp(btfgen_bundle__object(b, 0)->name, "opensnoop.bpf.o"),
 		      "objects");
 		CHECK(!btfgen_bundle__verify(b, err, sizeof(err)), "verify: %s", err);
 		CHECK(!strcmp(btfgen_bundle__generator(b, "libbpf"), "1.1.2"), "generator");
@@ -206,17 +206,18 @@ static void test_roundtrip(void)
 			const struct bundle_entry *e = btfgen_bundle__entry(b, i);
 
 			CHECK(!strcmp(e->distro, kerns[i].d) && !strcmp(e->version, kerns[i].v) &&
-				  !strcmp(e->arch, kerns[i].a) && !strcmp(e->release, kerns[i].r),
+				      !strcmp(e->arch, kerns[i].a) &&
+				      !strcmp(e->release, kerns[i].r),
 			      "entry %zu keys", i);
 			CHECK(e->input_size == 1000 + i && e->full_btf_size == 5000000 + i,
 			      "entry %zu sizes", i);
 			d = btfgen_bundle__btf_data(b, e, &sz);
 			if (kerns[i].blob < 0) {
 				CHECK(!d && errno == ENODATA && !strcmp(e->status, "failed") &&
-					  !strcmp(e->reason, "no .BTF section"),
+					      !strcmp(e->reason, "no .BTF section"),
 				      "failed entry %zu", i);
 				CHECK(btfgen_bundle__btf_path(b, e, bpath, sizeof(bpath)) ==
-					  -ENODATA,
+					      -ENODATA,
 				      "path");
 				continue;
 			}
@@ -241,8 +242,8 @@ static void test_roundtrip(void)
 			size_t f = i;
 
 			if (kerns[i].blob < 0) {
-				CHECK(!*e->blob && !*e->btf_sha256_hex, "failed entry %zu has a blob",
-				      i);
+				CHECK(!*e->blob && !*e->btf_sha256_hex,
+				      "failed entry %zu has a blob", i);
 				continue;
 			}
 			while (f > 0 && kerns[f - 1].blob == kerns[i].blob)
@@ -261,16 +262,16 @@ static void test_roundtrip(void)
 			const char *mx = btfgen_bundle__matrix_json(b, &sz);
 
 			CHECK(idx && memmem(idx, n, "\"unsatisfied\":1", 15) &&
-				  !memmem(idx, n, "field_byte_offset", 17),
+				      !memmem(idx, n, "field_byte_offset", 17),
 			      "index.json must carry the count, not the list");
 			CHECK(mx && memmem(mx, sz, "field_byte_offset", 17), "matrix.json");
 		}
 		CHECK(strcmp(btfgen_bundle__entry(b, 0)->blob, btfgen_bundle__entry(b, 1)->blob),
 		      "distinct blobs");
 		CHECK(btfgen_bundle__entry(b, 1)->unsatisfied_cnt == 1 &&
-			  !btfgen_bundle__unsatisfied(b, btfgen_bundle__entry(b, 1), 0, &u) &&
-			  u.relocation == 3 && !strcmp(u.kind, "field_byte_offset") &&
-			  !strcmp(u.access, "0:12"),
+			      !btfgen_bundle__unsatisfied(b, btfgen_bundle__entry(b, 1), 0, &u) &&
+			      u.relocation == 3 && !strcmp(u.kind, "field_byte_offset") &&
+			      !strcmp(u.access, "0:12"),
 		      "unsatisfied");
 		CHECK(btfgen_bundle__unsatisfied(b, btfgen_bundle__entry(b, 0), 0, &u) == -ERANGE,
 		      "unsat range");
@@ -374,7 +375,7 @@ static void test_tree_tar(void)
 				 kerns[i].a, kerns[i].r);
 			CHECK(!strcmp((char *)t + off, want), "member %s, want %s", t + off, want);
 			CHECK(size == sizeof(blobs[0]) &&
-				  !memcmp(t + off + 512, blobs[kerns[i].blob], size),
+				      !memcmp(t + off + 512, blobs[kerns[i].blob], size),
 			      "member %s content", want);
 			i++;
 		}
@@ -389,7 +390,7 @@ static void test_tree_tar(void)
 static void test_failures(void)
 {
 	struct bundle_writer *w;
-	struct bundle_kernel k = {"debian", "12", "x86_64", "6.1.0-47-amd64", "ok", NULL};
+	struct bundle_kernel k = { "debian", "12", "x86_64", "6.1.0-47-amd64", "ok", NULL };
 	char path[256], err[256];
 	struct stat st;
 
@@ -522,13 +523,13 @@ static void test_strict_lazy(const char *index, size_t index_len, const char *ma
 	/* the members the writer makes: blob 0, 1, 2 (kernels 2, 3), 3 (in any order) */
 	for (k = 0; k < 4; k++) {
 		static char names[4][128];
-		static const int first[4] = {0, 1, 2, 4};
+		static const int first[4] = { 0, 1, 2, 4 };
 
 		snprintf(names[k], sizeof(names[k]), "blobs/%s/%s/%s/%s.btf", kerns[first[k]].d,
 			 kerns[first[k]].v, kerns[first[k]].a, kerns[first[k]].r);
-		m[k] = (struct craft){names[k], blobs[k], sizeof(blobs[k])};
+		m[k] = (struct craft){ names[k], blobs[k], sizeof(blobs[k]) };
 	}
-	m[4] = (struct craft){"matrix.json", matrix, matrix_len};
+	m[4] = (struct craft){ "matrix.json", matrix, matrix_len };
 
 	b = open_crafted(index, index_len, m, 5, err, sizeof(err));
 	CHECK(b && !btfgen_bundle__verify(b, err, sizeof(err)), "crafted bundle: %s", err);
@@ -546,9 +547,9 @@ static void test_strict_lazy(const char *index, size_t index_len, const char *ma
 		btfgen_bundle__free(b);
 	}
 	/* a member the index does not name, before the blob asked for */
-	m[5] = (struct craft){"blobs/debian/12/x86_64/stray.btf", blobs[0], 10};
+	m[5] = (struct craft){ "blobs/debian/12/x86_64/stray.btf", blobs[0], 10 };
 	{
-		struct craft x[6] = {m[0], m[5], m[1], m[2], m[3], m[4]};
+		struct craft x[6] = { m[0], m[5], m[1], m[2], m[3], m[4] };
 
 		b = open_crafted(index, index_len, x, 6, err, sizeof(err));
 		CHECK(b, "lazy: open should succeed: %s", err);
@@ -576,7 +577,7 @@ static void test_strict_lazy(const char *index, size_t index_len, const char *ma
 			expect_no_btf(b, 1, EBADMSG, "blob size");
 		btfgen_bundle__free(b);
 		/* bytes that do not hash to btf_sha256 (the name is right) */
-		x[1] = (struct craft){m[1].name, blobs[0], sizeof(blobs[0])};
+		x[1] = (struct craft){ m[1].name, blobs[0], sizeof(blobs[0]) };
 		b = open_crafted(index, index_len, x + 1, 5, err, sizeof(err));
 		if (b)
 			expect_no_btf(b, 1, EBADMSG, "blob SHA-256");
@@ -631,7 +632,7 @@ static void test_strict_lazy(const char *index, size_t index_len, const char *ma
 					k ? "," : "", kerns[k].d, kerns[k].v, kerns[k].a,
 					kerns[k].r);
 		off += snprintf(mx + off, cap - off, "]}\n");
-		m[4] = (struct craft){"matrix.json", mx, off};
+		m[4] = (struct craft){ "matrix.json", mx, off };
 		b = open_crafted(index, index_len, m, 5, err, sizeof(err));
 		CHECK(b && btfgen_bundle__load_matrix(b, err, sizeof(err)) == -EBADMSG,
 		      "matrix with other counts accepted");
@@ -873,9 +874,9 @@ static void test_mutations(void)
 				served++;
 				btfgen_sha256(data, sz, d);
 				btfgen_sha256_hex(d, hex);
-				CHECK(!strcmp(e->btf_sha256_hex, hex) &&
-					  i < NKERN && kerns[i].blob >= 0 && sz == sizeof(blobs[0]) &&
-					  !memcmp(data, blobs[kerns[i].blob], sz),
+				CHECK(!strcmp(e->btf_sha256_hex, hex) && i < NKERN &&
+					      kerns[i].blob >= 0 && sz == sizeof(blobs[0]) &&
+					      !memcmp(data, blobs[kerns[i].blob], sz),
 				      "served bytes that are not entry %zu's BTF", i);
 			}
 			btfgen_bundle__free(b);

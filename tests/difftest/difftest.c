@@ -37,7 +37,7 @@
 #define MAX_RELOS 64
 
 static char *g_log;
-static FILE *g_outcomes;        /* --outcomes FILE: libbpf's outcome of every relocation */
+static FILE *g_outcomes; /* --outcomes FILE: libbpf's outcome of every relocation */
 static unsigned long long g_seed;
 static size_t g_log_len, g_log_cap;
 static bool g_verbose;
@@ -80,8 +80,8 @@ struct lb_relo {
 };
 
 struct lb_run {
-	bool opened;   /* bpf_object__open_file accepted object and target */
-	bool reached;  /* relocation finished (program load came next) */
+	bool opened; /* bpf_object__open_file accepted object and target */
+	bool reached; /* relocation finished (program load came next) */
 	bool core_failed;
 	struct lb_relo r[MAX_RELOS];
 };
@@ -95,8 +95,8 @@ static void feed_relo(struct lb_relo *r, const char *rest)
 	r->seen = true;
 	if (strncmp(rest, "no matching targets found", 25) == 0) {
 		r->nomatch = true;
-	} else if (sscanf(rest, "patched insn #%d (%31[^)]) %15s %llu -> %llu", &insn, what,
-			  field, &a, &b) == 5) {
+	} else if (sscanf(rest, "patched insn #%d (%31[^)]) %15s %llu -> %llu", &insn, what, field,
+			  &a, &b) == 5) {
 		if (strcmp(field, "mem_sz") == 0) {
 			r->mem_sz = (int)b;
 		} else {
@@ -131,8 +131,8 @@ static void parse_log(struct lb_run *run)
 		if (strstr(line, "failed to perform CO-RE relocations"))
 			run->core_failed = true;
 		/* 1.1: "failed to load program", newer: "prog 'P': failed to load: ERR" */
-		if (strstr(line, "failed to load program") || strstr(line, "missing BPF prog type") ||
-		    strstr(line, "': failed to load: ") ||
+		if (strstr(line, "failed to load program") ||
+		    strstr(line, "missing BPF prog type") || strstr(line, "': failed to load: ") ||
 		    strstr(line, "failed to prepare load attributes"))
 			run->reached = true;
 		p = strstr(line, "prog 'dt_prog': relo #");
@@ -158,8 +158,7 @@ static void run_libbpf(const char *obj_path, const char *btf_path, struct lb_run
 	if (!obj)
 		return;
 	run->opened = true;
-	bpf_object__for_each_program(prog, obj)
-		bpf_program__set_type(prog, BPF_PROG_TYPE_UNSPEC);
+	bpf_object__for_each_program(prog, obj) bpf_program__set_type(prog, BPF_PROG_TYPE_UNSPEC);
 	err = bpf_object__load(obj);
 	if (g_verbose)
 		fprintf(stderr, "---- libbpf on %s ----\n%s", btf_path, g_log ? g_log : "");
@@ -304,8 +303,10 @@ static enum verdict check(const char *obj_path, const char *target_path, const c
 
 		core_object__relo_desc(obj, i, &d);
 		if (full.r[i].gen_err || tail.r[i].gen_err) {
-			snprintf(why, why_sz, "relo #%u (%s %s): generator bug: instruction does "
-				 "not hold libbpf's local value", i, d.kind_name, d.access);
+			snprintf(why, why_sz,
+				 "relo #%u (%s %s): generator bug: instruction does "
+				 "not hold libbpf's local value",
+				 i, d.kind_name, d.access);
 			st->gen_err++;
 			v = V_INVALID;
 			goto out;
@@ -313,20 +314,22 @@ static enum verdict check(const char *obj_path, const char *target_path, const c
 		lb_canon(&full.r[i], d.kind, a, sizeof(a));
 		lb_canon(&tail.r[i], d.kind, b, sizeof(b));
 		if (full.r[i].seen != tail.r[i].seen || strcmp(a, b)) {
-			snprintf(why, why_sz, "relo #%u (%s %s %s): libbpf on full:%s, on tailored:%s",
-				 i, d.kind_name, d.type_name, d.access, a, b);
+			snprintf(why, why_sz,
+				 "relo #%u (%s %s %s): libbpf on full:%s, on tailored:%s", i,
+				 d.kind_name, d.type_name, d.access, a, b);
 			goto out;
 		}
 		if (g_outcomes)
-			fprintf(g_outcomes, "%llu #%u %s %s %s:%s\n", g_seed, i, d.kind_name, d.type_name,
-				d.access, full.r[i].seen ? a : " (not reached)");
+			fprintf(g_outcomes, "%llu #%u %s %s %s:%s\n", g_seed, i, d.kind_name,
+				d.type_name, d.access, full.r[i].seen ? a : " (not reached)");
 		if (!full.r[i].seen)
 			continue; /* libbpf stopped at an earlier failing relocation */
 		if (!predicted_same(&res[i], &full.r[i], d.kind)) {
-			snprintf(why, why_sz, "relo #%u (%s %s %s): core predicts %s poison=%d "
-				 "value=%llu (%s), libbpf on full:%s", i, d.kind_name, d.type_name,
-				 d.access, status_name(res[i].status), res[i].poison,
-				 (unsigned long long)res[i].value, res[i].reason, a);
+			snprintf(why, why_sz,
+				 "relo #%u (%s %s %s): core predicts %s poison=%d "
+				 "value=%llu (%s), libbpf on full:%s",
+				 i, d.kind_name, d.type_name, d.access, status_name(res[i].status),
+				 res[i].poison, (unsigned long long)res[i].value, res[i].reason, a);
 			goto out;
 		}
 		st->relos++;
@@ -405,9 +408,9 @@ static void minimize(struct dt_case *c, const struct paths *p, const char *keep,
 	       (unsigned long long)c->seed, why, __builtin_popcount(mask));
 	for (int i = 0; i < c->relo_cnt; i++)
 		if (mask & (1U << i))
-			printf("    kind %u type [%u] access %s insn %u local %llu\n", c->relos[i].kind,
-			       c->relos[i].type_id, c->relos[i].access, c->relos[i].insn,
-			       (unsigned long long)c->relos[i].local_val);
+			printf("    kind %u type [%u] access %s insn %u local %llu\n",
+			       c->relos[i].kind, c->relos[i].type_id, c->relos[i].access,
+			       c->relos[i].insn, (unsigned long long)c->relos[i].local_val);
 	if (!keep)
 		return;
 	snprintf(dir, sizeof(dir), "%s/seed-%llu", keep, (unsigned long long)c->seed);
@@ -486,10 +489,14 @@ static int run_files(const char *target, const char *obj, const char *tmp)
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "start", required_argument, NULL, 's' }, { "seeds", required_argument, NULL, 'n' },
-		{ "keep", required_argument, NULL, 'k' },  { "tmp", required_argument, NULL, 't' },
-		{ "files", no_argument, NULL, 'f' },       { "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },        { "mask", required_argument, NULL, 'm' },
+		{ "start", required_argument, NULL, 's' },
+		{ "seeds", required_argument, NULL, 'n' },
+		{ "keep", required_argument, NULL, 'k' },
+		{ "tmp", required_argument, NULL, 't' },
+		{ "files", no_argument, NULL, 'f' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "mask", required_argument, NULL, 'm' },
 		{ "progress", required_argument, NULL, 'p' },
 		{ "no-unlink", no_argument, NULL, 'u' },
 		{ "outcomes", required_argument, NULL, 'o' },
@@ -509,15 +516,33 @@ int main(int argc, char **argv)
 		tmp = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
 	while ((c = getopt_long(argc, argv, "vh", opts, NULL)) != -1) {
 		switch (c) {
-		case 's': start = strtoull(optarg, NULL, 0); break;
-		case 'n': n = strtoull(optarg, NULL, 0); break;
-		case 'k': keep = optarg; break;
-		case 't': tmp = optarg; break;
-		case 'f': files = true; break;
-		case 'v': g_verbose = true; break;
-		case 'm': mask_opt = strtoul(optarg, NULL, 0); break;
-		case 'p': progress = optarg; break;
-		case 'u': no_unlink = true; break;
+		case 's':
+			start = strtoull(optarg, NULL, 0);
+			break;
+		case 'n':
+			n = strtoull(optarg, NULL, 0);
+			break;
+		case 'k':
+			keep = optarg;
+			break;
+		case 't':
+			tmp = optarg;
+			break;
+		case 'f':
+			files = true;
+			break;
+		case 'v':
+			g_verbose = true;
+			break;
+		case 'm':
+			mask_opt = strtoul(optarg, NULL, 0);
+			break;
+		case 'p':
+			progress = optarg;
+			break;
+		case 'u':
+			no_unlink = true;
+			break;
 		case 'o':
 			g_outcomes = fopen(optarg, "w");
 			if (!g_outcomes) {
@@ -525,8 +550,12 @@ int main(int argc, char **argv)
 				return 2;
 			}
 			break;
-		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return 2;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
 		}
 	}
 	if ((files && argc - optind != 2) || (!files && optind != argc)) {
@@ -566,7 +595,8 @@ int main(int argc, char **argv)
 			st.invalid++;
 			continue;
 		}
-		v = check_seed(&dc, ((1U << dc.relo_cnt) - 1) & mask_opt, &p, &st, why, sizeof(why));
+		v = check_seed(&dc, ((1U << dc.relo_cnt) - 1) & mask_opt, &p, &st, why,
+			       sizeof(why));
 		if (v == V_OK) {
 			st.ok++;
 		} else if (v == V_INVALID) {
@@ -586,9 +616,9 @@ int main(int argc, char **argv)
 		printf("difftest: libbpf %s: seeds %llu..%llu: %lu ok, %lu FAILED, %lu invalid "
 		       "(%lu generator errors); %lu relocations compared (%lu resolved, %lu not "
 		       "found, %lu poisoned, %lu failed); %.1f s, %.0f seeds/s\n",
-		       libbpf_version_string(), start, start + n - 1, st.ok, st.diverged, st.invalid,
-		       st.gen_err, st.relos, st.resolved, st.not_found, st.poison, st.failed, dt,
-		       dt > 0 ? st.seeds / dt : 0.0);
+		       libbpf_version_string(), start, start + n - 1, st.ok, st.diverged,
+		       st.invalid, st.gen_err, st.relos, st.resolved, st.not_found, st.poison,
+		       st.failed, dt, dt > 0 ? st.seeds / dt : 0.0);
 	}
 	if (no_unlink) {
 		printf("files: %s %s %s\n", p.target, p.obj, p.tailored);

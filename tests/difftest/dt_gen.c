@@ -38,8 +38,8 @@ static bool chance(struct rng *r, __u32 percent)
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
 /* Small pools make essential-name collisions (foo, foo___v2) and renamed members likely. */
-static const char *const comp_names[] = { "foo", "foo___v2", "bar", "bar___x", "baz", "task",
-					  "task___old" };
+static const char *const comp_names[] = { "foo", "foo___v2", "bar",	  "bar___x",
+					  "baz", "task",     "task___old" };
 static const char *const member_names[] = { "a", "b", "c", "d", "state", "x", "y", "z" };
 static const char *const enum_names[] = { "e", "e___v2", "f", "f___x" };
 static const char *const enumerator_names[] = { "A", "B", "C", "D", "A___x", "E" };
@@ -77,10 +77,10 @@ static void gen_ints(struct gen *g)
 		const char *name;
 		int sz, enc;
 	} ints[] = {
-		{ "char", 1, BTF_INT_SIGNED }, { "unsigned char", 1, 0 },
+		{ "char", 1, BTF_INT_SIGNED },	{ "unsigned char", 1, 0 },
 		{ "short", 2, BTF_INT_SIGNED }, { "unsigned short", 2, 0 },
-		{ "int", 4, BTF_INT_SIGNED }, { "unsigned int", 4, 0 },
-		{ "long", 8, BTF_INT_SIGNED }, { "unsigned long", 8, 0 },
+		{ "int", 4, BTF_INT_SIGNED },	{ "unsigned int", 4, 0 },
+		{ "long", 8, BTF_INT_SIGNED },	{ "unsigned long", 8, 0 },
 		{ "_Bool", 1, BTF_INT_BOOL },
 	};
 
@@ -120,7 +120,8 @@ static void gen_enums(struct gen *g)
 				__s64 val = sgn ? (__s64)rnd(&g->r, 16) - 8 : (__s64)rnd(&g->r, 16);
 
 				if (chance(&g->r, 20))
-					val = sgn ? (__s64)(__s32)rng_next(&g->r) : (__s64)(__u32)rng_next(&g->r);
+					val = sgn ? (__s64)(__s32)rng_next(&g->r) :
+						    (__s64)(__u32)rng_next(&g->r);
 				btf__add_enum_value(g->b, vn, val);
 			}
 		}
@@ -214,7 +215,8 @@ static __u32 gen_array(struct gen *g, int depth)
 	else
 		elem = g->scalars[rnd(&g->r, g->n_scalars)];
 	for (int d = 0; d < dims; d++) {
-		id = btf__add_array(g->b, g->int_id, elem, chance(&g->r, 15) ? 0 : 1 + rnd(&g->r, 4));
+		id = btf__add_array(g->b, g->int_id, elem,
+				    chance(&g->r, 15) ? 0 : 1 + rnd(&g->r, 4));
 		if (id < 0)
 			return g->int_id;
 		elem = id;
@@ -422,8 +424,10 @@ static const char *local_name(struct lview *v, const char *name, char *buf, size
 	if (!name)
 		return NULL;
 	if (chance(v->r, 20)) {
-		snprintf(buf, sz, "%.*s___l%u", (int)(strstr(name, "___") ?
-				  strstr(name, "___") - name : (long)strlen(name)), name, rnd(v->r, 3));
+		snprintf(buf, sz, "%.*s___l%u",
+			 (int)(strstr(name, "___") ? strstr(name, "___") - name :
+						     (long)strlen(name)),
+			 name, rnd(v->r, 3));
 		return buf;
 	}
 	if (chance(v->r, 5))
@@ -506,7 +510,8 @@ static int lcopy_enum(struct lview *v, const struct btf_type *t)
 			val = btf_enum64_value(&btf_enum64(t)[i]);
 		} else {
 			en = btf__name_by_offset(v->t, btf_enum(t)[i].name_off);
-			val = btf_kflag(t) ? (__u64)(__s64)btf_enum(t)[i].val : (__u64)(__u32)btf_enum(t)[i].val;
+			val = btf_kflag(t) ? (__u64)(__s64)btf_enum(t)[i].val :
+					     (__u64)(__u32)btf_enum(t)[i].val;
 		}
 		if (chance(v->r, 12))
 			continue;
@@ -540,8 +545,9 @@ static int lcopy_int(struct lview *v, const struct btf_type *t)
 	}
 	id = btf__add_int(v->l, tname(v->t, t) ?: "int", sz, 0);
 	if (id > 0)
-		*(__u32 *)(type_rw(v->l, id) + 1) =
-			BTF_INT_BITS(enc) == (__u32)t->size * 8 ? (enc & 0xff000000) | (sz * 8) : enc;
+		*(__u32 *)(type_rw(v->l, id) + 1) = BTF_INT_BITS(enc) == (__u32)t->size * 8 ?
+							    (enc & 0xff000000) | (sz * 8) :
+							    enc;
 	return id;
 }
 
@@ -577,7 +583,8 @@ static __u32 lcopy(struct lview *v, __u32 id)
 		nid = btf__add_ptr(v->l, lcopy(v, t->type));
 		break;
 	case BTF_KIND_FWD:
-		nid = btf__add_fwd(v->l, tname(v->t, t), btf_kflag(t) ? BTF_FWD_UNION : BTF_FWD_STRUCT);
+		nid = btf__add_fwd(v->l, tname(v->t, t),
+				   btf_kflag(t) ? BTF_FWD_UNION : BTF_FWD_STRUCT);
 		break;
 	case BTF_KIND_TYPEDEF:
 		nid = btf__add_typedef(v->l, tname(v->t, t), lcopy(v, t->type));
@@ -802,8 +809,9 @@ static void gen_relo(struct rng *r, const struct btf *l, const __u32 *roots, int
 		rl->type_id = roots[rnd(r, n_roots)];
 		t = btf__type_by_id(l, rl->type_id);
 		if (rl->kind == DT_ENUMVAL_EXISTS || rl->kind == DT_ENUMVAL_VALUE ?
-		    btf_is_any_enum(t) && btf_vlen(t) :
-		    rl->kind <= DT_FIELD_RSHIFT_U64 ? btf_is_composite(t) : t->name_off != 0)
+			    btf_is_any_enum(t) && btf_vlen(t) :
+		    rl->kind <= DT_FIELD_RSHIFT_U64 ? btf_is_composite(t) :
+						      t->name_off != 0)
 			break;
 	}
 	/* no enum to name an enumerator of: a bad local spec every time, so mostly not that */
@@ -813,9 +821,10 @@ static void gen_relo(struct rng *r, const struct btf *l, const __u32 *roots, int
 	if (rl->kind >= DT_TYPE_ID_LOCAL && rl->kind <= DT_TYPE_SIZE) {
 		strcpy(rl->access, "0");
 		rl->local_ok = true;
-		rl->local_val = rl->kind <= DT_TYPE_ID_TARGET ? rl->type_id :
-				rl->kind == DT_TYPE_SIZE ? (__u64)btf__resolve_size(l, rl->type_id) :
-				1;
+		rl->local_val =
+			rl->kind <= DT_TYPE_ID_TARGET ? rl->type_id :
+			rl->kind == DT_TYPE_SIZE      ? (__u64)btf__resolve_size(l, rl->type_id) :
+							1;
 		if (rl->kind == DT_TYPE_SIZE && btf__resolve_size(l, rl->type_id) < 0)
 			rl->local_ok = false;
 		rl->insn = rl->kind <= DT_TYPE_ID_TARGET ? DT_INSN_LDIMM : DT_INSN_ALU;
@@ -851,8 +860,8 @@ static void gen_relo(struct rng *r, const struct btf *l, const __u32 *roots, int
 		return;
 	}
 	gen_access(r, l, rl->type_id, rl->access, sizeof(rl->access));
-	rl->local_ok = local_field_value(l, rl->type_id, rl->access, rl->kind, &rl->local_val,
-					 &mem_sz);
+	rl->local_ok =
+		local_field_value(l, rl->type_id, rl->access, rl->kind, &rl->local_val, &mem_sz);
 	/* ALU's 32-bit imm cannot hold a value libbpf computed past 2^31 (a wrapped lshift) */
 	rl->insn = rl->local_val > 0x7fffffff ? DT_INSN_LDIMM : DT_INSN_ALU;
 	if (rl->kind == DT_FIELD_BYTE_OFFSET && rl->local_ok && rl->local_val < 32768 &&
@@ -889,7 +898,7 @@ static int gen_local(struct dt_case *c, struct rng *r)
 	for (__u32 id = 1; id < n && n_roots < 60; id++) {
 		const struct btf_type *t = btf__type_by_id(c->target, id);
 		bool want = btf_is_composite(t) || btf_is_any_enum(t) ? chance(r, 70) :
-			    chance(r, 8);
+									chance(r, 8);
 
 		/* anonymous roots are rare in real objects, but exist (anon_root) */
 		if (want && !t->name_off && !chance(r, 10))

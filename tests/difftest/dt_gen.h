@@ -13,25 +13,35 @@ struct btf;
 
 /* enum bpf_core_relo_kind (the system's linux/bpf.h may predate TYPE_MATCHES) */
 enum {
-	DT_FIELD_BYTE_OFFSET, DT_FIELD_BYTE_SIZE, DT_FIELD_EXISTS, DT_FIELD_SIGNED,
-	DT_FIELD_LSHIFT_U64, DT_FIELD_RSHIFT_U64, DT_TYPE_ID_LOCAL, DT_TYPE_ID_TARGET,
-	DT_TYPE_EXISTS, DT_TYPE_SIZE, DT_ENUMVAL_EXISTS, DT_ENUMVAL_VALUE, DT_TYPE_MATCHES,
+	DT_FIELD_BYTE_OFFSET,
+	DT_FIELD_BYTE_SIZE,
+	DT_FIELD_EXISTS,
+	DT_FIELD_SIGNED,
+	DT_FIELD_LSHIFT_U64,
+	DT_FIELD_RSHIFT_U64,
+	DT_TYPE_ID_LOCAL,
+	DT_TYPE_ID_TARGET,
+	DT_TYPE_EXISTS,
+	DT_TYPE_SIZE,
+	DT_ENUMVAL_EXISTS,
+	DT_ENUMVAL_VALUE,
+	DT_TYPE_MATCHES,
 };
 
 /* One CO-RE relocation over the local BTF, with the instruction that carries it. */
 struct dt_relo {
-	__u32 type_id;   /* local root type */
+	__u32 type_id; /* local root type */
 	char access[96]; /* access string */
-	__u32 kind;      /* enum bpf_core_relo_kind */
-	bool local_ok;   /* the local spec is valid (libbpf computes a local value) */
+	__u32 kind; /* enum bpf_core_relo_kind */
+	bool local_ok; /* the local spec is valid (libbpf computes a local value) */
 	__u64 local_val; /* what the instruction holds: libbpf checks it before patching */
-	__u8 insn;       /* DT_INSN_* */
-	__u8 mem_sz;     /* DT_INSN_LDX: load size */
+	__u8 insn; /* DT_INSN_* */
+	__u8 mem_sz; /* DT_INSN_LDX: load size */
 };
 
 enum {
-	DT_INSN_ALU,   /* r0 = imm (ALU64 MOV K) */
-	DT_INSN_LDX,   /* r0 = *(size *)(r1 + off) */
+	DT_INSN_ALU, /* r0 = imm (ALU64 MOV K) */
+	DT_INSN_LDX, /* r0 = *(size *)(r1 + off) */
 	DT_INSN_LDIMM, /* r0 = imm64 (two slots) */
 };
 
@@ -39,7 +49,7 @@ enum {
 struct dt_case {
 	__u64 seed;
 	struct btf *target; /* the "kernel" */
-	struct btf *local;  /* the object's .BTF */
+	struct btf *local; /* the object's .BTF */
 	struct dt_relo relos[DT_MAX_RELOS];
 	int relo_cnt;
 };

@@ -107,7 +107,7 @@ static __u32 *build_ext(struct dt_case *c, __u32 mask, const __u32 *insn_off, in
 	((__u16 *)ext)[0] = 0xeB9F;
 	((__u8 *)ext)[2] = 1;
 	ext[1] = 32; /* hdr_len; func_info and line_info: offset 0, length 0 */
-	ext[6] = 0;  /* core_relo_off */
+	ext[6] = 0; /* core_relo_off */
 	ext[7] = *size - 32;
 	p = ext + 8;
 	if (n) {

@@ -43,8 +43,8 @@ static void *zstd_wrap(const uint8_t *d, size_t n, int with_size, size_t *out_le
 	ZSTD_CCtx_setParameter(c, ZSTD_c_checksumFlag, 1);
 	ZSTD_CCtx_setParameter(c, ZSTD_c_contentSizeFlag, with_size);
 	if (!with_size) {
-		ZSTD_inBuffer ib = {d, n, 0};
-		ZSTD_outBuffer ob = {out, cap, 0};
+		ZSTD_inBuffer ib = { d, n, 0 };
+		ZSTD_outBuffer ob = { out, cap, 0 };
 
 		r = ZSTD_compressStream2(c, &ob, &ib, ZSTD_e_end);
 		r = ZSTD_isError(r) || r ? (size_t)-1 : ob.pos;
@@ -60,7 +60,7 @@ static void *zstd_wrap(const uint8_t *d, size_t n, int with_size, size_t *out_le
 
 static void exercise(struct bundle *b)
 {
-	struct bundle_query q = {0};
+	struct bundle_query q = { 0 };
 	struct bundle_match m;
 	char err[256], path[64];
 	size_t i, j, sz, n = btfgen_bundle__entry_cnt(b);

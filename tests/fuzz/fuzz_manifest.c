@@ -74,14 +74,10 @@ static bool escapes(json_t *v)
 	if (json_is_string(v))
 		return json_string_value(v)[0] == '/' || strstr(json_string_value(v), "..");
 	if (json_is_array(v)) {
-		json_array_foreach(v, i, e)
-			if (escapes(e))
-				return true;
+		json_array_foreach(v, i, e) if (escapes(e)) return true;
 	}
 	if (json_is_object(v)) {
-		json_object_foreach(v, key, e)
-			if (escapes(e))
-				return true;
+		json_object_foreach(v, key, e) if (escapes(e)) return true;
 	}
 	return false;
 }

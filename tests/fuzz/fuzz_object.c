@@ -62,7 +62,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		/* touch every string: ASan catches one that is not NUL-terminated in bounds */
 		if (strlen(d.section) + strlen(d.program) + strlen(d.kind_name) +
-			strlen(d.type_name) + strlen(d.access) == (size_t)-1)
+			    strlen(d.type_name) + strlen(d.access) ==
+		    (size_t)-1)
 			abort();
 	}
 	core_object__free(obj);

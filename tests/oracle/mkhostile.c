@@ -137,10 +137,8 @@ int main(int argc, char **argv)
 		const char *name;
 		int (*build)(struct btf *k, struct btf *l, struct unit_relo *r, size_t *n);
 	} cases[] = {
-		{ "stale_path", stale_path },
-		{ "deep_chain", deep_chain },
-		{ "huge_index", huge_index },
-		{ "huge_size", huge_size },
+		{ "stale_path", stale_path },	    { "deep_chain", deep_chain },
+		{ "huge_index", huge_index },	    { "huge_size", huge_size },
 		{ "resolve_depth", resolve_depth },
 	};
 	struct unit_relo relos[8];

@@ -198,7 +198,8 @@ static void relo_line__feed(struct relo_line *r, char *rest)
 			snprintf(buf, sizeof(buf), "insn #%d %s %s", insn, what,
 				 b ? "resolved" : "0");
 		else if (strstr(rest, "mem_sz"))
-			snprintf(buf, sizeof(buf), "insn #%d %s mem_sz %llu -> %llu", insn, what, a, b);
+			snprintf(buf, sizeof(buf), "insn #%d %s mem_sz %llu -> %llu", insn, what, a,
+				 b);
 		else
 			snprintf(buf, sizeof(buf), "insn #%d %s %llu -> %llu", insn, what, a, b);
 		add_outcome(r, buf);
@@ -246,7 +247,8 @@ static void parse_log(struct relo_list *relos, bool *core_failed, int *core_err)
 		next = strchr(line, '\n');
 		if (next)
 			*next++ = '\0';
-		if (sscanf(line, "libbpf: failed to perform CO-RE relocations: %d", core_err) == 1 ||
+		if (sscanf(line, "libbpf: failed to perform CO-RE relocations: %d", core_err) ==
+			    1 ||
 		    sscanf(line, "failed to perform CO-RE relocations: %d", core_err) == 1) {
 			*core_failed = true;
 			continue;
@@ -322,21 +324,21 @@ int main(int argc, char **argv)
 	 * vmlinux BTF before relocating, and the others would run the verifier for nothing.
 	 * Never touch autoload: relocate_core skips programs that are not autoloaded.
 	 */
-	bpf_object__for_each_program(prog, obj)
-		bpf_program__set_type(prog, BPF_PROG_TYPE_UNSPEC);
-	bpf_object__for_each_map(map, obj)
-		bpf_map__set_autocreate(map, false);
+	bpf_object__for_each_program(prog, obj) bpf_program__set_type(prog, BPF_PROG_TYPE_UNSPEC);
+	bpf_object__for_each_map(map, obj) bpf_map__set_autocreate(map, false);
 
 	err = bpf_object__load(obj);
 	/* markers of the program-load phase, which comes after CO-RE relocation */
-	reached = err == 0 || (g_log.buf && (strstr(g_log.buf, "failed to load program") ||
-					     strstr(g_log.buf, "missing BPF prog type") ||
-					     strstr(g_log.buf, "failed to prepare load attributes")));
+	reached = err == 0 ||
+		  (g_log.buf && (strstr(g_log.buf, "failed to load program") ||
+				 strstr(g_log.buf, "missing BPF prog type") ||
+				 strstr(g_log.buf, "failed to prepare load attributes")));
 	parse_log(&relos, &core_failed, &core_err);
 	for (k = 0; k < relos.n; k++) {
 		struct relo_line *r = &relos.v[k];
 
-		printf("%s relo #%d %s => %s\n", r->prog, r->idx, r->spec[0] ? r->spec : "<no spec>",
+		printf("%s relo #%d %s => %s\n", r->prog, r->idx,
+		       r->spec[0] ? r->spec : "<no spec>",
 		       r->outcome.len ? r->outcome.buf : "(no outcome)");
 	}
 	if (core_failed) {

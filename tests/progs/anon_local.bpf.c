@@ -6,6 +6,9 @@ SEC("kprobe/do_nanosleep")
 int anon_local_id(void *ctx)
 {
 	out[0] = bpf_core_type_id_local(struct { int x; });
-	out[1] = bpf_core_type_id_local(union { int y; long z; });
+	out[1] = bpf_core_type_id_local(union {
+		int y;
+		long z;
+	});
 	return 0;
 }

@@ -24,27 +24,27 @@ struct task_struct___new {
 
 /* signed bitfields: ipv6_pinfo.hop_limit is "__s16 hop_limit:9" */
 struct ipv6_pinfo {
-	__s16 hop_limit: 9;
-	__s16 mcast_hops: 9;
+	__s16 hop_limit : 9;
+	__s16 mcast_hops : 9;
 } PAI;
 
 /* signed int bitfields, 24 and 16 bits wide */
 struct printf_spec {
-	int field_width: 24;
-	int precision: 16;
+	int field_width : 24;
+	int precision : 16;
 } PAI;
 
 /* an enum bitfield: net_device.reg_state is 'enum { ... } reg_state:8' (signed enum on 6.x) */
 struct net_device___rs {
 	enum {
 		NETREG_UNINITIALIZED___rs,
-	} reg_state: 8;
+	} reg_state : 8;
 } PAI;
 
 /* unsigned bitfields */
 struct sock {
-	unsigned char sk_userlocks: 4;
-	unsigned char sk_kern_sock: 1;
+	unsigned char sk_userlocks : 4;
+	unsigned char sk_kern_sock : 1;
 	__u16 sk_protocol;
 } PAI;
 

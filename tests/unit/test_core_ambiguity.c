@@ -55,14 +55,14 @@ static void test_ambiguity(void)
 
 	struct unit_relo relos[] = {
 		{ lamb, "0:0", BPF_CORE_FIELD_BYTE_OFFSET }, /* field offset ambiguity */
-		{ lamb, "0:0", BPF_CORE_FIELD_EXISTS },      /* offsets differ: fails too */
+		{ lamb, "0:0", BPF_CORE_FIELD_EXISTS }, /* offsets differ: fails too */
 		{ lsame, "0:0", BPF_CORE_FIELD_BYTE_OFFSET }, /* compatible duplicates */
 		{ lsame, "0", BPF_CORE_TYPE_EXISTS },
-		{ lsame, "0", BPF_CORE_TYPE_ID_TARGET },      /* ids always differ */
-		{ lsz, "0", BPF_CORE_TYPE_SIZE },             /* 4 vs 8 */
+		{ lsame, "0", BPF_CORE_TYPE_ID_TARGET }, /* ids always differ */
+		{ lsz, "0", BPF_CORE_TYPE_SIZE }, /* 4 vs 8 */
 		{ lsz, "0", BPF_CORE_TYPE_EXISTS },
-		{ lbs, "0:0", BPF_CORE_FIELD_BYTE_OFFSET },   /* 0 in both */
-		{ lbs, "0:0", BPF_CORE_FIELD_BYTE_SIZE },     /* 4 vs 8 */
+		{ lbs, "0:0", BPF_CORE_FIELD_BYTE_OFFSET }, /* 0 in both */
+		{ lbs, "0:0", BPF_CORE_FIELD_BYTE_SIZE }, /* 4 vs 8 */
 	};
 	if (!CHECK_INT(unit_resolve(k, l, relos, NRELO(relos), res, 0, NULL), 0))
 		goto out;

@@ -60,7 +60,8 @@ static void describe(const struct btf *btf, __u32 id, char *buf, size_t sz, int 
 	case BTF_KIND_STRUCT:
 	case BTF_KIND_UNION:
 		if (name[0] && depth > 0) {
-			snprintf(buf + n, sz - n, "%s %s", btf_is_struct(t) ? "struct" : "union", name);
+			snprintf(buf + n, sz - n, "%s %s", btf_is_struct(t) ? "struct" : "union",
+				 name);
 			break;
 		}
 		snprintf(buf + n, sz - n, "%s %s size %u {", btf_is_struct(t) ? "struct" : "union",
@@ -102,13 +103,16 @@ static bool enumerators_subset(const struct btf *ours, __u32 a, const struct btf
 	const struct btf_type *ta = btf__type_by_id(ours, a), *tb = btf__type_by_id(theirs, b);
 
 	for (int i = 0; i < btf_vlen(ta); i++) {
-		const char *na = btf__name_by_offset(ours, btf_is_enum(ta) ? btf_enum(ta)[i].name_off :
-							     btf_enum64(ta)[i].name_off);
+		const char *na = btf__name_by_offset(ours, btf_is_enum(ta) ?
+								   btf_enum(ta)[i].name_off :
+								   btf_enum64(ta)[i].name_off);
 		bool found = false;
 
 		for (int j = 0; j < btf_vlen(tb) && !found; j++)
-			found = !strcmp(na, btf__name_by_offset(theirs, btf_is_enum(tb) ?
-					btf_enum(tb)[j].name_off : btf_enum64(tb)[j].name_off));
+			found = !strcmp(na, btf__name_by_offset(
+						    theirs, btf_is_enum(tb) ?
+								    btf_enum(tb)[j].name_off :
+								    btf_enum64(tb)[j].name_off));
 		if (!found)
 			return false;
 	}
@@ -139,8 +143,9 @@ static void compare_kept(const char *what, const struct btf *ours, const struct 
 				continue;
 			other = btf__find_by_name_kind(y, name, btf_kind(t));
 			if (other <= 0) {
-				unit_fail(__FILE__, __LINE__, "%s: %s keeps %s (kind %d), %s does not",
-					  what, pass ? "we" : "bpftool", name, btf_kind(t),
+				unit_fail(__FILE__, __LINE__,
+					  "%s: %s keeps %s (kind %d), %s does not", what,
+					  pass ? "we" : "bpftool", name, btf_kind(t),
 					  pass ? "bpftool" : "we");
 				continue;
 			}
@@ -148,11 +153,12 @@ static void compare_kept(const char *what, const struct btf *ours, const struct 
 			describe(x, id, a, sizeof(a), 0);
 			describe(y, other, b, sizeof(b), 0);
 			if (strcmp(a, b))
-				unit_fail(__FILE__, __LINE__, "%s: %s\n  %s: %s\n  %s: %s", what, name,
-					  pass ? "ours" : "bpftool", a, pass ? "bpftool" : "ours", b);
+				unit_fail(__FILE__, __LINE__, "%s: %s\n  %s: %s\n  %s: %s", what,
+					  name, pass ? "ours" : "bpftool", a,
+					  pass ? "bpftool" : "ours", b);
 			if (!pass && btf_is_any_enum(t) && !enumerators_subset(y, other, x, id))
-				unit_fail(__FILE__, __LINE__, "%s: enum %s: enumerators not bpftool's",
-					  what, name);
+				unit_fail(__FILE__, __LINE__,
+					  "%s: enum %s: enumerators not bpftool's", what, name);
 		}
 	}
 }
@@ -255,7 +261,7 @@ static struct btf *kern_build(struct kern *kb)
 	cptr = btf__add_ptr(k, kb->inner);
 	kb->outer = btf__add_struct(k, "outer", 64);
 	btf__add_field(k, "pid", kb->pid_t_, 0, 0);
-	btf__add_field(k, "bits", kb->kuint, 32, 3);  /* a bitfield: outer has kflag=1 */
+	btf__add_field(k, "bits", kb->kuint, 32, 3); /* a bitfield: outer has kflag=1 */
 	btf__add_field(k, "more", kb->kuint, 35, 7);
 	btf__add_field(k, "in", kb->inner, 64, 0);
 	btf__add_field(k, "parent", cptr, 256, 0);
@@ -417,7 +423,7 @@ static void test_keeps_what_bpftool_keeps_2(void)
 	{
 		struct unit_relo r[] = {
 			{ lanon, "0:0:0", BPF_CORE_FIELD_BYTE_OFFSET }, /* u2 in the anon union */
-			{ lanon, "0:1", BPF_CORE_FIELD_BYTE_OFFSET },   /* s2 in the anon struct */
+			{ lanon, "0:1", BPF_CORE_FIELD_BYTE_OFFSET }, /* s2 in the anon struct */
 			{ lanon, "0:2:3:0", BPF_CORE_FIELD_BYTE_OFFSET }, /* tab[3].val */
 		};
 		compare_with_bpftool("anonymous members, array of structs", k, l, r, NRELO(r));

@@ -225,12 +225,13 @@ static void test_deterministic(void)
 	parsed = btf__new(d1, s1);
 	if (CHECK(parsed))
 		CHECK(btf__endianness(parsed) == (__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ ?
-						  BTF_LITTLE_ENDIAN : BTF_BIG_ENDIAN));
+							  BTF_LITTLE_ENDIAN :
+							  BTF_BIG_ENDIAN));
 
 	/* a kernel BTF of the other byte order, through core_btf_from_mem */
 	be = unit_btf_copy(kb.btf);
-	if (!CHECK(be) || !CHECK_INT(btf__set_endianness(be, BTF_BIG_ENDIAN ^
-							   btf__endianness(kb.btf)), 0))
+	if (!CHECK(be) ||
+	    !CHECK_INT(btf__set_endianness(be, BTF_BIG_ENDIAN ^ btf__endianness(kb.btf)), 0))
 		goto out;
 	be_raw = btf__raw_data(be, &be_size);
 	if (!CHECK(be_raw))

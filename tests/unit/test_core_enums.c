@@ -47,19 +47,19 @@ static void test_enumvals(void)
 	REQUIRE(lnope > 0 && lt > 0);
 
 	struct unit_relo relos[] = {
-		{ le, "1", BPF_CORE_ENUMVAL_EXISTS },  /* KA */
+		{ le, "1", BPF_CORE_ENUMVAL_EXISTS }, /* KA */
 		{ le, "1", BPF_CORE_ENUMVAL_VALUE },
-		{ le, "0", BPF_CORE_ENUMVAL_VALUE },   /* KB = -5, sign-extended */
-		{ le, "2", BPF_CORE_ENUMVAL_EXISTS },  /* KC: absent */
+		{ le, "0", BPF_CORE_ENUMVAL_VALUE }, /* KB = -5, sign-extended */
+		{ le, "2", BPF_CORE_ENUMVAL_EXISTS }, /* KC: absent */
 		{ le, "2", BPF_CORE_ENUMVAL_VALUE },
-		{ lue, "0", BPF_CORE_ENUMVAL_VALUE },  /* 5 */
+		{ lue, "0", BPF_CORE_ENUMVAL_VALUE }, /* 5 */
 		{ l64, "0", BPF_CORE_ENUMVAL_VALUE },
 		{ l64s, "0", BPF_CORE_ENUMVAL_VALUE },
-		{ le, "3", BPF_CORE_ENUMVAL_VALUE },   /* KA___old is KA */
+		{ le, "3", BPF_CORE_ENUMVAL_VALUE }, /* KA___old is KA */
 		{ lnope, "0", BPF_CORE_ENUMVAL_EXISTS },
-		{ le, "5", BPF_CORE_ENUMVAL_EXISTS },  /* 10: no local enumerator 5 */
+		{ le, "5", BPF_CORE_ENUMVAL_EXISTS }, /* 10: no local enumerator 5 */
 		{ le, "0:1", BPF_CORE_ENUMVAL_EXISTS }, /* one index only */
-		{ le, "4", BPF_CORE_ENUMVAL_VALUE },   /* KD is KD___new */
+		{ le, "4", BPF_CORE_ENUMVAL_VALUE }, /* KD is KD___new */
 	};
 	if (!CHECK_INT(unit_resolve(k, l, relos, NRELO(relos), res, 0, NULL), 0))
 		goto out;
@@ -104,8 +104,8 @@ static void test_enum_ambiguity(void)
 
 	struct unit_relo relos[] = {
 		{ ld, "0", BPF_CORE_ENUMVAL_EXISTS }, /* both have DX: 1 == 1 */
-		{ ld, "0", BPF_CORE_ENUMVAL_VALUE },  /* 1 != 2 */
-		{ ld, "1", BPF_CORE_ENUMVAL_VALUE },  /* only dup___2 has DY */
+		{ ld, "0", BPF_CORE_ENUMVAL_VALUE }, /* 1 != 2 */
+		{ ld, "1", BPF_CORE_ENUMVAL_VALUE }, /* only dup___2 has DY */
 	};
 	if (!CHECK_INT(unit_resolve(k, l, relos, NRELO(relos), res, 0, NULL), 0))
 		goto out;

@@ -67,7 +67,7 @@ static void test_typedef_const(void)
 		{ l_outer, "0:0:0", BPF_CORE_FIELD_SIGNED },
 		{ l_outer, "1:0:0", BPF_CORE_FIELD_BYTE_OFFSET }, /* p[1].in.z: 32 + 24 */
 		{ l_outer_t, "0:0:0", BPF_CORE_FIELD_BYTE_OFFSET }, /* typedef root */
-		{ l_outer, "0:0", BPF_CORE_FIELD_BYTE_SIZE },     /* sizeof(in) through const+typedef */
+		{ l_outer, "0:0", BPF_CORE_FIELD_BYTE_SIZE }, /* sizeof(in) through const+typedef */
 	};
 	if (!CHECK_INT(unit_resolve(k, l, relos, NRELO(relos), res, 0, NULL), 0))
 		goto out;
@@ -187,17 +187,17 @@ static void test_arrays(void)
 	REQUIRE(l_arr > 0 && l_sig > 0);
 
 	struct unit_relo relos[] = {
-		{ l_arr, "0:0:2", BPF_CORE_FIELD_BYTE_OFFSET },   /* a[2]: 4 + 8 */
-		{ l_arr, "0:0:2", BPF_CORE_FIELD_BYTE_SIZE },     /* element size */
+		{ l_arr, "0:0:2", BPF_CORE_FIELD_BYTE_OFFSET }, /* a[2]: 4 + 8 */
+		{ l_arr, "0:0:2", BPF_CORE_FIELD_BYTE_SIZE }, /* element size */
 		{ l_arr, "0:1:1:2", BPF_CORE_FIELD_BYTE_OFFSET }, /* m[1][2]: 20 + 12 + 8 */
-		{ l_arr, "0:1:1", BPF_CORE_FIELD_BYTE_OFFSET },   /* m[1]: 20 + 12 */
-		{ l_arr, "0:1:1", BPF_CORE_FIELD_BYTE_SIZE },     /* sizeof(int[3]) */
-		{ l_arr, "0:2:5", BPF_CORE_FIELD_BYTE_OFFSET },   /* flex[5]: 44 + 20 */
-		{ l_arr, "0:0", BPF_CORE_FIELD_BYTE_SIZE },       /* the kernel's a[4] */
-		{ l_arr, "0:0:7", BPF_CORE_FIELD_BYTE_OFFSET },   /* beyond the kernel's a[4] */
+		{ l_arr, "0:1:1", BPF_CORE_FIELD_BYTE_OFFSET }, /* m[1]: 20 + 12 */
+		{ l_arr, "0:1:1", BPF_CORE_FIELD_BYTE_SIZE }, /* sizeof(int[3]) */
+		{ l_arr, "0:2:5", BPF_CORE_FIELD_BYTE_OFFSET }, /* flex[5]: 44 + 20 */
+		{ l_arr, "0:0", BPF_CORE_FIELD_BYTE_SIZE }, /* the kernel's a[4] */
+		{ l_arr, "0:0:7", BPF_CORE_FIELD_BYTE_OFFSET }, /* beyond the kernel's a[4] */
 		{ l_arr, "0:0:7", BPF_CORE_FIELD_EXISTS },
 		{ l_arr, "0:0:3", BPF_CORE_FIELD_EXISTS },
-		{ l_sig, "0:0:2", BPF_CORE_FIELD_SIGNED },        /* not for array elements */
+		{ l_sig, "0:0:2", BPF_CORE_FIELD_SIGNED }, /* not for array elements */
 	};
 	if (!CHECK_INT(unit_resolve(k, l, relos, NRELO(relos), res, 0, NULL), 0))
 		goto out;
@@ -238,7 +238,7 @@ static void test_local_bounds(void)
 
 	struct unit_relo relos[] = {
 		{ l_arr, "0:0:10", BPF_CORE_FIELD_BYTE_OFFSET }, /* local a[10] out of range */
-		{ l_arr, "0:1", BPF_CORE_FIELD_BYTE_OFFSET },    /* local member 1 does not exist */
+		{ l_arr, "0:1", BPF_CORE_FIELD_BYTE_OFFSET }, /* local member 1 does not exist */
 		{ l_arr, "0:0:9", BPF_CORE_FIELD_BYTE_OFFSET },
 	};
 	if (!CHECK_INT(unit_resolve(k, l, relos, NRELO(relos), res, 0, NULL), 0))
@@ -519,12 +519,12 @@ static void test_field_compat(void)
 	REQUIRE(l_cf > 0 && l_stop > 0 && l_sg > 0);
 
 	struct unit_relo relos[] = {
-		{ l_cf, "0:0", BPF_CORE_FIELD_BYTE_OFFSET },   /* int vs struct */
+		{ l_cf, "0:0", BPF_CORE_FIELD_BYTE_OFFSET }, /* int vs struct */
 		{ l_cf, "0:1:1", BPF_CORE_FIELD_BYTE_OFFSET }, /* int[2] vs int */
-		{ l_cf, "0:2", BPF_CORE_FIELD_BYTE_OFFSET },   /* long * vs struct inner * */
+		{ l_cf, "0:2", BPF_CORE_FIELD_BYTE_OFFSET }, /* long * vs struct inner * */
 		{ l_stop, "0:0", BPF_CORE_FIELD_EXISTS },
-		{ l_sg, "0:0", BPF_CORE_FIELD_SIGNED },        /* enum with kflag (negative value) */
-		{ l_sg, "0:1", BPF_CORE_FIELD_SIGNED },        /* unsigned enum */
+		{ l_sg, "0:0", BPF_CORE_FIELD_SIGNED }, /* enum with kflag (negative value) */
+		{ l_sg, "0:1", BPF_CORE_FIELD_SIGNED }, /* unsigned enum */
 	};
 	if (!CHECK_INT(unit_resolve(k, l, relos, NRELO(relos), res, 0, NULL), 0))
 		goto out;
@@ -588,14 +588,14 @@ static void test_bad_specs(void)
 	REQUIRE(btf__add_field(l, "arr", arr, 32, 0) == 0);
 
 	struct unit_relo relos[] = {
-		{ l_bs, "", BPF_CORE_FIELD_BYTE_OFFSET },      /* empty */
-		{ l_bs, ":0", BPF_CORE_FIELD_BYTE_OFFSET },    /* leading colon */
-		{ l_bs, "0:-1", BPF_CORE_FIELD_BYTE_OFFSET },  /* negative member */
+		{ l_bs, "", BPF_CORE_FIELD_BYTE_OFFSET }, /* empty */
+		{ l_bs, ":0", BPF_CORE_FIELD_BYTE_OFFSET }, /* leading colon */
+		{ l_bs, "0:-1", BPF_CORE_FIELD_BYTE_OFFSET }, /* negative member */
 		{ l_bs, "0:1:-1", BPF_CORE_FIELD_BYTE_OFFSET }, /* negative element */
 		{ l_bs, "0:0:0", BPF_CORE_FIELD_BYTE_OFFSET }, /* an index into an int */
-		{ l_bs, "0:x", BPF_CORE_FIELD_BYTE_OFFSET },   /* not a number */
-		{ l_bs, "0:1:4", BPF_CORE_FIELD_EXISTS },      /* past the local array */
-		{ l_bs, "0", BPF_CORE_ENUMVAL_EXISTS },        /* enum kind on a struct */
+		{ l_bs, "0:x", BPF_CORE_FIELD_BYTE_OFFSET }, /* not a number */
+		{ l_bs, "0:1:4", BPF_CORE_FIELD_EXISTS }, /* past the local array */
+		{ l_bs, "0", BPF_CORE_ENUMVAL_EXISTS }, /* enum kind on a struct */
 		{ l_bs, "0:1:3", BPF_CORE_FIELD_BYTE_OFFSET }, /* and a good one still works */
 	};
 	if (!CHECK_INT(unit_resolve(k, l, relos, NRELO(relos), res, 0, NULL), 0))
@@ -699,9 +699,9 @@ static void test_array_typedefs_enum64(void)
 	struct unit_relo relos[] = {
 		{ l_at, "0:0:3", BPF_CORE_FIELD_BYTE_OFFSET }, /* td[3]: 4 + 12 */
 		{ l_at, "0:1:2", BPF_CORE_FIELD_BYTE_OFFSET }, /* c[2]: 20 + 8 */
-		{ l_at, "0:1", BPF_CORE_FIELD_BYTE_SIZE },     /* const arr3_t: 12 */
-		{ l_at, "0:0", BPF_CORE_FIELD_BYTE_SIZE },     /* arr_t: 16 */
-		{ l_at, "0:2", BPF_CORE_FIELD_SIGNED },        /* signed ENUM64 */
+		{ l_at, "0:1", BPF_CORE_FIELD_BYTE_SIZE }, /* const arr3_t: 12 */
+		{ l_at, "0:0", BPF_CORE_FIELD_BYTE_SIZE }, /* arr_t: 16 */
+		{ l_at, "0:2", BPF_CORE_FIELD_SIGNED }, /* signed ENUM64 */
 		{ l_at, "0:2", BPF_CORE_FIELD_BYTE_OFFSET },
 	};
 	if (!CHECK_INT(unit_resolve(k, l, relos, NRELO(relos), res, 0, NULL), 0))
@@ -775,7 +775,7 @@ static void test_zero_length_array_mid_struct(void)
 	REQUIRE(btf__add_field(l, "arr", a0, 32, 0) == 0 && l_fm > 0);
 
 	struct unit_relo relos[] = {
-		{ l_fm, "0:1", BPF_CORE_FIELD_BYTE_OFFSET },   /* arr itself: found, marked */
+		{ l_fm, "0:1", BPF_CORE_FIELD_BYTE_OFFSET }, /* arr itself: found, marked */
 		{ l_fm, "0:1:5", BPF_CORE_FIELD_BYTE_OFFSET }, /* arr[5]: not flexible here */
 		{ l_fm, "0:1:5", BPF_CORE_FIELD_EXISTS },
 	};

@@ -50,14 +50,10 @@ static void test_flavours(void)
 	REQUIRE(l_e > 0);
 
 	struct unit_relo relos[] = {
-		{ l_foo, "0", BPF_CORE_TYPE_EXISTS },
-		{ l_foo_v1, "0", BPF_CORE_TYPE_EXISTS },
-		{ l_foo4, "0", BPF_CORE_TYPE_EXISTS },
-		{ l_abc, "0", BPF_CORE_TYPE_EXISTS },
-		{ l_un_s, "0", BPF_CORE_TYPE_EXISTS },
-		{ l_only, "0", BPF_CORE_TYPE_EXISTS },
-		{ l_un_x, "0", BPF_CORE_TYPE_EXISTS },
-		{ l_e, "0", BPF_CORE_TYPE_EXISTS },
+		{ l_foo, "0", BPF_CORE_TYPE_EXISTS },  { l_foo_v1, "0", BPF_CORE_TYPE_EXISTS },
+		{ l_foo4, "0", BPF_CORE_TYPE_EXISTS }, { l_abc, "0", BPF_CORE_TYPE_EXISTS },
+		{ l_un_s, "0", BPF_CORE_TYPE_EXISTS }, { l_only, "0", BPF_CORE_TYPE_EXISTS },
+		{ l_un_x, "0", BPF_CORE_TYPE_EXISTS }, { l_e, "0", BPF_CORE_TYPE_EXISTS },
 	};
 	if (!CHECK_INT(unit_resolve(k, l, relos, 8, res, 0, NULL), 0))
 		goto out;
@@ -98,7 +94,7 @@ static void test_kernel_flavour_only(void)
 
 	REQUIRE(k && l);
 	ki = btf__add_int(k, "int", 4, BTF_INT_SIGNED);
-	add_one(k, "bar_", ki, false);      /* "bar_" is not "bar" */
+	add_one(k, "bar_", ki, false); /* "bar_" is not "bar" */
 	k_bar = add_one(k, "bar___v3", ki, false);
 	li = btf__add_int(l, "int", 4, BTF_INT_SIGNED);
 	l_bar = add_one(l, "bar", li, false);

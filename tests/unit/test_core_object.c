@@ -59,10 +59,9 @@ out:
 }
 
 static const char *const kind_names[] = {
-	"byte_off",      "byte_sz",        "field_exists", "signed",
-	"lshift_u64",    "rshift_u64",     "local_type_id", "target_type_id",
-	"type_exists",   "type_size",      "enumval_exists", "enumval_value",
-	"type_matches",
+	"byte_off",	  "byte_sz",	   "field_exists",   "signed",	    "lshift_u64",
+	"rshift_u64",	  "local_type_id", "target_type_id", "type_exists", "type_size",
+	"enumval_exists", "enumval_value", "type_matches",
 };
 
 /* Every kind's record comes back as written, with libbpf's short kind names. */
@@ -115,7 +114,8 @@ static void test_relo_desc(void)
 			CHECK_STR(d.kind_name, kind_names[relos[i].kind]);
 		CHECK_STR(d.access, relos[i].access);
 		CHECK_STR(d.type_name, relos[i].type_id == (__u32)anon ? "" :
-				       relos[i].type_id == (__u32)en ? "en" : "foo");
+				       relos[i].type_id == (__u32)en   ? "en" :
+									 "foo");
 	}
 out:
 	core_object__free(obj);
@@ -252,8 +252,8 @@ static void test_btf_from_mem(void)
 		btf__free(b);
 	}
 	swapped = unit_btf_copy(l);
-	if (CHECK(swapped) && CHECK_INT(btf__set_endianness(swapped, BTF_BIG_ENDIAN ^
-							   btf__endianness(l)), 0)) {
+	if (CHECK(swapped) &&
+	    CHECK_INT(btf__set_endianness(swapped, BTF_BIG_ENDIAN ^ btf__endianness(l)), 0)) {
 		__u32 ssize;
 		const void *sraw = btf__raw_data(swapped, &ssize);
 
@@ -331,11 +331,10 @@ static void test_clang_object(void)
 	static const struct {
 		const char *kind_name, *type_name, *access;
 	} want[] = {
-		{ "byte_off", "task", "0:1:1" },   /* t->in.y */
-		{ "byte_off", "task", "0:3:2" },   /* t->arr[2] */
+		{ "byte_off", "task", "0:1:1" }, /* t->in.y */
+		{ "byte_off", "task", "0:3:2" }, /* t->arr[2] */
 		{ "field_exists", "task", "0:2" }, /* t->flags */
-		{ "type_size", "task", "0" },
-		{ "enumval_value", "state", "1" }, /* ST_B */
+		{ "type_size", "task", "0" },	   { "enumval_value", "state", "1" }, /* ST_B */
 	};
 
 	REQUIRE(k);
@@ -447,7 +446,8 @@ static void test_big_endian_object(void)
 		CHECK_STR(dbe.section, UNIT_SEC);
 		CHECK_STR(dbe.program, UNIT_PROG);
 	}
-	if (!CHECK_INT(core_object__resolve(ki, le, rle), 0) || !CHECK_INT(core_object__resolve(ki, be, rbe), 0))
+	if (!CHECK_INT(core_object__resolve(ki, le, rle), 0) ||
+	    !CHECK_INT(core_object__resolve(ki, be, rbe), 0))
 		goto out;
 	CHECK_RES(rle[0], CORE_RELO_RESOLVED, false, 4);
 	CHECK_RES(rle[1], CORE_RELO_RESOLVED, false, 8);
@@ -476,8 +476,8 @@ static void test_sections_and_programs(void)
 		const char *section, *program;
 		__u32 insn_off, sec_idx;
 	} want[] = {
-		{ UNIT_SEC, UNIT_PROG, 0, 0 },  { UNIT_SEC, UNIT_PROG, 8, 1 },
-		{ UNIT_SEC, UNIT_SUB, 16, 2 },  { UNIT_SEC, UNIT_SUB, 24, 3 },
+		{ UNIT_SEC, UNIT_PROG, 0, 0 },	{ UNIT_SEC, UNIT_PROG, 8, 1 },
+		{ UNIT_SEC, UNIT_SUB, 16, 2 },	{ UNIT_SEC, UNIT_SUB, 24, 3 },
 		{ UNIT_SEC2, UNIT_SEC2, 0, 0 }, { UNIT_SEC2, UNIT_SEC2, 8, 1 },
 	};
 

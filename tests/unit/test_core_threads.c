@@ -13,9 +13,9 @@ struct job {
 	const struct core_object *obj;
 	const void *kraw;
 	__u32 ksize;
-	void *first;      /* the first round's tailored BTF */
+	void *first; /* the first round's tailored BTF */
 	__u32 first_size;
-	int mismatches;   /* rounds whose bytes or outcomes differ from the first */
+	int mismatches; /* rounds whose bytes or outcomes differ from the first */
 	int errors;
 	struct core_relo_result res[8], res_first[8];
 };
@@ -32,7 +32,8 @@ static void *worker(void *arg)
 		void *d = NULL;
 		__u32 s = 0;
 
-		if (!t || core_tailor__add_object(t, j->obj, j->res) || core_tailor__emit(t, &d, &s)) {
+		if (!t || core_tailor__add_object(t, j->obj, j->res) ||
+		    core_tailor__emit(t, &d, &s)) {
 			j->errors++;
 		} else if (!j->first) {
 			j->first = d;

@@ -74,27 +74,27 @@ static void test_type_relos(void)
 	REQUIRE(lmism > 0 && lnope > 0 && lanon > 0);
 
 	struct unit_relo relos[] = {
-		{ lfoo, "0", BPF_CORE_TYPE_EXISTS },       /* 0 */
-		{ lfoo, "0", BPF_CORE_TYPE_SIZE },         /* the kernel's size, 16 */
+		{ lfoo, "0", BPF_CORE_TYPE_EXISTS }, /* 0 */
+		{ lfoo, "0", BPF_CORE_TYPE_SIZE }, /* the kernel's size, 16 */
 		{ lfoo, "0", BPF_CORE_TYPE_ID_TARGET },
 		{ lfoo, "0", BPF_CORE_TYPE_ID_LOCAL },
-		{ lfoo_t, "0", BPF_CORE_TYPE_EXISTS },     /* typedef matches typedef */
-		{ lopaque_p, "0", BPF_CORE_TYPE_EXISTS },  /* 5: reaches a FWD */
-		{ luptr, "0", BPF_CORE_TYPE_EXISTS },      /* reaches a TYPE_TAG */
+		{ lfoo_t, "0", BPF_CORE_TYPE_EXISTS }, /* typedef matches typedef */
+		{ lopaque_p, "0", BPF_CORE_TYPE_EXISTS }, /* 5: reaches a FWD */
+		{ luptr, "0", BPF_CORE_TYPE_EXISTS }, /* reaches a TYPE_TAG */
 		{ luptr, "0", BPF_CORE_TYPE_SIZE },
-		{ lcb, "0", BPF_CORE_TYPE_EXISTS },        /* func proto, same params */
-		{ lcb2, "0", BPF_CORE_TYPE_EXISTS },       /* func proto, 1 param vs 2 */
-		{ lmism, "0", BPF_CORE_TYPE_EXISTS },      /* 10: int vs struct */
-		{ lnope, "0", BPF_CORE_TYPE_SIZE },        /* absent: 0, not poisoned */
+		{ lcb, "0", BPF_CORE_TYPE_EXISTS }, /* func proto, same params */
+		{ lcb2, "0", BPF_CORE_TYPE_EXISTS }, /* func proto, 1 param vs 2 */
+		{ lmism, "0", BPF_CORE_TYPE_EXISTS }, /* 10: int vs struct */
+		{ lnope, "0", BPF_CORE_TYPE_SIZE }, /* absent: 0, not poisoned */
 		{ lnope, "0", BPF_CORE_TYPE_ID_TARGET },
-		{ lanon, "0", BPF_CORE_TYPE_EXISTS },      /* anonymous root */
+		{ lanon, "0", BPF_CORE_TYPE_EXISTS }, /* anonymous root */
 		{ lanon, "0", BPF_CORE_TYPE_ID_LOCAL },
 		{ lanon, "0:0", BPF_CORE_FIELD_BYTE_OFFSET }, /* 15 */
 		{ lint, "0", BPF_CORE_TYPE_EXISTS },
 		{ llong, "0", BPF_CORE_TYPE_SIZE },
-		{ lfwd, "0", BPF_CORE_TYPE_EXISTS },       /* a FWD root matches a FWD */
-		{ lfoo, "0:0", BPF_CORE_TYPE_EXISTS },     /* type-based access must be "0" */
-		{ lnope, "0", BPF_CORE_TYPE_EXISTS },      /* 20 */
+		{ lfwd, "0", BPF_CORE_TYPE_EXISTS }, /* a FWD root matches a FWD */
+		{ lfoo, "0:0", BPF_CORE_TYPE_EXISTS }, /* type-based access must be "0" */
+		{ lnope, "0", BPF_CORE_TYPE_EXISTS }, /* 20 */
 		{ lfoo, "1", BPF_CORE_TYPE_SIZE },
 	};
 	if (!CHECK_INT(unit_resolve(k, l, relos, NRELO(relos), res, 0, &out_btf), 0))
@@ -144,7 +144,8 @@ static void test_type_relos(void)
 		struct core_relo_result r2[NRELO(relos)];
 
 		if (CHECK_INT(unit_resolve(out_btf, l, relos, NRELO(relos), r2, UNIT_NO_TAILOR,
-					   NULL), 0))
+					   NULL),
+			      0))
 			CHECK_RES(r2[2], CORE_RELO_RESOLVED, false,
 				  unit_find(out_btf, "foo", BTF_KIND_STRUCT));
 	}
@@ -218,7 +219,7 @@ static void test_type_matches(void)
 	REQUIRE(ltmu > 0);
 
 	struct unit_relo relos[] = {
-		{ ltm, "0", BPF_CORE_TYPE_MATCHES },  /* local members are a subset */
+		{ ltm, "0", BPF_CORE_TYPE_MATCHES }, /* local members are a subset */
 		{ ltm2, "0", BPF_CORE_TYPE_MATCHES }, /* 8-byte vs 4-byte int */
 		{ ltm3, "0", BPF_CORE_TYPE_MATCHES }, /* "long" vs "long int" */
 		{ ltmt, "0", BPF_CORE_TYPE_MATCHES }, /* int * vs int __user * */
@@ -254,9 +255,9 @@ static void test_kinds_restrict_cycles(void)
 
 	REQUIRE(k && l);
 	kint = btf__add_int(k, "int", 4, BTF_INT_SIGNED);
-	btf__add_struct(k, "foo_t", 4);               /* a struct named like a typedef */
+	btf__add_struct(k, "foo_t", 4); /* a struct named like a typedef */
 	btf__add_field(k, "a", kint, 0, 0);
-	btf__add_typedef(k, "bar", kint);             /* a typedef named like a struct */
+	btf__add_typedef(k, "bar", kint); /* a typedef named like a struct */
 	btf__add_typedef(k, "rptr_t", btf__add_restrict(k, btf__add_ptr(k, kint)));
 	/* struct node { struct node *next; int v; }: node = n, its pointer n + 1, referenced
 	 * before it exists (btf__add_field only range-checks ids) */
@@ -281,13 +282,12 @@ static void test_kinds_restrict_cycles(void)
 	REQUIRE(lptr == lnode + 1 && lnode_p > 0 && lfoo_t > 0 && lbar > 0 && lrptr > 0);
 
 	struct unit_relo relos[] = {
-		{ lfoo_t, "0", BPF_CORE_TYPE_EXISTS },  /* typedef vs struct */
-		{ lbar, "0", BPF_CORE_TYPE_EXISTS },    /* struct vs typedef */
-		{ lrptr, "0", BPF_CORE_TYPE_EXISTS },   /* through RESTRICT */
+		{ lfoo_t, "0", BPF_CORE_TYPE_EXISTS }, /* typedef vs struct */
+		{ lbar, "0", BPF_CORE_TYPE_EXISTS }, /* struct vs typedef */
+		{ lrptr, "0", BPF_CORE_TYPE_EXISTS }, /* through RESTRICT */
 		{ lnode_p, "0", BPF_CORE_TYPE_EXISTS }, /* pointer cycle */
-		{ lnode, "0", BPF_CORE_TYPE_MATCHES },  /* match through the cycle */
-		{ lnode, "0:0", BPF_CORE_FIELD_BYTE_OFFSET },
-		{ lnode, "0", BPF_CORE_TYPE_SIZE },
+		{ lnode, "0", BPF_CORE_TYPE_MATCHES }, /* match through the cycle */
+		{ lnode, "0:0", BPF_CORE_FIELD_BYTE_OFFSET }, { lnode, "0", BPF_CORE_TYPE_SIZE },
 		{ lnode_p, "0", BPF_CORE_TYPE_SIZE },
 	};
 	if (!CHECK_INT(unit_resolve(k, l, relos, NRELO(relos), res, 0, &out_btf), 0))
@@ -346,9 +346,9 @@ static void test_compat_more(void)
 	REQUIRE(lt_arr > 0 && lt_cb > 0 && lt_pa > 0 && lt_cbok > 0);
 
 	struct unit_relo relos[] = {
-		{ lt_arr, "0", BPF_CORE_TYPE_SIZE },   /* the kernel's int[10]: 40 */
-		{ lt_cb, "0", BPF_CORE_TYPE_EXISTS },  /* param int vs struct foo */
-		{ lt_pa, "0", BPF_CORE_TYPE_EXISTS },  /* int[2] vs int * */
+		{ lt_arr, "0", BPF_CORE_TYPE_SIZE }, /* the kernel's int[10]: 40 */
+		{ lt_cb, "0", BPF_CORE_TYPE_EXISTS }, /* param int vs struct foo */
+		{ lt_pa, "0", BPF_CORE_TYPE_EXISTS }, /* int[2] vs int * */
 		{ lt_cbok, "0", BPF_CORE_TYPE_EXISTS }, /* no kernel cbok_t */
 	};
 	if (!CHECK_INT(unit_resolve(k, l, relos, NRELO(relos), res, 0, NULL), 0))

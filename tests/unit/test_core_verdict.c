@@ -11,7 +11,8 @@
 #include "core_internal.h"
 #include "unit_support.h"
 
-#define I(c, d, s, o, i) ((struct bpf_insn){ .code = (c), .dst_reg = (d), .src_reg = (s), .off = (o), .imm = (i) })
+#define I(c, d, s, o, i) \
+	((struct bpf_insn){ .code = (c), .dst_reg = (d), .src_reg = (s), .off = (o), .imm = (i) })
 #define MOV64_K(d, k) I(BPF_ALU64 | BPF_MOV | BPF_K, d, 0, 0, k)
 #define MOV64_X(d, s) I(BPF_ALU64 | BPF_MOV | BPF_X, d, s, 0, 0)
 #define ALU64_K(op, d, k) I(BPF_ALU64 | (op) | BPF_K, d, 0, 0, k)
@@ -52,12 +53,12 @@ static int reach(const struct bpf_insn *insns, __u32 cnt, int probe_at, int pois
 
 /* if (bpf_core_field_exists(...)) read; as clang emits it */
 static const struct bpf_insn guarded[] = {
-	MOV64_K(1, 1),              /* 0: probe, patched */
-	JMP_K(BPF_JEQ, 1, 0, 2),    /* 1 */
-	ALU64_K(BPF_ADD, 3, 4),     /* 2: the read's offset, poisoned when missing */
-	CALL(113),                  /* 3 */
-	MOV64_K(0, 0),              /* 4 */
-	EXIT(),                     /* 5 */
+	MOV64_K(1, 1), /* 0: probe, patched */
+	JMP_K(BPF_JEQ, 1, 0, 2), /* 1 */
+	ALU64_K(BPF_ADD, 3, 4), /* 2: the read's offset, poisoned when missing */
+	CALL(113), /* 3 */
+	MOV64_K(0, 0), /* 4 */
+	EXIT(), /* 5 */
 };
 
 static void test_guarded_by_probe(void)
@@ -90,17 +91,20 @@ static void test_unknown_keeps_both(void)
 {
 	/* the guard tests a value read from memory: both branches stay */
 	const struct bpf_insn p[] = {
-		LDX(1, 10, -8), JMP_K(BPF_JEQ, 1, 0, 1), ALU64_K(BPF_ADD, 3, 4), EXIT(),
+		LDX(1, 10, -8),
+		JMP_K(BPF_JEQ, 1, 0, 1),
+		ALU64_K(BPF_ADD, 3, 4),
+		EXIT(),
 	};
 	/* a constant that reaches a join with another constant becomes unknown */
 	const struct bpf_insn q[] = {
-		LDX(2, 10, -8),           /* 0 */
-		MOV64_K(1, 0),            /* 1 */
-		JMP_K(BPF_JEQ, 2, 0, 1),  /* 2 */
-		MOV64_K(1, 1),            /* 3 */
-		JMP_K(BPF_JEQ, 1, 0, 1),  /* 4: r1 is 0 or 1 here */
-		ALU64_K(BPF_ADD, 3, 4),   /* 5 */
-		EXIT(),                   /* 6 */
+		LDX(2, 10, -8), /* 0 */
+		MOV64_K(1, 0), /* 1 */
+		JMP_K(BPF_JEQ, 2, 0, 1), /* 2 */
+		MOV64_K(1, 1), /* 3 */
+		JMP_K(BPF_JEQ, 1, 0, 1), /* 4: r1 is 0 or 1 here */
+		ALU64_K(BPF_ADD, 3, 4), /* 5 */
+		EXIT(), /* 6 */
 	};
 	__u8 r[7];
 	bool wild;
@@ -116,20 +120,20 @@ static void test_alu_propagation(void)
 {
 	/* exists (0/1) moved, shifted, masked, compared with jset and jgt on 64 and 32 bits */
 	const struct bpf_insn p[] = {
-		MOV64_K(1, 1),            /* 0: probe */
-		MOV64_X(2, 1),            /* 1 */
-		ALU64_K(BPF_LSH, 2, 3),   /* 2: 8 or 0 */
-		ALU64_K(BPF_OR, 2, 1),    /* 3: 9 or 1 */
+		MOV64_K(1, 1), /* 0: probe */
+		MOV64_X(2, 1), /* 1 */
+		ALU64_K(BPF_LSH, 2, 3), /* 2: 8 or 0 */
+		ALU64_K(BPF_OR, 2, 1), /* 3: 9 or 1 */
 		JMP_K(BPF_JSET, 2, 8, 1), /* 4 */
-		JA(1),                    /* 5 */
-		ALU64_K(BPF_ADD, 3, 4),   /* 6: only when the field exists */
-		ALU32_K(BPF_ADD, 2, -2),  /* 7: w2 = 7 or 0xffffffff, zero-extended */
+		JA(1), /* 5 */
+		ALU64_K(BPF_ADD, 3, 4), /* 6: only when the field exists */
+		ALU32_K(BPF_ADD, 2, -2), /* 7: w2 = 7 or 0xffffffff, zero-extended */
 		JMP_K(BPF_JGT, 2, 0xffff, 1), /* 8: 64-bit: taken only for 0xffffffff */
-		EXIT(),                   /* 9 */
+		EXIT(), /* 9 */
 		JMP32_K(BPF_JSLT, 2, 0, 1), /* 10: 32-bit signed: -1 < 0 */
-		EXIT(),                   /* 11 */
-		ALU64_K(BPF_ADD, 4, 4),   /* 12 */
-		EXIT(),                   /* 13 */
+		EXIT(), /* 11 */
+		ALU64_K(BPF_ADD, 4, 4), /* 12 */
+		EXIT(), /* 13 */
 	};
 	__u8 r[14];
 	bool wild;
@@ -156,19 +160,19 @@ static void test_no_guess(void)
 {
 	/* division by zero, a shift by 64, a load: the verifier does not know, neither do we */
 	const struct bpf_insn p[] = {
-		MOV64_K(1, 1),             /* 0: probe, 0 */
-		MOV64_K(2, 8),             /* 1 */
-		ALU64_X(BPF_DIV, 2, 1),    /* 2: 8 / 0 */
-		JMP_K(BPF_JEQ, 2, 0, 1),   /* 3 */
-		ALU64_K(BPF_ADD, 3, 4),    /* 4 */
-		MOV64_K(5, 1),             /* 5 */
-		ALU64_K(BPF_LSH, 5, 64),   /* 6 */
-		JMP_K(BPF_JEQ, 5, 1, 1),   /* 7 */
-		ALU64_K(BPF_ADD, 3, 4),    /* 8 */
-		CALL(5),                   /* 9: a helper clobbers r0-r5 */
-		JMP_K(BPF_JNE, 1, 0, 1),   /* 10: r1 was 0, now unknown */
-		ALU64_K(BPF_ADD, 3, 4),    /* 11 */
-		EXIT(),                    /* 12 */
+		MOV64_K(1, 1), /* 0: probe, 0 */
+		MOV64_K(2, 8), /* 1 */
+		ALU64_X(BPF_DIV, 2, 1), /* 2: 8 / 0 */
+		JMP_K(BPF_JEQ, 2, 0, 1), /* 3 */
+		ALU64_K(BPF_ADD, 3, 4), /* 4 */
+		MOV64_K(5, 1), /* 5 */
+		ALU64_K(BPF_LSH, 5, 64), /* 6 */
+		JMP_K(BPF_JEQ, 5, 1, 1), /* 7 */
+		ALU64_K(BPF_ADD, 3, 4), /* 8 */
+		CALL(5), /* 9: a helper clobbers r0-r5 */
+		JMP_K(BPF_JNE, 1, 0, 1), /* 10: r1 was 0, now unknown */
+		ALU64_K(BPF_ADD, 3, 4), /* 11 */
+		EXIT(), /* 12 */
 	};
 	__u8 r[13];
 	bool wild;
@@ -182,20 +186,20 @@ static void test_untracked_ops(void)
 {
 	/* mul, neg and (before 5.10) xor results are not constants to every verifier */
 	const struct bpf_insn p[] = {
-		MOV64_K(1, 1),             /* 0: probe, 0 */
-		MOV64_X(2, 1),             /* 1 */
-		ALU64_K(BPF_MUL, 2, 3),    /* 2 */
-		JMP_K(BPF_JEQ, 2, 0, 1),   /* 3 */
-		ALU64_K(BPF_ADD, 3, 4),    /* 4 */
-		MOV64_X(2, 1),             /* 5 */
+		MOV64_K(1, 1), /* 0: probe, 0 */
+		MOV64_X(2, 1), /* 1 */
+		ALU64_K(BPF_MUL, 2, 3), /* 2 */
+		JMP_K(BPF_JEQ, 2, 0, 1), /* 3 */
+		ALU64_K(BPF_ADD, 3, 4), /* 4 */
+		MOV64_X(2, 1), /* 5 */
 		I(BPF_ALU64 | BPF_NEG, 2, 0, 0, 0), /* 6 */
-		JMP_K(BPF_JEQ, 2, 0, 1),   /* 7 */
-		ALU64_K(BPF_ADD, 3, 4),    /* 8 */
-		MOV64_X(2, 1),             /* 9 */
-		ALU64_K(BPF_XOR, 2, 1),    /* 10: !exists */
-		JMP_K(BPF_JNE, 2, 0, 1),   /* 11: taken when the field is missing */
-		ALU64_K(BPF_ADD, 3, 4),    /* 12 */
-		EXIT(),                    /* 13 */
+		JMP_K(BPF_JEQ, 2, 0, 1), /* 7 */
+		ALU64_K(BPF_ADD, 3, 4), /* 8 */
+		MOV64_X(2, 1), /* 9 */
+		ALU64_K(BPF_XOR, 2, 1), /* 10: !exists */
+		JMP_K(BPF_JNE, 2, 0, 1), /* 11: taken when the field is missing */
+		ALU64_K(BPF_ADD, 3, 4), /* 12 */
+		EXIT(), /* 13 */
 	};
 	__u8 r[14];
 	bool wild;
@@ -211,12 +215,13 @@ static void test_ld_imm64(void)
 {
 	/* an enum value (64-bit, ld_imm64) compared on 64 and on 32 bits */
 	const struct bpf_insn p[] = {
-		I(BPF_LD | BPF_IMM | BPF_DW, 1, 0, 0, 0), I(0, 0, 0, 0, 0), /* 0-1: patched */
-		JMP_K(BPF_JEQ, 1, 0, 1),   /* 2: 0x100000000 != 0 */
-		ALU64_K(BPF_ADD, 3, 4),    /* 3 */
+		I(BPF_LD | BPF_IMM | BPF_DW, 1, 0, 0, 0),
+		I(0, 0, 0, 0, 0), /* 0-1: patched */
+		JMP_K(BPF_JEQ, 1, 0, 1), /* 2: 0x100000000 != 0 */
+		ALU64_K(BPF_ADD, 3, 4), /* 3 */
 		JMP32_K(BPF_JEQ, 1, 0, 1), /* 4: low half is 0 */
-		ALU64_K(BPF_ADD, 4, 4),    /* 5 */
-		EXIT(),                    /* 6 */
+		ALU64_K(BPF_ADD, 4, 4), /* 5 */
+		EXIT(), /* 6 */
 	};
 	__u8 r[7];
 	bool wild;
@@ -237,8 +242,10 @@ static void test_hostile(void)
 	/* an endless loop, a jump out of the function, a register number out of range */
 	const struct bpf_insn loop[] = { MOV64_K(1, 0), ALU64_K(BPF_ADD, 1, 1), JA(-2), EXIT() };
 	const struct bpf_insn out[] = { MOV64_K(1, 0), JMP_K(BPF_JEQ, 1, 0, 100), EXIT() };
-	const struct bpf_insn badreg[] = { MOV64_K(1, 1), I(BPF_ALU64 | BPF_MOV | BPF_K, 12, 0, 0, 0),
-					   JMP_K(BPF_JEQ, 1, 0, 1), ALU64_K(BPF_ADD, 3, 4), EXIT() };
+	const struct bpf_insn badreg[] = { MOV64_K(1, 1),
+					   I(BPF_ALU64 | BPF_MOV | BPF_K, 12, 0, 0, 0),
+					   JMP_K(BPF_JEQ, 1, 0, 1), ALU64_K(BPF_ADD, 3, 4),
+					   EXIT() };
 	__u8 r[4096];
 	bool wild;
 
@@ -264,7 +271,8 @@ static void test_hostile(void)
 			if (rand() % 2) /* mostly jumps with offsets that stay inside */
 				p[i].off = (short)(rand() % 64 - 32);
 		}
-		REQUIRE(!reach(p, n, rand() % n, rand() % n, rand() % 2 ? 0 : 4 << 8 | 18, r, &wild));
+		REQUIRE(!reach(p, n, rand() % n, rand() % n, rand() % 2 ? 0 : 4 << 8 | 18, r,
+			       &wild));
 		CHECK(r[0]);
 		if (wild)
 			for (__u32 i = 0; i < n; i++)

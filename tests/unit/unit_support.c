@@ -19,10 +19,14 @@
 const char *unit_status_name(enum core_relo_status st)
 {
 	switch (st) {
-	case CORE_RELO_RESOLVED: return "RESOLVED";
-	case CORE_RELO_NOT_FOUND: return "NOT_FOUND";
-	case CORE_RELO_LOCAL: return "LOCAL";
-	case CORE_RELO_FAILED: return "FAILED";
+	case CORE_RELO_RESOLVED:
+		return "RESOLVED";
+	case CORE_RELO_NOT_FOUND:
+		return "NOT_FOUND";
+	case CORE_RELO_LOCAL:
+		return "LOCAL";
+	case CORE_RELO_FAILED:
+		return "FAILED";
 	}
 	return "(bad status)";
 }
@@ -45,7 +49,8 @@ int unit_check_failed(const char *file, int line, const struct core_relo_result 
 {
 	if (r->status == CORE_RELO_FAILED && r->err < 0 && r->reason[0])
 		return 1;
-	unit_fail(file, line, "got %s err=%d reason \"%s\" value=%llu; want FAILED, err < 0, a reason",
+	unit_fail(file, line,
+		  "got %s err=%d reason \"%s\" value=%llu; want FAILED, err < 0, a reason",
 		  unit_status_name(r->status), r->err, r->reason, (unsigned long long)r->value);
 	return 0;
 }
@@ -146,8 +151,8 @@ static size_t strtab__add(struct strtab *s, const char *str)
 	return off;
 }
 
-static Elf_Scn *elf_add_scn(Elf *elf, size_t name, Elf64_Word type, Elf64_Xword flags,
-			    void *buf, size_t size, Elf_Type dtype, size_t align)
+static Elf_Scn *elf_add_scn(Elf *elf, size_t name, Elf64_Word type, Elf64_Xword flags, void *buf,
+			    size_t size, Elf_Type dtype, size_t align)
 {
 	Elf_Scn *scn = elf_newscn(elf);
 	Elf_Data *data;
@@ -171,8 +176,8 @@ static Elf_Scn *elf_add_scn(Elf *elf, size_t name, Elf64_Word type, Elf64_Xword 
 	return scn;
 }
 
-int unit_obj__write(const char *path, struct btf *lbtf, const struct unit_relo *relos,
-		    size_t cnt, unsigned int flags)
+int unit_obj__write(const char *path, struct btf *lbtf, const struct unit_relo *relos, size_t cnt,
+		    unsigned int flags)
 {
 	static const char *const sec_names[2] = { UNIT_SEC, UNIT_SEC2 };
 	struct strtab shstr = { .len = 1 }, str = { .len = 1 };
@@ -212,12 +217,12 @@ int unit_obj__write(const char *path, struct btf *lbtf, const struct unit_relo *
 	((__u16 *)ext)[0] = 0xeB9F;
 	((__u8 *)ext)[2] = 1;
 	((__u8 *)ext)[3] = 0;
-	ext[1] = 32;                  /* hdr_len */
-	ext[6] = 0;                   /* core_relo_off */
-	ext[7] = ext_size - 32;       /* core_relo_len */
+	ext[1] = 32; /* hdr_len */
+	ext[6] = 0; /* core_relo_off */
+	ext[7] = ext_size - 32; /* core_relo_len */
 	p = ext + 8;
 	if (cnt)
-		*p++ = 16;            /* rec_size */
+		*p++ = 16; /* rec_size */
 	for (size_t i = 0, in_sec = 0; i < cnt; i++, in_sec++) {
 		int acc = btf__add_str(lbtf, relos[i].access);
 
@@ -293,7 +298,8 @@ int unit_obj__write(const char *path, struct btf *lbtf, const struct unit_relo *
 		if (s && !n[1])
 			break;
 		text[s] = elf_add_scn(elf, n_text[s], SHT_PROGBITS, SHF_ALLOC | SHF_EXECINSTR,
-				      insns[s], (n[s] + 1) * sizeof(struct bpf_insn), ELF_T_BYTE, 8);
+				      insns[s], (n[s] + 1) * sizeof(struct bpf_insn), ELF_T_BYTE,
+				      8);
 		if (!text[s])
 			goto out_fd;
 	}
@@ -320,8 +326,8 @@ int unit_obj__write(const char *path, struct btf *lbtf, const struct unit_relo *
 		syms[nsyms].st_value = half * sizeof(struct bpf_insn);
 		syms[nsyms++].st_size = (n[0] + 1 - half) * sizeof(struct bpf_insn);
 	}
-	symtab = elf_add_scn(elf, n_sym, SHT_SYMTAB, 0, syms, nsyms * sizeof(syms[0]), ELF_T_SYM,
-			     8);
+	symtab =
+		elf_add_scn(elf, n_sym, SHT_SYMTAB, 0, syms, nsyms * sizeof(syms[0]), ELF_T_SYM, 8);
 	strscn = elf_add_scn(elf, n_str, SHT_STRTAB, 0, str.buf, str.len, ELF_T_BYTE, 1);
 	shscn = elf_add_scn(elf, n_shstr, SHT_STRTAB, 0, shstr.buf, shstr.len, ELF_T_BYTE, 1);
 	if (!symtab || !strscn || !shscn)
@@ -382,8 +388,7 @@ static bool same_outcome(const struct core_relo_result *a, const struct core_rel
 }
 
 int unit_resolve(const struct btf *kbtf, struct btf *lbtf, const struct unit_relo *relos,
-		 size_t cnt, struct core_relo_result *res, unsigned int flags,
-		 struct btf **emitted)
+		 size_t cnt, struct core_relo_result *res, unsigned int flags, struct btf **emitted)
 {
 	struct core_relo_result *res_add = NULL, *res_tail = NULL;
 	struct kernel_index *ki = NULL, *ki_tail = NULL;
@@ -445,7 +450,8 @@ int unit_resolve(const struct btf *kbtf, struct btf *lbtf, const struct unit_rel
 				  "core_object__resolve %s value %llu",
 				  i, unit_status_name(res_add[i].status),
 				  (unsigned long long)res_add[i].value,
-				  unit_status_name(res[i].status), (unsigned long long)res[i].value);
+				  unit_status_name(res[i].status),
+				  (unsigned long long)res[i].value);
 			ret = -1;
 		}
 		/* libbpf refuses the object on the full BTF: it must on the tailored one too */
@@ -453,25 +459,28 @@ int unit_resolve(const struct btf *kbtf, struct btf *lbtf, const struct unit_rel
 			if (res_tail[i].status != CORE_RELO_FAILED) {
 				unit_fail(__FILE__, __LINE__,
 					  "relo #%zu (%s): FAILED on the full BTF (%s), %s on the "
-					  "tailored BTF", i, relos[i].access, res[i].reason,
+					  "tailored BTF",
+					  i, relos[i].access, res[i].reason,
 					  unit_status_name(res_tail[i].status));
 				ret = -1;
 			}
 			continue;
 		}
 		if (!same_outcome(&res[i], &res_tail[i], relos[i].kind)) {
-			unit_fail(__FILE__, __LINE__,
-				  "relo #%zu (%s): full BTF %s poison=%d value=%llu, tailored BTF %s "
-				  "poison=%d value=%llu (%s)",
-				  i, relos[i].access, unit_status_name(res[i].status), res[i].poison,
-				  (unsigned long long)res[i].value,
-				  unit_status_name(res_tail[i].status), res_tail[i].poison,
-				  (unsigned long long)res_tail[i].value, res_tail[i].reason);
+			unit_fail(
+				__FILE__, __LINE__,
+				"relo #%zu (%s): full BTF %s poison=%d value=%llu, tailored BTF %s "
+				"poison=%d value=%llu (%s)",
+				i, relos[i].access, unit_status_name(res[i].status), res[i].poison,
+				(unsigned long long)res[i].value,
+				unit_status_name(res_tail[i].status), res_tail[i].poison,
+				(unsigned long long)res_tail[i].value, res_tail[i].reason);
 			ret = -1;
 		}
 		if (!core_relo_result_same(&res[i], &res_tail[i], relos[i].kind) !=
 		    !same_outcome(&res[i], &res_tail[i], relos[i].kind)) {
-			unit_fail(__FILE__, __LINE__, "relo #%zu: core_relo_result_same disagrees", i);
+			unit_fail(__FILE__, __LINE__, "relo #%zu: core_relo_result_same disagrees",
+				  i);
 			ret = -1;
 		}
 	}

@@ -16,16 +16,16 @@ struct btf;
 
 /* One CO-RE record as clang would write it in .BTF.ext. */
 struct unit_relo {
-	__u32 type_id;      /* local root type id */
+	__u32 type_id; /* local root type id */
 	const char *access; /* access string, e.g. "0:1:2" */
-	__u32 kind;         /* enum bpf_core_relo_kind */
-	__u32 sec;          /* code section: 0 UNIT_SEC, 1 UNIT_SEC2 (records grouped, 0 first) */
+	__u32 kind; /* enum bpf_core_relo_kind */
+	__u32 sec; /* code section: 0 UNIT_SEC, 1 UNIT_SEC2 (records grouped, 0 first) */
 };
 
 enum {
-	UNIT_OBJ_NO_EXT = 1 << 0,     /* no .BTF.ext section at all */
+	UNIT_OBJ_NO_EXT = 1 << 0, /* no .BTF.ext section at all */
 	UNIT_OBJ_BIG_ENDIAN = 1 << 1, /* a bpfeb object: ELF, .BTF and .BTF.ext big-endian */
-	UNIT_OBJ_TWO_FUNCS = 1 << 2,  /* UNIT_SEC holds UNIT_PROG, then UNIT_SUB from its middle */
+	UNIT_OBJ_TWO_FUNCS = 1 << 2, /* UNIT_SEC holds UNIT_PROG, then UNIT_SUB from its middle */
 };
 
 /* Sections and functions the records point into; UNIT_SEC2 has no function symbol. */
@@ -41,8 +41,8 @@ enum {
  * records, in order, at insn_off 8 * (index within the section). Access strings and section
  * names are added to lbtf's strings. Returns 0 or -errno.
  */
-int unit_obj__write(const char *path, struct btf *lbtf, const struct unit_relo *relos,
-		    size_t cnt, unsigned int flags);
+int unit_obj__write(const char *path, struct btf *lbtf, const struct unit_relo *relos, size_t cnt,
+		    unsigned int flags);
 
 /* A fresh path in the temp directory; the caller unlinks it and frees the string. */
 char *unit_tmp_path(const char *suffix);

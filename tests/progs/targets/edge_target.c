@@ -31,12 +31,12 @@ struct flexmid {
 
 /* TYPE_TAG: clang 14 emits btf_type_tag on struct member pointers */
 struct tagged {
-	int __attribute__((btf_type_tag("user"))) *uptr;
-	struct foo __attribute__((btf_type_tag("rcu"))) *fptr;
+	int __attribute__((btf_type_tag("user"))) * uptr;
+	struct foo __attribute__((btf_type_tag("rcu"))) * fptr;
 };
 
 /* typedef of a tagged pointer: a type relocation that follows it reaches TYPE_TAG */
-typedef int __attribute__((btf_type_tag("user"))) *uptr_t;
+typedef int __attribute__((btf_type_tag("user"))) * uptr_t;
 
 /* FWD behind a pointer typedef */
 struct fwd_only;
@@ -44,10 +44,10 @@ typedef struct fwd_only *fwd_ptr_t;
 
 /* modern (kflag=1) bitfields, including a 40-bit one spanning 8 bytes */
 struct bits {
-	unsigned int a: 3;
-	int b: 5;
-	unsigned long long c: 40;
-	int d: 12;
+	unsigned int a : 3;
+	int b : 5;
+	unsigned long long c : 40;
+	int d : 12;
 	unsigned char e;
 };
 

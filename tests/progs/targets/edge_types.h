@@ -26,10 +26,10 @@ struct fwd_only;
 typedef struct fwd_only *fwd_ptr_t;
 
 struct bits {
-	unsigned int a: 3;
-	int b: 5;
-	unsigned long long c: 40;
-	int d: 12;
+	unsigned int a : 3;
+	int b : 5;
+	unsigned long long c : 40;
+	int d : 12;
 } PAI;
 
 struct anon_twice {

@@ -11,7 +11,7 @@ enum color { RED, GREEN };
 
 struct sbits {
 	unsigned int pad;
-	enum color c: 3;
+	enum color c : 3;
 } PAI;
 
 SEC("kprobe/do_nanosleep")

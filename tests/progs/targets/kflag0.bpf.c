@@ -4,9 +4,9 @@
 #include "common.h"
 
 struct oldbits {
-	unsigned int a: 3;
-	int b: 5;
-	unsigned long long c: 40;
+	unsigned int a : 3;
+	int b : 5;
+	unsigned long long c : 40;
 	unsigned int d;
 } PAI;
 
