@@ -661,6 +661,54 @@ static int matrix_member(struct bundle_writer *w, size_t before, struct bbuf *he
 	return 0;
 }
 
+static int entry_err(const struct bundle_entry *e, const char *why, int ret, char *err,
+		     size_t err_sz)
+{
+	btfgen_bundle_err(err, err_sz, "kernel '%s/%s/%s/%s': %s", BQ(e->distro), BQ(e->version),
+			  BQ(e->arch), BQ(e->release), why);
+	return ret;
+}
+
+int btfgen_bundle_writer__add_entry(struct bundle_writer *w, struct bundle *b,
+				    const struct bundle_entry *e, bool lists, char *err,
+				    size_t err_sz)
+{
+	struct bundle_unsatisfied *u = calloc(e->unsatisfied_cnt + 1, sizeof(*u));
+	struct bundle_kernel k = {
+		.distro = e->distro,
+		.version = e->version,
+		.arch = e->arch,
+		.release = e->release,
+		.status = e->status,
+		.reason = e->reason[0] && !*e->blob ? e->reason : NULL,
+		.input_sha256_hex = e->input_sha256_hex[0] ? e->input_sha256_hex : NULL,
+		.input_size = e->input_size,
+		.full_btf_size = e->full_btf_size,
+		.unsatisfied = u,
+		.unsatisfied_cnt = e->unsatisfied_cnt,
+	};
+	int ret = 0;
+
+	if (!u)
+		return entry_err(e, strerror(ENOMEM), -ENOMEM, err, err_sz);
+	for (size_t i = 0; lists && i < e->unsatisfied_cnt && !ret; i++)
+		if (btfgen_bundle__unsatisfied(b, e, i, &u[i]))
+			ret = entry_err(e, btfgen_bundle__error(b), -EBADMSG, err, err_sz);
+	if (!ret && *e->blob) {
+		k.btf = btfgen_bundle__btf_data(b, e, &k.btf_size);
+		if (!k.btf)
+			ret = entry_err(e, btfgen_bundle__error(b), errno ? -errno : -EBADMSG, err,
+					err_sz);
+	}
+	if (!ret) {
+		ret = btfgen_bundle_writer__add_kernel(w, &k);
+		if (ret)
+			entry_err(e, strerror(-ret), ret, err, err_sz);
+	}
+	free(u);
+	return ret;
+}
+
 /* The tree layout: every kernel with a BTF as <distro>/<version>/<arch>/<release>.btf. */
 static int commit_tree_dir(struct bundle_writer *w, const char *index, size_t index_len,
 			   const char *matrix, size_t matrix_len, char *err, size_t err_sz)

@@ -29,56 +29,6 @@ static void usage(FILE *f)
 		"exit codes: 0 written, 2 usage, 3 unreadable or corrupt bundle, or write error.\n");
 }
 
-/*
- * Entry e of b as a writer record, added to w. The same conversion as pipeline/shard_merge.c's
- * add_entry, with extract's messages; us: scratch for the unsatisfied list, grown here.
- */
-static int extract_kernel(struct bundle_writer *w, struct bundle *b, const struct bundle_entry *e,
-			  struct bundle_unsatisfied **us)
-{
-	struct bundle_kernel k = {
-		.distro = e->distro,
-		.version = e->version,
-		.arch = e->arch,
-		.release = e->release,
-		.status = e->status,
-		.reason = e->reason,
-		.input_sha256_hex = *e->input_sha256_hex ? e->input_sha256_hex : NULL,
-		.input_size = e->input_size,
-		.full_btf_size = e->full_btf_size,
-	};
-	size_t j;
-	int ret;
-
-	if (*e->blob) {
-		k.btf = btfgen_bundle__btf_data(b, e, &k.btf_size);
-		k.reason = NULL;
-		if (!k.btf) {
-			cmd_err("extract", "%s", btfgen_bundle__error(b));
-			return -1;
-		}
-	}
-	free(*us);
-	*us = calloc(e->unsatisfied_cnt + 1, sizeof(**us));
-	if (!*us)
-		return -1;
-	for (j = 0; j < e->unsatisfied_cnt; j++) {
-		if (btfgen_bundle__unsatisfied(b, e, j, &(*us)[j])) {
-			cmd_err("extract", "%s", btfgen_bundle__error(b));
-			return -1;
-		}
-	}
-	k.unsatisfied = *us;
-	k.unsatisfied_cnt = e->unsatisfied_cnt;
-	ret = btfgen_bundle_writer__add_kernel(w, &k);
-	if (ret) {
-		cmd_err("extract", "kernel '%s/%s/%s/%s': %s", Q(e->distro), Q(e->version),
-			Q(e->arch), Q(e->release), strerror(-ret));
-		return -1;
-	}
-	return 0;
-}
-
 /* A tree writer for dir with b's generator, so the tree's index.json equals the bundle's. */
 static struct bundle_writer *extract_writer_new(struct bundle *b, const char *dir)
 {
@@ -103,7 +53,6 @@ static struct bundle_writer *extract_writer_new(struct bundle *b, const char *di
 /* b written out as the tree dir; 0 or -1 (message printed). */
 static int extract_tree(struct bundle *b, const char *dir)
 {
-	struct bundle_unsatisfied *us = NULL;
 	struct bundle_writer *w;
 	char err[512];
 	int ret = -1;
@@ -118,16 +67,19 @@ static int extract_tree(struct bundle *b, const char *dir)
 			goto out;
 		}
 	}
-	for (i = 0; i < btfgen_bundle__entry_cnt(b); i++)
-		if (extract_kernel(w, b, btfgen_bundle__entry(b, i), &us))
+	for (i = 0; i < btfgen_bundle__entry_cnt(b); i++) {
+		if (btfgen_bundle_writer__add_entry(w, b, btfgen_bundle__entry(b, i), true, err,
+						    sizeof(err))) {
+			cmd_err("extract", "%s", err);
 			goto out;
+		}
+	}
 	if (btfgen_bundle_writer__commit(w, err, sizeof(err))) {
 		cmd_err("extract", "%s", err);
 		goto out;
 	}
 	ret = 0;
 out:
-	free(us);
 	btfgen_bundle_writer__free(w);
 	return ret;
 }

@@ -50,51 +50,6 @@ static int same_run(const struct bundle *a, const struct bundle *b)
 	return 1;
 }
 
-static int add_entry(struct bundle_writer *w, const struct merged_entry *me, bool lists, char *err,
-		     size_t err_sz)
-{
-	const struct bundle_entry *e = me->e;
-	struct bundle_unsatisfied *u = calloc(e->unsatisfied_cnt + 1, sizeof(*u));
-	struct bundle_kernel k = {
-		.distro = e->distro,
-		.version = e->version,
-		.arch = e->arch,
-		.release = e->release,
-		.status = e->status,
-		.reason = e->reason[0] ? e->reason : NULL,
-		.input_sha256_hex = e->input_sha256_hex[0] ? e->input_sha256_hex : NULL,
-		.input_size = e->input_size,
-		.full_btf_size = e->full_btf_size,
-		.unsatisfied = u,
-		.unsatisfied_cnt = e->unsatisfied_cnt,
-	};
-	int ret = 0;
-
-	if (!u)
-		return -ENOMEM;
-	for (size_t i = 0; lists && i < e->unsatisfied_cnt; i++) {
-		ret = btfgen_bundle__unsatisfied(me->b, e, i, &u[i]);
-		if (ret)
-			goto out;
-	}
-	if (!strcmp(e->status, "ok")) {
-		k.btf = btfgen_bundle__btf_data(me->b, e, &k.btf_size);
-		if (!k.btf) {
-			ret = -errno;
-			snprintf(err, err_sz, "kernel %s/%s/%s/%s: %s", e->distro, e->version,
-				 e->arch, e->release, strerror(errno));
-			goto out;
-		}
-	}
-	ret = btfgen_bundle_writer__add_kernel(w, &k);
-	if (ret)
-		snprintf(err, err_sz, "kernel %s/%s/%s/%s: %s", e->distro, e->version, e->arch,
-			 e->release, strerror(-ret));
-out:
-	free(u);
-	return ret;
-}
-
 int batch__merge(char *const *shards, size_t shard_cnt, const char *out,
 		 enum bundle_compression comp, size_t *kernels, char *err, size_t err_sz)
 {
@@ -157,7 +112,7 @@ int batch__merge(char *const *shards, size_t shard_cnt, const char *out,
 			goto out;
 	}
 	for (size_t i = 0; i < n; i++) {
-		ret = add_entry(w, &all[i], true, err, err_sz);
+		ret = btfgen_bundle_writer__add_entry(w, all[i].b, all[i].e, true, err, err_sz);
 		if (ret)
 			goto out;
 	}
@@ -194,9 +149,8 @@ int batch__strip(const char *in, const char *out, size_t *kernels, char *err, si
 		goto out;
 	}
 	for (size_t i = 0; !ret && i < btfgen_bundle__entry_cnt(b); i++) {
-		struct merged_entry me = { b, btfgen_bundle__entry(b, i) };
-
-		ret = add_entry(w, &me, false, err, err_sz);
+		ret = btfgen_bundle_writer__add_entry(w, b, btfgen_bundle__entry(b, i), false, err,
+						      err_sz);
 	}
 	ret = ret ? ret : btfgen_bundle_writer__commit(w, err, err_sz);
 	if (!ret && kernels)

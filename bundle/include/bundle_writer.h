@@ -3,6 +3,7 @@
 #ifndef BTFGEN_BUNDLE_WRITER_H
 #define BTFGEN_BUNDLE_WRITER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "bundle.h"
@@ -60,6 +61,16 @@ int btfgen_bundle_writer__add_object(struct bundle_writer *w, const struct bundl
  * ustar header: release over ~96 characters).
  */
 int btfgen_bundle_writer__add_kernel(struct bundle_writer *w, const struct bundle_kernel *k);
+
+/*
+ * Adds entry e of the bundle b (another bundle being merged, stripped or extracted) as a
+ * kernel of w: its status, reason, sizes and BTF; its unsatisfied records when lists is set
+ * (else as many empty ones: a writer that keeps no matrix counts them only). 0 or -errno,
+ * with the kernel named (escaped) in err.
+ */
+int btfgen_bundle_writer__add_entry(struct bundle_writer *w, struct bundle *b,
+				    const struct bundle_entry *e, bool lists, char *err,
+				    size_t err_sz);
 /*
  * Writes everything: a temp file (or temp dir) in the target's directory, fsync, rename.
  * On failure the old output, if any, is left as it was and no temp file remains.
