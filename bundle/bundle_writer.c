@@ -39,7 +39,7 @@ struct bundle_writer {
 	char *out_path;
 	enum bundle_layout layout;
 	enum bundle_compression comp;
-	char *gen[5]; /* version, libbpf, libarchive, zstd, jansson */
+	char *gen[BUNDLE_GENERATOR_CNT]; /* in gen_keys order */
 	struct bundle_object *objs;
 	size_t obj_cnt, obj_cap;
 	struct wkernel *kerns;
@@ -53,7 +53,18 @@ struct bundle_writer {
 	int committed;
 };
 
-static const char *gen_keys[5] = { "version", "libbpf", "libarchive", "zstd", "jansson" };
+static const char *const gen_keys[BUNDLE_GENERATOR_CNT] = { BUNDLE_GENERATOR_KEYS };
+
+struct bundle_generator btfgen_bundle_generator__of(const struct bundle *b)
+{
+	const char *v[BUNDLE_GENERATOR_CNT];
+
+	for (size_t i = 0; i < BUNDLE_GENERATOR_CNT; i++)
+		v[i] = btfgen_bundle__generator(b, gen_keys[i]);
+	return (struct bundle_generator){
+		.version = v[0], .libbpf = v[1], .libarchive = v[2], .zstd = v[3], .jansson = v[4]
+	};
+}
 
 static int dup_str(char **dst, const char *src)
 {

@@ -36,13 +36,7 @@ static struct bundle_writer *extract_writer_new(struct bundle *b, const char *di
 	struct bundle_writer *w;
 	char err[512];
 
-	gen = (struct bundle_generator){
-		.version = btfgen_bundle__generator(b, "version"),
-		.libbpf = btfgen_bundle__generator(b, "libbpf"),
-		.libarchive = btfgen_bundle__generator(b, "libarchive"),
-		.zstd = btfgen_bundle__generator(b, "zstd"),
-		.jansson = btfgen_bundle__generator(b, "jansson"),
-	};
+	gen = btfgen_bundle_generator__of(b);
 	w = btfgen_bundle_writer__new(dir, BUNDLE_LAYOUT_TREE_DIR, BUNDLE_COMPRESS_NONE, &gen, err,
 				      sizeof(err));
 	if (!w)

@@ -9,6 +9,7 @@
 
 #include "bundle.h"
 #include "bundle_verdict.h"
+#include "bundle_writer.h"
 #include "commands.h"
 
 static void usage(FILE *f)
@@ -297,7 +298,7 @@ static void print_header(struct bundle *b, json_t *jo, int verified, const char 
 
 static json_t *summary_json(struct bundle *b, int verified, const char *err)
 {
-	const char *gens[] = { "name", "version", "libbpf", "libarchive", "zstd", "jansson" };
+	const char *gens[] = { "name", BUNDLE_GENERATOR_KEYS };
 	size_t cnt[3] = {}, unsat = 0, sum_btf = 0, sum_full = 0;
 	json_t *jo = json_object(), *jgen = json_object();
 

@@ -30,8 +30,7 @@ static int entry_cmp(const void *pa, const void *pb)
 /* Shards of one run agree on the generator and on every object. */
 static int same_run(const struct bundle *a, const struct bundle *b)
 {
-	static const char *const fields[] = { "version", "libbpf", "libarchive", "zstd",
-					      "jansson" };
+	static const char *const fields[] = { BUNDLE_GENERATOR_KEYS };
 
 	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
 		if (strcmp(btfgen_bundle__generator(a, fields[i]),
@@ -94,13 +93,7 @@ int batch__merge(char *const *shards, size_t shard_cnt, const char *out,
 			goto out;
 		}
 	}
-	gen = (struct bundle_generator){
-		.version = btfgen_bundle__generator(b[0], "version"),
-		.libbpf = btfgen_bundle__generator(b[0], "libbpf"),
-		.libarchive = btfgen_bundle__generator(b[0], "libarchive"),
-		.zstd = btfgen_bundle__generator(b[0], "zstd"),
-		.jansson = btfgen_bundle__generator(b[0], "jansson"),
-	};
+	gen = btfgen_bundle_generator__of(b[0]);
 	w = btfgen_bundle_writer__new(out, BUNDLE_LAYOUT_BUNDLE, comp, &gen, err, err_sz);
 	if (!w) {
 		ret = -errno;

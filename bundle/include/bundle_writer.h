@@ -41,6 +41,13 @@ struct bundle_generator {
 	const char *version, *libbpf, *libarchive, *zstd, *jansson;
 };
 
+/* index.json's generator keys, in the order of struct bundle_generator's fields: the one list */
+#define BUNDLE_GENERATOR_KEYS "version", "libbpf", "libarchive", "zstd", "jansson"
+#define BUNDLE_GENERATOR_CNT 5
+
+/* The generator b was written with: merge and extract keep it, so their output is b's own. */
+struct bundle_generator btfgen_bundle_generator__of(const struct bundle *b);
+
 struct bundle_writer;
 
 /*
