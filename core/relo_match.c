@@ -9,6 +9,7 @@
  *   4. when tailoring, report every candidate walk to the observer (tailor_mark.c marks).
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -566,8 +567,9 @@ static int resolve_one(const struct kernel_index *ki, const struct core_relo *rl
 			 */
 			if (obs)
 				obs->walked(obs->ctx, cand_spec, RELO_WALK_FAILED);
+			/* err may be any negative int (a size libbpf keeps in an int): no -err */
 			snprintf(why, sizeof(why), "error matching candidate [%u]: %s",
-				 cands->ids[i], strerror(-err));
+				 cands->ids[i], strerror(err == INT_MIN ? ERANGE : -err));
 			fail(res, err, "", why);
 			return 0;
 		}
