@@ -30,5 +30,5 @@ cd ..
 # The libFuzzer targets of tests/fuzz (clang, installed by setup): built and each run 45 s
 # (the whole step stays under 6 minutes); BTFGEN_NO_FUZZ=1 skips it while iterating.
 if command -v clang >/dev/null && [ -z "${BTFGEN_NO_FUZZ:-}" ]; then
-	scripts/fuzz.sh --ci 45
+	scripts/fuzz.sh --ci
 fi
