@@ -46,20 +46,6 @@ static void trace(const char *msg)
 	fprintf(stderr, "btfgen-batch: %s\n", msg);
 }
 
-static const char *status_name(enum core_relo_status s)
-{
-	switch (s) {
-	case CORE_RELO_RESOLVED:
-		return "resolved";
-	case CORE_RELO_NOT_FOUND:
-		return "not_found";
-	case CORE_RELO_LOCAL:
-		return "local";
-	default:
-		return "failed";
-	}
-}
-
 /* INPUT: an ELF (vmlinux) is read as is; anything else goes through the archive reader. */
 static struct btf *load_input(const char *path, char *err, size_t err_sz)
 {
@@ -100,7 +86,7 @@ static json_t *relo_json(const struct core_object *obj, __u32 i, const struct co
 	j = json_pack("{s:I, s:s, s:s, s:I, s:s, s:s, s:s, s:s}", "index", (json_int_t)i, "program",
 		      d.program, "section", d.section, "insn_off", (json_int_t)d.insn_off, "kind",
 		      d.kind_name, "type", d.type_name, "access", d.access, "status",
-		      status_name(r->status));
+		      core_relo_status_str(r->status));
 	if (!j)
 		return NULL;
 	if (r->status == CORE_RELO_RESOLVED || r->status == CORE_RELO_NOT_FOUND ||

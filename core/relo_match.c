@@ -828,3 +828,17 @@ bool core_relo_result_same(const struct core_relo_result *a, const struct core_r
 		return true;
 	return a->value == b->value;
 }
+
+const char *core_relo_status_str(enum core_relo_status s)
+{
+	switch (s) {
+	case CORE_RELO_RESOLVED:
+		return "resolved";
+	case CORE_RELO_NOT_FOUND:
+		return "not_found";
+	case CORE_RELO_LOCAL:
+		return "local";
+	default:
+		return "failed";
+	}
+}

@@ -169,6 +169,8 @@ enum core_relo_verdict {
 };
 
 const char *core_verdict_str(enum core_verdict v);
+/* "resolved", "not_found", "local" or "failed": the names of min_core_btf -j */
+const char *core_relo_status_str(enum core_relo_status s);
 const char *core_relo_verdict_str(enum core_relo_verdict v);
 
 /* Programs: function symbols in executable sections other than .text, in ELF order. */

@@ -186,20 +186,6 @@ static void lb_canon(const struct lb_relo *r, __u32 kind, char *buf, size_t sz)
 		 r->ambig ? " ambiguity" : "", v, r->mem_sz);
 }
 
-static const char *status_name(enum core_relo_status s)
-{
-	switch (s) {
-	case CORE_RELO_RESOLVED:
-		return "resolved";
-	case CORE_RELO_NOT_FOUND:
-		return "not_found";
-	case CORE_RELO_LOCAL:
-		return "local";
-	default:
-		return "failed";
-	}
-}
-
 enum verdict { V_OK, V_DIVERGE, V_INVALID };
 
 struct stats {
@@ -328,8 +314,9 @@ static enum verdict check(const char *obj_path, const char *target_path, const c
 			snprintf(why, why_sz,
 				 "relo #%u (%s %s %s): core predicts %s poison=%d "
 				 "value=%llu (%s), libbpf on full:%s",
-				 i, d.kind_name, d.type_name, d.access, status_name(res[i].status),
-				 res[i].poison, (unsigned long long)res[i].value, res[i].reason, a);
+				 i, d.kind_name, d.type_name, d.access,
+				 core_relo_status_str(res[i].status), res[i].poison,
+				 (unsigned long long)res[i].value, res[i].reason, a);
 			goto out;
 		}
 		st->relos++;
