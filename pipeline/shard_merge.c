@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "batch.h"
+#include "btfgen_util.h"
 #include "bundle.h"
 
 struct merged_entry {
@@ -25,6 +26,23 @@ static int entry_cmp(const void *pa, const void *pb)
 	    (c = strcmp(a->arch, b->arch)))
 		return c;
 	return strcmp(a->release, b->release);
+}
+
+/* The bundle at path, or NULL with "<what>'<path, escaped>': <why>" in err. */
+static struct bundle *open_input(const char *what, const char *path, char *err, size_t err_sz)
+{
+	char berr[256], q[256];
+	struct bundle *b = btfgen_bundle__open_file(path, berr, sizeof(berr));
+
+	int saved;
+
+	if (!b) {
+		saved = errno;
+		snprintf(err, err_sz, "%s'%s': %s", what, btfgen_quote(path, 0, q, sizeof(q)),
+			 berr);
+		errno = saved;
+	}
+	return b;
 }
 
 /* Shards of one run agree on the generator and on every object. */
@@ -57,16 +75,14 @@ int batch__merge(char *const *shards, size_t shard_cnt, const char *out,
 	struct bundle_writer *w = NULL;
 	struct bundle_generator gen;
 	size_t n = 0, total = 0;
-	char berr[256];
 	int ret = -ENOMEM;
 
 	if (!b)
 		return -ENOMEM;
 	for (size_t i = 0; i < shard_cnt; i++) {
-		b[i] = btfgen_bundle__open_file(shards[i], berr, sizeof(berr));
+		b[i] = open_input("shard ", shards[i], err, err_sz);
 		if (!b[i]) {
 			ret = -errno;
-			snprintf(err, err_sz, "shard '%s': %s", shards[i], berr);
 			goto out;
 		}
 		if (!same_run(b[0], b[i])) {
@@ -125,15 +141,11 @@ int batch__strip(const char *in, const char *out, size_t *kernels, char *err, si
 {
 	struct bundle_writer *w = NULL;
 	struct bundle *b;
-	char berr[256];
 	int ret = 0;
 
-	b = btfgen_bundle__open_file(in, berr, sizeof(berr));
-	if (!b) {
-		ret = -errno;
-		snprintf(err, err_sz, "'%s': %s", in, berr);
-		return ret;
-	}
+	b = open_input("", in, err, err_sz);
+	if (!b)
+		return -errno;
 	/* runtime form: the writer drops what lookup does not need (bundle_writer.h) */
 	w = btfgen_bundle_writer__new(out, BUNDLE_LAYOUT_RUNTIME, BUNDLE_COMPRESS_ZSTD, NULL, err,
 				      err_sz);
