@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "batch.h"
-#include "btfgen_util.h"
 #include "bundle.h"
 
 struct merged_entry {
@@ -28,18 +27,16 @@ static int entry_cmp(const void *pa, const void *pb)
 	return strcmp(a->release, b->release);
 }
 
-/* The bundle at path, or NULL with "<what>'<path, escaped>': <why>" in err. */
+/* The bundle at path, or NULL with what + the library's message (which names the path) in err. */
 static struct bundle *open_input(const char *what, const char *path, char *err, size_t err_sz)
 {
-	char berr[256], q[256];
+	char berr[256];
 	struct bundle *b = btfgen_bundle__open_file(path, berr, sizeof(berr));
-
 	int saved;
 
 	if (!b) {
 		saved = errno;
-		snprintf(err, err_sz, "%s'%s': %s", what, btfgen_quote(path, 0, q, sizeof(q)),
-			 berr);
+		snprintf(err, err_sz, "%s%s", what, berr);
 		errno = saved;
 	}
 	return b;
