@@ -47,6 +47,9 @@ int btfgen_tar__parse_header(const unsigned char *h, size_t off, size_t room, st
 /* Compresses in[0..in_len) into *out (allocated). 0 or -errno. */
 int btfgen_bundle_compress(enum bundle_compression comp, const void *in, size_t in_len,
 			   unsigned char **out, size_t *out_len, char *err, size_t err_sz);
+/* Compresses in as one stream with the strongest settings (the runtime form). 0 or -errno. */
+int btfgen_bundle_compress_small(enum bundle_compression comp, const void *in, size_t in_len,
+				 unsigned char **out, size_t *out_len, char *err, size_t err_sz);
 /*
  * Compresses each non-empty part as its own zstd frame or xz stream (each with its own
  * checksum, checked when the reader reaches the part's end) and concatenates them.

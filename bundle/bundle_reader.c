@@ -25,7 +25,7 @@
 
 struct rblob {
 	const char *name; /* member name, from index.json */
-	const char *hex; /* expected SHA-256 (index.json "btf_sha256") */
+	const char *hex; /* expected SHA-256 (index.json "btf_sha256"), "" if the set has one */
 	size_t size; /* expected size (index.json "btf_size") */
 	const unsigned char *data; /* NULL until its member has been decoded */
 	int verified; /* 1 ok, -1 mismatch, 0 not checked yet */
@@ -55,6 +55,13 @@ struct bundle {
 	int scan_ret; /* sticky error of the walk */
 	int blobs_done;
 	size_t matrix_off, matrix_len; /* matrix.json's data, once its header was seen */
+	/*
+	 * The runtime form checks its blobs as one set (index.json "blobs_sha256": the SHA-256
+	 * of every blob's bytes in stored order) rather than one SHA-256 per blob.
+	 */
+	const char *set_hex; /* NULL: no set hash */
+	struct sha256_ctx set_ctx; /* fed as the walk accepts each blob */
+	int set_verified; /* 1 ok, -1 mismatch, 0 walk not done */
 	int has_matrix;
 	int matrix_ret; /* 0 not loaded, 1 loaded, -errno failed */
 	char msg[256]; /* last error (btfgen_bundle__error) */
@@ -243,6 +250,20 @@ static struct rblob *find_blob(struct bundle *b, const char *name)
 	return bsearch(&key, b->blobs, b->blob_cnt, sizeof(*b->blobs), blob_name_cmp);
 }
 
+/* The walk reached the end of the blob members: the set hash, if any, is now complete. */
+static void blobs_end(struct bundle *b)
+{
+	unsigned char d[SHA256_DIGEST_SIZE];
+	char hex[SHA256_HEX_SIZE];
+
+	b->blobs_done = 1;
+	if (!b->set_hex)
+		return;
+	btfgen_sha256_final(&b->set_ctx, d);
+	btfgen_sha256_hex(d, hex);
+	b->set_verified = memcmp(hex, b->set_hex, 64) ? -1 : 1;
+}
+
 /*
  * Walks the blob members until want has its data (want NULL: to the end of the blobs, i.e.
  * matrix.json or the end of the archive). Every member must be a blob the index names, once,
@@ -258,7 +279,8 @@ static int scan_blobs(struct bundle *b, struct rblob *want)
 
 		ret = tar_header(b, b->tar_off, &m, b->msg, sizeof(b->msg));
 		if (ret <= 0) {
-			b->blobs_done = 1;
+			if (!ret)
+				blobs_end(b);
 			break;
 		}
 		ret = 0;
@@ -270,7 +292,7 @@ static int scan_blobs(struct bundle *b, struct rblob *want)
 			b->matrix_off = m.data;
 			b->matrix_len = m.size;
 			b->has_matrix = 1;
-			b->blobs_done = 1;
+			blobs_end(b);
 			b->tar_off = m.next;
 			break;
 		}
@@ -292,6 +314,8 @@ static int scan_blobs(struct bundle *b, struct rblob *want)
 			ret = stream_fill(b, m.data + m.size, 0, b->msg, sizeof(b->msg));
 			if (ret == 1) {
 				rb->data = b->buf + m.data;
+				if (b->set_hex)
+					btfgen_sha256_update(&b->set_ctx, rb->data, rb->size);
 				ret = 0;
 			} else if (!ret) {
 				btfgen_bundle_err(b->msg, sizeof(b->msg),
@@ -474,6 +498,16 @@ static int parse_index_root(struct bundle *b, char *err, size_t err_sz)
 				  BUNDLE_FORMAT_VERSION);
 		return -EPROTONOSUPPORT;
 	}
+	v = btfgen_bjson__get(&b->js, b->root, "blobs_sha256");
+	if (v) {
+		if (v->type != BJSON_STRING || !is_hex64(v->str)) {
+			btfgen_bundle_err(err, err_sz,
+					  "index.json: blobs_sha256 is not a SHA-256 in hex");
+			return -EBADMSG;
+		}
+		b->set_hex = v->str;
+		btfgen_sha256_init(&b->set_ctx);
+	}
 	return 0;
 }
 
@@ -528,7 +562,9 @@ static int parse_entry(struct bundle *b, const struct bjson_node *o, size_t i, c
 		e->blob = e->btf_sha256_hex = "";
 		return 0;
 	}
-	if (strncmp(e->blob, "blobs/", 6) || !is_hex64(e->btf_sha256_hex) || !e->btf_size) {
+	/* integrity: the blob's own SHA-256, or the set's (then btf_sha256 may be absent) */
+	if (strncmp(e->blob, "blobs/", 6) || !e->btf_size ||
+	    !(is_hex64(e->btf_sha256_hex) || (b->set_hex && !*e->btf_sha256_hex))) {
 		btfgen_bundle_err(err, err_sz,
 				  "index.json: kernel '%s/%s/%s/%s' is ok but lacks a blob, its "
 				  "btf_sha256 or its btf_size",
@@ -802,21 +838,31 @@ static int blob_check(struct rblob *rb)
 	unsigned char d[SHA256_DIGEST_SIZE];
 	char hex[SHA256_HEX_SIZE];
 
-	if (!rb->verified) {
+	if (!rb->verified && *rb->hex) {
 		btfgen_sha256(rb->data, rb->size, d);
 		btfgen_sha256_hex(d, hex);
 		rb->verified = memcmp(hex, rb->hex, 64) ? -1 : 1;
 	}
-	return rb->verified > 0 ? 0 : -EBADMSG;
+	return rb->verified >= 0 ? 0 : -EBADMSG;
 }
 
-/* Decodes and checks a blob if not done yet; 0 or -errno with the message in b->msg. */
+/*
+ * Decodes and checks a blob if not done yet; 0 or -errno with the message in b->msg. With a
+ * set hash, every blob is decoded (a runtime bundle is small) before any is served.
+ */
 static int blob_get(struct bundle *b, struct rblob *rb)
 {
 	int ret = rb->data ? 0 : scan_blobs(b, rb);
 
+	if (!ret && b->set_hex)
+		ret = scan_blobs(b, NULL);
 	if (ret)
 		return ret;
+	if (b->set_verified < 0) {
+		btfgen_bundle_err(b->msg, sizeof(b->msg),
+				  "corrupt bundle: the blobs do not match blobs_sha256");
+		return -EBADMSG;
+	}
 	if (blob_check(rb)) {
 		btfgen_bundle_err(b->msg, sizeof(b->msg),
 				  "corrupt bundle: blob '%s' does not match its SHA-256",

@@ -388,7 +388,9 @@ static json_t *index_entry(const struct bundle_kernel *k, const struct wblob *b,
 	err |= set_str(o, "status", k->status);
 	if (b) {
 		err |= set_str(o, "blob", b->name);
-		err |= set_str(o, "btf_sha256", b->hex);
+		/* the runtime form checks its blobs as one set (blobs_sha256, build_index_head) */
+		if (!runtime)
+			err |= set_str(o, "btf_sha256", b->hex);
 		err |= set_int(o, "btf_size", k->btf_size);
 	} else {
 		err |= set_str(o, "reason", k->reason);
@@ -405,6 +407,59 @@ out:
 		return NULL;
 	}
 	return o;
+}
+
+/*
+ * Blobs are stored sorted by their bytes: similar BTFs (same kernel series, same flavour) end
+ * up next to each other, which zstd rewards (51 x86_64 kernels: 7375 bytes at level 22 vs
+ * 7466 in order of first appearance). Distinct blobs never compare equal; the order depends
+ * only on the set of blobs, so merged shards give the same bytes.
+ */
+static int blob_content_cmp(const void *pa, const void *pb)
+{
+	const struct wblob *a = *(const struct wblob *const *)pa;
+	const struct wblob *b = *(const struct wblob *const *)pb;
+	int c = memcmp(a->data, b->data, a->size < b->size ? a->size : b->size);
+
+	if (c)
+		return c;
+	return a->size < b->size ? -1 : a->size > b->size;
+}
+
+/* The blobs in stored order (blob_content_cmp); the caller frees the array. */
+static const struct wblob **blob_order(const struct bundle_writer *w)
+{
+	const struct wblob **order = malloc((w->blob_cnt + 1) * sizeof(*order));
+
+	if (!order)
+		return NULL;
+	for (size_t i = 0; i < w->blob_cnt; i++)
+		order[i] = &w->blobs[i];
+	qsort(order, w->blob_cnt, sizeof(*order), blob_content_cmp);
+	return order;
+}
+
+/*
+ * The runtime form's integrity: one SHA-256 over every blob's bytes in stored order, instead
+ * of one per blob. 32 incompressible bytes per distinct blob were most of what the runtime
+ * form added to the BTF itself (42 blobs: 1.7 KB of 8.5 KB); the reader decodes the whole
+ * (small) runtime bundle anyway and checks the set before serving any blob.
+ */
+static int blobs_sha256(const struct bundle_writer *w, char hex[SHA256_HEX_SIZE])
+{
+	const struct wblob **order = blob_order(w);
+	unsigned char d[SHA256_DIGEST_SIZE];
+	struct sha256_ctx ctx;
+
+	if (!order)
+		return -ENOMEM;
+	btfgen_sha256_init(&ctx);
+	for (size_t i = 0; i < w->blob_cnt; i++)
+		btfgen_sha256_update(&ctx, order[i]->data, order[i]->size);
+	btfgen_sha256_final(&ctx, d);
+	btfgen_sha256_hex(d, hex);
+	free(order);
+	return 0;
 }
 
 /*
@@ -451,11 +506,14 @@ static json_t *build_index_head(struct bundle_writer *w)
 	err |= set_str(root, "format", BUNDLE_FORMAT);
 	err |= set_int(root, "format_version", BUNDLE_FORMAT_VERSION);
 	if (w->layout == BUNDLE_LAYOUT_RUNTIME) {
+		char hex[SHA256_HEX_SIZE];
+
 		/* provenance stays in the full form; the reader wants "objects" to be an array */
 		json_decref(gen);
 		json_decref(sum);
 		json_array_clear(objs);
 		err |= set_str(root, "form", "runtime");
+		err |= blobs_sha256(w, hex) || set_str(root, "blobs_sha256", hex);
 	} else {
 		err |= json_object_set_new(root, "generator", gen);
 		err |= json_object_set_new(root, "summary", sum);
@@ -591,23 +649,6 @@ char *btfgen_bundle_writer__matrix_json(struct bundle_writer *w, size_t *size)
 }
 
 /*
- * Blobs are stored sorted by their bytes: similar BTFs (same kernel series, same flavour) end
- * up next to each other, which zstd rewards (51 x86_64 kernels: 7375 bytes at level 22 vs
- * 7466 in order of first appearance). Distinct blobs never compare equal; the order depends
- * only on the set of blobs, so merged shards give the same bytes.
- */
-static int blob_content_cmp(const void *pa, const void *pb)
-{
-	const struct wblob *a = *(const struct wblob *const *)pa;
-	const struct wblob *b = *(const struct wblob *const *)pb;
-	int c = memcmp(a->data, b->data, a->size < b->size ? a->size : b->size);
-
-	if (c)
-		return c;
-	return a->size < b->size ? -1 : a->size > b->size;
-}
-
-/*
  * The tar in three parts: index.json; the members that carry BTF; matrix.json and the end
  * blocks. A bundle compresses each part as its own frame (see btfgen_bundle_compress_parts);
  * the tree tar concatenates them into one stream. The first two are built here, in memory; the
@@ -624,13 +665,10 @@ static int build_tar(struct bundle_writer *w, struct bbuf part[2], const char *i
 	if (err)
 		return err;
 	if (w->layout == BUNDLE_LAYOUT_BUNDLE || w->layout == BUNDLE_LAYOUT_RUNTIME) {
-		const struct wblob **order = malloc((w->blob_cnt + 1) * sizeof(*order));
+		const struct wblob **order = blob_order(w);
 
 		if (!order)
 			return -ENOMEM;
-		for (i = 0; i < w->blob_cnt; i++)
-			order[i] = &w->blobs[i];
-		qsort(order, w->blob_cnt, sizeof(*order), blob_content_cmp);
 		for (i = 0; i < w->blob_cnt && !err; i++)
 			err = btfgen_tar__append(&part[1], order[i]->name, order[i]->data,
 						 order[i]->size);
@@ -788,8 +826,11 @@ int btfgen_bundle_writer__commit(struct bundle_writer *w, char *err, size_t err_
 		goto out;
 	}
 	if (w->layout == BUNDLE_LAYOUT_RUNTIME) {
-		ret = btfgen_bundle_compress_parts(w->comp, part, 2, &out.data, &out.len, err,
-						   err_sz);
+		/* small and read whole: one stream, the strongest settings (bundle_compress.c) */
+		ret = btfgen_bbuf__append(&part[0], part[1].data, part[1].len);
+		ret = ret ? ret :
+			    btfgen_bundle_compress_small(w->comp, part[0].data, part[0].len,
+							 &out.data, &out.len, err, err_sz);
 	} else if (w->layout == BUNDLE_LAYOUT_BUNDLE) {
 		ret = btfgen_bundle_compress_parts(w->comp, part, 2, &out.data, &out.len, err,
 						   err_sz);

@@ -144,7 +144,7 @@ int batch__strip(const char *in, const char *out, size_t *kernels, char *err, si
 	if (!b)
 		return -errno;
 	/* runtime form: the writer drops what lookup does not need (bundle_writer.h) */
-	w = btfgen_bundle_writer__new(out, BUNDLE_LAYOUT_RUNTIME, BUNDLE_COMPRESS_ZSTD, NULL, err,
+	w = btfgen_bundle_writer__new(out, BUNDLE_LAYOUT_RUNTIME, BUNDLE_COMPRESS_XZ, NULL, err,
 				      err_sz);
 	if (!w) {
 		ret = -errno;

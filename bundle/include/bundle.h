@@ -57,8 +57,9 @@ struct bundle_entry {
 	unsigned long long btf_size, input_size, full_btf_size;
 	size_t unsatisfied_cnt; /* index.json "unsatisfied" (the list is in matrix.json) */
 	size_t index; /* position in index.json "kernels" */
-	const char
-		*btf_sha256_hex; /* SHA-256 of the BTF, checked before it is served; "" unless ok */
+	/* SHA-256 of the BTF, checked before it is served; "" unless ok, and in the runtime form
+	 * (its blobs are checked as one set, index.json "blobs_sha256") */
+	const char *btf_sha256_hex;
 };
 
 /*

@@ -207,6 +207,18 @@ strip_size() {
 	fi
 }
 emb=$(strip_size "$tmp/cold.tar.zst")
+# start-up cost of a lookup (whole process) in either form: the last kernel of the index
+lookup_ms() {
+	local k
+	k=$("$BTFGEN" ls -j "$1" 2>/dev/null | jq -r '[.[] | select(.status == "ok")][-1] |
+		"--distro \(.distro) --version \(.version) --arch \(.arch) --release \(.release)"')
+	# shellcheck disable=SC2086 # k is four option pairs without spaces in their values
+	"$GTIME" -o "$tmp/lookup.time" -f '%e %M' "$BTFGEN" lookup "$1" $k -o "$tmp/l.btf" \
+		>/dev/null 2>&1 || { echo n/a; return; }
+	awk '{printf "%.0f ms, %.1f MiB", $1 * 1000, $2 / 1024}' "$tmp/lookup.time"
+}
+lk_full=$(lookup_ms "$tmp/cold.tar.zst")
+lk_rt=$(lookup_ms "$tmp/cold.tar.zst.runtime")
 "$BTFGEN" run --no-progress "$tmp/real.json" 2>/dev/null || true
 emb_real=$(strip_size "$tmp/real.tar.zst")
 mkdir -p "$tmp/blr"
@@ -252,6 +264,7 @@ echo "kernel cache: $(find "$tmp/kc" -name '*.kbtf' | wc -l) entries, $(dsize "$
 echo "result cache: $(dsize "$tmp/rc") bytes"
 echo "bundle sizes, $n kernels: full $(size "$tmp/cold.tar.zst"), embeddable $emb," \
 	"baseline tar.xz $(size "$tmp/bln.tar.xz") ($sub kernels: $(size "$tmp/bl400.tar.xz"))"
+echo "lookup, $n kernels (one process, wall and peak RSS): full form $lk_full, runtime form $lk_rt"
 echo "bundle sizes, real corpus (${#real[@]} kernels): full $(size "$tmp/real.tar.zst"), embeddable $emb_real," \
 	"baseline tar.xz $(size "$tmp/blr.tar.xz")"
 echo "(*) equal inputs: a cold kernel cache decodes each of the ${#real[@]} real kernels once (optimistic)"

@@ -5,7 +5,8 @@
  * characters into the one-line message; each must now fail with the error naming the limit,
  * in bounded time and memory (measured in a child: peak RSS and time are printed, and checked
  * against the documented bound and 1 s of CPU when the build is not sanitized: CMake also
- * builds this test without sanitizers, as bundle.hostile_bounds).
+ * builds this test without sanitizers, as bundle.hostile_bounds). Also the runtime form's one
+ * integrity check, blobs_sha256, against damaged and ill-formed sets.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -23,6 +24,7 @@
 #include <zstd.h>
 
 #include "bundle.h"
+#include "sha256.h"
 
 static int failures;
 
@@ -362,8 +364,114 @@ static void test_fifo(void)
 	rmdir(dir);
 }
 
+/* A plain-tar bundle: index.json, then each blob member in the order given, end blocks. */
+static unsigned char *plain_bundle(const char *index, const char *const *names,
+				   const char *const *datas, size_t n, size_t *len)
+{
+	size_t cap = 512 * 4 + strlen(index), off = 0, i;
+	unsigned char *t;
+
+	for (i = 0; i < n; i++)
+		cap += 1024 + strlen(datas[i]);
+	t = calloc(1, cap);
+	if (!t)
+		abort();
+	for (i = 0; i <= n; i++) {
+		const char *name = i ? names[i - 1] : "index.json";
+		const char *data = i ? datas[i - 1] : index;
+
+		tar_header(t + off, name, strlen(data));
+		memcpy(t + off + 512, data, strlen(data));
+		off += 512 + (strlen(data) + 511) / 512 * 512;
+	}
+	*len = off + 1024;
+	return t;
+}
+
+/* The SHA-256 of the concatenation of datas[order[0]], datas[order[1]], ... in hex. */
+static void set_hex(const char *const *datas, const int *order, size_t n, char hex[65])
+{
+	unsigned char d[SHA256_DIGEST_SIZE];
+	struct sha256_ctx c;
+
+	btfgen_sha256_init(&c);
+	for (size_t i = 0; i < n; i++)
+		btfgen_sha256_update(&c, datas[order[i]], strlen(datas[order[i]]));
+	btfgen_sha256_final(&c, d);
+	btfgen_sha256_hex(d, hex);
+}
+
+/* Opens a two-kernel runtime bundle whose index carries set (NULL: no blobs_sha256). */
+static struct bundle *open_runtime(const char *set, unsigned char **tar, char *msg, size_t msg_sz)
+{
+	static const char *const names[] = { "blobs/a.btf", "blobs/b.btf" };
+	static const char *const datas[] = { "first blob", "second, longer blob" };
+	char index[1024];
+	size_t len;
+
+	snprintf(index, sizeof(index),
+		 "{\"format\":\"btfgen-bundle\",\"format_version\":1,\"form\":\"runtime\",%s%s%s"
+		 "\"objects\":[],\"kernels\":["
+		 "{\"distro\":\"d\",\"version\":\"1\",\"arch\":\"x86_64\",\"release\":\"a\","
+		 "\"status\":\"ok\",\"blob\":\"blobs/a.btf\",\"btf_size\":10},"
+		 "{\"distro\":\"d\",\"version\":\"1\",\"arch\":\"x86_64\",\"release\":\"b\","
+		 "\"status\":\"ok\",\"blob\":\"blobs/b.btf\",\"btf_size\":19}]}",
+		 set ? "\"blobs_sha256\":\"" : "", set ? set : "", set ? "\"," : "");
+	*tar = plain_bundle(index, names, datas, 2, &len);
+	return btfgen_bundle__open_mem(*tar, len, msg, msg_sz);
+}
+
+/*
+ * The runtime form's integrity is one SHA-256 over its blobs in stored order: a blob is served
+ * only once the whole set matched, whichever kernel is asked for first; a set hash that is not
+ * hex, or an entry with neither hash, is refused at open.
+ */
+static void test_set_hash(void)
+{
+	static const char *const datas[] = { "first blob", "second, longer blob" };
+	static const int stored[] = { 0, 1 }, swapped[] = { 1, 0 };
+	char good[65], bad[65], msg[512];
+	unsigned char *tar;
+	struct bundle *b;
+	const void *p;
+	size_t size = 0;
+
+	set_hex(datas, stored, 2, good);
+	set_hex(datas, swapped, 2, bad);
+	b = open_runtime(good, &tar, msg, sizeof(msg));
+	CHECK(b, "runtime bundle with a good set hash: %s", msg);
+	p = b ? btfgen_bundle__btf_data(b, btfgen_bundle__entry(b, 1), &size) : NULL;
+	CHECK(p && size == 19 && !memcmp(p, "second, longer blob", 19), "second blob: %s",
+	      b ? btfgen_bundle__error(b) : "");
+	p = b ? btfgen_bundle__btf_data(b, btfgen_bundle__entry(b, 0), &size) : NULL;
+	CHECK(p && size == 10 && !memcmp(p, "first blob", 10), "first blob");
+	btfgen_bundle__free(b);
+	free(tar);
+
+	b = open_runtime(bad, &tar, msg, sizeof(msg));
+	CHECK(b, "a wrong set hash is found when a blob is asked for, not at open: %s", msg);
+	for (size_t i = 0; b && i < 2; i++) {
+		p = btfgen_bundle__btf_data(b, btfgen_bundle__entry(b, i), &size);
+		CHECK(!p && errno == EBADMSG && strstr(btfgen_bundle__error(b), "blobs_sha256"),
+		      "blob %zu served with a wrong set hash: %s", i, btfgen_bundle__error(b));
+	}
+	btfgen_bundle__free(b);
+	free(tar);
+
+	b = open_runtime("not-hex", &tar, msg, sizeof(msg));
+	CHECK(!b && strstr(msg, "blobs_sha256 is not"), "set hash not hex: %s", msg);
+	btfgen_bundle__free(b);
+	free(tar);
+
+	b = open_runtime(NULL, &tar, msg, sizeof(msg));
+	CHECK(!b && strstr(msg, "btf_sha256"), "no hash at all: %s", msg);
+	btfgen_bundle__free(b);
+	free(tar);
+}
+
 int main(void)
 {
+	test_set_hash();
 	test_control_chars();
 	test_fifo();
 	test_opts();
