@@ -94,7 +94,7 @@ BTFGEN_API struct bundle *btfgen_bundle__open_file(const char *path, char *err, 
  * reading it stay within these bounds, or the call fails with errno EFBIG and a one-line
  * message naming the limit ("... (limit max_size)"). Every limit is checked before the memory
  * it guards is allocated, with overflow-safe arithmetic. The defaults fit the runtime form
- * (btfgen-batch strip) of a whole BTFHub with room to spare (4,000 kernels: under 1 MB
+ * (btfgen-batch strip) of a whole BTFHub with room to spare (4,000 kernels: about 1 MB
  * decompressed; index.json has a JSON value per ~20 bytes). The full form of that many kernels
  * is larger (104 MiB decompressed, ~3.8 M JSON values in matrix.json): a program that reads
  * full forms passes larger limits, as btfgen-batch does (512 MiB, 2^25 values).
