@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <jansson.h>
 
+#include "batch.h"
 #include "bundle.h"
 #include "commands.h"
 
@@ -94,7 +95,7 @@ struct bundle *cmd_open_bundle(const char *cmd, const char *path, bool verify)
 	struct bundle *b;
 	char err[512];
 
-	b = btfgen_bundle__open_file(path, err, sizeof(err));
+	b = btfgen_bundle__open_file_opts(path, batch__bundle_opts(), err, sizeof(err));
 	if (b && verify && btfgen_bundle__verify(b, err, sizeof(err))) {
 		btfgen_bundle__free(b);
 		b = NULL;

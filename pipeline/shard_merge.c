@@ -28,10 +28,22 @@ static int entry_cmp(const void *pa, const void *pb)
 }
 
 /* The bundle at path, or NULL with what + the library's message (which names the path) in err. */
+const struct btfgen_bundle_opts *batch__bundle_opts(void)
+{
+	static const struct btfgen_bundle_opts opts = {
+		.sz = sizeof(opts),
+		.max_size = 512ULL << 20,
+		.max_json_values = 1ULL << 25,
+	};
+
+	return &opts;
+}
+
 static struct bundle *open_input(const char *what, const char *path, char *err, size_t err_sz)
 {
 	char berr[256];
-	struct bundle *b = btfgen_bundle__open_file(path, berr, sizeof(berr));
+	struct bundle *b = btfgen_bundle__open_file_opts(path, batch__bundle_opts(), berr,
+							 sizeof(berr));
 	int saved;
 
 	if (!b) {

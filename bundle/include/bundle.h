@@ -93,9 +93,11 @@ BTFGEN_API struct bundle *btfgen_bundle__open_file(const char *path, char *err, 
  * input (a truncated download, a tampered file, a newer writer): whatever it holds, opening and
  * reading it stay within these bounds, or the call fails with errno EFBIG and a one-line
  * message naming the limit ("... (limit max_size)"). Every limit is checked before the memory
- * it guards is allocated, with overflow-safe arithmetic. The defaults fit real bundles with
- * room to spare (a bundle of the whole of BTFHub is a few MB decompressed, its index.json has
- * a JSON value per ~20 bytes).
+ * it guards is allocated, with overflow-safe arithmetic. The defaults fit the runtime form
+ * (btfgen-batch strip) of a whole BTFHub with room to spare (4,000 kernels: about 1 MB
+ * decompressed; index.json has a JSON value per ~20 bytes). The full form of that many kernels
+ * is larger (104 MiB decompressed, ~3.8 M JSON values in matrix.json): a program that reads
+ * full forms passes larger limits, as btfgen-batch does (512 MiB, 2^25 values).
  *
  * Memory bound: an open bundle holds at most its input (<= max_size), the decompressed tar
  * (<= max_size), a copy of index.json (<= max_size) and, per parsed JSON document (index.json

@@ -63,6 +63,17 @@ int batch__merge(char *const *shards, size_t shard_cnt, const char *out,
  */
 int batch__strip(const char *in, const char *out, size_t *kernels, char *err, size_t err_sz);
 
+struct btfgen_bundle_opts;
+/*
+ * Limits for the bundles this tool reads back: merge, strip and every command that takes a
+ * BUNDLE. The runtime library's defaults are sized for applications, which embed the runtime
+ * form; the full form of a whole BTFHub is larger (4,000 kernels x 118 objects: 104 MiB
+ * decompressed, matrix.json 107 MB with ~3.8 M JSON values). Still a bound for hostile
+ * bundles: 512 MiB decompressed and 2^25 JSON values per document, i.e. (bundle.h's memory
+ * bound) at most ~2.6 GiB.
+ */
+const struct btfgen_bundle_opts *batch__bundle_opts(void);
+
 /* The versions index.json records: ours and the libraries linked. Static strings. */
 void batch__generator(struct bundle_generator *gen);
 

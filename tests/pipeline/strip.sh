@@ -53,17 +53,20 @@ cat >"$work/x86.json" <<JSON
 { "version": 1, "archive": "$DATA/btfhub",
   "objects": { "x86_64": ["$DATA/objects/libbpf-tools/*.bpf.o"] }, "output": "$work/x86.tar.zst" }
 JSON
-"$BTFGEN" run --no-progress "$work/x86.json" 2>>"$work/log" &&
-	"$BTFGEN" strip "$work/x86.tar.zst" "$work/x86.bundle" 2>>"$work/log" || fail "x86_64 run"
+if ! { "$BTFGEN" run --no-progress "$work/x86.json" 2>>"$work/log" &&
+	"$BTFGEN" strip "$work/x86.tar.zst" "$work/x86.bundle" 2>>"$work/log"; }; then
+	fail "x86_64 run"
+fi
 command -v bpftool >/dev/null || fail "bpftool missing (scripts/setup.sh installs it)"
 find "$DATA/btfhub" -path '*/x86_64/*.btf.tar.xz' | sort >"$work/x86-kernels"
 while read -r f; do
 	rel=${f#"$DATA"/btfhub/}
 	rm -rf "$work/k" && mkdir -p "$work/k" "$work/bl/${rel%/*}"
-	tar -xJf "$f" -C "$work/k" &&
+	if ! { tar -xJf "$f" -C "$work/k" &&
 		bpftool gen min_core_btf "$(find "$work/k" -name '*.btf' | head -n 1)" \
-			"$work/bl/${rel%.tar.xz}" "$DATA"/objects/libbpf-tools/*.bpf.o >/dev/null 2>&1 ||
+			"$work/bl/${rel%.tar.xz}" "$DATA"/objects/libbpf-tools/*.bpf.o >/dev/null 2>&1; }; then
 		fail "bpftool on $rel"
+	fi
 done <"$work/x86-kernels"
 (cd "$work/bl" && tar -cJf "$work/bl.tar.xz" .)
 rt86=$(stat -c %s "$work/x86.bundle")
