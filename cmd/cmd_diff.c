@@ -552,6 +552,13 @@ static int diff_bundles(struct diff_ctx *d, const char *old, const char *new)
 	d->new = d->old ? cmd_open_bundle("diff", new, false) : NULL;
 	if (!d->new)
 		return -1;
+	/* the runtime form has no verdicts, objects or per-blob hashes to compare */
+	if (btfgen_bundle__is_runtime(d->old) || btfgen_bundle__is_runtime(d->new)) {
+		cmd_err("diff",
+			"'%s' is a runtime bundle (btfgen-batch strip): diff needs the full form",
+			Q(btfgen_bundle__is_runtime(d->old) ? old : new));
+		return -1;
+	}
 	if (btfgen_bundle__load_matrix(d->old, err, sizeof(err)) ||
 	    btfgen_bundle__load_matrix(d->new, err, sizeof(err))) {
 		cmd_err("diff", "%s", err);

@@ -273,27 +273,46 @@ static void print_objects(struct bundle *b, json_t *jobjs, int one_kernel)
 static void print_header(struct bundle *b, json_t *jo, int verified, const char *err)
 {
 	json_t *jk = json_object_get(jo, "kernels");
+	int runtime = btfgen_bundle__is_runtime(b);
 
 	printf("format:     %s v%d\n", BUNDLE_FORMAT, BUNDLE_FORMAT_VERSION);
-	/* libarchive's version string is "libarchive 3.6.2" */
-	printf("generator:  %s %s (libbpf %s, %s, zstd %s, jansson %s)\n",
-	       Q(btfgen_bundle__generator(b, "name")), Q(btfgen_bundle__generator(b, "version")),
-	       Q(btfgen_bundle__generator(b, "libbpf")),
-	       Q(btfgen_bundle__generator(b, "libarchive")), Q(btfgen_bundle__generator(b, "zstd")),
-	       Q(btfgen_bundle__generator(b, "jansson")));
-	printf("integrity:  %s\n", verified ? "ok (every blob matches its SHA-256; matrix.json "
-					      "and the stream checksums are intact)" :
-					      err);
+	if (runtime) {
+		/* what strip left out is not missing: say so rather than print empty fields */
+		printf("form:       runtime (btfgen-batch strip): lookup data only; the generator, "
+		       "objects, verdicts and matrix.json are in the full form\n");
+	} else {
+		/* libarchive's version string is "libarchive 3.6.2" */
+		printf("generator:  %s %s (libbpf %s, %s, zstd %s, jansson %s)\n",
+		       Q(btfgen_bundle__generator(b, "name")),
+		       Q(btfgen_bundle__generator(b, "version")),
+		       Q(btfgen_bundle__generator(b, "libbpf")),
+		       Q(btfgen_bundle__generator(b, "libarchive")),
+		       Q(btfgen_bundle__generator(b, "zstd")),
+		       Q(btfgen_bundle__generator(b, "jansson")));
+	}
+	if (!verified)
+		printf("integrity:  %s\n", err);
+	else if (runtime)
+		printf("integrity:  ok (the blobs match blobs_sha256; the stream checksums are "
+		       "intact)\n");
+	else
+		printf("integrity:  ok (every blob matches its SHA-256; matrix.json and the stream "
+		       "checksums are intact)\n");
 	printf("kernels:    %lld (ok %lld, failed %lld, skipped %lld)\n",
 	       (long long)json_integer_value(json_object_get(jk, "total")),
 	       (long long)json_integer_value(json_object_get(jk, "ok")),
 	       (long long)json_integer_value(json_object_get(jk, "failed")),
 	       (long long)json_integer_value(json_object_get(jk, "skipped")));
-	printf("blobs:      %zu distinct; tailored BTF %lld bytes in all entries, full BTF %lld\n",
+	printf("blobs:      %zu distinct; tailored BTF %lld bytes in all entries",
 	       btfgen_bundle__blob_cnt(b),
-	       (long long)json_integer_value(json_object_get(jo, "btf_bytes")),
-	       (long long)json_integer_value(json_object_get(jo, "full_btf_bytes")));
-	printf("objects:    %zu\n", btfgen_bundle__object_cnt(b));
+	       (long long)json_integer_value(json_object_get(jo, "btf_bytes")));
+	if (!runtime)
+		printf(", full BTF %lld\n",
+		       (long long)json_integer_value(json_object_get(jo, "full_btf_bytes")));
+	else
+		printf("\n");
+	if (!runtime)
+		printf("objects:    %zu\n", btfgen_bundle__object_cnt(b));
 }
 
 static json_t *summary_json(struct bundle *b, int verified, const char *err)
@@ -316,6 +335,8 @@ static json_t *summary_json(struct bundle *b, int verified, const char *err)
 	json_object_set_new(jo, "format", json_string(BUNDLE_FORMAT));
 	json_object_set_new(jo, "format_version", json_integer(BUNDLE_FORMAT_VERSION));
 	json_object_set_new(jo, "generator", jgen);
+	json_object_set_new(jo, "form",
+			    json_string(btfgen_bundle__is_runtime(b) ? "runtime" : "full"));
 	json_object_set_new(jo, "integrity", json_string(verified ? "ok" : err));
 	json_object_set_new(jo, "kernels",
 			    json_pack("{s:I, s:I, s:I, s:I}", "total",
@@ -361,6 +382,8 @@ static void print_info_text(struct bundle *b, json_t *jo, int verified, const ch
 			    const char *kernel, const size_t *totals, size_t failing)
 {
 	print_header(b, jo, verified, verr);
+	if (btfgen_bundle__is_runtime(b) && !kernel)
+		return;
 	if (kernel)
 		printf("kernel:     %s (%s)\n", Q(json_string_value(json_object_get(jo, "kernel"))),
 		       json_string_value(json_object_get(jo, "status")));

@@ -42,8 +42,8 @@ const struct btfgen_bundle_opts *batch__bundle_opts(void)
 static struct bundle *open_input(const char *what, const char *path, char *err, size_t err_sz)
 {
 	char berr[256];
-	struct bundle *b = btfgen_bundle__open_file_opts(path, batch__bundle_opts(), berr,
-							 sizeof(berr));
+	struct bundle *b =
+		btfgen_bundle__open_file_opts(path, batch__bundle_opts(), berr, sizeof(berr));
 	int saved;
 
 	if (!b) {

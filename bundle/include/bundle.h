@@ -162,7 +162,8 @@ BTFGEN_API const char *btfgen_bundle__quote(const char *s, char *buf, size_t sz)
 BTFGEN_API void btfgen_bundle__free(struct bundle *b);
 /*
  * Decodes everything and checks it: every blob the index names is present and matches its
- * SHA-256, matrix.json matches the index, every frame checksum. 0 or -errno (message in err).
+ * SHA-256 (the runtime form: the blobs match blobs_sha256), matrix.json matches the index (the
+ * runtime form has none), every frame checksum. 0 or -errno (message in err).
  */
 BTFGEN_API int btfgen_bundle__verify(struct bundle *b, char *err, size_t err_sz);
 /* The message of the last lazy failure (btf_data, unsatisfied, ...); "" if none. Owned by b. */
@@ -188,6 +189,11 @@ BTFGEN_API const char *btfgen_bundle__matrix_json(struct bundle *b, size_t *size
 BTFGEN_API const char *btfgen_bundle__index_json(const struct bundle *b, size_t *size);
 /* Number of distinct blobs the index names. */
 BTFGEN_API size_t btfgen_bundle__blob_cnt(const struct bundle *b);
+/*
+ * 1 for the runtime form (index.json "form": "runtime", written by btfgen-batch strip): lookup
+ * data only, no generator, objects, provenance or matrix.json; 0 for the full form.
+ */
+BTFGEN_API int btfgen_bundle__is_runtime(const struct bundle *b);
 /* index.json "generator" fields (name, version, libbpf, ...), "" if absent; owned by b. */
 BTFGEN_API const char *btfgen_bundle__generator(const struct bundle *b, const char *field);
 

@@ -122,6 +122,28 @@ if "$BTFGEN" info "$work/full.tar.zst" >/dev/null 2>&1; then
 else
 	fail "info on the full form"
 fi
+# info on the runtime form: checked (the blob set and the stream) and said to be the runtime form
+if "$BTFGEN" info "$work/rt.bundle" >"$work/rt-info" 2>&1 &&
+	grep -q '^form: *runtime' "$work/rt-info" && grep -q '^integrity: *ok' "$work/rt-info" &&
+	"$BTFGEN" info -j "$work/rt.bundle" | jq -e '.form == "runtime" and .integrity == "ok"' >/dev/null; then
+	ok "info on the runtime form: verified, says runtime"
+else
+	fail "info on the runtime form: $(cat "$work/rt-info")"
+fi
+"$BTFGEN" info "$work/bad.tar" >"$work/bad-info" 2>&1
+rc=$?
+if [ $rc = 3 ] && grep -q 'blobs_sha256' "$work/bad-info"; then
+	ok "info on a damaged runtime form: exit 3, names blobs_sha256"
+else
+	fail "info on a damaged runtime form: rc $rc $(cat "$work/bad-info")"
+fi
+"$BTFGEN" diff "$work/full.tar.zst" "$work/rt.bundle" >/dev/null 2>"$work/err"
+rc=$?
+if [ $rc = 3 ] && grep -q 'runtime bundle' "$work/err" && [ "$(wc -l <"$work/err")" = 1 ]; then
+	ok "diff against a runtime form: one line, needs the full form"
+else
+	fail "diff against a runtime form: rc $rc $(cat "$work/err")"
+fi
 if "$BTFGEN" strip "$work/rt.bundle" "$work/rt2.bundle" 2>>"$work/log" &&
 	cmp -s "$work/rt.bundle" "$work/rt2.bundle"; then
 	ok "stripping twice changes nothing"
