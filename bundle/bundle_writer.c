@@ -855,22 +855,26 @@ static int commit_streamed(struct bundle_writer *w, struct bbuf *out, char *err,
 	char *head = NULL;
 	int ret;
 
+	/* one part at a time: the index frame's compressor is the biggest (32 MB at 4,000) */
 	ret = index_member(w, &hdr, &head, iseg, &ilen);
-	ret = ret ? ret : build_tar(w, part, NULL, 0);
-	ret = ret ? ret : matrix_member(w, ilen + part[1].len, &mhead, &mtail, mseg);
-	if (ret) {
-		btfgen_bundle_err(err, err_sz, "bundle writer: building tar: %s", strerror(-ret));
-		goto out;
-	}
+	if (ret)
+		goto tar_err;
 	ret = btfgen_bundle_compress_segs(w->comp, iseg, INDEX_SEGS + 2, 0, out, err, err_sz);
+	if (ret)
+		goto out;
+	ret = build_tar(w, part, NULL, 0);
+	ret = ret ? ret : matrix_member(w, ilen + part[1].len, &mhead, &mtail, mseg);
+	if (ret)
+		goto tar_err;
 	/* part[0] is empty: compress_parts makes no frame for it, and the blobs' at their level */
-	ret = ret ? ret :
-		    btfgen_bundle_compress_parts(w->comp, part, 2, &blobs.data, &blobs.len, err,
-						 err_sz);
+	ret = btfgen_bundle_compress_parts(w->comp, part, 2, &blobs.data, &blobs.len, err, err_sz);
 	ret = ret ? ret : btfgen_bbuf__append(out, blobs.data, blobs.len);
 	ret = ret ? ret :
 		    btfgen_bundle_compress_segs(w->comp, mseg, 5, MATRIX_WINDOW_LOG, out, err,
 						err_sz);
+	goto out;
+tar_err:
+	btfgen_bundle_err(err, err_sz, "bundle writer: building tar: %s", strerror(-ret));
 out:
 	free(head);
 	btfgen_bbuf__free(&hdr);

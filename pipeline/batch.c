@@ -364,6 +364,8 @@ static void free_ctx(struct batch_ctx *ctx)
 		free(ctx->arches[i].names);
 	}
 	free(ctx->arches);
+	ctx->arches = NULL;
+	ctx->arch_cnt = 0;
 }
 
 /*
@@ -848,6 +850,10 @@ int batch__run(const struct manifest *m, const struct batch_options *opts,
 		ret = batch_start(&ctx, &run, err, err_sz);
 	if (!ret)
 		ret = batch_collect(&ctx, &run, opts, sum, err, err_sz);
+	/* every kernel is in: the workers and the objects go before commit's compressor comes */
+	wpool__free(run.pool, kernel_result__free);
+	run.pool = NULL;
+	free_ctx(&ctx);
 	if (!ret)
 		ret = batch_finish(&ctx, &run, sum, err, err_sz);
 out:
