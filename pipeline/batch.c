@@ -854,6 +854,7 @@ int batch__run(const struct manifest *m, const struct batch_options *opts,
 	wpool__free(run.pool, kernel_result__free);
 	run.pool = NULL;
 	free_ctx(&ctx);
+	input_memo__forget_loaded(ctx.memo);
 	if (!ret)
 		ret = batch_finish(&ctx, &run, sum, err, err_sz);
 out:

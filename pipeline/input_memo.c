@@ -171,13 +171,22 @@ int input_memo__save(struct input_memo *m, const char *dir)
 	return ret;
 }
 
-void input_memo__free(struct input_memo *m)
+void input_memo__forget_loaded(struct input_memo *m)
 {
 	if (!m)
 		return;
 	for (size_t i = 0; i < m->cnt; i++)
 		free(m->e[i].path);
 	free(m->e);
+	m->e = NULL;
+	m->cnt = 0;
+}
+
+void input_memo__free(struct input_memo *m)
+{
+	if (!m)
+		return;
+	input_memo__forget_loaded(m);
 	if (m->out)
 		fclose(m->out);
 	free(m);
