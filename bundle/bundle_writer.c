@@ -333,16 +333,16 @@ static uint32_t *key_slot(const struct bundle_writer *w, const unsigned char *ke
 	}
 }
 
-/* Room in the hash set for one more kernel: at most half full, so probes stay short. */
-static int key_reserve(struct bundle_writer *w)
+/* Room in the hash set for want kernels: at most half full, so probes stay short. */
+static int key_reserve(struct bundle_writer *w, size_t want)
 {
 	size_t n = w->slot_cnt ? w->slot_cnt : 64;
 	uint32_t *old = w->slots;
 	size_t old_cnt = w->slot_cnt;
 
-	if (w->kern_cnt >= UINT32_MAX - 1)
+	if (want >= UINT32_MAX)
 		return -E2BIG;
-	while (2 * (w->kern_cnt + 1) > n)
+	while (2 * want > n)
 		n *= 2;
 	if (n == w->slot_cnt)
 		return 0;
@@ -378,6 +378,24 @@ static void kept_names(const struct wkernel *d, const char *part[4])
 		part[i] = part[i - 1] + strlen(part[i - 1]) + 1;
 }
 
+int btfgen_bundle_writer__reserve(struct bundle_writer *w, size_t kernels)
+{
+	void *p;
+
+	if (!w)
+		return -EINVAL;
+	if (kernels > w->kern_cap) {
+		if (kernels > SIZE_MAX / sizeof(*w->kerns))
+			return -E2BIG;
+		p = realloc(w->kerns, kernels * sizeof(*w->kerns));
+		if (!p)
+			return -ENOMEM;
+		w->kerns = p;
+		w->kern_cap = kernels;
+	}
+	return key_reserve(w, kernels);
+}
+
 /* The spills this layout writes, opened with the first kernel. */
 static int spills_open(struct bundle_writer *w)
 {
@@ -400,7 +418,7 @@ int btfgen_bundle_writer__add_kernel(struct bundle_writer *w, const struct bundl
 		return err;
 	ok = !strcmp(k->status, "ok");
 	err = spills_open(w);
-	if (!err && (err = key_reserve(w)) == 0 &&
+	if (!err && (err = key_reserve(w, w->kern_cnt + 1)) == 0 &&
 	    grow((void **)&w->kerns, &w->kern_cap, w->kern_cnt, sizeof(*w->kerns)))
 		err = -ENOMEM;
 	if (err)

@@ -562,6 +562,12 @@ static int batch_setup(struct batch_ctx *ctx, struct batch_run *run,
 	for (size_t i = 0; i < m->kernel_cnt; i++)
 		if (opts->shard_n < 2 || i % opts->shard_n == opts->shard_k - 1)
 			ctx->sel[ctx->sel_cnt++] = i;
+	/* the writer's records, allocated now: nothing that grows mid-run splits the heap */
+	ret = btfgen_bundle_writer__reserve(run->w, ctx->sel_cnt);
+	if (ret) {
+		snprintf(err, err_sz, "index: %s", strerror(-ret));
+		return ret;
+	}
 	run->jobs = jobs;
 	run->layout = layout;
 	run->comp = comp;

@@ -33,6 +33,8 @@ size_t __sanitizer_get_current_allocated_bytes(void);
  * strings, the record with a struct bundle_kernel, the entry's text).
  */
 #define MAX_PER_KERNEL 160
+/* With btfgen_bundle_writer__reserve() for all of them: nothing grows during the run. */
+#define MAX_PER_KERNEL_RESERVED 8
 #define WARM 1000 /* kernels added before measuring: the arrays have grown past their start */
 #define MEASURED 8000
 
@@ -87,8 +89,9 @@ static int add(struct bundle_writer *w, size_t i)
 	return btfgen_bundle_writer__add_kernel(w, &k);
 }
 
-static void test_held_per_kernel(enum bundle_layout layout, const char *name)
+static void test_held_per_kernel(enum bundle_layout layout, const char *name, int reserve)
 {
+	size_t max = reserve ? MAX_PER_KERNEL_RESERVED : MAX_PER_KERNEL;
 	char dir[] = "/tmp/btfgen-writer-mem-XXXXXX", path[64], err[256];
 	struct bundle_writer *w;
 	size_t before, after, i;
@@ -98,6 +101,8 @@ static void test_held_per_kernel(enum bundle_layout layout, const char *name)
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
 	w = btfgen_bundle_writer__new(path, layout, BUNDLE_COMPRESS_ZSTD, NULL, err, sizeof(err));
 	REQUIRE(w);
+	if (reserve)
+		REQUIRE(!btfgen_bundle_writer__reserve(w, WARM + MEASURED));
 	for (i = 0; i < WARM && !ret; i++)
 		ret = add(w, i);
 	before = live_bytes();
@@ -105,9 +110,9 @@ static void test_held_per_kernel(enum bundle_layout layout, const char *name)
 		ret = add(w, i);
 	after = live_bytes();
 	CHECK_INT(ret, 0);
-	printf("%s: %zu bytes held per kernel (at most %d)\n", name,
-	       after > before ? (after - before) / MEASURED : 0, MAX_PER_KERNEL);
-	CHECK(after < before + (size_t)MAX_PER_KERNEL * MEASURED);
+	printf("%s%s: %zu bytes held per kernel (at most %zu)\n", name, reserve ? ", reserved" : "",
+	       after > before ? (after - before) / MEASURED : 0, max);
+	CHECK(after < before + max * MEASURED);
 	/* what it held was enough: the bundle commits */
 	CHECK_INT(btfgen_bundle_writer__commit(w, err, sizeof(err)), 0);
 	btfgen_bundle_writer__free(w);
@@ -117,17 +122,23 @@ static void test_held_per_kernel(enum bundle_layout layout, const char *name)
 
 static void test_bundle(void)
 {
-	test_held_per_kernel(BUNDLE_LAYOUT_BUNDLE, "b.tar.zst");
+	test_held_per_kernel(BUNDLE_LAYOUT_BUNDLE, "b.tar.zst", 0);
 }
 
 static void test_runtime(void)
 {
-	test_held_per_kernel(BUNDLE_LAYOUT_RUNTIME, "r.tar.zst");
+	test_held_per_kernel(BUNDLE_LAYOUT_RUNTIME, "r.tar.zst", 0);
+}
+
+static void test_reserved(void)
+{
+	test_held_per_kernel(BUNDLE_LAYOUT_BUNDLE, "b.tar.zst", 1);
 }
 
 int main(void)
 {
 	RUN_TEST(test_bundle);
 	RUN_TEST(test_runtime);
+	RUN_TEST(test_reserved);
 	return harness_finish();
 }
