@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
  * bundle: the writer. Distinct blobs stay in memory until commit; what grows with every
- * kernel does not: its index.json entry is kept as compact text, its matrix.json entry
- * goes to an unlinked temp file (the spill) as it arrives, and commit streams the spill
- * through the compressor. Peak memory then depends on the distinct blobs, not on the
- * number of kernels.
+ * kernel does not: its index.json and matrix.json entries go to two unlinked temp files
+ * (the spills) as they arrive, commit streams them through the compressor, and all that
+ * stays in memory per kernel is a fixed 48-byte record (its key's digest, for duplicates,
+ * and its blob). Peak memory then depends on the distinct blobs, not on the number of
+ * kernels (4,000 kernels: index entries were 1.6 MB of text, and their one-shot frame
+ * needed the text three times over at commit).
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -13,6 +15,7 @@
 #include <ftw.h>
 #include <jansson.h>
 #include <libgen.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,8 +34,9 @@ struct wblob {
 };
 
 struct wkernel {
-	struct bundle_kernel k; /* strings and unsatisfied owned by the writer */
+	unsigned char key[SHA256_DIGEST_SIZE]; /* of distro, version, arch, release: duplicates */
 	size_t blob; /* index into blobs, (size_t)-1 unless ok */
+	char *names; /* tree layouts only: "distro\0version\0arch\0release\0" (file paths) */
 };
 
 struct bundle_writer {
@@ -44,11 +48,14 @@ struct bundle_writer {
 	size_t obj_cnt, obj_cap;
 	struct wkernel *kerns;
 	size_t kern_cnt, kern_cap;
+	uint32_t *slots; /* hash set of kerns by key: index + 1, 0 free; slot_cnt a power of 2 */
+	size_t slot_cnt;
 	struct wblob *blobs;
 	size_t blob_cnt, blob_cap;
-	struct bbuf itext; /* the kernels' index.json entries, comma-separated */
-	int mfd; /* the spill: matrix.json entries, comma-separated; -1 until used */
-	size_t mlen; /* bytes in the spill */
+	int ifd; /* the index spill: index.json's kernel entries, comma-separated; -1 until used */
+	size_t ilen; /* bytes in the index spill */
+	int mfd; /* the matrix spill: matrix.json entries, comma-separated; -1 until used */
+	size_t mlen; /* bytes in the matrix spill */
 	size_t n_ok, n_failed, n_skipped, n_unsat, n_failing;
 	int committed;
 };
@@ -109,6 +116,7 @@ struct bundle_writer *btfgen_bundle_writer__new(const char *out_path, enum bundl
 	w = calloc(1, sizeof(*w));
 	if (!w)
 		goto nomem;
+	w->ifd = -1;
 	w->mfd = -1;
 	w->layout = layout;
 	w->comp = comp;
@@ -188,15 +196,6 @@ static int valid_component(const char *s)
 	return s && *s && !strchr(s, '/') && strcmp(s, ".") && strcmp(s, "..") && strlen(s) < 200;
 }
 
-static void kernel_free(struct bundle_kernel *k)
-{
-	free((char *)k->distro);
-	free((char *)k->version);
-	free((char *)k->arch);
-	free((char *)k->release);
-	free((char *)k->status);
-}
-
 /*
  * A blob is named after the first kernel (in manifest order) that has it: BTFHub-like paths
  * compress like the baseline's tree (random 64-hex names cost ~1.6 KB on 39 blobs), and the
@@ -240,8 +239,8 @@ static int find_or_add_blob(struct bundle_writer *w, const struct bundle_kernel 
 static json_t *index_entry(const struct bundle_kernel *k, const struct wblob *b, int runtime);
 static json_t *matrix_entry(const struct bundle_kernel *k);
 
-/* The spill: an unlinked file in $TMPDIR (or /tmp), gone with the process whatever happens. */
-static int spill_open(struct bundle_writer *w)
+/* A spill: an unlinked file in $TMPDIR (or /tmp), gone with the process whatever happens. */
+static int spill_open(int *fdp)
 {
 	const char *dir = getenv("TMPDIR");
 	char path[4096];
@@ -257,7 +256,7 @@ static int spill_open(struct bundle_writer *w)
 			return -errno;
 		unlink(path);
 	}
-	w->mfd = fd;
+	*fdp = fd;
 	return 0;
 }
 
@@ -305,44 +304,143 @@ static int check_kernel(const struct bundle_writer *w, const struct bundle_kerne
 		if (!btfgen_tar__name_ok(name))
 			return -ENAMETOOLONG;
 	}
-	/* one entry per key: the tree layouts would otherwise overwrite a file */
-	for (size_t i = 0; i < w->kern_cnt; i++) {
-		const struct bundle_kernel *o = &w->kerns[i].k;
+	return 0;
+}
 
-		if (!strcmp(o->release, k->release) && !strcmp(o->arch, k->arch) &&
-		    !strcmp(o->version, k->version) && !strcmp(o->distro, k->distro))
-			return -EEXIST;
+/* The digest a kernel is known by: its four keys, each with its NUL (no two sets alike). */
+static void kernel_key(const struct bundle_kernel *k, unsigned char key[SHA256_DIGEST_SIZE])
+{
+	const char *part[4] = { k->distro, k->version, k->arch, k->release };
+	struct sha256_ctx c;
+
+	btfgen_sha256_init(&c);
+	for (int i = 0; i < 4; i++)
+		btfgen_sha256_update(&c, part[i], strlen(part[i]) + 1);
+	btfgen_sha256_final(&c, key);
+}
+
+/* The slot of key in the hash set: the kernel's (index + 1) or 0 where it would go. */
+static uint32_t *key_slot(const struct bundle_writer *w, const unsigned char *key)
+{
+	size_t mask = w->slot_cnt - 1, h;
+
+	memcpy(&h, key, sizeof(h));
+	for (h &= mask;; h = (h + 1) & mask) {
+		uint32_t *s = &w->slots[h];
+
+		if (!*s || !memcmp(w->kerns[*s - 1].key, key, SHA256_DIGEST_SIZE))
+			return s;
+	}
+}
+
+/* Room in the hash set for want kernels: at most half full, so probes stay short. */
+static int key_reserve(struct bundle_writer *w, size_t want)
+{
+	size_t n = w->slot_cnt ? w->slot_cnt : 64;
+	uint32_t *old = w->slots;
+	size_t old_cnt = w->slot_cnt;
+
+	if (want >= UINT32_MAX)
+		return -E2BIG;
+	while (2 * want > n)
+		n *= 2;
+	if (n == w->slot_cnt)
+		return 0;
+	w->slots = calloc(n, sizeof(*w->slots));
+	if (!w->slots) {
+		w->slots = old;
+		return -ENOMEM;
+	}
+	w->slot_cnt = n;
+	for (size_t i = 0; i < old_cnt; i++)
+		if (old[i])
+			*key_slot(w, w->kerns[old[i] - 1].key) = old[i];
+	free(old);
+	return 0;
+}
+
+/* The tree layouts write a file per kernel at commit: they keep its four keys. */
+static int keep_names(struct wkernel *d, const struct bundle_kernel *k)
+{
+	if (asprintf(&d->names, "%s%c%s%c%s%c%s", k->distro, 0, k->version, 0, k->arch, 0,
+		     k->release) < 0) {
+		d->names = NULL;
+		return -ENOMEM;
 	}
 	return 0;
 }
 
+/* The four keys kept by keep_names(), in order. */
+static void kept_names(const struct wkernel *d, const char *part[4])
+{
+	part[0] = d->names;
+	for (int i = 1; i < 4; i++)
+		part[i] = part[i - 1] + strlen(part[i - 1]) + 1;
+}
+
+int btfgen_bundle_writer__reserve(struct bundle_writer *w, size_t kernels)
+{
+	void *p;
+
+	if (!w)
+		return -EINVAL;
+	if (kernels > w->kern_cap) {
+		if (kernels > SIZE_MAX / sizeof(*w->kerns))
+			return -E2BIG;
+		p = realloc(w->kerns, kernels * sizeof(*w->kerns));
+		if (!p)
+			return -ENOMEM;
+		w->kerns = p;
+		w->kern_cap = kernels;
+	}
+	return key_reserve(w, kernels);
+}
+
+/* The spills this layout writes, opened with the first kernel. */
+static int spills_open(struct bundle_writer *w)
+{
+	int err = w->ifd < 0 ? spill_open(&w->ifd) : 0;
+
+	if (!err && w->mfd < 0 && w->layout != BUNDLE_LAYOUT_RUNTIME)
+		err = spill_open(&w->mfd);
+	return err;
+}
+
 int btfgen_bundle_writer__add_kernel(struct bundle_writer *w, const struct bundle_kernel *k)
 {
+	unsigned char key[SHA256_DIGEST_SIZE];
 	struct wkernel *d;
+	uint32_t *slot;
 	int ok, err;
 
 	err = check_kernel(w, k);
 	if (err)
 		return err;
 	ok = !strcmp(k->status, "ok");
-	if (w->mfd < 0 && w->layout != BUNDLE_LAYOUT_RUNTIME && (err = spill_open(w)))
+	err = spills_open(w);
+	if (!err && (err = key_reserve(w, w->kern_cnt + 1)) == 0 &&
+	    grow((void **)&w->kerns, &w->kern_cap, w->kern_cnt, sizeof(*w->kerns)))
+		err = -ENOMEM;
+	if (err)
 		return err;
-	if (grow((void **)&w->kerns, &w->kern_cap, w->kern_cnt, sizeof(*w->kerns)))
-		return -ENOMEM;
-	/* only the key stays per kernel (duplicates, tree paths); the rest is text now */
+	/* one entry per key: the tree layouts would otherwise overwrite a file */
+	kernel_key(k, key);
+	slot = key_slot(w, key);
+	if (*slot)
+		return -EEXIST;
+	/* only the key's digest and the blob stay per kernel; the rest is in the spills */
 	d = &w->kerns[w->kern_cnt];
 	memset(d, 0, sizeof(*d));
+	memcpy(d->key, key, sizeof(key));
 	d->blob = (size_t)-1;
-	err = -ENOMEM;
-	if (dup_str((char **)&d->k.distro, k->distro) ||
-	    dup_str((char **)&d->k.version, k->version) || dup_str((char **)&d->k.arch, k->arch) ||
-	    dup_str((char **)&d->k.release, k->release))
+	if ((w->layout == BUNDLE_LAYOUT_TREE_DIR || w->layout == BUNDLE_LAYOUT_TREE_TAR) &&
+	    (err = keep_names(d, k)))
 		goto fail;
 	if (ok && (err = find_or_add_blob(w, k, k->btf, k->btf_size, &d->blob)))
 		goto fail;
 	err = append_json(index_entry(k, ok ? &w->blobs[d->blob] : NULL,
 				      w->layout == BUNDLE_LAYOUT_RUNTIME),
-			  !w->kern_cnt, &w->itext, -1, NULL);
+			  !w->kern_cnt, NULL, w->ifd, &w->ilen);
 	if (!err && w->layout != BUNDLE_LAYOUT_RUNTIME)
 		err = append_json(matrix_entry(k), !w->kern_cnt, NULL, w->mfd, &w->mlen);
 	if (err)
@@ -355,10 +453,10 @@ int btfgen_bundle_writer__add_kernel(struct bundle_writer *w, const struct bundl
 		w->n_skipped++;
 	w->n_unsat += k->unsatisfied_cnt;
 	w->n_failing += btfgen_bundle_unsatisfied__any_failing(k->unsatisfied, k->unsatisfied_cnt);
-	w->kern_cnt++;
+	*slot = (uint32_t)++w->kern_cnt;
 	return 0;
 fail:
-	kernel_free(&d->k);
+	free(d->names);
 	return err;
 }
 
@@ -580,47 +678,71 @@ static size_t matrix_segs(struct bundle_writer *w, struct bundle_seg *s)
 	return s[0].len + s[1].len + s[2].len;
 }
 
-/* The whole matrix.json in memory (tests, the tree directory). */
-static char *matrix_text(struct bundle_writer *w, size_t *size)
+/* The concatenation of n segments in memory, NUL-terminated (size leaves the NUL out). */
+static char *segs_text(const struct bundle_seg *s, size_t n, size_t *size)
 {
-	struct bundle_seg s[3];
 	struct bbuf out = {};
 	char err[128];
 
-	*size = matrix_segs(w, s);
-	if (btfgen_bundle_compress_segs(BUNDLE_COMPRESS_NONE, s, 3, 0, &out, err, sizeof(err)) ||
+	if (btfgen_bundle_compress_segs(BUNDLE_COMPRESS_NONE, s, n, 0, &out, err, sizeof(err)) ||
 	    btfgen_bbuf__append(&out, "", 1)) {
-		free(out.data);
-		errno = ENOMEM;
-		return NULL;
-	}
-	return (char *)out.data;
-}
-
-/* index.json: the head, with the kernels' entries spliced in as its last key. */
-static char *index_text(struct bundle_writer *w, size_t *size)
-{
-	json_t *root = build_index_head(w);
-	char *head = root ? json_dumps(root, JSON_COMPACT) : NULL;
-	struct bbuf out = {};
-	size_t n = head ? strlen(head) : 0;
-	int err = !head || n < 2;
-
-	json_decref(root);
-	/* "{...}" -> "{...,"kernels":[...]}" */
-	err = err ? err : btfgen_bbuf__append(&out, head, n - 1);
-	err = err ? err : btfgen_bbuf__append(&out, ",\"kernels\":[", 12);
-	err = err ? err : btfgen_bbuf__append(&out, w->itext.data, w->itext.len);
-	/* with the NUL, which size leaves out */
-	err = err ? err : btfgen_bbuf__append(&out, "]}\n", 4);
-	free(head);
-	if (err) {
 		free(out.data);
 		errno = ENOMEM;
 		return NULL;
 	}
 	*size = out.len - 1;
 	return (char *)out.data;
+}
+
+/* The whole matrix.json in memory (tests, the tree directory). */
+static char *matrix_text(struct bundle_writer *w, size_t *size)
+{
+	struct bundle_seg s[3];
+
+	matrix_segs(w, s);
+	return segs_text(s, 3, size);
+}
+
+#define INDEX_SEGS 4
+#define INDEX_KERNELS ",\"kernels\":["
+#define INDEX_TAIL "]}\n"
+
+/*
+ * index.json as pieces: the head (the document without its "kernels", the last key), the
+ * kernels' entries from the spill, the tail; "{...}" -> "{...,"kernels":[...]}". Returns the
+ * head's text, which s[0] points into and the caller frees, or NULL (errno ENOMEM).
+ */
+static char *index_segs(struct bundle_writer *w, struct bundle_seg *s, size_t *size)
+{
+	json_t *root = build_index_head(w);
+	char *head = root ? json_dumps(root, JSON_COMPACT) : NULL;
+	size_t n = head ? strlen(head) : 0;
+
+	json_decref(root);
+	if (n < 2) {
+		free(head);
+		errno = ENOMEM;
+		return NULL;
+	}
+	s[0] = (struct bundle_seg){ .data = head, .len = n - 1 };
+	s[1] = (struct bundle_seg){ .data = INDEX_KERNELS, .len = strlen(INDEX_KERNELS) };
+	s[2] = (struct bundle_seg){ .fd = w->ifd, .len = w->ilen };
+	s[3] = (struct bundle_seg){ .data = INDEX_TAIL, .len = strlen(INDEX_TAIL) };
+	*size = s[0].len + s[1].len + s[2].len + s[3].len;
+	return head;
+}
+
+/* The whole index.json in memory. */
+static char *index_text(struct bundle_writer *w, size_t *size)
+{
+	struct bundle_seg s[INDEX_SEGS];
+	char *head = index_segs(w, s, size), *t;
+
+	if (!head)
+		return NULL;
+	t = segs_text(s, INDEX_SEGS, size);
+	free(head);
+	return t;
 }
 
 size_t btfgen_bundle_writer__blob_cnt(const struct bundle_writer *w)
@@ -659,9 +781,11 @@ static int build_tar(struct bundle_writer *w, struct bbuf part[2], const char *i
 {
 	char name[1024];
 	size_t i;
-	int err;
+	int err = 0;
 
-	err = btfgen_tar__append(&part[0], "index.json", index, index_len);
+	/* without index: its member is streamed (index_member) */
+	if (index)
+		err = btfgen_tar__append(&part[0], "index.json", index, index_len);
 	if (err)
 		return err;
 	if (w->layout == BUNDLE_LAYOUT_BUNDLE || w->layout == BUNDLE_LAYOUT_RUNTIME) {
@@ -676,11 +800,12 @@ static int build_tar(struct bundle_writer *w, struct bbuf part[2], const char *i
 	} else {
 		for (i = 0; i < w->kern_cnt && !err; i++) {
 			const struct wkernel *k = &w->kerns[i];
+			const char *kn[4];
 
 			if (k->blob == (size_t)-1)
 				continue;
-			snprintf(name, sizeof(name), "%s/%s/%s/%s.btf", k->k.distro, k->k.version,
-				 k->k.arch, k->k.release);
+			kept_names(k, kn);
+			snprintf(name, sizeof(name), "%s/%s/%s/%s.btf", kn[0], kn[1], kn[2], kn[3]);
 			err = btfgen_tar__append(&part[1], name, w->blobs[k->blob].data,
 						 w->blobs[k->blob].size);
 		}
@@ -708,6 +833,75 @@ static int matrix_member(struct bundle_writer *w, size_t before, struct bbuf *he
 	seg[0] = (struct bundle_seg){ .data = head->data, .len = head->len };
 	seg[4] = (struct bundle_seg){ .data = tail->data, .len = tail->len };
 	return 0;
+}
+
+/*
+ * The first part as segments (seg[INDEX_SEGS + 2]): index.json's header, its text
+ * (index_segs), its padding; *member_len is their sum. The caller frees hdr and *head.
+ */
+static int index_member(struct bundle_writer *w, struct bbuf *hdr, char **head,
+			struct bundle_seg *seg, size_t *member_len)
+{
+	static const unsigned char zero[TAR_BLOCK];
+	size_t len, pad;
+	int err;
+
+	*head = index_segs(w, seg + 1, &len);
+	if (!*head)
+		return -ENOMEM;
+	pad = (TAR_BLOCK - len % TAR_BLOCK) % TAR_BLOCK;
+	err = btfgen_tar__header(hdr, "index.json", len);
+	if (err)
+		return err;
+	seg[0] = (struct bundle_seg){ .data = hdr->data, .len = hdr->len };
+	seg[INDEX_SEGS + 1] = (struct bundle_seg){ .data = zero, .len = pad };
+	*member_len = hdr->len + len + pad;
+	return 0;
+}
+
+/*
+ * A bundle's three frames into out, index.json's and matrix.json's streamed from their
+ * spills: the same bytes as compressing each part whole (zstd with a pledged size, or none),
+ * without holding either text. (xz's one-shot encoder writes sizes in its block headers,
+ * its streaming one does not: an xz bundle builds its index part in memory.)
+ */
+static int commit_streamed(struct bundle_writer *w, struct bbuf *out, char *err, size_t err_sz)
+{
+	struct bbuf hdr = {}, part[2] = {}, mhead = {}, mtail = {}, blobs = {};
+	struct bundle_seg iseg[INDEX_SEGS + 2], mseg[5];
+	size_t ilen = 0;
+	char *head = NULL;
+	int ret;
+
+	/* one part at a time: the index frame's compressor is the biggest (32 MB at 4,000) */
+	ret = index_member(w, &hdr, &head, iseg, &ilen);
+	if (ret)
+		goto tar_err;
+	ret = btfgen_bundle_compress_segs(w->comp, iseg, INDEX_SEGS + 2, 0, out, err, err_sz);
+	if (ret)
+		goto out;
+	ret = build_tar(w, part, NULL, 0);
+	ret = ret ? ret : matrix_member(w, ilen + part[1].len, &mhead, &mtail, mseg);
+	if (ret)
+		goto tar_err;
+	/* part[0] is empty: compress_parts makes no frame for it, and the blobs' at their level */
+	ret = btfgen_bundle_compress_parts(w->comp, part, 2, &blobs.data, &blobs.len, err, err_sz);
+	ret = ret ? ret : btfgen_bbuf__append(out, blobs.data, blobs.len);
+	ret = ret ? ret :
+		    btfgen_bundle_compress_segs(w->comp, mseg, 5, MATRIX_WINDOW_LOG, out, err,
+						err_sz);
+	goto out;
+tar_err:
+	btfgen_bundle_err(err, err_sz, "bundle writer: building tar: %s", strerror(-ret));
+out:
+	free(head);
+	btfgen_bbuf__free(&hdr);
+	btfgen_bbuf__free(&blobs);
+	btfgen_bbuf__free(&mhead);
+	btfgen_bbuf__free(&mtail);
+	btfgen_bbuf__free(&part[0]);
+	btfgen_bbuf__free(&part[1]);
+	return ret;
 }
 
 static int entry_err(const struct bundle_entry *e, const char *why, int ret, char *err,
@@ -770,14 +964,16 @@ static int commit_tree_dir(struct bundle_writer *w, const char *index, size_t in
 		return -ENOMEM;
 	for (size_t i = 0; i < w->kern_cnt; i++) {
 		const struct wkernel *k = &w->kerns[i];
+		const char *kn[4];
 
 		if (k->blob == (size_t)-1)
 			continue;
+		kept_names(k, kn);
 		files[n++] = (struct tree_file){
-			.distro = k->k.distro,
-			.version = k->k.version,
-			.arch = k->k.arch,
-			.release = k->k.release,
+			.distro = kn[0],
+			.version = kn[1],
+			.arch = kn[2],
+			.release = kn[3],
 			.data = w->blobs[k->blob].data,
 			.size = w->blobs[k->blob].size,
 		};
@@ -799,6 +995,10 @@ int btfgen_bundle_writer__commit(struct bundle_writer *w, char *err, size_t err_
 	if (!w || w->committed) {
 		btfgen_bundle_err(err, err_sz, "bundle writer: nothing to commit");
 		return -EINVAL;
+	}
+	if (w->layout == BUNDLE_LAYOUT_BUNDLE && w->comp != BUNDLE_COMPRESS_XZ) {
+		ret = commit_streamed(w, &out, err, err_sz);
+		goto write;
 	}
 	index = index_text(w, &index_len);
 	if (!index) {
@@ -844,6 +1044,7 @@ int btfgen_bundle_writer__commit(struct bundle_writer *w, char *err, size_t err_
 		seg[1] = (struct bundle_seg){ .data = part[1].data, .len = part[1].len };
 		ret = btfgen_bundle_compress_segs(w->comp, seg, 7, 0, &out, err, err_sz);
 	}
+write:
 	if (ret)
 		goto out;
 	ret = btfgen_bundle_file__write_atomic(w->out_path, out.data, out.len, err, err_sz);
@@ -873,18 +1074,20 @@ void btfgen_bundle_writer__free(struct bundle_writer *w)
 		free_programs(&w->objs[i]);
 	}
 	for (i = 0; i < w->kern_cnt; i++)
-		kernel_free(&w->kerns[i].k);
+		free(w->kerns[i].names);
 	for (i = 0; i < w->blob_cnt; i++) {
 		free(w->blobs[i].data);
 		free(w->blobs[i].name);
 	}
 	for (i = 0; i < 5; i++)
 		free(w->gen[i]);
-	btfgen_bbuf__free(&w->itext);
+	if (w->ifd >= 0)
+		close(w->ifd);
 	if (w->mfd >= 0)
 		close(w->mfd);
 	free(w->objs);
 	free(w->kerns);
+	free(w->slots);
 	free(w->blobs);
 	free(w->out_path);
 	free(w);

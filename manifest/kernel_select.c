@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /* manifest: walk the BTFHub archive on disk and select the kernels the manifest asks for. */
-#define _GNU_SOURCE /* asprintf, strndup */
+#define _GNU_SOURCE /* asprintf */
 #include <dirent.h>
 #include <errno.h>
 #include <fnmatch.h>
@@ -107,6 +107,36 @@ static size_t release_len(const char *name)
 	return 0;
 }
 
+/* Appends s[0..n) and a NUL at *p; returns where it went. */
+static char *put_str(char **p, const char *s, size_t n)
+{
+	char *at = *p;
+
+	memcpy(at, s, n);
+	at[n] = '\0';
+	*p = at + n + 1;
+	return at;
+}
+
+/* "distro/version/arch/release", then each of them and the input, in one allocation. */
+static char *kernel_strings(const char *parts[3], const char *file, size_t rel_len,
+			    const char *input, struct manifest_kernel *k)
+{
+	size_t l[3] = { strlen(parts[0]), strlen(parts[1]), strlen(parts[2]) };
+	size_t keys = l[0] + l[1] + l[2] + rel_len + 4, il = strlen(input);
+	char *block = malloc(2 * keys + il + 1), *p = block;
+
+	if (!block)
+		return NULL;
+	p += sprintf(p, "%s/%s/%s/%.*s", parts[0], parts[1], parts[2], (int)rel_len, file) + 1;
+	k->distro = put_str(&p, parts[0], l[0]);
+	k->version = put_str(&p, parts[1], l[1]);
+	k->arch = put_str(&p, parts[2], l[2]);
+	k->release = put_str(&p, file, rel_len);
+	k->input = put_str(&p, input, il);
+	return block;
+}
+
 static int add_kernel(struct load_ctx *c, const char *parts[3], const char *file, size_t rel_len,
 		      const char *input)
 {
@@ -116,17 +146,12 @@ static int add_kernel(struct load_ctx *c, const char *parts[3], const char *file
 		return manifest_oom(c);
 	k = &c->all[c->all_cnt++];
 	memset(k, 0, sizeof(*k));
-	k->distro = strdup(parts[0]);
-	k->version = strdup(parts[1]);
-	k->arch = strdup(parts[2]);
-	k->release = strndup(file, rel_len);
-	k->input = strdup(input);
-	if (!k->distro || !k->version || !k->arch || !k->release || !k->input ||
-	    asprintf(&k->name, "%s/%s/%s/%s", parts[0], parts[1], parts[2], k->release) < 0) {
-		k->name = NULL;
-		return manifest_oom(c);
-	}
-	return 0;
+	/*
+	 * One block per kernel, which name starts (manifest.c's kernel_free frees it): a
+	 * BTFHub holds thousands, and six small allocations each cost ~130 bytes more.
+	 */
+	k->name = kernel_strings(parts, file, rel_len, input, k);
+	return k->name ? 0 : manifest_oom(c);
 }
 
 /*

@@ -122,14 +122,10 @@ static int cmp_arch(const void *a, const void *b)
 	return strcmp(x->arch, y->arch);
 }
 
+/* Every string of a kernel lives in the one block name starts (kernel_select.c). */
 static void kernel_free(struct manifest_kernel *k)
 {
-	free(k->distro);
-	free(k->version);
-	free(k->arch);
-	free(k->release);
 	free(k->name);
-	free(k->input);
 }
 
 /* A required or optional string key: non-empty string, or error. NULL if absent. */

@@ -21,9 +21,12 @@ struct memo_entry {
 struct input_memo {
 	struct memo_entry *e; /* sorted by path */
 	size_t cnt;
-	FILE *out; /* the lines of this run (open_memstream) */
-	char *out_buf;
-	size_t out_len;
+	/*
+	 * The lines of this run, in an unlinked temp file until input_memo__save (~170 bytes
+	 * per kernel: held in memory they grew with the archive); out_err: one was lost.
+	 */
+	FILE *out;
+	bool out_err;
 };
 
 static int entry_cmp(const void *a, const void *b)
@@ -110,38 +113,81 @@ int input_memo__add(struct input_memo *m, const char *path, const struct stat *s
 	    (double)st->st_mtim.tv_sec >= run_start - 2 ||
 	    (double)st->st_ctim.tv_sec >= run_start - 2)
 		return 0;
-	if (!m->out && !(m->out = open_memstream(&m->out_buf, &m->out_len)))
-		return -ENOMEM;
+	if (m->out_err)
+		return -EIO;
+	if (!m->out && !(m->out = tmpfile())) {
+		m->out_err = true;
+		return -errno;
+	}
 	if (fprintf(m->out, "%s %llu %llu %llu %llu %llu %s\n", sha_hex,
 		    (unsigned long long)st->st_dev, (unsigned long long)st->st_ino,
-		    (unsigned long long)st->st_size, ns(&st->st_mtim), ns(&st->st_ctim), path) < 0)
+		    (unsigned long long)st->st_size, ns(&st->st_mtim), ns(&st->st_ctim),
+		    path) < 0) {
+		/* a memo missing a line is still right, but one cut mid-line is not kept */
+		m->out_err = true;
+		return -EIO;
+	}
+	return 0;
+}
+
+/* This run's lines, read back whole: after commit, when memory is low again. */
+static int read_lines(struct input_memo *m, char **buf, size_t *len)
+{
+	long end;
+
+	if (fflush(m->out) || (end = ftell(m->out)) < 0 || fseek(m->out, 0, SEEK_SET))
+		return -EIO;
+	*len = (size_t)end;
+	*buf = malloc(*len + 1);
+	if (!*buf)
 		return -ENOMEM;
+	if (fread(*buf, 1, *len, m->out) != *len) {
+		free(*buf);
+		return -EIO;
+	}
 	return 0;
 }
 
 int input_memo__save(struct input_memo *m, const char *dir)
 {
-	char *path = NULL, err[64];
+	char *path = NULL, *buf = NULL, err[64];
+	size_t len = 0;
 	int ret;
 
-	if (!m || !m->out || fflush(m->out) || !m->out_len)
+	if (!m || !m->out || m->out_err)
 		return 0;
-	if (asprintf(&path, "%s/%s", dir, MEMO_NAME) < 0)
+	ret = read_lines(m, &buf, &len);
+	if (ret || !len) {
+		free(buf);
+		return ret;
+	}
+	if (asprintf(&path, "%s/%s", dir, MEMO_NAME) < 0) {
+		free(buf);
 		return -ENOMEM;
-	ret = btfgen_bundle_file__write_atomic(path, m->out_buf, m->out_len, err, sizeof(err));
+	}
+	ret = btfgen_bundle_file__write_atomic(path, buf, len, err, sizeof(err));
 	free(path);
+	free(buf);
 	return ret;
 }
 
-void input_memo__free(struct input_memo *m)
+void input_memo__forget_loaded(struct input_memo *m)
 {
 	if (!m)
 		return;
 	for (size_t i = 0; i < m->cnt; i++)
 		free(m->e[i].path);
 	free(m->e);
+	m->e = NULL;
+	m->cnt = 0;
+}
+
+void input_memo__free(struct input_memo *m)
+{
+	if (!m)
+		return;
+	input_memo__forget_loaded(m);
 	if (m->out)
 		fclose(m->out);
-	free(m->out_buf);
 	free(m);
 }

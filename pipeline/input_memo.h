@@ -28,6 +28,11 @@ bool input_memo__get(const struct input_memo *m, const char *path, const struct 
 /* Record an input for the memo written by input_memo__save (main thread only). */
 int input_memo__add(struct input_memo *m, const char *path, const struct stat *st,
 		    const char *sha_hex, double run_start);
+/*
+ * Forget what was loaded (every input is read by then): ~200 bytes per input of the
+ * previous run, not needed by commit, the run's peak. _get finds nothing afterwards.
+ */
+void input_memo__forget_loaded(struct input_memo *m);
 /* Write what was added; best effort, 0 or -errno. */
 int input_memo__save(struct input_memo *m, const char *dir);
 void input_memo__free(struct input_memo *m);

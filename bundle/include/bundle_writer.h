@@ -70,6 +70,13 @@ int btfgen_bundle_writer__add_object(struct bundle_writer *w, const struct bundl
 int btfgen_bundle_writer__add_kernel(struct bundle_writer *w, const struct bundle_kernel *k);
 
 /*
+ * Optional: room for this many kernels in all, so that the writer's per-kernel records are
+ * allocated once, before a batch's workers start, instead of growing during the run (a block
+ * that grows mid-run splits the holes its big buffers leave, and the heap grows). 0 or
+ * -errno (-E2BIG past 2^32 - 1 kernels).
+ */
+int btfgen_bundle_writer__reserve(struct bundle_writer *w, size_t kernels);
+/*
  * Adds entry e of the bundle b (another bundle being merged, stripped or extracted) as a
  * kernel of w: its status, reason, sizes and BTF; its unsatisfied records when lists is set
  * (else as many empty ones: a writer that keeps no matrix counts them only). 0 or -errno,
