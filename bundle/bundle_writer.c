@@ -22,6 +22,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "btfgen_util.h"
 #include "bundle_priv.h"
 #include "bundle_verdict.h"
 #include "sha256.h"
@@ -239,23 +240,13 @@ static int find_or_add_blob(struct bundle_writer *w, const struct bundle_kernel 
 static json_t *index_entry(const struct bundle_kernel *k, const struct wblob *b, int runtime);
 static json_t *matrix_entry(const struct bundle_kernel *k);
 
-/* A spill: an unlinked file in $TMPDIR (or /tmp), gone with the process whatever happens. */
+/* A spill: an anonymous file (btfgen_tmpfile), gone with the process whatever happens. */
 static int spill_open(int *fdp)
 {
-	const char *dir = getenv("TMPDIR");
-	char path[4096];
-	int fd;
+	int fd = btfgen_tmpfile();
 
-	if (!dir || !*dir)
-		dir = "/tmp";
-	fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-	if (fd < 0) { /* a file system without O_TMPFILE */
-		snprintf(path, sizeof(path), "%s/.btfgen-matrix.XXXXXX", dir);
-		fd = mkstemp(path);
-		if (fd < 0)
-			return -errno;
-		unlink(path);
-	}
+	if (fd < 0)
+		return fd;
 	*fdp = fd;
 	return 0;
 }

@@ -6,7 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "btfgen_util.h"
 #include "bundle_writer.h"
 #include "input_memo.h"
 
@@ -115,9 +117,16 @@ int input_memo__add(struct input_memo *m, const char *path, const struct stat *s
 		return 0;
 	if (m->out_err)
 		return -EIO;
-	if (!m->out && !(m->out = tmpfile())) {
-		m->out_err = true;
-		return -errno;
+	if (!m->out) {
+		int fd = btfgen_tmpfile();
+
+		m->out = fd < 0 ? NULL : fdopen(fd, "w+");
+		if (!m->out) {
+			if (fd >= 0)
+				close(fd);
+			m->out_err = true;
+			return fd < 0 ? fd : -errno;
+		}
 	}
 	if (fprintf(m->out, "%s %llu %llu %llu %llu %llu %s\n", sha_hex,
 		    (unsigned long long)st->st_dev, (unsigned long long)st->st_ino,

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: BSD-2-Clause
-/* util: reading a regular file whole, mkdir -p. */
+/* util: reading a regular file whole, mkdir -p, an anonymous scratch file. */
+#define _GNU_SOURCE /* mkostemp, O_TMPFILE */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -117,4 +119,25 @@ int btfgen_mkdir_p(const char *path, int parents_only, char *err, size_t err_sz)
 	}
 	free(p);
 	return ret;
+}
+
+int btfgen_tmpfile(void)
+{
+	const char *dir = getenv("TMPDIR");
+	char path[4096];
+	int fd;
+
+	if (!dir || !*dir)
+		dir = "/tmp";
+	fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	if (fd >= 0)
+		return fd;
+	/* a file system without O_TMPFILE */
+	if (snprintf(path, sizeof(path), "%s/.btfgen-tmp.XXXXXX", dir) >= (int)sizeof(path))
+		return -ENAMETOOLONG;
+	fd = mkostemp(path, O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	unlink(path);
+	return fd;
 }

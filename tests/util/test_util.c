@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /* tests/util: the shared helpers, on their edges (overflow, hostile bytes, non-regular files). */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -169,6 +170,48 @@ static void test_mkdir_p(void)
 	CHECK(!strchr(err, '\x1b') && strstr(err, "\\x1b[2J"));
 }
 
+/* Entries in a folder other than . and .. */
+static int dir_entries(const char *path)
+{
+	DIR *d = opendir(path);
+	struct dirent *e;
+	int n = 0;
+
+	if (!d)
+		return -1;
+	while ((e = readdir(d)))
+		n += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
+	closedir(d);
+	return n;
+}
+
+/* The scratch file lives in $TMPDIR, has no name there, and reads back what was written. */
+static void test_tmpfile(void)
+{
+	const char *old = getenv("TMPDIR");
+	char *saved = old ? strdup(old) : NULL, path[128], buf[8] = "";
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/scratch", tmpdir);
+	CHECK(!btfgen_mkdir_p(path, 0, NULL, 0));
+	setenv("TMPDIR", path, 1);
+	fd = btfgen_tmpfile();
+	CHECK(fd >= 0);
+	CHECK(write(fd, "spilled", 7) == 7 && pread(fd, buf, 7, 0) == 7);
+	CHECK_STR(buf, "spilled");
+	CHECK(dir_entries(path) == 0); /* anonymous: nothing left behind, even mid-run */
+	if (fd >= 0)
+		close(fd);
+	snprintf(path, sizeof(path), "%s/missing", tmpdir);
+	setenv("TMPDIR", path, 1);
+	CHECK_INT(btfgen_tmpfile(), -ENOENT);
+	if (saved)
+		setenv("TMPDIR", saved, 1);
+	else
+		unsetenv("TMPDIR");
+	free(saved);
+}
+
 int main(void)
 {
 	char cmd[64];
@@ -185,6 +228,7 @@ int main(void)
 	RUN_TEST(test_messages);
 	RUN_TEST(test_file_read);
 	RUN_TEST(test_mkdir_p);
+	RUN_TEST(test_tmpfile);
 	ret = harness_finish();
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
 	if (system(cmd))

@@ -41,6 +41,11 @@ int btfgen_file_read(const char *path, size_t max, void **buf, size_t *len, char
  * failed, quoted>': <cause>" to err.
  */
 int btfgen_mkdir_p(const char *path, int parents_only, char *err, size_t err_sz);
+/*
+ * An anonymous scratch file: O_TMPFILE in $TMPDIR (or /tmp), else mkstemp + unlink; gone with
+ * the process whatever happens. Read/write, close-on-exec. The fd, or -errno.
+ */
+int btfgen_tmpfile(void);
 
 /* ---- hashing: FNV-1a, 32 bits (not cryptographic: tables only; SHA-256 is for keys) ---- */
 
