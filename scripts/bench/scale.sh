@@ -215,7 +215,9 @@ lookup_ms() {
 	# shellcheck disable=SC2086 # k is four option pairs without spaces in their values
 	"$GTIME" -o "$tmp/lookup.time" -f '%e %M' "$BTFGEN" lookup "$1" $k -o "$tmp/l.btf" \
 		>/dev/null 2>&1 || { echo n/a; return; }
-	awk '{printf "%.0f ms, %.1f MiB", $1 * 1000, $2 / 1024}' "$tmp/lookup.time"
+	# GNU time's wall clock has 10 ms steps
+	awk '{printf "%s, %.1f MiB", $1 > 0 ? sprintf("%.0f ms", $1 * 1000) : "< 10 ms", $2 / 1024}' \
+		"$tmp/lookup.time"
 }
 lk_full=$(lookup_ms "$tmp/cold.tar.zst")
 lk_rt=$(lookup_ms "$tmp/cold.tar.zst.runtime")
