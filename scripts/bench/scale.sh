@@ -216,7 +216,7 @@ lookup_ms() {
 	"$GTIME" -o "$tmp/lookup.time" -f '%e %M' "$BTFGEN" lookup "$1" $k -o "$tmp/l.btf" \
 		>/dev/null 2>&1 || { echo n/a; return; }
 	# GNU time's wall clock has 10 ms steps
-	awk '{printf "%s, %.1f MiB", $1 > 0 ? sprintf("%.0f ms", $1 * 1000) : "< 10 ms", $2 / 1024}' \
+	awk '{printf "%s, %.1f MiB", ($1 > 0) ? sprintf("%.0f ms", $1 * 1000) : "< 10 ms", $2 / 1024}' \
 		"$tmp/lookup.time"
 }
 lk_full=$(lookup_ms "$tmp/cold.tar.zst")
