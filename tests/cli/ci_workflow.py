@@ -179,8 +179,22 @@ def main():
         d = json.load(open(os.path.join(ws, 'diff.json')))
         if d.get('regressed') is not False:
             fail(f'diff against the same bundle: regressed={d.get("regressed")}')
+        # the runtime form uploaded next to it: lookup gives the merged bundle's BTF from it
+        rt = os.path.join(ws, 'bundle.runtime')
+        rt_ok = os.path.exists(rt) and all(
+            subprocess.run([binary, 'lookup', f, '--distro', 'debian', '--version', '12',
+                            '--arch', 'x86_64', '--release', '6.1.0-47-amd64', '-o', f + '.btf'],
+                           capture_output=True).returncode == 0 for f in (merged, rt))
+        if not rt_ok or open(merged + '.btf', 'rb').read() != open(rt + '.btf', 'rb').read():
+            fail('the runtime step wrote no bundle.runtime, or its lookup differs')
+        elif os.path.getsize(rt) >= os.path.getsize(merged):
+            fail(f'bundle.runtime ({os.path.getsize(rt)} B) is not smaller than the full form')
+        else:
+            print(f'ok: the runtime form ({os.path.getsize(rt)} bytes, full form '
+                  f'{os.path.getsize(merged)}) gives the same BTF')
         uploaded = os.listdir(os.path.join(tmp, 'artifacts', 'btf-bundle'))
-        want = {'bundle.tar.zst', 'diff.json'} | ({'report.html'} if has_report(binary) else set())
+        want = {'bundle.tar.zst', 'bundle.runtime', 'diff.json'} | (
+            {'report.html'} if has_report(binary) else set())
         if not want <= set(uploaded):
             fail(f'uploaded: {uploaded}')
 
