@@ -10,7 +10,8 @@
  * records' reasons: "loads" (none), "probes" (only relocations that evaluate to 0),
  * "poisoned" (a poisoned instruction: fails if reached, unless guarded), "refused" (libbpf
  * refuses the object). supported() and failing() decide what is a regression.
- * The verdicts are read from matrix.json itself, so this works on any bundle reader.
+ * The records come from the reader (btfgen_bundle__unsatisfied), one kernel at a time: two
+ * whole-BTFHub bundles are compared without a second parse of their matrices.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -57,7 +58,6 @@ struct kernel_relos {
 
 struct diff_ctx {
 	struct bundle *old, *new;
-	json_t *mold, *mnew; /* kernel key -> its matrix.json "unsatisfied" records */
 	json_t *out; /* the result, built for -j and text alike */
 	size_t regressions;
 };
@@ -120,36 +120,6 @@ static const struct bundle_entry **sorted_entries(const struct bundle *b)
 	return v;
 }
 
-static const char *str_key(json_t *o, const char *key)
-{
-	const char *v = json_string_value(json_object_get(o, key));
-
-	return v ? v : "";
-}
-
-/* kernel key -> matrix.json records, for the keys bundle_unsatisfied lacks; NULL on error. */
-static json_t *matrix_records(struct bundle *b)
-{
-	size_t size, i;
-	const char *m = btfgen_bundle__matrix_json(b, &size);
-	json_t *root = m ? json_loadb(m, size, 0, NULL) : NULL, *map = json_object(), *k;
-	char key[1024];
-
-	if (!root || !map) {
-		json_decref(root);
-		json_decref(map);
-		return NULL;
-	}
-	json_array_foreach(json_object_get(root, "kernels"), i, k)
-	{
-		snprintf(key, sizeof(key), "%s/%s/%s/%s", str_key(k, "distro"),
-			 str_key(k, "version"), str_key(k, "arch"), str_key(k, "release"));
-		json_object_set(map, key, json_object_get(k, "unsatisfied"));
-	}
-	json_decref(root);
-	return map;
-}
-
 /* Marks the records of objects that libbpf refuses on this kernel (r sorted by object). */
 static void mark_refused(struct relo *r, size_t n)
 {
@@ -167,17 +137,10 @@ static void mark_refused(struct relo *r, size_t n)
  * The unsatisfiable relocations of e sorted by object, program, relocation, without the
  * "unused" ones (in no program's code); 0 or -1.
  */
-static int kernel_relos(struct bundle *b, json_t *records, const struct bundle_entry *e,
-			struct kernel_relos *kr)
+static int kernel_relos(struct bundle *b, const struct bundle_entry *e, struct kernel_relos *kr)
 {
-	char key[1024];
-	json_t *arr;
 	size_t i;
 
-	kernel_key(e, key, sizeof(key));
-	arr = json_object_get(records, key);
-	if (json_array_size(arr) != e->unsatisfied_cnt)
-		arr = NULL;
 	kr->r = calloc(e->unsatisfied_cnt + 1, sizeof(*kr->r));
 	if (!kr->r)
 		return -1;
@@ -186,8 +149,8 @@ static int kernel_relos(struct bundle *b, json_t *records, const struct bundle_e
 
 		if (btfgen_bundle__unsatisfied(b, e, i, &r->u))
 			return -1;
-		r->verdict = str_key(json_array_get(arr, i), "verdict");
-		r->function = str_key(json_array_get(arr, i), "function");
+		r->verdict = r->u.verdict ? r->u.verdict : "";
+		r->function = r->u.function ? r->u.function : "";
 		if (strcmp(r->verdict, "unused"))
 			kr->cnt++;
 	}
@@ -322,7 +285,7 @@ static int programs_diff(struct diff_ctx *d, const char *key, const struct bundl
 	size_t i = 0, j = 0;
 	int ret = -1;
 
-	if (kernel_relos(d->old, d->mold, eo, &ko) || kernel_relos(d->new, d->mnew, en, &kn))
+	if (kernel_relos(d->old, eo, &ko) || kernel_relos(d->new, en, &kn))
 		goto out;
 	while (i < ko.cnt || j < kn.cnt) {
 		size_t lo = i < ko.cnt ? group_len(ko.r, i, ko.cnt) : 0;
@@ -564,12 +527,6 @@ static int diff_bundles(struct diff_ctx *d, const char *old, const char *new)
 		cmd_err("diff", "%s", err);
 		return -1;
 	}
-	d->mold = matrix_records(d->old);
-	d->mnew = matrix_records(d->new);
-	if (!d->mold || !d->mnew) {
-		cmd_err("diff", "cannot parse matrix.json (or out of memory)");
-		return -1;
-	}
 	d->out = json_pack("{s:s, s:s, s:{s:[], s:[], s:[]}, s:{s:[], s:[]}, s:[], s:[], s:[]}",
 			   "old", old, "new", new, "objects", "added", "removed", "changed",
 			   "kernels", "added", "removed", "status_changed", "btf_changed",
@@ -618,8 +575,6 @@ int cmd_diff(int argc, char **argv)
 		print_diff_text(&d);
 	rc = d.regressions ? EXIT_DIFF_REGRESSED : EXIT_OK;
 out:
-	json_decref(d.mold);
-	json_decref(d.mnew);
 	json_decref(d.out);
 	btfgen_bundle__free(d.old);
 	btfgen_bundle__free(d.new);
