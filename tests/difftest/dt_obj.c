@@ -13,38 +13,10 @@
 #include <bpf/btf.h>
 
 #include "dt_gen.h"
-
-#ifndef EM_BPF
-#define EM_BPF 247
-#endif
+#include "test_elf.h"
 
 #define DT_SEC "kprobe/dt"
 #define DT_PROG "dt_prog"
-
-static Elf_Scn *add_scn(Elf *elf, size_t name, Elf64_Word type, Elf64_Xword flags, void *buf,
-			size_t size, Elf_Type dtype, size_t align)
-{
-	Elf_Scn *scn = elf_newscn(elf);
-	Elf_Data *data;
-	Elf64_Shdr *shdr;
-
-	if (!scn)
-		return NULL;
-	data = elf_newdata(scn);
-	shdr = elf64_getshdr(scn);
-	if (!data || !shdr)
-		return NULL;
-	data->d_buf = buf;
-	data->d_size = size;
-	data->d_type = dtype;
-	data->d_align = align;
-	data->d_version = EV_CURRENT;
-	shdr->sh_name = name;
-	shdr->sh_type = type;
-	shdr->sh_flags = flags;
-	shdr->sh_addralign = align;
-	return scn;
-}
 
 /* The instruction(s) for one relocation at insns[*n]; returns its byte offset. */
 static __u32 emit_insn(const struct dt_relo *rl, struct bpf_insn *insns, int *n)
@@ -74,20 +46,6 @@ static __u32 emit_insn(const struct dt_relo *rl, struct bpf_insn *insns, int *n)
 		*n += 1;
 		break;
 	}
-	return off;
-}
-
-struct strtab {
-	char buf[128];
-	size_t len;
-};
-
-static size_t strtab_add(struct strtab *s, const char *str)
-{
-	size_t off = s->len;
-
-	memcpy(s->buf + s->len, str, strlen(str) + 1);
-	s->len += strlen(str) + 1;
 	return off;
 }
 
@@ -133,15 +91,15 @@ static __u32 *build_ext(struct dt_case *c, __u32 mask, const __u32 *insn_off, in
 
 int dt_obj__write(const char *path, struct dt_case *c, __u32 mask)
 {
-	struct strtab shstr = { .len = 1 }, str = { .len = 1 };
+	struct test_strtab shstr = { .len = 1 }, str = { .len = 1 };
 	struct bpf_insn insns[2 * DT_MAX_RELOS + 1];
 	__u32 insn_off[DT_MAX_RELOS] = {}, ext_size, btf_size, *ext = NULL;
-	size_t n_text, n_btf, n_ext, n_sym, n_str, n_shstr;
-	Elf_Scn *text, *symtab, *strscn, *shscn;
+	size_t n_text, n_btf, n_ext;
 	Elf64_Sym syms[3] = {};
 	const void *btf_raw;
 	void *btf_copy = NULL;
 	Elf64_Ehdr *ehdr;
+	Elf_Scn *text;
 	Elf *elf = NULL;
 	int fd, n = 0, sec_name, err = -EINVAL;
 
@@ -163,49 +121,28 @@ int dt_obj__write(const char *path, struct dt_case *c, __u32 mask)
 	}
 	memcpy(btf_copy, btf_raw, btf_size);
 
-	n_text = strtab_add(&shstr, DT_SEC);
-	n_btf = strtab_add(&shstr, ".BTF");
-	n_ext = strtab_add(&shstr, ".BTF.ext");
-	n_sym = strtab_add(&shstr, ".symtab");
-	n_str = strtab_add(&shstr, ".strtab");
-	n_shstr = strtab_add(&shstr, ".shstrtab");
-
-	if (elf_version(EV_CURRENT) == EV_NONE)
-		goto out;
-	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0644);
-	if (fd < 0) {
-		err = -errno;
+	n_text = test_strtab__add(&shstr, DT_SEC);
+	n_btf = test_strtab__add(&shstr, ".BTF");
+	n_ext = test_strtab__add(&shstr, ".BTF.ext");
+	errno = 0;
+	elf = test_elf__begin(path, false, &fd, &ehdr);
+	if (!elf) {
+		err = errno ? -errno : -EINVAL;
 		goto out;
 	}
-	elf = elf_begin(fd, ELF_C_WRITE, NULL);
-	ehdr = elf ? elf64_newehdr(elf) : NULL;
-	if (!ehdr)
-		goto out_fd;
-	ehdr->e_ident[EI_DATA] = ELFDATA2LSB;
-	ehdr->e_type = ET_REL;
-	ehdr->e_machine = EM_BPF;
-	ehdr->e_version = EV_CURRENT;
-	text = add_scn(elf, n_text, SHT_PROGBITS, SHF_ALLOC | SHF_EXECINSTR, insns,
-		       n * sizeof(insns[0]), ELF_T_BYTE, 8);
-	if (!text || !add_scn(elf, n_btf, SHT_PROGBITS, 0, btf_copy, btf_size, ELF_T_BYTE, 4) ||
-	    !add_scn(elf, n_ext, SHT_PROGBITS, 0, ext, ext_size, ELF_T_BYTE, 4))
+	text = test_elf__add_scn(elf, n_text, SHT_PROGBITS, SHF_ALLOC | SHF_EXECINSTR, insns,
+				 n * sizeof(insns[0]), ELF_T_BYTE, 8);
+	if (!text ||
+	    !test_elf__add_scn(elf, n_btf, SHT_PROGBITS, 0, btf_copy, btf_size, ELF_T_BYTE, 4) ||
+	    !test_elf__add_scn(elf, n_ext, SHT_PROGBITS, 0, ext, ext_size, ELF_T_BYTE, 4))
 		goto out_fd;
 	syms[1].st_info = ELF64_ST_INFO(STB_LOCAL, STT_SECTION);
 	syms[1].st_shndx = elf_ndxscn(text);
-	syms[2].st_name = strtab_add(&str, DT_PROG);
+	syms[2].st_name = test_strtab__add(&str, DT_PROG);
 	syms[2].st_info = ELF64_ST_INFO(STB_GLOBAL, STT_FUNC);
 	syms[2].st_shndx = elf_ndxscn(text);
 	syms[2].st_size = n * sizeof(insns[0]);
-	symtab = add_scn(elf, n_sym, SHT_SYMTAB, 0, syms, sizeof(syms), ELF_T_SYM, 8);
-	strscn = add_scn(elf, n_str, SHT_STRTAB, 0, str.buf, str.len, ELF_T_BYTE, 1);
-	shscn = add_scn(elf, n_shstr, SHT_STRTAB, 0, shstr.buf, shstr.len, ELF_T_BYTE, 1);
-	if (!symtab || !strscn || !shscn)
-		goto out_fd;
-	elf64_getshdr(symtab)->sh_link = elf_ndxscn(strscn);
-	elf64_getshdr(symtab)->sh_info = 2; /* first global symbol */
-	elf64_getshdr(symtab)->sh_entsize = sizeof(Elf64_Sym);
-	ehdr->e_shstrndx = elf_ndxscn(shscn);
-	if (elf_update(elf, ELF_C_WRITE) >= 0)
+	if (!test_elf__finish(elf, ehdr, syms, 3, 2, &str, &shstr))
 		err = 0;
 out_fd:
 	if (err)

@@ -10,11 +10,8 @@
 #include <unistd.h>
 #include <bpf/btf.h>
 
+#include "test_elf.h"
 #include "unit_support.h"
-
-#ifndef EM_BPF
-#define EM_BPF 247
-#endif
 
 const char *unit_status_name(enum core_relo_status st)
 {
@@ -136,56 +133,16 @@ char *unit_tmp_path(const char *suffix)
 	return path;
 }
 
-/* A string table under construction (ELF .shstrtab and .strtab). */
-struct strtab {
-	char buf[256];
-	size_t len;
-};
-
-static size_t strtab__add(struct strtab *s, const char *str)
-{
-	size_t off = s->len;
-
-	memcpy(s->buf + s->len, str, strlen(str) + 1);
-	s->len += strlen(str) + 1;
-	return off;
-}
-
-static Elf_Scn *elf_add_scn(Elf *elf, size_t name, Elf64_Word type, Elf64_Xword flags, void *buf,
-			    size_t size, Elf_Type dtype, size_t align)
-{
-	Elf_Scn *scn = elf_newscn(elf);
-	Elf_Data *data;
-	Elf64_Shdr *shdr;
-
-	if (!scn)
-		return NULL;
-	data = elf_newdata(scn);
-	shdr = elf64_getshdr(scn);
-	if (!data || !shdr)
-		return NULL;
-	data->d_buf = buf;
-	data->d_size = size;
-	data->d_type = dtype;
-	data->d_align = align;
-	data->d_version = EV_CURRENT;
-	shdr->sh_name = name;
-	shdr->sh_type = type;
-	shdr->sh_flags = flags;
-	shdr->sh_addralign = align;
-	return scn;
-}
-
 int unit_obj__write(const char *path, struct btf *lbtf, const struct unit_relo *relos, size_t cnt,
 		    unsigned int flags)
 {
 	static const char *const sec_names[2] = { UNIT_SEC, UNIT_SEC2 };
-	struct strtab shstr = { .len = 1 }, str = { .len = 1 };
-	size_t n_text[2], n_btf, n_ext, n_sym, n_str, n_shstr, n[2] = {}, half, nsyms = 0;
+	struct test_strtab shstr = { .len = 1 }, str = { .len = 1 };
+	size_t n_text[2], n_btf, n_ext, n[2] = {}, half, nsyms = 0;
 	__u32 *ext = NULL, btf_size, ext_size, *p;
 	struct bpf_insn *insns[2] = {};
 	Elf64_Sym syms[6] = {};
-	Elf_Scn *text[2] = {}, *symtab, *strscn, *shscn;
+	Elf_Scn *text[2] = {};
 	struct btf *swapped = NULL;
 	const void *btf_raw;
 	void *btf_copy = NULL;
@@ -268,45 +225,30 @@ int unit_obj__write(const char *path, struct btf *lbtf, const struct unit_relo *
 	}
 	memcpy(btf_copy, btf_raw, btf_size);
 
-	n_text[0] = strtab__add(&shstr, UNIT_SEC);
-	n_text[1] = strtab__add(&shstr, UNIT_SEC2);
-	n_btf = strtab__add(&shstr, ".BTF");
-	n_ext = strtab__add(&shstr, ".BTF.ext");
-	n_sym = strtab__add(&shstr, ".symtab");
-	n_str = strtab__add(&shstr, ".strtab");
-	n_shstr = strtab__add(&shstr, ".shstrtab");
-
-	if (elf_version(EV_CURRENT) == EV_NONE)
-		goto out;
-	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0644);
-	if (fd < 0) {
-		err = -errno;
+	n_text[0] = test_strtab__add(&shstr, UNIT_SEC);
+	n_text[1] = test_strtab__add(&shstr, UNIT_SEC2);
+	n_btf = test_strtab__add(&shstr, ".BTF");
+	n_ext = test_strtab__add(&shstr, ".BTF.ext");
+	errno = 0;
+	elf = test_elf__begin(path, flags & UNIT_OBJ_BIG_ENDIAN, &fd, &ehdr);
+	if (!elf) {
+		err = errno ? -errno : -EINVAL;
 		goto out;
 	}
-	elf = elf_begin(fd, ELF_C_WRITE, NULL);
-	if (!elf)
-		goto out_fd;
-	ehdr = elf64_newehdr(elf);
-	if (!ehdr)
-		goto out_fd;
-	ehdr->e_ident[EI_DATA] = (flags & UNIT_OBJ_BIG_ENDIAN) ? ELFDATA2MSB : ELFDATA2LSB;
-	ehdr->e_type = ET_REL;
-	ehdr->e_machine = EM_BPF;
-	ehdr->e_version = EV_CURRENT;
 
 	for (int s = 0; s < 2; s++) {
 		if (s && !n[1])
 			break;
-		text[s] = elf_add_scn(elf, n_text[s], SHT_PROGBITS, SHF_ALLOC | SHF_EXECINSTR,
-				      insns[s], (n[s] + 1) * sizeof(struct bpf_insn), ELF_T_BYTE,
-				      8);
+		text[s] = test_elf__add_scn(elf, n_text[s], SHT_PROGBITS, SHF_ALLOC | SHF_EXECINSTR,
+					    insns[s], (n[s] + 1) * sizeof(struct bpf_insn),
+					    ELF_T_BYTE, 8);
 		if (!text[s])
 			goto out_fd;
 	}
-	if (!elf_add_scn(elf, n_btf, SHT_PROGBITS, 0, btf_copy, btf_size, ELF_T_BYTE, 4))
+	if (!test_elf__add_scn(elf, n_btf, SHT_PROGBITS, 0, btf_copy, btf_size, ELF_T_BYTE, 4))
 		goto out_fd;
 	if (!(flags & UNIT_OBJ_NO_EXT) &&
-	    !elf_add_scn(elf, n_ext, SHT_PROGBITS, 0, ext, ext_size, ELF_T_BYTE, 4))
+	    !test_elf__add_scn(elf, n_ext, SHT_PROGBITS, 0, ext, ext_size, ELF_T_BYTE, 4))
 		goto out_fd;
 	/* local section symbols, then the global functions; section 1 has none */
 	nsyms = 1;
@@ -315,29 +257,19 @@ int unit_obj__write(const char *path, struct btf *lbtf, const struct unit_relo *
 		syms[nsyms++].st_shndx = elf_ndxscn(text[s]);
 	}
 	half = (flags & UNIT_OBJ_TWO_FUNCS) ? n[0] / 2 : n[0] + 1;
-	syms[nsyms].st_name = strtab__add(&str, UNIT_PROG);
+	syms[nsyms].st_name = test_strtab__add(&str, UNIT_PROG);
 	syms[nsyms].st_info = ELF64_ST_INFO(STB_GLOBAL, STT_FUNC);
 	syms[nsyms].st_shndx = elf_ndxscn(text[0]);
 	syms[nsyms++].st_size = half * sizeof(struct bpf_insn);
 	if (flags & UNIT_OBJ_TWO_FUNCS) {
-		syms[nsyms].st_name = strtab__add(&str, UNIT_SUB);
+		syms[nsyms].st_name = test_strtab__add(&str, UNIT_SUB);
 		syms[nsyms].st_info = ELF64_ST_INFO(STB_GLOBAL, STT_FUNC);
 		syms[nsyms].st_shndx = elf_ndxscn(text[0]);
 		syms[nsyms].st_value = half * sizeof(struct bpf_insn);
 		syms[nsyms++].st_size = (n[0] + 1 - half) * sizeof(struct bpf_insn);
 	}
-	symtab =
-		elf_add_scn(elf, n_sym, SHT_SYMTAB, 0, syms, nsyms * sizeof(syms[0]), ELF_T_SYM, 8);
-	strscn = elf_add_scn(elf, n_str, SHT_STRTAB, 0, str.buf, str.len, ELF_T_BYTE, 1);
-	shscn = elf_add_scn(elf, n_shstr, SHT_STRTAB, 0, shstr.buf, shstr.len, ELF_T_BYTE, 1);
-	if (!symtab || !strscn || !shscn)
-		goto out_fd;
-	elf64_getshdr(symtab)->sh_link = elf_ndxscn(strscn);
-	elf64_getshdr(symtab)->sh_info = text[1] ? 3 : 2; /* first global symbol */
-	elf64_getshdr(symtab)->sh_entsize = sizeof(Elf64_Sym);
-	ehdr->e_shstrndx = elf_ndxscn(shscn);
-
-	if (elf_update(elf, ELF_C_WRITE) < 0)
+	/* the first global symbol follows the section symbols */
+	if (test_elf__finish(elf, ehdr, syms, nsyms, text[1] ? 3 : 2, &str, &shstr))
 		goto out_fd;
 	err = 0;
 out_fd:
