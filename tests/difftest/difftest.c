@@ -33,42 +33,19 @@
 
 #include "btfgen_core.h"
 #include "dt_gen.h"
+#include "test_log.h"
 
 #define MAX_RELOS 64
 
-static char *g_log;
+static struct test_log g_log; /* libbpf's log of the current case */
 static FILE *g_outcomes; /* --outcomes FILE: libbpf's outcome of every relocation */
 static unsigned long long g_seed;
-static size_t g_log_len, g_log_cap;
 static bool g_verbose;
 
 static int log_cb(enum libbpf_print_level level, const char *fmt, va_list args)
 {
-	char tmp[1024];
-	int n;
-
 	(void)level;
-	n = vsnprintf(tmp, sizeof(tmp), fmt, args);
-	if (n < 0)
-		return n;
-	if ((size_t)n >= sizeof(tmp))
-		n = sizeof(tmp) - 1;
-	if (g_log_len + n + 1 > g_log_cap) {
-		size_t cap = g_log_cap ? g_log_cap * 2 : 65536;
-		char *p;
-
-		while (cap < g_log_len + n + 1)
-			cap *= 2;
-		p = realloc(g_log, cap);
-		if (!p)
-			return n;
-		g_log = p;
-		g_log_cap = cap;
-	}
-	memcpy(g_log + g_log_len, tmp, n);
-	g_log_len += n;
-	g_log[g_log_len] = '\0';
-	return n;
+	return test_log__vprintf(&g_log, NULL, fmt, args);
 }
 
 /* What libbpf did with one relocation, from its log. */
@@ -119,7 +96,7 @@ static void feed_relo(struct lb_relo *r, const char *rest)
 
 static void parse_log(struct lb_run *run)
 {
-	char *line = g_log, *next;
+	char *line = g_log.buf, *next;
 
 	for (; line && *line; line = next) {
 		const char *p;
@@ -151,9 +128,9 @@ static void run_libbpf(const char *obj_path, const char *btf_path, struct lb_run
 	int err;
 
 	memset(run, 0, sizeof(*run));
-	g_log_len = 0;
-	if (g_log)
-		g_log[0] = '\0';
+	g_log.len = 0;
+	if (g_log.buf)
+		g_log.buf[0] = '\0';
 	obj = bpf_object__open_file(obj_path, &opts);
 	if (!obj)
 		return;
@@ -161,7 +138,7 @@ static void run_libbpf(const char *obj_path, const char *btf_path, struct lb_run
 	bpf_object__for_each_program(prog, obj) bpf_program__set_type(prog, BPF_PROG_TYPE_UNSPEC);
 	err = bpf_object__load(obj);
 	if (g_verbose)
-		fprintf(stderr, "---- libbpf on %s ----\n%s", btf_path, g_log ? g_log : "");
+		fprintf(stderr, "---- libbpf on %s ----\n%s", btf_path, g_log.buf ? g_log.buf : "");
 	parse_log(run);
 	if (!err)
 		run->reached = true;
@@ -614,7 +591,7 @@ int main(int argc, char **argv)
 		unlink(p.obj);
 		unlink(p.tailored);
 	}
-	free(g_log);
+	free(g_log.buf);
 	if (g_outcomes)
 		fclose(g_outcomes);
 	return st.diverged ? 1 : 0;

@@ -20,8 +20,8 @@ size_t test_strtab__add(struct test_strtab *s, const char *str)
 	return off;
 }
 
-Elf_Scn *test_elf__add_scn(Elf *elf, size_t name, Elf64_Word type, Elf64_Xword flags,
-			   void *buf, size_t size, Elf_Type dtype, size_t align)
+Elf_Scn *test_elf__add_scn(Elf *elf, size_t name, Elf64_Word type, Elf64_Xword flags, void *buf,
+			   size_t size, Elf_Type dtype, size_t align)
 {
 	Elf_Scn *scn = elf_newscn(elf);
 	Elf_Data *data;
@@ -69,8 +69,8 @@ Elf *test_elf__begin(const char *path, bool big_endian, int *fd, Elf64_Ehdr **eh
 	return elf;
 }
 
-int test_elf__finish(Elf *elf, Elf64_Ehdr *ehdr, Elf64_Sym *syms, size_t nsyms,
-		     size_t first_global, struct test_strtab *str, struct test_strtab *shstr)
+int test_elf__finish(Elf *elf, Elf64_Ehdr *ehdr, Elf64_Sym *syms, size_t nsyms, size_t first_global,
+		     struct test_strtab *str, struct test_strtab *shstr)
 {
 	size_t n_sym = test_strtab__add(shstr, ".symtab");
 	size_t n_str = test_strtab__add(shstr, ".strtab");

@@ -39,52 +39,17 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "test_log.h"
+
 #define EXIT_SKIP 77
 
-struct strbuf {
-	char *buf;
-	size_t len;
-	size_t cap;
-};
-
-static struct strbuf g_log;
+static struct test_log g_log;
 static bool g_verbose;
-
-static int strbuf__append(struct strbuf *sb, const char *s, size_t n)
-{
-	if (sb->len + n + 1 > sb->cap) {
-		size_t cap = sb->cap ? sb->cap * 2 : 65536;
-		char *p;
-
-		while (cap < sb->len + n + 1)
-			cap *= 2;
-		p = realloc(sb->buf, cap);
-		if (!p)
-			return -ENOMEM;
-		sb->buf = p;
-		sb->cap = cap;
-	}
-	memcpy(sb->buf + sb->len, s, n);
-	sb->len += n;
-	sb->buf[sb->len] = '\0';
-	return 0;
-}
 
 static int log_capture(enum libbpf_print_level level, const char *fmt, va_list args)
 {
-	char tmp[4096];
-	int n;
-
 	(void)level;
-	n = vsnprintf(tmp, sizeof(tmp), fmt, args);
-	if (n < 0)
-		return n;
-	if ((size_t)n >= sizeof(tmp))
-		n = sizeof(tmp) - 1;
-	if (g_verbose)
-		fputs(tmp, stderr);
-	strbuf__append(&g_log, tmp, n);
-	return n;
+	return test_log__vprintf(&g_log, g_verbose ? stderr : NULL, fmt, args);
 }
 
 /* One CO-RE relocation as seen in the log. */
@@ -93,7 +58,7 @@ struct relo_line {
 	int idx;
 	char kind[32];
 	char spec[512];
-	struct strbuf outcome;
+	struct test_log outcome;
 };
 
 struct relo_list {
@@ -157,8 +122,8 @@ static void mask_type_ids(char *s)
 static void add_outcome(struct relo_line *r, const char *text)
 {
 	if (r->outcome.len)
-		strbuf__append(&r->outcome, "; ", 2);
-	strbuf__append(&r->outcome, text, strlen(text));
+		test_log__append(&r->outcome, "; ", 2);
+	test_log__append(&r->outcome, text, strlen(text));
 }
 
 /*
