@@ -3,6 +3,8 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "btfgen_util.h"
+#include "commands.h"
 #include "progress.h"
 
 static double now(void)
@@ -76,5 +78,6 @@ void progress_kernel_failed(void *ctx, const char *kernel, const char *reason)
 
 	if (p->tty)
 		fprintf(p->f, "\r\033[K");
-	fprintf(p->f, "btfgen-batch: kernel '%s': %s\n", kernel, reason);
+	/* the name is the archive's file path, untrusted; the reason quotes what it cites */
+	fprintf(p->f, "btfgen-batch: kernel '%s': %s\n", Q(kernel), reason);
 }

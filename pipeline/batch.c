@@ -33,8 +33,12 @@
 #include "kernel_cache.h"
 #include "result_cache.h"
 #include "run_stamp.h"
+
 #include "sha256.h"
 #include "wpool.h"
+
+/* A kernel's name (its archive path: untrusted) made fit for a message. */
+#define KERNEL_Q(k) btfgen_quote((k)->name, 0, (char[320]){ 0 }, 320)
 
 struct arch_objects {
 	const char *arch;
@@ -745,7 +749,7 @@ static int batch_add(struct batch_ctx *ctx, struct batch_run *run, const struct 
 	if (ret && !r->reason && ret != -ENOMEM)
 		ret = batch_add_unholdable(run, k, r, &bk, ret);
 	if (ret) {
-		snprintf(err, err_sz, "kernel '%s': index: %s", k->name, strerror(-ret));
+		snprintf(err, err_sz, "kernel '%s': index: %s", KERNEL_Q(k), strerror(-ret));
 		return ret;
 	}
 	if (ctx->memo && r->have_st && r->input_sha[0])
@@ -773,7 +777,7 @@ static int batch_collect(struct batch_ctx *ctx, struct batch_run *run,
 		int ret;
 
 		if (!r) {
-			snprintf(err, err_sz, "kernel '%s': out of memory", k->name);
+			snprintf(err, err_sz, "kernel '%s': out of memory", KERNEL_Q(k));
 			return -ENOMEM;
 		}
 		ret = batch_add(ctx, run, k, r, sum, err, err_sz);

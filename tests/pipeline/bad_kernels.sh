@@ -112,4 +112,17 @@ for c in $cases $(basename "$src" .btf.tar.xz); do
 done
 st=$(index "$work/out2.tar.zst" | jq -r '.kernels[] | select(.release == "deep_chain") | .status')
 if [ "$st" = ok ]; then ok "deep_chain tailored"; else fail "deep_chain: status '$st'"; fi
+# a kernel whose file name holds a terminal escape: its failure line spells it out
+mkdir -p "$work/evil/debian/12/x86_64"
+printf junk >"$work/evil/debian/12/x86_64/6.1$(printf '\033')[2Jx.btf.tar.xz"
+cat >"$work/m3.json" <<JSON
+{ "version": 1, "archive": "$work/evil", "objects": { "x86_64": [$objs] },
+  "output": "$work/out3.tar.zst" }
+JSON
+"$BTFGEN" run --no-progress "$work/m3.json" 2>"$work/err3"
+if grep -qF "kernel 'debian/12/x86_64/6.1\\x1b[2Jx'" "$work/err3" && ! grep -q "$(printf '\033')" "$work/err3"; then
+	ok "an escape in a kernel's file name is printed as \\x1b"
+else
+	fail "kernel name printed raw: $(cat -v "$work/err3")"
+fi
 finish
